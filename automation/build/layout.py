@@ -1,0 +1,40 @@
+"""Where things go on a sheet: shared by the template builder and the tool-sheet writer.
+
+Row 1 names the sheet, row 2 says what it is for, and tables follow from row 4, one under
+another with ``GAP`` blank rows between, each with its title on the row above its header.
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Font
+
+from automation import schema
+
+FIRST_TABLE_ROW = 4  # title row of the first table; its header is the row below
+GAP = 2
+
+
+def write_heading(ws, sheet: schema.Sheet) -> int:
+    """Write the sheet's title and purpose; return the row of the first table's title."""
+    ws["A1"] = sheet.name
+    ws["A1"].font = Font(bold=True, size=16, color="1F4E79")
+    ws["A2"] = sheet.purpose
+    ws["A2"].font = Font(italic=True, color="595959")
+    return FIRST_TABLE_ROW
+
+
+def freeze(ws, sheet: schema.Sheet) -> None:
+    """Keep the header visible on one-table sheets; on stacked sheets keep the heading."""
+    if len(sheet.tables) == 1:
+        ws.freeze_panes = f"B{FIRST_TABLE_ROW + 2}"
+    elif sheet.tables:
+        ws.freeze_panes = "A3"
+
+
+def table_tops(row_counts: list[int]) -> list[int]:
+    """Title rows of stacked tables, given how many body rows each has (at least one)."""
+    tops, top = [], FIRST_TABLE_ROW
+    for n in row_counts:
+        tops.append(top)
+        top = top + 1 + max(n, 1) + GAP + 1
+    return tops

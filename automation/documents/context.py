@@ -1,0 +1,151 @@
+"""Plain data the document and email generators take.
+
+The lead's workbook readers fill these in; nothing here reads a workbook. Templates never see
+these objects: each generator turns them into plain strings, numbers, lists and dicts first, so
+a hand-edited template cannot reach Python internals through them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+AWARD_KINDS = ("individual", "team", "customer-nominated")
+VIEWPOINTS = ("organisation", "winners' managers", "winners", "non-winners")
+
+
+@dataclass(frozen=True)
+class Branding:
+    """Who is giving the awards and how their documents look."""
+
+    organisation: str
+    signatory_name: str
+    signatory_title: str
+    logo_path: Path | None = None
+    primary_colour: str = "#1F4E79"
+    accent_colour: str = "#C9A227"
+
+
+@dataclass(frozen=True)
+class Award:
+    """One winner (place 1) or runner-up (place 2) in one category and period."""
+
+    category: str
+    award_kind: str
+    award_description: str
+    period: str
+    place: int
+    nominee: str
+    team: str
+    site: str
+    evidence: str
+    score_pct: float
+    nomination_count: int
+    customer_quote: str | None = None  # set only when consent to publish is recorded
+    nominee_email: str | None = None
+    line_manager: str | None = None
+    line_manager_email: str | None = None
+    presented_by: str | None = None
+    presented_on: date | None = None
+
+    @property
+    def is_winner(self) -> bool:
+        """True for the winner, False for a runner-up."""
+        return self.place == 1
+
+    @property
+    def is_team(self) -> bool:
+        """True when the nominee is a team rather than a person."""
+        return self.award_kind == "team"
+
+
+@dataclass(frozen=True)
+class NewsletterContext:
+    """Everything the newsletter article needs for one period."""
+
+    period: str
+    published_on: date
+    awards: list[Award]
+    nominations_received: int
+    nominators: int
+    customer_nominations: int
+    next_deadline: date | None
+    how_to_nominate: str
+
+
+@dataclass(frozen=True)
+class ObjectiveResult:
+    """One programme objective measured by one KPI."""
+
+    objective: str
+    kpi: str
+    baseline: float
+    target: float
+    actual: float | None
+    unit: str = ""
+    higher_is_better: bool = True
+    deadline: date | None = None
+    owner: str = ""
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the target was reached; None when no actual figure was recorded."""
+        if self.actual is None:
+            return None
+        if self.higher_is_better:
+            return self.actual >= self.target
+        return self.actual <= self.target
+
+
+@dataclass(frozen=True)
+class Viewpoint:
+    """One survey result from one of the four viewpoints."""
+
+    viewpoint: str
+    question: str
+    result: float
+    scale: str
+    respondents: int
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class AgreementFigure:
+    """Inter-judge agreement (Krippendorff's alpha) for one criterion or category."""
+
+    scope: str
+    alpha: float | None
+    reading: str = ""
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One budget line."""
+
+    item: str
+    budget: float
+    actual: float
+
+
+@dataclass(frozen=True)
+class EvaluationContext:
+    """Everything the evaluation report needs."""
+
+    period: str
+    prepared_on: date
+    prepared_by: str
+    objectives: list[ObjectiveResult]
+    nominations_by_source: dict[str, int]
+    nominations_by_team: dict[str, int]
+    nominations_by_site: dict[str, int]
+    staff_by_site: dict[str, int]
+    staff_total: int
+    staff_nominated: int
+    viewpoints: list[Viewpoint]
+    agreement: list[AgreementFigure]
+    ranks_changed_by_normalisation: int
+    conflicts_declared: int
+    scores_excluded_for_conflict: int
+    costs: list[CostLine]
+    winners: list[Award] = field(default_factory=list)

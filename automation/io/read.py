@@ -1,0 +1,208 @@
+"""Read a programme workbook into ProgrammeData.
+
+Tables are read by name with fastexcel (a Rust reader that hands columns to Arrow), which is
+an order of magnitude faster than openpyxl on a long Scores sheet. Every cell arrives as text
+and is parsed by the schema's type in ``automation.parse``, vectorised, so the same rules
+apply whether a date was typed as a date or as text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from automation import schema
+from automation.errors import UserError
+from automation.issues import ERROR, WARNING, Issue, column_letter
+from automation.model import ROW, ProgrammeData, TablePlace
+from automation.parse import blank_rows, clean_text, parse_column
+from automation.io.package import open_package, tables as package_tables
+
+
+@dataclass
+class RawTable:
+    """One table as found: its headers and raw cell values, before any parsing."""
+
+    name: str
+    sheet: str
+    header_row: int
+    first_col: int
+    headers: list[str]
+    frame: pd.DataFrame  # columns are the headers as written; values raw
+
+
+def _norm(header: object) -> str:
+    return re.sub(r"\s+", " ", str(header or "")).strip().casefold()
+
+
+def load_raw_tables(path: Path) -> dict[str, RawTable]:
+    """Every schema table present in the file, as raw values (the only file access)."""
+    import fastexcel
+
+    path = Path(path)
+    with open_package(path) as zf:
+        found = package_tables(zf)
+    try:
+        reader = fastexcel.read_excel(str(path))
+    except Exception as exc:  # fastexcel raises its own error types for damaged files
+        raise UserError(f"Cannot read {path.name}: {exc}",
+                        "Open it in Excel and save it again as an .xlsx workbook.") from exc
+    out: dict[str, RawTable] = {}
+    for name, spec in schema.TABLE_BY_NAME.items():
+        info = found.get(name)
+        if info is None:
+            continue
+        headers = list(info.columns)
+        # Formula columns are Excel's business; skipping them keeps long tables fast.
+        inputs = {_norm(c.name) for c in spec.input_columns}
+        use = [i for i, h in enumerate(headers) if _norm(h) in inputs]
+        if info.last_row <= info.header_row:
+            frame = pd.DataFrame({headers[i]: pd.Series(dtype=object) for i in use})
+        else:
+            table = reader.load_table(name, dtypes="string", use_columns=use)
+            frame = table.to_pandas()
+        out[name] = RawTable(name, info.sheet, info.header_row, info.first_col, headers, frame)
+    return out
+
+
+def build_data(raw: dict[str, RawTable], source: Path | None = None) -> ProgrammeData:
+    """Match headers to the schema, parse every column and collect reading problems."""
+    problems: list[Issue] = []
+    tables: dict[str, pd.DataFrame] = {}
+    places: dict[str, TablePlace] = {}
+    for spec in schema.TABLES:
+        rt = raw.get(spec.name)
+        if rt is None:
+            if spec.owner == "user":
+                problems.append(Issue(
+                    "table-missing", ERROR, spec.sheet,
+                    f"The table '{spec.name}' ({spec.title}) is missing.",
+                    f"Copy the '{spec.name}' table from a fresh template into the "
+                    f"'{spec.sheet}' sheet; do not rename or convert tables to ranges."))
+            frame = pd.DataFrame({c.name: pd.Series(dtype=object) for c in spec.input_columns})
+            frame[ROW] = pd.Series(dtype="int64")
+            tables[spec.name] = frame
+            continue
+        frame, place, found = _map_table(rt, spec)
+        places[spec.name] = place
+        problems.extend(found)
+        tables[spec.name] = frame
+    settings = _settings(tables.get("Settings"), places.get("Settings"), problems)
+    return ProgrammeData(tables, settings, places, problems, source)
+
+
+def _map_table(rt: RawTable, spec: schema.Table):
+    problems: list[Issue] = []
+    by_norm = {_norm(c.name): c for c in spec.columns}
+    letters: dict[str, str] = {}
+    for i, h in enumerate(rt.headers):
+        col = by_norm.get(_norm(h))
+        if col is not None:
+            letters[col.name] = column_letter(rt.first_col + i)
+        elif spec.owner == "user":
+            problems.append(Issue(
+                "unknown-column", WARNING, rt.sheet,
+                f"The column '{h}' in table {spec.name} is not one the tool knows; it is kept "
+                "but ignored.",
+                "Nothing to do if you added it on purpose; otherwise check its spelling.",
+                row=rt.header_row, column=str(h),
+                cell=f"{column_letter(rt.first_col + i)}{rt.header_row}", value=str(h)))
+    place = TablePlace(rt.sheet, rt.header_row, letters)
+    raw_cols = {_norm(c): c for c in rt.frame.columns}
+    n = len(rt.frame)
+    rows = pd.Series(range(rt.header_row + 1, rt.header_row + 1 + n), dtype="int64")
+    out: dict[str, pd.Series] = {}
+    bad_masks: dict[str, pd.Series] = {}
+    for col in spec.input_columns:
+        src = raw_cols.get(_norm(col.name))
+        if src is None:
+            if spec.owner == "user":
+                problems.append(Issue(
+                    "column-missing", ERROR if col.required else WARNING, rt.sheet,
+                    f"Table {spec.name} has no column '{col.name}'.",
+                    f"Add a column headed '{col.name}' to the table ({col.help})",
+                    row=rt.header_row, column=col.name))
+            out[col.name] = pd.Series([None] * n, dtype=object)
+            continue
+        values, bad = parse_column(rt.frame[src].reset_index(drop=True), col)
+        out[col.name] = values
+        bad_masks[col.name] = bad
+    frame = pd.DataFrame(out) if out else pd.DataFrame(index=range(n))
+    frame[ROW] = rows
+    keep = ~blank_rows(frame.drop(columns=[ROW]))
+    for name, bad in bad_masks.items():
+        bad = bad & keep
+        if bad.any():
+            problems.extend(_type_problems(rt, spec.column(name), place, rows[bad], bad.index[bad]))
+    return frame[keep].reset_index(drop=True), place, problems
+
+
+_TYPE_CODES = {
+    schema.ColType.INT: ("not-a-whole-number", "Type a whole number, e.g. 3."),
+    schema.ColType.DECIMAL: ("not-a-number", "Type a number, e.g. 4 or 3.5."),
+    schema.ColType.MONEY: ("not-a-number", "Type an amount in pounds, e.g. 250."),
+    schema.ColType.PERCENT: ("not-a-number", "Type a percentage, e.g. 25%."),
+    schema.ColType.DATE: ("not-a-date", "Type a real date, e.g. 23/11/2026."),
+    schema.ColType.DATETIME: ("not-a-date", "Type a real date and time."),
+    schema.ColType.BOOL: ("not-yes-no", "Choose yes or no from the dropdown."),
+}
+
+
+def _type_problems(rt: RawTable, col: schema.Column, place: TablePlace, rows, idx):
+    code, hint = _TYPE_CODES[col.type]
+    raw_vals = clean_text(rt.frame[[c for c in rt.frame.columns if _norm(c) == _norm(col.name)][0]]
+                          .reset_index(drop=True))
+    for row, i in zip(rows.tolist(), idx.tolist(), strict=True):
+        value = raw_vals.iloc[i]
+        yield Issue(code, ERROR, rt.sheet,
+                    f"{col.name} must be a {col.type.value}, but the cell holds '{value}'.",
+                    hint, row=row, column=col.name, cell=place.cell(col.name, row),
+                    value=str(value))
+
+
+def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: list[Issue]):
+    settings: dict[str, object] = {s.key: s.default for s in schema.SETTINGS}
+    if frame is None or frame.empty:
+        return settings
+    for label, value, row in zip(frame["Setting"], frame["Value"], frame[ROW], strict=True):
+        spec = schema.SETTING_BY_LABEL.get(str(label)) if label else None
+        if spec is None:
+            spec = next((s for s in schema.SETTINGS if _norm(s.label) == _norm(label)), None)
+        if spec is None:
+            problems.append(Issue(
+                "unknown-setting", WARNING, "Settings", f"'{label}' is not a known setting.",
+                "Check the spelling against a fresh template, or delete the row.", row=row,
+                column="Setting", cell=place.cell("Setting", row) if place else None,
+                value=str(label)))
+            continue
+        if value is None:
+            continue
+        typed, bad = parse_column(pd.Series([value]), schema.Column(spec.label, spec.type,
+                                                                       choices=spec.choices))
+        if bool(bad.iloc[0]):
+            problems.append(Issue(
+                "bad-setting", ERROR, "Settings",
+                f"The setting '{spec.label}' should be a {spec.type.value}, not '{value}'.",
+                spec.help, row=row, column="Value",
+                cell=place.cell("Value", row) if place else None, value=str(value)))
+            continue
+        v = typed.iloc[0]
+        if spec.type is schema.ColType.BOOL:
+            v = bool(v)
+        elif spec.type is schema.ColType.INT:
+            v = int(v)
+        settings[spec.key] = v
+    return settings
+
+
+def read_workbook(path: Path | str) -> ProgrammeData:
+    """Read every table of a programme workbook into typed data.
+
+    Robust to reordered columns, blank rows, extra user columns, trailing spaces and dates
+    typed as text; missing tables or columns become problems in ``data.problems``.
+    """
+    path = Path(path)
+    return build_data(load_raw_tables(path), source=path)

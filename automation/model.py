@@ -1,0 +1,63 @@
+"""ProgrammeData: the typed tables the core works on, with where each row came from.
+
+Each table is a pandas DataFrame whose columns are the schema's column names, parsed to
+their types, plus ``_row`` (the Excel row number) so every issue can point at its cell.
+The core (validation, scoring) only ever sees this, never a workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from automation import schema
+from automation.issues import Issue, column_letter
+
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class TablePlace:
+    """Where a table sits in its sheet: header row and the column letter of each header."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, str]  # schema column name -> Excel column letter
+
+    def cell(self, column: str, row: int | None) -> str | None:
+        letter = self.columns.get(column)
+        return f"{letter}{row}" if letter and row else None
+
+
+@dataclass
+class ProgrammeData:
+    """Everything read from one programme workbook."""
+
+    tables: dict[str, pd.DataFrame]
+    settings: dict[str, object]
+    places: dict[str, TablePlace] = field(default_factory=dict)
+    problems: list[Issue] = field(default_factory=list)
+    source: Path | None = None
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        return self.tables[table]
+
+    def place(self, table: str) -> TablePlace:
+        """Where a table is; falls back to the schema's own column order."""
+        if table in self.places:
+            return self.places[table]
+        spec = schema.TABLE_BY_NAME[table]
+        return TablePlace(
+            spec.sheet, 0, {c.name: column_letter(i + 1) for i, c in enumerate(spec.columns)}
+        )
+
+    def setting(self, key: str) -> object:
+        return self.settings.get(key, schema.SETTING_BY_KEY[key].default)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table with the schema's columns and no rows."""
+    spec = schema.TABLE_BY_NAME[name]
+    return pd.DataFrame({c.name: pd.Series(dtype=object) for c in spec.columns} | {ROW: []})

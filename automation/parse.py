@@ -1,0 +1,127 @@
+"""Turn raw cell values (text from the columnar reader, or Python values from a live book)
+into typed columns, vectorised, and say which cells could not be understood.
+
+Users type dates as text, add trailing spaces, write "Yes" or "Y", and put 20 for 20%; we
+accept what a person clearly meant and report only what is genuinely ambiguous or wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from automation.schema import LISTS, Column, ColType
+
+_TRUE = {"yes", "y", "true", "1", "1.0", "x", "✓"}
+_FALSE = {"no", "n", "false", "0", "0.0"}
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def clean_text(raw: pd.Series) -> pd.Series:
+    """Strip spaces and turn blank cells into missing values; keeps everything as str."""
+    s = raw.astype(object).where(raw.notna(), None)
+    s = s.map(_to_str, na_action="ignore")
+    s = s.str.strip()
+    return s.where(s.notna() & (s != ""), None).astype(object)
+
+
+def _to_str(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def parse_number(text: pd.Series, *, percent: bool = False) -> pd.Series:
+    """Numbers, allowing '£1,200', '25%' and (for percentages) 25 meaning 25%."""
+    s = text.astype("string")
+    has_pct = s.str.endswith("%", na=False)
+    cleaned = s.str.replace(r"[£,%\s]", "", regex=True)
+    num = pd.to_numeric(cleaned, errors="coerce").astype(float)
+    if percent:
+        # A percentage column holds fractions (0.25); '25%' or a bare 25 means 25 per cent.
+        num = num.where(~(has_pct | (num.abs() > 1)), num / 100)
+    elif has_pct.any():
+        num = num.where(~has_pct, num / 100)
+    return num
+
+
+def parse_date(text: pd.Series) -> pd.Series:
+    """Dates from real date cells, ISO text, UK day-first text or Excel serial numbers."""
+    s = text.astype("string")
+    out = pd.to_datetime(s, errors="coerce", format="ISO8601")
+    rest = out.isna() & s.notna()
+    if rest.any():
+        serial = pd.to_numeric(s[rest], errors="coerce")
+        ok = serial.between(1, 200000)
+        out.loc[serial[ok].index] = _EXCEL_EPOCH + pd.to_timedelta(serial[ok], unit="D")
+        rest = out.isna() & s.notna()
+    if rest.any():
+        out.loc[rest] = pd.to_datetime(s[rest], errors="coerce", dayfirst=True, format="mixed")
+    return out.astype("datetime64[ns]")
+
+
+def parse_bool(text: pd.Series) -> pd.Series:
+    """yes/no (also y/n, true/false, 1/0) to True/False; anything else missing."""
+    low = text.astype("string").str.lower()
+    out = pd.Series(pd.NA, index=text.index, dtype="boolean")
+    out[low.isin(_TRUE)] = True
+    out[low.isin(_FALSE)] = False
+    return out
+
+
+def canonical_choice(text: pd.Series, key: str) -> pd.Series:
+    """Match a dropdown value whatever its case; unknown values are kept for the validator."""
+    allowed = {v.lower(): v for v in LISTS[key]}
+    low = text.astype("string").str.lower()
+    mapped = low.map(allowed)
+    return mapped.where(mapped.notna(), text).astype(object)
+
+
+def parse_column(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
+    """Typed values for one column and a boolean mask of cells that could not be read."""
+    text = clean_text(raw)
+    present = text.notna()
+    t = col.type
+    if t in (ColType.INT, ColType.DECIMAL, ColType.MONEY, ColType.PERCENT):
+        values = parse_number(text, percent=t is ColType.PERCENT)
+        bad = present & values.isna()
+        if t is ColType.INT:
+            bad |= present & values.notna() & (values % 1 != 0)
+        return values, bad
+    if t in (ColType.DATE, ColType.DATETIME):
+        values = parse_date(text)
+        return values, present & values.isna()
+    if t is ColType.BOOL:
+        values = parse_bool(text)
+        return values, present & values.isna()
+    if t is ColType.CHOICE and col.choices:
+        return canonical_choice(text, col.choices), pd.Series(False, index=text.index)
+    return text, pd.Series(False, index=text.index)
+
+
+def blank_rows(frame: pd.DataFrame) -> pd.Series:
+    """Rows where every cell is empty (tables are pre-sized with blank rows)."""
+    if frame.empty:
+        return pd.Series(dtype=bool)
+    return frame.isna().all(axis=1)
+
+
+def as_python(value: object) -> object:
+    """A pandas/numpy scalar as a plain Python value (for JSON and templates)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date() if value == value.normalize() else value.to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

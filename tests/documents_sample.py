@@ -1,0 +1,287 @@
+"""Sample data for the document and email tests: Northgate Contact Centre, Leeds and Sheffield."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+from automation.documents.context import (
+    AgreementFigure,
+    Award,
+    Branding,
+    CostLine,
+    EvaluationContext,
+    NewsletterContext,
+    ObjectiveResult,
+    Viewpoint,
+)
+
+BRANDING = Branding(
+    organisation="Northgate Contact Centre",
+    signatory_name="Priya Shah",
+    signatory_title="Head of Customer Service",
+)
+
+CEREMONY = date(2026, 11, 23)
+
+HERO = Award(
+    category="Customer Hero of the Month",
+    award_kind="individual",
+    award_description="a framed certificate, a £50 voucher and reserved parking for a month",
+    period="October 2026",
+    place=1,
+    nominee="Ann Patel",
+    team="Billing",
+    site="Leeds",
+    evidence=(
+        "Ann stayed on the line for forty minutes with an elderly customer whose direct debit "
+        "had failed twice, set up a payment plan and rang her back the next morning to check "
+        "the letter had arrived. She also spotted the same bank error on three other accounts "
+        "and had them all corrected before any late fees were charged. Her team leader says "
+        "this is typical of her."
+    ),
+    score_pct=91.5,
+    nomination_count=3,
+    customer_quote="Ann treated me like a person, not an account number.",
+    nominee_email="ann.patel@northgate.example",
+    line_manager="Mark Ellis",
+    line_manager_email="mark.ellis@northgate.example",
+    presented_by="Priya Shah",
+    presented_on=CEREMONY,
+)
+
+HERO_RUNNER_UP = Award(
+    category="Customer Hero of the Month",
+    award_kind="individual",
+    award_description="a certificate of commendation",
+    period="October 2026",
+    place=2,
+    nominee="Tomasz Nowak",
+    team="Technical Support",
+    site="Sheffield",
+    evidence=(
+        "Tomasz talked a customer through rebuilding her home network over the phone, step by "
+        "step, without once making her feel rushed."
+    ),
+    score_pct=84.0,
+    nomination_count=2,
+    customer_quote=None,
+    nominee_email="tomasz.nowak@northgate.example",
+    line_manager="Grace Okafor",
+    line_manager_email="grace.okafor@northgate.example",
+    presented_by=None,
+    presented_on=None,
+)
+
+APPRENTICE = Award(
+    category="Apprentice of the Year",
+    award_kind="individual",
+    award_description="a trophy, a £100 learning budget and lunch with the leadership team",
+    period="October 2026",
+    place=1,
+    nominee="Jordan Hughes",
+    team="Customer Retention",
+    site="Sheffield",
+    evidence=(
+        "In their first year Jordan rewrote the cancellation script after listening to two "
+        "hundred calls; retention on their shift rose from 31% to 38%. Jordan now coaches new "
+        "starters on it."
+    ),
+    score_pct=88.0,
+    nomination_count=4,
+    customer_quote=None,  # the customer did not agree to publication
+    nominee_email=None,  # no email address on file: skipped and reported
+    line_manager="Grace Okafor",
+    line_manager_email="grace.okafor@northgate.example",
+    presented_by="Priya Shah",
+    presented_on=CEREMONY,
+)
+
+TEAM = Award(
+    category="Team of the Quarter",
+    award_kind="team",
+    award_description="a team lunch and a trophy for the team's desk",
+    period="October 2026",
+    place=1,
+    nominee="Complaints Resolution Team",
+    team="Complaints Resolution",
+    site="Leeds",
+    evidence=(
+        "During the October billing outage the team cleared a backlog of 1,200 complaints in "
+        "nine days, answered every one personally and cut repeat contacts by a third."
+    ),
+    score_pct=86.5,
+    nomination_count=5,
+    customer_quote=None,
+    nominee_email="complaints.team@northgate.example",
+    line_manager="Mark Ellis",
+    line_manager_email="mark.ellis@northgate.example",
+    presented_by="Dev Raman",
+    presented_on=CEREMONY,
+)
+
+CUSTOMER_CHOICE = Award(
+    category="Customers' Choice",
+    award_kind="customer-nominated",
+    award_description="a framed certificate and an extra day's leave",
+    period="October 2026",
+    place=1,
+    nominee="Leah O'Brien",
+    team="Moves and Changes",
+    site="Sheffield",
+    evidence=(
+        "Leah moved my mum's account to her new flat in one phone call and even remembered "
+        "to update the priority services register."
+    ),
+    score_pct=93.0,
+    nomination_count=6,
+    customer_quote="Leah made a stressful week so much easier. Thank you!",
+    nominee_email="leah.obrien@northgate.example",
+    line_manager=None,
+    line_manager_email=None,  # no manager recorded: skipped and reported
+    presented_by="Priya Shah",
+    presented_on=CEREMONY,
+)
+
+WINNERS = [HERO, APPRENTICE, TEAM, CUSTOMER_CHOICE]
+AWARDS = [HERO, HERO_RUNNER_UP, APPRENTICE, TEAM, CUSTOMER_CHOICE]
+
+NEWSLETTER = NewsletterContext(
+    period="October 2026",
+    published_on=date(2026, 11, 24),
+    awards=WINNERS,
+    nominations_received=48,
+    nominators=31,
+    customer_nominations=12,
+    next_deadline=date(2026, 11, 30),
+    how_to_nominate="use the form on the intranet or ask your team leader",
+)
+
+EVALUATION = EvaluationContext(
+    period="October 2026",
+    prepared_on=date(2026, 11, 27),
+    prepared_by="Priya Shah",
+    objectives=[
+        ObjectiveResult(
+            objective="Lift customer satisfaction",
+            kpi="CSAT (% satisfied)",
+            baseline=82.0,
+            target=86.0,
+            actual=87.0,
+            unit="%",
+            higher_is_better=True,
+            deadline=date(2026, 12, 31),
+            owner="Priya Shah",
+        ),
+        ObjectiveResult(
+            objective="Keep good people",
+            kpi="Staff turnover (annualised)",
+            baseline=28.0,
+            target=22.0,
+            actual=25.0,
+            unit="%",
+            higher_is_better=False,
+            deadline=date(2026, 12, 31),
+            owner="Mark Ellis",
+        ),
+        ObjectiveResult(
+            objective="Make recognition routine",
+            kpi="Staff saying good work is recognised",
+            baseline=3.1,
+            target=3.8,
+            actual=3.9,
+            unit="points",
+            higher_is_better=True,
+            deadline=None,
+            owner="Grace Okafor",
+        ),
+        ObjectiveResult(
+            objective="Hear from customers",
+            kpi="Customer nominations per month",
+            baseline=4.0,
+            target=10.0,
+            actual=None,
+            unit="",
+            higher_is_better=True,
+            deadline=date(2027, 3, 31),
+            owner="Dev Raman",
+        ),
+    ],
+    nominations_by_source={"customer": 12, "colleague": 24, "manager": 9, "self": 3},
+    nominations_by_team={
+        "Billing": 14,
+        "Technical Support": 6,
+        "Customer Retention": 9,
+        "Complaints Resolution": 12,
+        "Moves and Changes": 7,
+    },
+    nominations_by_site={"Leeds": 34, "Sheffield": 14},
+    staff_by_site={"Leeds": 120, "Sheffield": 95},
+    staff_total=215,
+    staff_nominated=37,
+    viewpoints=[
+        Viewpoint(
+            "organisation",
+            "The programme supports our service goals",
+            80.0,
+            "% agree",
+            9,
+            "Senior team want it linked to quality scores",
+        ),
+        Viewpoint(
+            "winners' managers",
+            "The award was deserved and well evidenced",
+            4.6,
+            "mean of 5",
+            4,
+            "Would like more notice of the ceremony",
+        ),
+        Viewpoint("winners", "I felt genuinely recognised", 4.8, "mean of 5", 4, ""),
+        Viewpoint(
+            "non-winners",
+            "The programme is fair to everyone",
+            48.0,
+            "% agree",
+            61,
+            "Several said night-shift work goes unseen",
+        ),
+    ],
+    agreement=[
+        AgreementFigure("Customer impact", 0.81, "good agreement"),
+        AgreementFigure("Going the extra mile", 0.58, "weak: judges read it differently"),
+        AgreementFigure("Teamwork", 0.72, "acceptable"),
+    ],
+    ranks_changed_by_normalisation=2,
+    conflicts_declared=3,
+    scores_excluded_for_conflict=3,
+    costs=[
+        CostLine("Vouchers and prizes", 400.0, 450.0),
+        CostLine("Certificates and frames", 120.0, 96.5),
+        CostLine("Ceremony catering", 250.0, 310.0),
+        CostLine("Extra leave (cover cost)", 180.0, 180.0),
+    ],
+    winners=WINNERS,
+)
+
+
+def with_changes(obj: object, **changes: object) -> object:
+    """A copy of a frozen dataclass with some fields changed (``dataclasses.replace``)."""
+    return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+
+
+def sample_logo(path: Path) -> Path:
+    """Draw a small logo PNG (the Northgate 'N' in a roundel) so tests need no binary files."""
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Circle
+
+    figure = Figure(figsize=(1.2, 1.2), dpi=100)
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_axis_off()
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1)
+    axes.add_patch(Circle((0.5, 0.5), 0.46, color="#1F4E79"))
+    axes.add_patch(Circle((0.5, 0.5), 0.40, fill=False, lw=3, color="#C9A227"))
+    axes.text(0.5, 0.47, "N", ha="center", va="center", fontsize=46, color="white", weight="bold")
+    figure.savefig(path, transparent=True)
+    return path
