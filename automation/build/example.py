@@ -193,10 +193,6 @@ def _people(rng: random.Random) -> list[dict]:
             "Line manager": leader, "Email": name.lower().replace(" ", ".") + "@northgate.example",
             "Started": D(2019 + i % 7, 1 + i % 12, 1 + i % 27),
         })
-    # Jordan Pike works for Marcus Bell: the declared conflict in the example.
-    for s in staff:
-        if s["Name"] == "Jordan Pike":
-            s.update(Team="Billing", **{"Line manager": "Marcus Bell"})
     for team, site, leader, _ in TEAMS:
         staff.append({"Name": leader, "Team": team, "Role": "Team Leader",
                       "Line manager": "Robert Kane",
@@ -244,10 +240,13 @@ def _nominations(rng: random.Random, staff: list[dict]) -> list[dict]:
         ev = (f"{p['Name'].split()[0]} {EVIDENCE_OPENINGS[i % 10]}. "
               f"{EVIDENCE_FOLLOW[i % 5]}")
         add("Customer Hero", p, p["Team"], kind, nominator, ev, None, None)
+    judges = {j[0] for j in JUDGES}
     for i in range(12):
         team = TEAMS[i % len(TEAMS)][0]
-        kind = "manager" if i % 2 == 0 else "colleague"
-        nominator = TEAMS[(i + 1) % len(TEAMS)][2]
+        kind = "manager" if i < 6 else "colleague"
+        leader = TEAMS[(i + 1) % len(TEAMS)][2]
+        others = [a["Name"] for a in advisers if a["Team"] != team]
+        nominator = leader if kind == "manager" and leader not in judges else others[i]
         ev = (f"The {team} team {TEAM_EVIDENCE[i % len(TEAM_EVIDENCE)]}. "
               "Everyone in the team played a part.")
         add("Team of the Quarter", None, team, kind, nominator, ev, None, None)
@@ -274,11 +273,16 @@ def _nominations(rng: random.Random, staff: list[dict]) -> list[dict]:
                 "Nominator type": "manager", "Nominator contact": None,
                 "Evidence": "A made-up nomination used to agree how the rubric is applied."})
     noms.append(cal)
-    # Jordan Pike is nominated, so Marcus Bell's declared conflict matters.
-    noms[1]["Nominee"], noms[1]["Team"], noms[1]["Line manager"] = (
-        "Jordan Pike", "Billing", "Marcus Bell")
-    noms[1]["Site"] = "Leeds"
+    # A Billing adviser reporting to Marcus Bell is nominated: his declared conflict matters.
+    conflicted = conflict_nominee(staff)
+    noms[1].update({"Nominee": conflicted, "Team": "Billing", "Line manager": "Marcus Bell",
+                    "Site": "Leeds"})
     return noms
+
+
+def conflict_nominee(staff: list[dict]) -> str:
+    """The adviser Marcus Bell declares a conflict with (he is their line manager)."""
+    return next(s["Name"] for s in staff if s["Team"] == "Billing" and s["Role"] != "Team Leader")
 
 
 def _scores(rng: random.Random, noms: list[dict]) -> list[dict]:
@@ -397,8 +401,8 @@ def content() -> tuple[dict[str, list[dict]], dict[str, object]]:
         "PastWinners": [
             {"Period": "Q2 2026", "Category": "Customer Hero", "Nominee": "Grace Adeyemi",
              "Period ends": D(2026, 6, 30)},
-            {"Period": "Q2 2026", "Category": "Team of the Quarter", "Nominee": "Retentions",
-             "Period ends": D(2026, 6, 30)},
+            {"Period": "Q1 2026", "Category": "Team of the Quarter", "Nominee": "Retentions",
+             "Period ends": D(2026, 3, 31)},
         ],
         "Categories": CATEGORIES,
         "Criteria": criteria,
@@ -409,8 +413,8 @@ def content() -> tuple[dict[str, list[dict]], dict[str, object]]:
         "Judges": [dict(zip(("Judge", "Role", "Team", "Site", "Email", "Independent"), j,
                             strict=True)) for j in JUDGES],
         "Conflicts": [
-            {"Judge": "Marcus Bell", "Nominee": "Jordan Pike", "Type": "line manager",
-             "Declared on": D(2026, 7, 2), "Notes": "Jordan reports to Marcus."},
+            {"Judge": "Marcus Bell", "Nominee": conflict_nominee(staff), "Type": "line manager",
+             "Declared on": D(2026, 7, 2), "Notes": "Reports to Marcus in Billing."},
         ],
         "Scores": _scores(rng, noms),
         "Comms": _comms(),

@@ -1,0 +1,32 @@
+"""validate(data) -> Report: every rule, every issue, never stopping at the first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from automation.issues import Report
+from automation.model import ProgrammeData
+from automation.validate.cells import check_cells
+from automation.validate.judging import check_criteria, check_missing, check_scores
+from automation.validate.nominations import check_nominations
+from automation.validate.planning import check_planning, check_settings
+
+
+def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
+    """Check a programme's data and return every issue found, with its cell and a hint.
+
+    ``today`` decides what counts as overdue (defaults to the real date).
+    """
+    today = today or dt.date.today()
+    report = Report()
+    report.extend(check_cells(data))
+    report.extend(check_settings(data))
+    report.extend(check_criteria(data))
+    report.extend(check_scores(data))
+    report.extend(check_missing(data))
+    report.extend(check_nominations(data))
+    report.extend(check_planning(data, today))
+    return report
+
+
+__all__ = ["validate"]

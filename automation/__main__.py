@@ -1,0 +1,7 @@
+"""`python -m automation` works exactly like the `awards` command."""
+
+import sys
+
+from automation.cli import main
+
+sys.exit(main())

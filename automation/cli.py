@@ -1,0 +1,189 @@
+"""The `awards` command line: a thin shell over the library.
+
+Each command gathers its arguments, calls one public function and prints the result. A
+UserError becomes a plain message and exit code 2; anything else is a bug, logged in full to
+a file and reported in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from automation import __version__
+from automation.errors import UserError
+
+log = logging.getLogger("automation")
+
+COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {}
+
+
+def command(name: str, summary: str, example: str):
+    """Register a sub-command; its help ends with a worked example."""
+
+    def deco(fn):
+        COMMANDS[name] = (summary, example, fn)
+        return fn
+
+    return deco
+
+
+def _add_workbook(p: argparse.ArgumentParser) -> None:
+    p.add_argument("workbook", type=Path, help="the programme workbook (.xlsx)")
+
+
+def _add_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="how to print the result (default: table)")
+
+
+# ---------------------------------------------------------------------------------------------
+@command("template", "build the blank programme workbook",
+         "awards template workbook/award_programme.xlsx")
+def _template(p):
+    p.add_argument("out", type=Path, nargs="?", default=Path("workbook/award_programme.xlsx"))
+
+    def run(args) -> int:
+        from automation.build.workbook import build_workbook
+
+        _refuse_overwrite_open(args.out)
+        print(f"Wrote {build_workbook(args.out)}")
+        return 0
+
+    return run
+
+
+@command("example", "build the worked example workbook (Northgate Contact Centre)",
+         "awards example workbook/example_programme.xlsx")
+def _example(p):
+    p.add_argument("out", type=Path, nargs="?", default=Path("workbook/example_programme.xlsx"))
+
+    def run(args) -> int:
+        from automation.build.example import build_example
+
+        _refuse_overwrite_open(args.out)
+        print(f"Wrote {build_example(args.out)}")
+        return 0
+
+    return run
+
+
+@command("summary", "read every sheet and print what the workbook holds",
+         "awards summary workbook/example_programme.xlsx")
+def _summary(p):
+    _add_workbook(p)
+    _add_format(p)
+
+    def run(args) -> int:
+        from automation.io.read import read_workbook
+        from automation.summary import summarise
+
+        data = read_workbook(args.workbook)
+        s = summarise(data)
+        if args.format == "json":
+            print(json.dumps(s, indent=2, default=str))
+        else:
+            _print_summary(s)
+        return 0
+
+    return run
+
+
+@command("run", "the main job: read, validate, score and write results (and documents)",
+         "awards run workbook/example_programme.xlsx --out out/")
+def _run(p):
+    _add_workbook(p)
+    p.add_argument("--out", type=Path, default=Path("out"),
+                   help="folder for the updated copy of the workbook and the documents")
+    p.add_argument("--in-place", action="store_true",
+                   help="write results into WORKBOOK itself (a backup is kept) instead of a "
+                   "copy in --out")
+    p.add_argument("--no-documents", action="store_true", help="skip certificates etc.")
+    p.add_argument("--pdf", action="store_true", help="also convert documents to PDF")
+    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+
+    def run(args) -> int:
+        from automation.pipeline import run_all
+
+        outcome = run_all(args.workbook, args.out, in_place=args.in_place,
+                          documents=not args.no_documents, pdf=args.pdf, today=args.today)
+        for line in outcome.lines:
+            print(line)
+        return 0
+
+    return run
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+def _refuse_overwrite_open(path: Path) -> None:
+    from automation.io.write import check_not_open
+
+    check_not_open(Path(path))
+
+
+def _print_summary(s: dict) -> None:
+    print(f"{s['workbook']}")
+    print(f"  Organisation: {s['organisation'] or '(not set)'}   Period: "
+          f"{s['current_period'] or '(not set)'}")
+    width = max(len(k) for k in s["tables"])
+    for name, n in s["tables"].items():
+        print(f"  {name:<{width}}  {n:>7} row{'s' if n != 1 else ''}")
+    if s["problems"]:
+        print(f"  Reading problems: {len(s['problems'])} (run 'awards validate' for details)")
+
+
+# ---------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="awards",
+        description="Run a customer service award programme from its Excel workbook.",
+        epilog="Example: awards run workbook/example_programme.xlsx --out out/",
+    )
+    parser.add_argument("--version", action="version", version=f"awards {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (summary, example, factory) in COMMANDS.items():
+        p = sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
+                           epilog=f"Example: {example}",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(handler=factory(p))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except UserError as exc:
+        print(f"awards: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("awards: stopped.", file=sys.stderr)
+        return 130
+    except Exception:  # a bug: keep the detail for the report, show one line to the user
+        log_file = Path(tempfile.gettempdir()) / "awards-error.log"
+        log_file.write_text(traceback.format_exc(), encoding="utf-8")
+        print(f"awards: unexpected error (a bug, not your mistake). Details were saved to "
+              f"{log_file}; please send that file to the maintainers.", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,321 @@
+"""Write the tool-owned sheets (Results, Judging, Issues, Audit log) into a user's workbook.
+
+Loading and re-saving a whole workbook with openpyxl takes about a minute on a 300,000-row
+Scores sheet and can lose things openpyxl does not understand. Instead we patch the .xlsx
+package: only the XML of the sheets the tool owns and their table definitions are replaced;
+every other part (the user's sheets, formatting, validations, extra sheets) is copied as is.
+The new file is written beside the original and swapped in atomically after a timestamped
+backup is made, so a failed write never damages the user's file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pandas as pd
+
+from automation import schema
+from automation.build import layout
+from automation.errors import UserError
+from automation.io.package import TableInfo, open_package, parse_ref, sheet_parts, tables
+from automation.issues import column_letter
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_EPOCH = dt.datetime(1899, 12, 30)
+MAX_CELL_TEXT = 32767
+BACKUPS_KEPT = 10
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    path: Path
+    backup: Path | None
+    rows: dict[str, int]
+
+
+def lock_file(path: Path) -> Path:
+    """The owner file Excel keeps beside a workbook it has open."""
+    return path.with_name("~$" + path.name)
+
+
+def check_not_open(path: Path) -> None:
+    if lock_file(path).exists():
+        raise UserError(
+            f"{path.name} is open in Excel (found {lock_file(path).name} beside it).",
+            "Close the workbook in Excel, or use the ribbon buttons inside Excel, then try "
+            "again. If Excel is not running, delete the ~$ file.",
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Cell XML
+# --------------------------------------------------------------------------------------------
+def _text(value: str) -> str:
+    value = _ILLEGAL_XML.sub("", value)[:MAX_CELL_TEXT]
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f"<t{space}>{escape(value)}</t>"
+
+
+def _cell(ref: str, value: object, style: str | None) -> str:
+    s = f' s="{style}"' if style else ""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return f'<c r="{ref}"{s}/>' if s else ""
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    if isinstance(value, float) and math.isnan(value):
+        return f'<c r="{ref}"{s}/>' if s else ""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        value = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
+    elif isinstance(value, dt.date):
+        value = (dt.datetime(value.year, value.month, value.day) - _EPOCH).days
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if hasattr(value, "item"):  # numpy scalar
+        return _cell(ref, value.item(), style)
+    return f'<c r="{ref}"{s} t="inlineStr"><is>{_text(str(value))}</is></c>'
+
+
+def _formula_cell(ref: str, formula: str, style: str | None) -> str:
+    s = f' s="{style}"' if style else ""
+    return f'<c r="{ref}"{s}><f>{escape(formula.lstrip("="))}</f></c>'
+
+
+# --------------------------------------------------------------------------------------------
+# Reading styles back from the sheet the builder (or an earlier run) made
+# --------------------------------------------------------------------------------------------
+_CELL_TAG = re.compile(r'<c r="([A-Z]+)(\d+)"([^>]*?)(/?)>')
+_STYLE = re.compile(r'\bs="(\d+)"')
+
+
+def _row_xml(xml: str, row: int) -> str:
+    start = xml.find(f'<row r="{row}"')
+    if start < 0:
+        return ""
+    end = xml.find("</row>", start)
+    close = xml.find("/>", start)
+    gt = xml.find(">", start)
+    if close >= 0 and close < gt + 1 and (end < 0 or close < end):
+        return xml[start:close + 2]
+    return xml[start:end + 6]
+
+
+def _row_styles(xml: str, row: int) -> dict[str, str]:
+    out = {}
+    for m in _CELL_TAG.finditer(_row_xml(xml, row)):
+        st = _STYLE.search(m.group(3))
+        if st:
+            out[m.group(1)] = st.group(1)
+    return out
+
+
+@dataclass
+class _TableStyles:
+    title: str | None
+    header: dict[int, str | None]
+    body: dict[int, str | None]
+
+
+def _styles_for(xml: str, info: TableInfo, ncols: int) -> _TableStyles:
+    c1, r1, _, _ = parse_ref(info.ref)
+    title = _row_styles(xml, r1 - 1).get(column_letter(c1))
+    header = _row_styles(xml, r1)
+    body = _row_styles(xml, r1 + 1)
+    return _TableStyles(
+        title,
+        {j: header.get(column_letter(c1 + j)) for j in range(ncols)},
+        {j: body.get(column_letter(c1 + j)) for j in range(ncols)},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Sheet generation
+# --------------------------------------------------------------------------------------------
+def _table_rows_xml(spec: schema.Table, frame: pd.DataFrame, top: int, styles: _TableStyles
+                    ) -> tuple[list[str], str]:
+    cols = spec.columns
+    letters = [column_letter(j + 1) for j in range(len(cols))]
+    rows = [f'<row r="{top}">{_cell(f"A{top}", spec.title, styles.title)}</row>']
+    header = "".join(_cell(f"{letters[j]}{top + 1}", c.name, styles.header[j])
+                     for j, c in enumerate(cols))
+    rows.append(f'<row r="{top + 1}">{header}</row>')
+    # Column-wise lists are much faster than DataFrame row iteration on long tables.
+    values = [frame[c.name].tolist() if c.name in frame.columns and not c.is_formula else None
+              for c in cols]
+    n = max(len(frame), 1)
+    for i in range(n):
+        r = top + 2 + i
+        parts = []
+        for j, c in enumerate(cols):
+            ref = f"{letters[j]}{r}"
+            if c.is_formula and len(frame):
+                parts.append(_formula_cell(ref, c.formula, styles.body[j]))
+            else:
+                v = values[j][i] if values[j] is not None and i < len(frame) else None
+                parts.append(_cell(ref, v, styles.body[j]))
+        rows.append(f'<row r="{r}">{"".join(parts)}</row>')
+    last_ref = f"A{top + 1}:{letters[-1]}{top + 1 + n}"
+    return rows, last_ref
+
+
+def _replace_sheet_data(xml: str, rows_xml: str, dimension: str) -> str:
+    m = re.search(r"<sheetData\s*/>|<sheetData>.*</sheetData>", xml, flags=re.S)
+    if not m:
+        raise UserError("A sheet the tool writes has an unexpected layout.",
+                        "Replace the sheet with a fresh copy from the template.")
+    xml = xml[:m.start()] + f"<sheetData>{rows_xml}</sheetData>" + xml[m.end():]
+    if re.search(r"<dimension [^>]*/>", xml):
+        xml = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>', xml,
+                     count=1)
+    return xml
+
+
+def _set_table_ref(xml: str, ref: str) -> str:
+    xml = re.sub(r'(<table\b[^>]*?\bref=")[^"]*(")', rf"\g<1>{ref}\g<2>", xml, count=1)
+    return re.sub(r'(<autoFilter\b[^>]*?\bref=")[^"]*(")', rf"\g<1>{ref}\g<2>", xml, count=1)
+
+
+def _drop_calc_chain(parts: dict[str, bytes]) -> None:
+    """Excel rebuilds calcChain.xml; a stale one makes it offer to repair the file."""
+    parts.pop("xl/calcChain.xml", None)
+    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    rels = re.sub(r"<Relationship [^>]*calcChain[^>]*/>", "", rels)
+    parts["xl/_rels/workbook.xml.rels"] = rels.encode("utf-8")
+    ct = parts["[Content_Types].xml"].decode("utf-8")
+    ct = re.sub(r'<Override [^>]*PartName="/xl/calcChain.xml"[^>]*/>', "", ct)
+    parts["[Content_Types].xml"] = ct.encode("utf-8")
+
+
+def _full_calc_on_load(workbook_xml: str) -> str:
+    if "<calcPr" not in workbook_xml:
+        return workbook_xml.replace("</workbook>", '<calcPr fullCalcOnLoad="1"/></workbook>')
+    if "fullCalcOnLoad" in workbook_xml:
+        return re.sub(r'fullCalcOnLoad="[^"]*"', 'fullCalcOnLoad="1"', workbook_xml)
+    return workbook_xml.replace("<calcPr", '<calcPr fullCalcOnLoad="1"', 1)
+
+
+def render_tool_sheets(zf: zipfile.ZipFile, frames: Mapping[str, pd.DataFrame]
+                       ) -> tuple[dict[str, bytes], dict[str, int]]:
+    """New XML for each tool-owned sheet that has a table in ``frames``, and its tables."""
+    found = tables(zf)
+    parts_by_sheet = sheet_parts(zf)
+    out: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
+    sheets = {schema.TABLE_BY_NAME[name].sheet for name in frames}
+    for sheet_name in sheets:
+        sheet = schema.SHEET_BY_NAME[sheet_name]
+        if sheet_name not in schema.TOOL_SHEETS:
+            raise ValueError(f"{sheet_name} is not a tool-owned sheet")
+        missing = [t for t in sheet.tables if t not in found]
+        if sheet_name not in parts_by_sheet or missing:
+            raise UserError(
+                f"The '{sheet_name}' sheet or its table(s) {', '.join(missing)} are missing.",
+                f"Copy the '{sheet_name}' sheet from a fresh template (awards template) into "
+                "this workbook.")
+        part = parts_by_sheet[sheet_name]
+        xml = zf.read(part).decode("utf-8")
+        first_top = min(parse_ref(found[t].ref)[1] for t in sheet.tables) - 1
+        keep = [_row_xml(xml, r) for r in range(1, first_top)]
+        rows: list[str] = [r for r in keep if r]
+        frames_here = [frames.get(t, pd.DataFrame()) for t in sheet.tables]
+        tops = layout.table_tops([len(f) for f in frames_here])
+        shift = first_top - layout.FIRST_TABLE_ROW
+        last_ref = "A1"
+        for name, frame, top in zip(sheet.tables, frames_here, tops, strict=True):
+            spec = schema.TABLE_BY_NAME[name]
+            styles = _styles_for(xml, found[name], len(spec.columns))
+            table_rows, ref = _table_rows_xml(spec, frame, top + shift, styles)
+            rows.extend(table_rows)
+            table_xml = zf.read(found[name].part).decode("utf-8")
+            out[found[name].part] = _set_table_ref(table_xml, ref).encode("utf-8")
+            counts[name] = len(frame)
+            last_ref = ref
+        width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
+        dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
+        out[part] = _replace_sheet_data(xml, "".join(rows), dim).encode("utf-8")
+    return out, counts
+
+
+def _backup_path(path: Path, now: dt.datetime) -> Path:
+    folder = path.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    return folder / f"{path.stem} {now:%Y-%m-%d %H%M%S}{path.suffix}"
+
+
+def _prune_backups(path: Path) -> None:
+    folder = path.parent / "backups"
+    old = sorted(folder.glob(f"{path.stem} ????-??-?? ??????{path.suffix}"))
+    for f in old[:-BACKUPS_KEPT]:
+        f.unlink(missing_ok=True)
+
+
+def write_tool_tables(path: Path | str, frames: Mapping[str, pd.DataFrame], *,
+                      dest: Path | str | None = None, backup: bool = True,
+                      now: dt.datetime | None = None) -> WriteResult:
+    """Replace tool-owned tables in ``path`` (or write a patched copy to ``dest``).
+
+    ``frames`` maps tool table names (Results, Panel, JudgeStats, Agreement, Issues, Audit)
+    to DataFrames with the schema's column names; every table of a sheet being written
+    should be given (a missing one is written empty). Formula columns are filled in by the
+    writer. Writing in place keeps a timestamped copy of the original in ``backups/``.
+    """
+    path = Path(path)
+    target = Path(dest) if dest else path
+    check_not_open(path)
+    if target != path:
+        check_not_open(target)
+    now = now or dt.datetime.now()
+    with open_package(path) as zf:
+        new_parts, counts = render_tool_sheets(zf, frames)
+        infos = zf.infolist()
+        parts = {i.filename: new_parts.get(i.filename) for i in infos}
+        small = {"xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/workbook.xml"}
+        for name in small:
+            parts[name] = zf.read(name)
+        _drop_calc_chain(parts)
+        parts["xl/workbook.xml"] = _full_calc_on_load(
+            parts["xl/workbook.xml"].decode("utf-8")).encode("utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp",
+                                        dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
+                for info in infos:
+                    if info.filename not in parts:
+                        continue  # dropped (calcChain)
+                    data = parts[info.filename]
+                    if data is None:
+                        data = zf.read(info)
+                    zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                    zi.compress_type = zipfile.ZIP_DEFLATED
+                    out.writestr(zi, data)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    backup_file = None
+    if target == path and backup:
+        backup_file = _backup_path(path, now)
+        shutil.copy2(path, backup_file)
+        _prune_backups(path)
+    try:
+        os.replace(tmp, target)
+    except PermissionError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"Could not save {target.name}: it is locked by another program.",
+                        "Close it in Excel (or any other program) and try again.") from exc
+    return WriteResult(target, backup_file, counts)

@@ -1,0 +1,94 @@
+"""Rules every table gets from the schema: required cells, dropdown values, references to
+other tables, number ranges and unique keys. All vectorised over whole columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from automation import schema
+from automation.issues import ERROR, WARNING, Issue
+from automation.model import ProgrammeData
+from automation.validate.emit import row_issues
+
+# Some missing cells deserve a more telling code than "required-missing".
+REQUIRED_CODES = {
+    ("Objectives", "KPI"): "objective-not-smart",
+    ("Objectives", "Baseline"): "objective-not-smart",
+    ("Objectives", "Target"): "objective-not-smart",
+    ("Objectives", "Deadline"): "objective-not-smart",
+    ("Actions", "Responsible"): "action-no-owner",
+    ("Actions", "Start"): "action-no-dates",
+    ("Actions", "Due"): "action-no-dates",
+    ("Options", "Cost"): "option-no-cost",
+}
+
+_NUMERIC = (schema.ColType.INT, schema.ColType.DECIMAL, schema.ColType.MONEY,
+            schema.ColType.PERCENT)
+
+
+def _ref_values(data: ProgrammeData, ref: str) -> set[str]:
+    table, column = ref.split(".")
+    col = data[table][column].dropna().astype(str).str.strip()
+    return set(col.str.casefold())
+
+
+def check_cells(data: ProgrammeData) -> Iterator[Issue]:
+    yield from data.problems
+    for spec in schema.TABLES:
+        if spec.owner != "user" or spec.name == "Settings":
+            continue
+        frame = data[spec.name]
+        if frame.empty:
+            continue
+        for col in spec.input_columns:
+            s = frame[col.name]
+            if col.required:
+                code = REQUIRED_CODES.get((spec.name, col.name), "required-missing")
+                yield from row_issues(
+                    data, spec.name, s.isna(), col.name, code, ERROR,
+                    f"{col.name} is required in {spec.name}.",
+                    f"Fill in {col.name}: {col.help}")
+            present = s.notna()
+            if col.choices and col.type is not schema.ColType.BOOL:
+                allowed = set(schema.LISTS[col.choices])
+                bad = present & ~s.isin(allowed)
+                yield from row_issues(
+                    data, spec.name, bad, col.name, "not-in-list", ERROR,
+                    f"'{{{col.name}}}' is not an allowed {col.name}.",
+                    "Choose from the dropdown: " + ", ".join(schema.LISTS[col.choices]) + ".")
+            if col.ref:
+                known = _ref_values(data, col.ref)
+                bad = present & ~s.astype(str).str.strip().str.casefold().isin(known)
+                table, column = col.ref.split(".")
+                yield from row_issues(
+                    data, spec.name, bad, col.name, "unknown-reference", ERROR,
+                    f"'{{{col.name}}}' is not a {column} listed in the {table} table.",
+                    f"Pick a value from the dropdown, or add it to {table} first.")
+            if col.type in _NUMERIC and (col.min is not None or col.max is not None):
+                num = pd.to_numeric(s, errors="coerce")
+                bad = pd.Series(False, index=s.index)
+                if col.min is not None:
+                    bad |= num < col.min
+                if col.max is not None:
+                    bad |= num > col.max
+                lo = "" if col.min is None else f"at least {col.min:g}"
+                hi = "" if col.max is None else f"at most {col.max:g}"
+                yield from row_issues(
+                    data, spec.name, bad, col.name, "out-of-range", ERROR,
+                    f"{col.name} {{{col.name}}} is out of range.",
+                    f"{col.name} must be {' and '.join(x for x in (lo, hi) if x)}.")
+            if col.type is schema.ColType.EMAIL:
+                bad = present & ~s.astype(str).str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+                yield from row_issues(
+                    data, spec.name, bad, col.name, "bad-email", WARNING,
+                    f"'{{{col.name}}}' does not look like an email address.",
+                    "Type a full address such as name@example.org.")
+            if col.unique:
+                key = s.astype(str).str.strip().str.casefold()
+                dup = present & key.duplicated(keep="first")
+                yield from row_issues(
+                    data, spec.name, dup, col.name, "duplicate-key", ERROR,
+                    f"{col.name} '{{{col.name}}}' appears more than once in {spec.name}.",
+                    f"Each {col.name} must be unique: rename or delete the repeated row.")

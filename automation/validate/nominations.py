@@ -1,0 +1,116 @@
+"""Rules about nominations: duplicates, eligibility, dates in the period, consent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from automation.issues import ERROR, WARNING, Issue
+from automation.model import ProgrammeData
+from automation.validate.emit import row_issues
+
+
+def _key(s: pd.Series) -> pd.Series:
+    return s.astype("string").str.strip().str.casefold()
+
+
+def period_ends(data: ProgrammeData) -> pd.Series:
+    """Every known period's last day, from Periods and the winners' history."""
+    p = data["Periods"].dropna(subset=["Period", "Ends"])
+    h = data["PastWinners"].dropna(subset=["Period", "Period ends"])
+    both = pd.concat([
+        pd.DataFrame({"Period": _key(p["Period"]), "Ends": p["Ends"]}),
+        pd.DataFrame({"Period": _key(h["Period"]), "Ends": h["Period ends"]}),
+    ]).drop_duplicates("Period")
+    return both.set_index("Period")["Ends"]
+
+
+def cool_off_blocked(data: ProgrammeData) -> pd.Series:
+    """True for nominations whose nominee won the same award too recently."""
+    noms, past = data["Nominations"], data["PastWinners"].dropna(
+        subset=["Category", "Nominee", "Period ends"])
+    result = pd.Series(False, index=noms.index)
+    if noms.empty or past.empty:
+        return result
+    cats = data["Categories"]
+    cool = dict(zip(_key(cats["Category"]), cats["Cool-off periods"].fillna(0), strict=True))
+    ends = period_ends(data)
+    all_ends = sorted(ends.dropna().unique())
+    nom_end = _key(noms["Period"]).map(ends)
+    for idx, nominee, cat, end in zip(noms.index, _key(noms["Nominee"]),
+                                      _key(noms["Category"]), nom_end, strict=True):
+        n = cool.get(cat, 0) or 0
+        if pd.isna(end) or n <= 0:
+            continue
+        wins = past[(_key(past["Nominee"]) == nominee) & (_key(past["Category"]) == cat)]
+        for won in wins["Period ends"]:
+            between = sum(1 for e in all_ends if won < e <= end)
+            if 0 < between <= n:
+                result[idx] = True
+    return result
+
+
+def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
+    noms = data["Nominations"]
+    if noms.empty:
+        return
+    key = pd.DataFrame({c: _key(noms[c]) for c in ("Nominee", "Category", "Period",
+                                                    "Nominator")})
+    dup = noms[["Nominee", "Category", "Period", "Nominator"]].notna().all(axis=1) & \
+        key.duplicated(keep="first")
+    first_id = noms.groupby([key[c] for c in key.columns])["ID"].transform("first")
+    yield from row_issues(
+        data, "Nominations", dup, "Nominator", "duplicate-nomination", WARNING,
+        lambda r: f"{r['ID']} repeats {first_id[r.name]}: {r['Nominator']} nominated "
+        f"{r['Nominee']} for {r['Category']} twice in {r['Period']}.",
+        "Keep one of them (merge the evidence); repeats count as one independent nomination.")
+    judges = set(_key(data["Judges"]["Judge"]).dropna())
+    yield from row_issues(
+        data, "Nominations", _key(noms["Nominee"]).isin(judges), "Nominee", "nominee-is-judge",
+        ERROR, "{Nominee} is on the judging panel and cannot be nominated.",
+        "Replace the judge on the panel for this period, or withdraw the nomination.")
+    periods = data["Periods"].dropna(subset=["Period"])
+    span = periods.assign(_p=_key(periods["Period"])).drop_duplicates("_p").set_index("_p")
+    starts, ends = _key(noms["Period"]).map(span["Starts"]), _key(noms["Period"]).map(
+        span["Ends"])
+    outside = noms["Received"].notna() & starts.notna() & ends.notna() & (
+        (noms["Received"] < starts) | (noms["Received"] > ends))
+    yield from row_issues(
+        data, "Nominations", outside, "Received", "received-outside-period", ERROR,
+        lambda r: f"{r['ID']} was received on {r['Received']:%d/%m/%Y}, outside "
+        f"{r['Period']} ({starts[r.name]:%d/%m/%Y} to {ends[r.name]:%d/%m/%Y}).",
+        "Check the date, or move the nomination to the period it arrived in.")
+    blocked = cool_off_blocked(data)
+    yield from row_issues(
+        data, "Nominations", blocked, "Nominee", "repeat-winner", ERROR,
+        "{Nominee} won {Category} too recently to win it again in {Period}.",
+        "The category's cool-off (Categories sheet) rules this nominee out; thank the "
+        "nominator and withdraw the nomination.")
+    consent = noms["Consent to publish"].fillna(False).astype(bool)
+    quote_no_consent = noms["Customer quote"].notna() & ~consent
+    yield from row_issues(
+        data, "Nominations", quote_no_consent, "Customer quote", "quote-without-consent",
+        WARNING, "{ID} has a customer quote but no consent to publish it.",
+        "Record consent (yes and the date) before the quote is published; until then it is "
+        "left out of the newsletter.")
+    no_date = consent & noms["Consent date"].isna()
+    yield from row_issues(
+        data, "Nominations", no_date, "Consent date", "consent-date-missing", WARNING,
+        "{ID} records consent to publish without the date it was given.",
+        "Add the date consent was given (data protection: keep a record of consent).")
+    cats = data["Categories"]
+    team_cats = set(_key(cats.loc[cats["Type"] == "team", "Category"]).dropna())
+    is_team = _key(noms["Category"]).isin(team_cats)
+    staff = set(_key(data["Staff"]["Name"]).dropna())
+    teams = set(_key(data["Teams"]["Team"]).dropna())
+    if staff or teams:
+        known = (is_team & _key(noms["Nominee"]).isin(teams)) | (
+            ~is_team & _key(noms["Nominee"]).isin(staff))
+        calib = noms["Calibration"].fillna(False).astype(bool)
+        unknown = noms["Nominee"].notna() & ~known & ~calib
+        yield from row_issues(
+            data, "Nominations", unknown, "Nominee", "unknown-nominee", WARNING,
+            lambda r: f"{r['Nominee']} is not on the "
+            f"{'Teams' if is_team[r.name] else 'Staff'} list.",
+            "Check the spelling (it goes on the certificate) or add them to the Staff sheet.")
