@@ -120,6 +120,92 @@ def _run(p):
     return run
 
 
+@command("validate", "check every sheet and list problems with their cells",
+         "awards validate workbook/example_programme.xlsx --write")
+def _validate(p):
+    _add_workbook(p)
+    _add_format(p)
+    p.add_argument("--write", action="store_true",
+                   help="also rewrite the Issues sheet so problem cells light up in Excel "
+                   "(a backup of the workbook is kept)")
+    p.add_argument("--today", type=_date, default=None,
+                   help="date to judge 'overdue' against (default: today), YYYY-MM-DD")
+
+    def run(args) -> int:
+        from automation.pipeline import check_workbook
+
+        outcome = check_workbook(args.workbook, write=args.write, today=args.today)
+        if args.format == "json":
+            print(json.dumps({"summary": outcome.report.summary(),
+                              "issues": [i.as_dict() for i in outcome.report]}, indent=2))
+        else:
+            _print_issues(outcome.report)
+            for line in outcome.lines:
+                print(line)
+        return 1 if outcome.report.errors else 0
+
+    return run
+
+
+@command("score", "score nominations, rank each category and pick winners",
+         "awards score workbook/example_programme.xlsx --format json")
+def _score(p):
+    _add_workbook(p)
+    _add_format(p)
+    p.add_argument("--write", action="store_true",
+                   help="write Results, Judging and Issues into the workbook (backup kept)")
+    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+
+    def run(args) -> int:
+        from automation.pipeline import score_workbook
+
+        outcome = score_workbook(args.workbook, write=args.write, today=args.today)
+        if args.format == "json":
+            payload = outcome.results.as_json()
+            payload["issues"] = [i.as_dict() for i in outcome.report]
+            print(json.dumps(payload, indent=2, default=str))
+        else:
+            _print_results(outcome.results)
+            for line in outcome.lines:
+                print(line)
+        return 0
+
+    return run
+
+
+def _print_issues(report) -> None:
+    if not len(report):
+        print("No problems found.")
+        return
+    rows = [(i.severity, i.code, f"{i.sheet}!{i.cell}" if i.cell else i.sheet, i.message,
+             i.hint) for i in report]
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    w2 = max(len(r[2]) for r in rows)
+    for sev, code, where, msg, hint in rows:
+        print(f"{sev:<{w0}}  {code:<{w1}}  {where:<{w2}}  {msg}")
+        if hint:
+            print(f"{'':<{w0 + w1 + w2 + 6}}fix: {hint}")
+
+
+def _print_results(results) -> None:
+    frame = results.nominations
+    for (period, cat), grp in frame.groupby(["Period", "Category"], sort=True):
+        print(f"{cat} - {period}")
+        for _, r in grp.head(5).iterrows():
+            place = r["Place"] if isinstance(r["Place"], str) else ""
+            raw = f"{r['Raw score'] * 100:5.1f}%" if r["Raw score"] == r["Raw score"] else "  n/a"
+            norm = (f"{r['Normalised score'] * 100:5.1f}%"
+                    if r["Normalised score"] == r["Normalised score"] else "  n/a")
+            rank = int(r["Rank"]) if r["Rank"] == r["Rank"] and r["Rank"] is not None else "-"
+            print(f"  {rank!s:>3}  {r['Nomination ID']:<8} {str(r['Nominee']):<24} raw {raw}  "
+                  f"normalised {norm}  {place}")
+        if len(grp) > 5:
+            print(f"  ... and {len(grp) - 5} more (see the Results sheet or --format json)")
+    if results.fallbacks:
+        print("Normalisation fallbacks: " + "; ".join(results.fallbacks))
+
+
 def _date(text: str):
     import datetime as dt
 

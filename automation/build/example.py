@@ -288,14 +288,14 @@ def conflict_nominee(staff: list[dict]) -> str:
 def _scores(rng: random.Random, noms: list[dict]) -> list[dict]:
     scores = []
     for nom in noms:
-        quality = rng.uniform(0.25, 0.95)
+        quality = rng.uniform(0.1, 0.95)
         for judge, *_ in JUDGES:
             if nom["Calibration"] != "yes" and _conflicted(judge, nom):
                 continue
             for crit, *_ in CRITERIA[nom["Category"]]:
                 if judge == "David Lowe" and nom["ID"] == "N-0009" and crit == "Empathy":
                     continue  # deliberate missing score
-                raw = 1 + quality * 4 + LENIENCY[judge] + rng.gauss(0, 0.55)
+                raw = 1 + quality * 4 + LENIENCY[judge] + rng.gauss(0, 0.4)
                 score = int(min(5, max(1, round(raw))))
                 scores.append({"Judge": judge, "Nomination ID": nom["ID"], "Criterion": crit,
                                "Score": score, "Comment": None})

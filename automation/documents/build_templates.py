@@ -75,16 +75,19 @@ def _para(
     doc: DocumentObject | _Cell,
     text: str = "",
     align: WD_ALIGN_PARAGRAPH | None = None,
-    before: float = 0,
-    after: float = 0,
+    before: float | None = None,
+    after: float | None = None,
     style: str | None = None,
     **run_format: object,
 ) -> Paragraph:
     paragraph = doc.add_paragraph(style=style)
     if align is not None:
         paragraph.alignment = align
-    paragraph.paragraph_format.space_before = Pt(before)
-    paragraph.paragraph_format.space_after = Pt(after)
+    # None leaves the style's spacing alone, so a manager can restyle spacing in one place.
+    if before is not None:
+        paragraph.paragraph_format.space_before = Pt(before)
+    if after is not None:
+        paragraph.paragraph_format.space_after = Pt(after)
     if text:
         _run(paragraph, text, **run_format)  # type: ignore[arg-type]
     return paragraph
@@ -128,6 +131,17 @@ def _no_table_borders(table: Table) -> None:
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
     tbl_pr.append(borders)
+
+
+def _fixed_widths(table: Table, widths_mm: Sequence[float]) -> None:
+    """Fix column widths in the grid as well as the cells: LibreOffice reads only the grid."""
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        column.set(qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
 
 
 def _page_border(section_element: object, colour: str) -> None:
@@ -251,9 +265,7 @@ def _data_table(
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
             _run(paragraph, text, size=10, bold=True)
-    for row in table.rows:
-        for index, width in enumerate(widths_mm):
-            row.cells[index].width = Mm(width)
+    _fixed_widths(table, widths_mm)
     return table
 
 
@@ -264,7 +276,8 @@ def build_certificate() -> DocumentObject:
     """One landscape A4 page per certificate, looped so one render makes one or many pages."""
     doc = _base_document(landscape=True)
     section = doc.sections[0]
-    section.top_margin = section.bottom_margin = Mm(16)
+    section.top_margin = Mm(20)
+    section.bottom_margin = Mm(12)
     section.left_margin = section.right_margin = Mm(24)
     section.header_distance = section.footer_distance = Mm(8)
     _page_border(section._sectPr, TEMPLATE_ACCENT)
@@ -273,49 +286,48 @@ def build_certificate() -> DocumentObject:
     _tag(doc, "{%p for c in certificates %}")
     # Each certificate starts with "page break before" rather than a break paragraph: no blank
     # trailing page, and the first certificate still starts on page 1.
-    logo = _para(doc, "{% if logo %}{{ logo }}{% endif %}", align=centre, after=4)
+    logo = _para(doc, "{% if logo %}{{ logo }}{% endif %}", align=centre, before=6, after=6)
     logo.paragraph_format.page_break_before = True
     _para(
         doc,
         "{{ organisation }}",
         align=centre,
-        after=2,
+        after=4,
         size=14,
         colour=TEMPLATE_PRIMARY,
         caps=True,
         spacing=2,
     )
-    title = _para(
+    _para(
         doc,
         "{% if c.winner %}Certificate of Achievement{% else %}Certificate of Commendation"
         "{% endif %}",
         align=centre,
-        after=10,
-        size=34,
+        after=14,
+        size=36,
         font=DISPLAY_FONT,
         colour=TEMPLATE_PRIMARY,
     )
-    title.paragraph_format.keep_with_next = True
-    _para(doc, "proudly presented to", align=centre, after=4, size=13, italic=True, colour=GREY)
+    _para(doc, "proudly presented to", align=centre, after=6, size=14, italic=True, colour=GREY)
     name = _para(
         doc,
         "{{ c.nominee }}",
         align=centre,
-        after=2,
-        size=36,
+        after=0,
+        size=38,
         bold=True,
         font=DISPLAY_FONT,
         colour=DARK,
     )
-    name.paragraph_format.left_indent = name.paragraph_format.right_indent = Mm(20)
+    name.paragraph_format.left_indent = name.paragraph_format.right_indent = Mm(30)
     _rule_below(name, TEMPLATE_ACCENT, size=12)
-    _para(doc, "{{ c.unit }}", align=centre, before=4, after=10, size=12, colour=GREY)
+    _para(doc, "{{ c.unit }}", align=centre, before=6, after=16, size=12, colour=GREY)
     _para(
         doc,
         "{% if c.winner %}Winner{% else %}Highly commended{% endif %}: {{ c.category }}",
         align=centre,
         after=2,
-        size=18,
+        size=20,
         bold=True,
         colour=TEMPLATE_PRIMARY,
     )
@@ -323,19 +335,19 @@ def build_certificate() -> DocumentObject:
         doc,
         "{{ c.period }}{% if c.customer_nominated %} · nominated by our customers{% endif %}",
         align=centre,
-        after=10,
+        after=14,
         size=13,
         colour=GREY,
     )
     citation = _para(
-        doc, "“{{ c.citation }}”", align=centre, after=14, size=13, italic=True, colour=DARK
+        doc, "“{{ c.citation }}”", align=centre, after=0, size=13, italic=True, colour=DARK
     )
-    citation.paragraph_format.left_indent = citation.paragraph_format.right_indent = Mm(25)
+    citation.paragraph_format.left_indent = citation.paragraph_format.right_indent = Mm(30)
 
     table = doc.add_table(rows=3, cols=3)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_table_borders(table)
-    widths = (Mm(80), Mm(40), Mm(80))
+    _fixed_widths(table, (75, 60, 75))
     texts = (
         ("", "", ""),
         ("{{ signatory_name }}", "", "{{ c.presented_on }}"),
@@ -347,7 +359,6 @@ def build_certificate() -> DocumentObject:
     )
     for row_index, row in enumerate(table.rows):
         for col_index, cell in enumerate(row.cells):
-            cell.width = widths[col_index]
             paragraph = cell.paragraphs[0]
             paragraph.alignment = centre
             paragraph.paragraph_format.space_after = Pt(0)
@@ -362,7 +373,7 @@ def build_certificate() -> DocumentObject:
                 )
             if row_index == 0 and col_index != 1:
                 # The line to sign (and to write the date on, if no ceremony date is known).
-                paragraph.paragraph_format.space_before = Pt(18)
+                paragraph.paragraph_format.space_before = Pt(40)
                 _cell_border(cell, "bottom", DARK, size=6)
     _tag(doc, "{%p endfor %}")
     return doc
@@ -486,7 +497,7 @@ def build_evaluation_report() -> DocumentObject:
             "{{ v.respondents }}",
             "{{ v.comment }}",
         ),
-        (28, 52, 22, 22, 46),
+        (26, 46, 26, 26, 46),
     )
 
     _para(doc, "4. Judging quality", style="Heading 1")

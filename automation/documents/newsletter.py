@@ -62,16 +62,20 @@ def standfirst(ctx: NewsletterContext) -> str:
 
 def _story(award: Award) -> str:
     if award.is_team:
-        lead = f"The {_line(award.nominee)} team"
+        name = _line(award.nominee)
+        if not name.lower().endswith("team"):
+            name += " team"
+        lead = name if name.lower().startswith("the ") else f"The {name}"
         if award.site:
-            lead += f" at {_line(award.site)}"
+            lead += f" in {_line(award.site)}"
     else:
         where = ", ".join(_line(part) for part in (award.team, award.site) if part)
         lead = f"{_line(award.nominee)}" + (f" ({where})" if where else "")
-    from_whom = " from customers" if award.award_kind == "customer-nominated" else ""
-    opening = f"{lead} received {count_of(award.nomination_count, 'nomination')}{from_whom}."
-    evidence = summary(award.evidence or "")
-    return f"{opening} {evidence}".strip()
+    nominations = count_of(award.nomination_count, "nomination")
+    if award.award_kind == "customer-nominated":
+        # Customers' own words are published only as the consented quote, never as evidence.
+        return f"{lead} received {nominations} from customers."
+    return f"{lead} received {nominations}. {summary(award.evidence or '')}".strip()
 
 
 def _prize(award: Award, published_on: Any) -> str:
@@ -112,7 +116,7 @@ def newsletter_fields(ctx: NewsletterContext, branding: Branding) -> dict[str, A
         f"{count_of(ctx.nominations_received, 'nomination')} for {_line(ctx.period)}"
     )
     if ctx.customer_nominations:
-        thanks += f", {count_of(ctx.customer_nominations, 'nomination')} of them from customers"
+        thanks += f", {ctx.customer_nominations:,} of them from customers"
     thanks += (
         ". Every nomination was read and scored by the judging panel, and every nominee will "
         "hear from their manager about what was said."

@@ -95,7 +95,10 @@ def text_environment() -> ImmutableSandboxedEnvironment:
 
 def clean_text(text: str, single_line: bool = False) -> str:
     """Remove characters a .docx cannot hold; with ``single_line`` also fold line breaks."""
-    text = _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Word's manual line break (vertical tab) and page break arrive in pasted text: keep them as
+    # line breaks rather than gluing the words either side together.
+    text = _XML_ILLEGAL.sub("", text.replace("\x0b", "\n").replace("\x0c", "\n"))
     if single_line:
         text = " ".join(text.split())
     return text.strip()

@@ -56,7 +56,8 @@ DEFAULT_OUT = REPO_ROOT / "workbook" / "award_programme.xlam"
 TAB_LABEL = "Award Programme"
 VBA_PROJECT_NAME = "AwardProgramme"
 XLWINGS_MODULE = "xlwings"
-# The user config RunPython reads is ~/.<CONFIG_NAME>/<CONFIG_NAME>.conf; see setup.install().
+# RunPython reads the user config file <CONFIG_NAME>.conf: "xlwings" makes that xlwings' own
+# (xlwings.USER_CONFIG_FILE), which `awards excel install` writes. See setup.install().
 CONFIG_NAME = "xlwings"
 
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
@@ -317,6 +318,7 @@ def parse_dir(data: bytes) -> list[_Record]:
 
 
 def serialize_dir(records: list[_Record]) -> bytes:
+    """Join records back into a decompressed ``dir`` stream (the inverse of ``parse_dir``)."""
     out = bytearray()
     for r in records:
         size = 4 if r.rid == _PROJECTVERSION else len(r.data)
@@ -400,8 +402,9 @@ def build_vba_project(template: bytes, module: VbaModule) -> bytes:
     offsets = module_offsets(records, codepage)
 
     # xlwings' module: point RunPython at the standard xlwings config (see the module docstring).
-    xl_stream = "VBA/" + XLWINGS_MODULE
-    xl_source = ovba_decompress(streams[xl_stream][offsets[XLWINGS_MODULE] :]).decode(codepage)
+    xl_name = _field(groups[XLWINGS_MODULE], _MODULESTREAMNAME).data.decode(codepage)
+    xl_stream = "VBA/" + xl_name
+    xl_source = ovba_decompress(streams[xl_stream][offsets[xl_name] :]).decode(codepage)
     xl_source, count = _PROJECT_NAME_CONST.subn(rf'\g<1>"{CONFIG_NAME}"', xl_source)
     if count != 1:
         raise AddinBuildError("xlwings' VBA module no longer declares PROJECT_NAME once")
@@ -410,6 +413,7 @@ def build_vba_project(template: bytes, module: VbaModule) -> bytes:
 
     # The template's ribbon module becomes ours: new name, new source, no compiled code.
     group = groups[_TEMPLATE_RIBBON_MODULE]
+    old_stream = _field(group, _MODULESTREAMNAME).data.decode(codepage)
     for rid, encoding in (
         (_MODULENAME, codepage),
         (_MODULENAMEUNICODE, "utf-16-le"),
@@ -418,7 +422,7 @@ def build_vba_project(template: bytes, module: VbaModule) -> bytes:
     ):
         _field(group, rid).data = module.name.encode(encoding)
     _field(group, _MODULEOFFSET).data = struct.pack("<I", 0)
-    del streams["VBA/" + _TEMPLATE_RIBBON_MODULE]
+    del streams["VBA/" + old_stream]
     try:
         source = module.source.encode(codepage)
     except UnicodeEncodeError as exc:

@@ -1,0 +1,404 @@
+"""The evaluation report: objectives, participation, four viewpoints, judging quality, costs and
+recommendations derived from the figures."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from automation.documents.charts import (
+    objectives_chart,
+    participation_chart,
+    per_100_staff,
+)
+from automation.documents.context import (
+    VIEWPOINTS,
+    Branding,
+    EvaluationContext,
+    ObjectiveResult,
+    Viewpoint,
+)
+from automation.documents.english import count_of, join_list, money, plural
+from automation.documents.render import (
+    DEFAULT_TEMPLATE_DIR,
+    DocxRenderer,
+    Image,
+    clean_text,
+    hex_colour,
+)
+
+# Thresholds behind the recommendations, in one place so they can be argued about.
+LOW_SITE_RATIO = 0.6  # a site below 60% of the best other site's nominations per head
+LOW_ALPHA = 0.667  # Krippendorff's usual floor for drawing even tentative conclusions
+LOW_VIEWPOINT = 0.6  # below 60% agreement, or below 3 on a 1-to-5 scale
+LOW_STAFF_SHARE = 0.2  # fewer than one in five staff nominated
+LOW_CUSTOMER_SHARE = 0.15  # under 15% of nominations from customers
+CHART_WIDTH_MM = 160
+
+
+def number(value: float, unit: str = "") -> str:
+    """A figure with its unit: ``87%``, ``3.9 points``, ``1,204``; whole numbers lose ``.0``."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    if unit == "%":
+        return text + "%"
+    if unit:
+        return f"{text} {unit}"
+    return text
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{part / whole * 100:.0f}%" if whole else "–"
+
+
+def result_label(objective: ObjectiveResult) -> str:
+    """``Met``, ``Not met`` or ``No result`` for the objectives table."""
+    return {True: "Met", False: "Not met", None: "No result"}[objective.met]
+
+
+def viewpoint_level(viewpoint: Viewpoint) -> float | None:
+    """The result as a share of its scale's top (0 to 1), or None if the scale is not known.
+
+    ``% agree`` counts out of 100; ``mean of 5`` (or ``out of 10``) out of that number.
+    """
+    scale = viewpoint.scale.lower()
+    if "%" in scale or "percent" in scale:
+        return viewpoint.result / 100
+    match = re.search(r"(?:of|/)\s*(\d+(?:\.\d+)?)", scale)
+    if match and float(match.group(1)) > 0:
+        return viewpoint.result / float(match.group(1))
+    return None
+
+
+def _viewpoint_result(viewpoint: Viewpoint) -> str:
+    if "%" in viewpoint.scale:
+        return f"{number(viewpoint.result, '%')} {viewpoint.scale.replace('%', '').strip()}".strip()
+    return (
+        f"{number(viewpoint.result)} ({viewpoint.scale})"
+        if viewpoint.scale
+        else number(viewpoint.result)
+    )
+
+
+def site_rates(ctx: EvaluationContext) -> dict[str, float]:
+    """Nominations per 100 staff for each site whose staff number is known."""
+    rates = {}
+    for site in sorted(set(ctx.nominations_by_site) | set(ctx.staff_by_site)):
+        rate = per_100_staff(ctx.nominations_by_site.get(site, 0), ctx.staff_by_site.get(site, 0))
+        if rate is not None:
+            rates[site] = rate
+    return rates
+
+
+def _customer_count(ctx: EvaluationContext) -> int:
+    return sum(n for source, n in ctx.nominations_by_source.items() if "customer" in source.lower())
+
+
+def recommendations(ctx: EvaluationContext) -> list[str]:
+    """Recommendations that follow from the figures, most important first.
+
+    One rule each: a missed target; an objective with no result; a site whose nominations per
+    head are well below the best other site; weak or unmeasured judge agreement; rankings moved
+    by normalisation; overspend; low morale among non-winners (and any other low viewpoint);
+    few staff nominated; few customer nominations. With nothing to act on, it says so.
+    """
+    advice: list[str] = []
+    for objective in ctx.objectives:
+        if objective.met is False:
+            owner = objective.owner or "the objective's owner"
+            advice.append(
+                f"“{objective.objective}” missed its target: {objective.kpi} reached "
+                f"{number(objective.actual or 0, objective.unit)} against a target of "
+                f"{number(objective.target, objective.unit)}. Agree with {owner} what will "
+                "change next period, or reset the target if it was unrealistic."
+            )
+    for objective in ctx.objectives:
+        if objective.met is None:
+            advice.append(
+                f"No result was recorded for “{objective.kpi}”. Collect it before the next "
+                f"evaluation, or “{objective.objective}” cannot be judged."
+            )
+
+    rates = site_rates(ctx)
+    for site, rate in rates.items():
+        others = {other: r for other, r in rates.items() if other != site}
+        if not others:
+            continue
+        best_site, best_rate = max(others.items(), key=lambda item: item[1])
+        if best_rate > 0 and rate < LOW_SITE_RATIO * best_rate:
+            advice.append(
+                f"{site} sent in {rate:.1f} nominations per 100 staff against {best_rate:.1f} "
+                f"at {best_site}. Promote the programme there: ask team leaders to explain "
+                "how to nominate in huddles and put the nomination link on the site's screens."
+            )
+
+    for figure in ctx.agreement:
+        if figure.alpha is None:
+            advice.append(
+                f"Judges' agreement on “{figure.scope}” could not be measured. Have at least "
+                "two judges score every nomination so it can be checked next time."
+            )
+        elif figure.alpha < LOW_ALPHA:
+            advice.append(
+                f"Judges agreed poorly on “{figure.scope}” (α = {figure.alpha:.2f}; "
+                f"{LOW_ALPHA} is the usual minimum). Hold a calibration session with scored "
+                "examples before the next round and sharpen the criterion's wording."
+            )
+    if ctx.ranks_changed_by_normalisation > 0:
+        changed = count_of(ctx.ranks_changed_by_normalisation, "ranking")
+        advice.append(
+            f"Normalising judges' scores changed {changed}, so some judges mark "
+            "consistently high or low. Show each judge their average against the panel's "
+            "before the next round."
+        )
+
+    budget = sum(line.budget for line in ctx.costs)
+    actual = sum(line.actual for line in ctx.costs)
+    if actual > budget:
+        over = [line.item for line in ctx.costs if line.actual > line.budget]
+        advice.append(
+            f"Spending was {money(actual - budget)} over budget ({money(actual)} against "
+            f"{money(budget)}), mainly on {join_list(item.lower() for item in over)}. Review "
+            f"{'this line' if len(over) == 1 else 'these lines'} before next period's budget "
+            "is agreed."
+        )
+
+    for viewpoint in ctx.viewpoints:
+        level = viewpoint_level(viewpoint)
+        if level is None or level >= LOW_VIEWPOINT:
+            continue
+        result = _viewpoint_result(viewpoint)
+        if viewpoint.viewpoint == "non-winners":
+            advice.append(
+                f"Non-winners' morale needs attention: “{viewpoint.question}” scored {result}. "
+                "Give every nominee personal feedback and thanks from their manager, publish "
+                "how winners are chosen, and celebrate more of the good work nominated."
+            )
+        else:
+            advice.append(
+                f"The {viewpoint.viewpoint} view is low: “{viewpoint.question}” scored "
+                f"{result}. Follow up with that group to find out why."
+            )
+
+    if ctx.staff_total > 0 and ctx.staff_nominated / ctx.staff_total < LOW_STAFF_SHARE:
+        advice.append(
+            f"Only {_share(ctx.staff_nominated, ctx.staff_total)} of staff were nominated. "
+            "Remind everyone that everyday good service counts, not only rescues, and make "
+            "nominating a standing item at team meetings."
+        )
+    total = sum(ctx.nominations_by_source.values())
+    if total and _customer_count(ctx) / total < LOW_CUSTOMER_SHARE:
+        advice.append(
+            f"Only {_share(_customer_count(ctx), total)} of nominations came from customers. "
+            "Add the nomination link to post-contact surveys and email signatures."
+        )
+    if not advice:
+        advice.append(
+            "Every target was met and nothing in the figures needs action: keep the programme "
+            "as it is and evaluate it again next period."
+        )
+    return advice
+
+
+def _summary(ctx: EvaluationContext, advice_count: int) -> str:
+    met = sum(1 for o in ctx.objectives if o.met)
+    missing = sum(1 for o in ctx.objectives if o.met is None)
+    text = f"{met} of {count_of(len(ctx.objectives), 'objective')} met their target"
+    if missing:
+        text += f" ({missing} without a result yet)"
+    total = sum(ctx.nominations_by_source.values())
+    text += (
+        f". The programme received {count_of(total, 'nomination')} and "
+        f"{_share(ctx.staff_nominated, ctx.staff_total)} of staff were nominated. "
+    )
+    budget = sum(line.budget for line in ctx.costs)
+    actual = sum(line.actual for line in ctx.costs)
+    if actual > budget:
+        text += f"Spending was {money(actual - budget)} over budget. "
+    elif actual < budget:
+        text += f"Spending was {money(budget - actual)} under budget. "
+    else:
+        text += "Spending was on budget. "
+    text += f"Section 7 sets out {count_of(advice_count, 'recommendation')}."
+    return text
+
+
+def _participation_summary(ctx: EvaluationContext) -> str:
+    total = sum(ctx.nominations_by_source.values())
+    parts = []
+    for source, count in ctx.nominations_by_source.items():
+        name = source.lower()
+        parts.append(
+            f"{count:,} {plural('self-nomination', count)}"
+            if name == "self"
+            else f"{count:,} from {plural(name, count) if count != 1 else 'a ' + name}"
+        )
+    text = f"There were {count_of(total, 'nomination')}"
+    if parts:
+        text += f": {join_list(parts)}"
+    return (
+        f"{text}. {ctx.staff_nominated:,} of {ctx.staff_total:,} staff "
+        f"({_share(ctx.staff_nominated, ctx.staff_total)}) were nominated at least once."
+    )
+
+
+def _viewpoints_summary(ctx: EvaluationContext) -> str:
+    respondents = sum(v.respondents for v in ctx.viewpoints)
+    text = (
+        f"{count_of(respondents, 'response')} across the viewpoints. Each result is shown on "
+        "the scale its question used."
+    )
+    missing = [name for name in VIEWPOINTS if not any(v.viewpoint == name for v in ctx.viewpoints)]
+    if missing:
+        text += f" No results were recorded for: {join_list(missing)}."
+    return text
+
+
+def _judging_summary(ctx: EvaluationContext) -> str:
+    changed = ctx.ranks_changed_by_normalisation
+    text = "Normalising for judges who mark high or low changed " + (
+        f"{count_of(changed, 'ranking')}." if changed else "no rankings."
+    )
+    conflicts = ctx.conflicts_declared
+    excluded = ctx.scores_excluded_for_conflict
+    text += (
+        f" Judges declared {count_of(conflicts, 'conflict')} of interest; "
+        f"{count_of(excluded, 'score')} {'was' if excluded == 1 else 'were'} left out as a result."
+        if conflicts
+        else " No conflicts of interest were declared."
+    )
+    return text
+
+
+def _costs_summary(ctx: EvaluationContext) -> str:
+    budget = sum(line.budget for line in ctx.costs)
+    actual = sum(line.actual for line in ctx.costs)
+    winners = len(ctx.winners)
+    text = f"The programme cost {money(actual)} against a budget of {money(budget)}"
+    if winners:
+        text += f", or {money(round(actual / winners, 2))} per winner"
+    return text + "."
+
+
+def _signed_money(value: float) -> str:
+    return f"+{money(value)}" if value > 0 else money(value)
+
+
+def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, Any]:
+    """Everything the evaluation template shows, as plain values (charts are added separately)."""
+    advice = recommendations(ctx)
+    total_nominations = sum(ctx.nominations_by_source.values())
+    rates = site_rates(ctx)
+    budget = sum(line.budget for line in ctx.costs)
+    actual = sum(line.actual for line in ctx.costs)
+    return {
+        "organisation": clean_text(branding.organisation, single_line=True),
+        "period": ctx.period,
+        "prepared_by": ctx.prepared_by,
+        "prepared_on": ctx.prepared_on,
+        "summary": _summary(ctx, len(advice)),
+        "objectives": [
+            {
+                "objective": o.objective,
+                "kpi": o.kpi,
+                "baseline": number(o.baseline, o.unit),
+                "target": number(o.target, o.unit),
+                "actual": number(o.actual, o.unit) if o.actual is not None else "–",
+                "result": result_label(o),
+            }
+            for o in ctx.objectives
+        ],
+        "participation_summary": _participation_summary(ctx),
+        "sites": [
+            {
+                "site": site,
+                "staff": f"{ctx.staff_by_site.get(site, 0):,}",
+                "nominations": f"{ctx.nominations_by_site.get(site, 0):,}",
+                "per_100": f"{rates[site]:.1f}" if site in rates else "–",
+            }
+            for site in sorted(set(ctx.nominations_by_site) | set(ctx.staff_by_site))
+        ],
+        "sources": [
+            {
+                "source": source.capitalize(),
+                "nominations": f"{count:,}",
+                "share": _share(count, total_nominations),
+            }
+            for source, count in ctx.nominations_by_source.items()
+        ],
+        "teams": [
+            {"team": team, "nominations": f"{count:,}"}
+            for team, count in sorted(ctx.nominations_by_team.items(), key=lambda i: (-i[1], i[0]))
+        ],
+        "viewpoints_summary": _viewpoints_summary(ctx),
+        "viewpoints": [
+            {
+                "viewpoint": v.viewpoint.capitalize(),
+                "question": v.question,
+                "result": _viewpoint_result(v),
+                "respondents": f"{v.respondents:,}",
+                "comment": v.comment,
+            }
+            for v in sorted(
+                ctx.viewpoints,
+                key=lambda v: VIEWPOINTS.index(v.viewpoint) if v.viewpoint in VIEWPOINTS else 9,
+            )
+        ],
+        "agreement": [
+            {
+                "scope": a.scope,
+                "alpha": f"{a.alpha:.2f}" if a.alpha is not None else "not measured",
+                "reading": a.reading,
+            }
+            for a in ctx.agreement
+        ],
+        "judging_summary": _judging_summary(ctx),
+        "costs": [
+            {
+                "item": line.item,
+                "budget": money(line.budget),
+                "actual": money(line.actual),
+                "difference": _signed_money(line.actual - line.budget),
+            }
+            for line in ctx.costs
+        ],
+        "total_budget": money(budget),
+        "total_actual": money(actual),
+        "total_difference": _signed_money(actual - budget),
+        "costs_summary": _costs_summary(ctx),
+        "winners": [
+            {
+                "category": w.category,
+                "nominee": w.nominee,
+                "team": w.team,
+                "site": w.site,
+                "score": f"{w.score_pct:.0f}%",
+            }
+            for w in ctx.winners
+        ],
+        "recommendations": advice,
+    }
+
+
+def write_evaluation_report(
+    ctx: EvaluationContext,
+    branding: Branding,
+    out_path: Path,
+    *,
+    template: Path | None = None,
+) -> Path:
+    """Write the evaluation report .docx (with its two charts) and return its path."""
+    renderer = DocxRenderer(
+        Path(template) if template else DEFAULT_TEMPLATE_DIR / "evaluation_report.docx",
+        branding.primary_colour,
+        branding.accent_colour,
+    )
+    colours = {
+        "primary": "#" + hex_colour(branding.primary_colour),
+        "accent": "#" + hex_colour(branding.accent_colour),
+    }
+    images = {
+        "objectives_chart": Image(objectives_chart(ctx.objectives, **colours), CHART_WIDTH_MM),
+        "participation_chart": Image(participation_chart(ctx, **colours), CHART_WIDTH_MM),
+    }
+    return renderer.render(evaluation_fields(ctx, branding), Path(out_path), images)

@@ -1,0 +1,67 @@
+"""Which scores count: every score row joined to its nomination, criterion and scale, with
+the reason it is left out where it is (unknown names, out of scale, conflicts...)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from automation.conflicts import conflicted_pairs
+from automation.model import ProgrammeData
+from automation.validate.judging import scored_frame
+
+
+def _key(s: pd.Series) -> pd.Series:
+    return s.astype("string").str.strip().str.casefold()
+
+
+def effective_weights(data: ProgrammeData) -> tuple[pd.DataFrame, set[str]]:
+    """Criteria with the weight used for scoring, and categories that cannot be scored.
+
+    With the 'normalise with warning' policy a category's weights are rescaled to add to 1;
+    with 'error' a category whose weights do not add to 100% is not scored at all.
+    """
+    crit = data["Criteria"].dropna(subset=["Category", "Criterion", "Weight"]).copy()
+    crit["_cat"] = _key(crit["Category"])
+    sums = crit.groupby("_cat")["Weight"].transform("sum")
+    blocked: set[str] = set()
+    if data.setting("weights_policy") == "normalise with warning":
+        crit["Weight"] = crit["Weight"] / sums.replace(0, np.nan)
+    else:
+        bad = crit.loc[(sums - 1).abs() > 1e-3, "_cat"]
+        blocked = set(bad)
+    return crit, blocked
+
+
+def prepare(data: ProgrammeData) -> pd.DataFrame:
+    """One row per score with ``Excluded`` (None when the score counts, else why not)."""
+    f = scored_frame(data)
+    crit, blocked = effective_weights(data)
+    weights = crit.assign(_c=_key(crit["Criterion"]))[["_cat", "_c", "Weight"]]
+    f = f.drop(columns=["Weight"]).merge(weights.drop_duplicates(["_cat", "_c"]),
+                                         on=["_cat", "_c"], how="left")
+    judges = set(_key(data["Judges"]["Judge"]).dropna())
+    reason = pd.Series(None, index=f.index, dtype=object)
+
+    def mark(mask: pd.Series, text: str) -> None:
+        reason[mask & reason.isna()] = text
+
+    mark(f["Score"].isna(), "no score")
+    mark(~f["_j"].isin(judges), "judge not on the panel")
+    mark(f["Category"].isna(), "no such nomination")
+    mark(f["_cat"].isin(blocked), "category weights do not add up to 100%")
+    mark(f["Weight"].isna(), "criterion not in the category")
+    mark((f["Score"] < f["Scale min"]) | (f["Score"] > f["Scale max"]), "outside the scale")
+    mark(pd.DataFrame({"j": f["_j"], "n": f["_nid"], "c": f["_c"]}).duplicated(),
+         "repeated score")
+    pairs = conflicted_pairs(data)
+    if not pairs.empty:
+        keyed = pairs.assign(_j=_key(pairs["Judge"]), _nid=_key(pairs["Nomination ID"]))
+        hit = f[["_j", "_nid"]].reset_index().merge(keyed, on=["_j", "_nid"])
+        conflict = pd.Series(None, index=f.index, dtype=object)
+        conflict[hit["index"].to_numpy()] = ("conflict: " + hit["Reason"]).to_numpy()
+        reason = reason.where(reason.notna(), conflict)
+    f["Excluded"] = reason
+    f["Calibration"] = f["Calibration"].fillna(False).astype(bool)
+    f["Fraction"] = (f["Score"] / f["Scale max"]).astype(float)
+    return f

@@ -1,0 +1,102 @@
+"""Rank nominations within a category and period, breaking ties with the declared chain.
+
+The chain comes from the Categories sheet (Tie-break 1, 2, 3) and is applied the same way
+every time: scores are compared to a fixed precision, each rule only separates nominations
+still tied after the rules before it, and what is still tied after the chain (or at a
+'panel vote' rule) shares a rank and is flagged for the panel to decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+PRECISION = 9  # decimal places: equal to this precision counts as a tie
+PANEL_VOTE = "panel vote"
+
+
+@dataclass
+class Ranked:
+    nomination: str
+    rank: int
+    tie_note: str = ""
+    unresolved: bool = False
+
+
+KeyFn = Callable[[str], tuple]
+
+
+def _fmt(key: tuple) -> str:
+    parts = []
+    for v in key:
+        if isinstance(v, float):
+            parts.append(f"{v:.2f}" if abs(v) >= 2 else f"{v * 100:.1f}%")
+        else:
+            parts.append(str(v))
+    return "/".join(parts)
+
+
+def rank(scores: dict[str, float], rules: Sequence[str], keys: dict[str, KeyFn],
+         describe: dict[str, Callable[[str], str]] | None = None) -> list[Ranked]:
+    """Order nominations by score (high first) and break ties with ``rules`` in order.
+
+    ``keys`` maps each rule to a function giving a nomination's key (higher wins).
+    """
+    describe = describe or {}
+    order = sorted(scores, key=lambda n: (-round(scores[n], PRECISION), n))
+    groups: list[list[str]] = []
+    for n in order:
+        if groups and round(scores[groups[-1][0]], PRECISION) == round(scores[n], PRECISION):
+            groups[-1].append(n)
+        else:
+            groups.append([n])
+    result: list[Ranked] = []
+    position = 1
+    for group in groups:
+        if len(group) == 1:
+            result.append(Ranked(group[0], position))
+            position += 1
+            continue
+        for chunk, note, unresolved in _split(group, list(rules), keys, describe, scores):
+            for n in chunk:
+                result.append(Ranked(n, position, note, unresolved))
+            position += len(chunk)
+    return result
+
+
+def _split(group: list[str], rules: list[str], keys: dict[str, KeyFn], describe, scores):
+    """Yield (members, note, unresolved) in final order for one tied group."""
+    others = ", ".join(group)
+    base = f"Tied on {scores[group[0]] * 100:.1f}% ({others})"
+    for i, rule in enumerate(rules):
+        if rule == PANEL_VOTE:
+            yield group, f"{base}; needs a panel vote", True
+            return
+        fn = keys.get(rule)
+        if fn is None:
+            continue
+        k = {n: fn(n) for n in group}
+        if len(set(k.values())) == 1:
+            continue
+        ordered = sorted(group, key=lambda n: tuple(-x if isinstance(x, int | float) else x
+                                                    for x in k[n]) + (n,))
+        sub: list[list[str]] = []
+        for n in ordered:
+            if sub and k[sub[-1][0]] == k[n]:
+                sub[-1].append(n)
+            else:
+                sub.append([n])
+        detail = " v ".join(f"{n} {describe.get(rule, _default)(n) or _fmt(k[n])}"
+                            for n in ordered)
+        note = f"{base}; separated by {rule} ({detail})"
+        for s in sub:
+            if len(s) == 1:
+                yield s, note, False
+            else:
+                yield from _split(s, rules[i + 1:], keys, describe, scores)
+        return
+    yield group, f"{base}; not separated by the tie-break rules: panel decides", True
+
+
+def _default(_: str) -> str:
+    return ""
