@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from automation.schema import LISTS, Column, ColType
+from automation.schema import LISTS, ColType, Column
 
 _TRUE = {"yes", "y", "true", "1", "1.0", "x", "✓"}
 _FALSE = {"no", "n", "false", "0", "0.0"}

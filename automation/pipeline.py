@@ -44,7 +44,8 @@ def check_workbook(path: Path, *, write: bool = False, dest: Path | None = None,
 
 
 def score_workbook(path: Path, *, write: bool = False, dest: Path | None = None,
-                   today: dt.date | None = None) -> Outcome:
+                   today: dt.date | None = None, backup: bool = True,
+                   now: dt.datetime | None = None, user: str | None = None) -> Outcome:
     """Validate and score; optionally write Issues, Results, Judging and an audit entry."""
     data = read_workbook(path)
     report = validate(data, today=today)
@@ -57,8 +58,9 @@ def score_workbook(path: Path, *, write: bool = False, dest: Path | None = None,
     outcome.lines.append(score_summary(results) + ".")
     if write or dest:
         frames = {"Issues": issues_frame(report), **results_tables(results),
-                  "Audit": audit_frame(data, "score", score_summary(results))}
-        outcome.written = write_tool_tables(path, frames, dest=dest)
+                  "Audit": audit_frame(data, "score", score_summary(results), now=now,
+                                       user=user)}
+        outcome.written = write_tool_tables(path, frames, dest=dest, backup=backup, now=now)
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 

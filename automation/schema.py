@@ -12,7 +12,7 @@ adds rows; LibreOffice computes them too, which is how the tests check them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 

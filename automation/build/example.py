@@ -530,7 +530,17 @@ def _survey() -> list[dict]:
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
-def build_example(path: Path) -> Path:
-    """Build the worked example workbook at ``path``."""
+# The example is scored as of this moment, so rebuilding it always gives the same workbook.
+AS_OF = dt.datetime(2026, 11, 20, 9, 0)
+
+
+def build_example(path: Path, *, with_results: bool = True) -> Path:
+    """Build the worked example workbook at ``path``, scored so Results are filled in."""
     tables, settings = content()
-    return build_workbook(path, tables, settings, spare_rows=10)
+    build_workbook(path, tables, settings, spare_rows=10)
+    if with_results:
+        from automation.pipeline import score_workbook
+
+        score_workbook(path, write=True, backup=False, today=AS_OF.date(), now=AS_OF,
+                       user="example")
+    return Path(path)

@@ -18,6 +18,7 @@ def write_heading(ws, sheet: schema.Sheet) -> int:
     """Write the sheet's title and purpose; return the row of the first table's title."""
     ws["A1"] = sheet.name
     ws["A1"].font = Font(bold=True, size=16, color="1F4E79")
+    ws.row_dimensions[1].height = 26
     ws["A2"] = sheet.purpose
     ws["A2"].font = Font(italic=True, color="595959")
     return FIRST_TABLE_ROW

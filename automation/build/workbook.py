@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table as XLTable
-from openpyxl.worksheet.table import TableColumn, TableFormula, TableStyleInfo
+from openpyxl.worksheet.table import TableFormula, TableStyleInfo
 
 from automation import schema
 from automation.build import layout
@@ -211,6 +211,15 @@ def _issue_highlighting(ws, sheet: schema.Sheet) -> None:
         formula=[f'COUNTIFS(IssueKeys,{key},IssueSeverities,"warning")>0'], fill=WARNING_FILL))
 
 
+def _page_setup(ws) -> None:
+    """Print landscape, one page wide, so an assessor can print any sheet legibly."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
 def _protect(ws) -> None:
     p = ws.protection
     p.sheet = True
@@ -225,6 +234,7 @@ def _start_sheet(wb: Workbook, ws, settings: Mapping[str, object]) -> None:
     ws.column_dimensions["B"].width = 110
     ws["A1"] = settings.get("programme") or "Customer Service Awards"
     ws["A1"].font = Font(bold=True, size=18, color="1F4E79")
+    ws.row_dimensions[1].height = 30
     ws["A2"] = settings.get("organisation") or "Award programme workbook"
     ws["A2"].font = Font(size=12, italic=True)
     ws["A4"] = START_TEXT
@@ -237,7 +247,8 @@ def _start_sheet(wb: Workbook, ws, settings: Mapping[str, object]) -> None:
     for step in START_STEPS:
         ws.cell(row=row, column=1, value=step)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-        ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True)
+        ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = 15 * (1 + len(step) // 120)
         row += 1
     row += 1
     ws.cell(row=row, column=1, value="Where the programme stands").font = Font(
@@ -338,6 +349,8 @@ def build_workbook(path: Path, content: Mapping[str, Rows] | None = None,
             _issue_highlighting(ws, sheet)
     _start_sheet(wb, wb["Start"], settings)
     _protect(wb["Lists"])
+    for ws in wb.worksheets:
+        _page_setup(ws)
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
     path = Path(path)

@@ -158,7 +158,7 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
         over = [line.item for line in ctx.costs if line.actual > line.budget]
         advice.append(
             f"Spending was {money(actual - budget)} over budget ({money(actual)} against "
-            f"{money(budget)}), mainly on {join_list(item.lower() for item in over)}. Review "
+            f"{money(budget)}), mainly on {join_list(f'“{item}”' for item in over)}. Review "
             f"{'this line' if len(over) == 1 else 'these lines'} before next period's budget "
             "is agreed."
         )
@@ -203,9 +203,12 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
 def _summary(ctx: EvaluationContext, advice_count: int) -> str:
     met = sum(1 for o in ctx.objectives if o.met)
     missing = sum(1 for o in ctx.objectives if o.met is None)
-    text = f"{met} of {count_of(len(ctx.objectives), 'objective')} met their target"
+    text = (
+        f"Of the {count_of(len(ctx.objectives), 'objective')}, {met} met "
+        f"{'its' if met == 1 else 'their'} target"
+    )
     if missing:
-        text += f" ({missing} without a result yet)"
+        text += f" and {missing} {'has' if missing == 1 else 'have'} no result yet"
     total = sum(ctx.nominations_by_source.values())
     text += (
         f". The programme received {count_of(total, 'nomination')} and "

@@ -16,10 +16,11 @@ import pandas as pd
 
 from automation import schema
 from automation.errors import UserError
+from automation.io.package import open_package
+from automation.io.package import tables as package_tables
 from automation.issues import ERROR, WARNING, Issue, column_letter
 from automation.model import ROW, ProgrammeData, TablePlace
 from automation.parse import blank_rows, clean_text, parse_column
-from automation.io.package import open_package, tables as package_tables
 
 
 @dataclass
