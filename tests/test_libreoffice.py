@@ -1,0 +1,123 @@
+"""The workbook opens in LibreOffice, and the formulas it computes equal Python's figures."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from automation.io.read import read_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+RECALC = ROOT.parent / "shared" / "tools" / "recalc"
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None,
+                                reason="LibreOffice (soffice) is not installed")
+
+
+def _recalc(src: Path, outdir: Path) -> Path:
+    """LibreOffice recalculates every formula and saves the values (as shared/tools/recalc)."""
+    profile = outdir / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><oor:items '
+        'xmlns:oor="http://openoffice.org/2001/registry">'
+        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+        '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>'
+        "</oor:items>")
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--calc", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir",
+                    str(outdir), str(src)], check=True, capture_output=True, timeout=300)
+    out = outdir / src.name
+    assert out.exists(), "LibreOffice did not write the recalculated workbook"
+    return out
+
+
+@pytest.fixture(scope="module")
+def recalculated(built_example, tmp_path_factory):
+    return _recalc(built_example, tmp_path_factory.mktemp("recalc"))
+
+
+def test_converts_to_pdf(built_template, tmp_path):
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/p", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(built_template)],
+                   check=True, capture_output=True, timeout=300)
+    pdf = tmp_path / (built_template.stem + ".pdf")
+    assert pdf.exists() and pdf.stat().st_size > 10_000
+
+
+def _table(wb, name) -> pd.DataFrame:
+    for ws in wb.worksheets:
+        if name in ws.tables:
+            cells = ws[ws.tables[name].ref]
+            header = [c.value for c in cells[0]]
+            return pd.DataFrame([[c.value for c in r] for r in cells[1:]], columns=header)
+    raise KeyError(name)
+
+
+def test_excel_weighted_score_equals_python_pooled_score(recalculated, example_data):
+    wb = load_workbook(recalculated, data_only=True)
+    results = _table(wb, "Results").dropna(subset=["Nomination ID"])
+    from automation.scoring.prepare import prepare
+
+    rows = prepare(example_data)
+    ok = rows[rows["Excluded"].isna()]
+    pooled = (ok["Weight"] * ok["Fraction"]).groupby(ok["Nomination ID"]).sum() / ok.groupby(
+        "Nomination ID")["Weight"].sum()
+    got = results.set_index("Nomination ID")["Excel weighted score"].astype(float)
+    assert len(got) == 60
+    pd.testing.assert_series_equal(got.sort_index(), pooled.loc[got.index].sort_index(),
+                                   check_names=False, atol=1e-9, rtol=0)
+    ranks = results.set_index("Nomination ID")["Excel rank"].astype(int)
+    assert (ranks >= 1).all()
+
+
+def test_sheet_formulas_equal_python(recalculated, example_data):
+    wb = load_workbook(recalculated, data_only=True)
+    obj = _table(wb, "Objectives").dropna(subset=["Objective"])
+    data = example_data["Objectives"]
+    higher = data["Higher is better"].astype(bool)
+    met = (higher & (data["Actual"] >= data["Target"])) | (~higher & (data["Actual"] <= data["Target"]))
+    assert obj["Met"].tolist() == ["yes" if m else "no" for m in met]
+
+    opts = _table(wb, "Options").dropna(subset=["Option"])
+    w = example_data["OptionWeights"].set_index("Factor")["Weight"]
+    o = example_data["Options"]
+    expected = (o["Benefit score"] * w["Benefit"] + o["Drawback score"] * w["Drawbacks"]
+                + o["Cost score"] * w["Cost"] + o["Fit score"] * w["Fit with objectives"]) / w.sum()
+    assert opts["Weighted score"].astype(float).tolist() == pytest.approx(expected.tolist())
+
+    risks = _table(wb, "Risks").dropna(subset=["Risk"])
+    r = example_data["Risks"]
+    assert risks["Rating"].astype(int).tolist() == (r["Likelihood"] * r["Impact"]).astype(int).tolist()
+
+    scores = _table(wb, "Scores").dropna(subset=["Judge"])
+    assert (scores["Conflict"] == "no").all()
+    assert len(scores) == len(example_data["Scores"])
+
+
+def test_status_summary_counts(recalculated, example_data):
+    wb = load_workbook(recalculated, data_only=True)
+    names = wb.defined_names
+    values = {}
+    for key in ("StatusNominations", "StatusScores", "StatusWinners", "StatusBudget",
+                "StatusWarnings"):
+        (sheet, ref), = names[key].destinations
+        values[key] = wb[sheet][ref.replace("$", "")].value
+    assert values["StatusNominations"] == len(example_data["Nominations"])
+    assert values["StatusScores"] == len(example_data["Scores"])
+    assert values["StatusWinners"] == 3
+    assert values["StatusBudget"] == example_data["Costs"]["Budget"].sum()
+    assert values["StatusWarnings"] == 4
+
+
+def test_workbook_rewritten_by_the_tool_still_opens(example_copy, tmp_path):
+    from automation.pipeline import score_workbook
+
+    score_workbook(example_copy, write=True)
+    out = _recalc(example_copy, tmp_path / "again")
+    assert len(read_workbook(out)["Results"]) == 60

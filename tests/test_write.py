@@ -1,0 +1,123 @@
+"""Writing tool sheets: only they change, the save is atomic, a backup is kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+
+import pandas as pd
+import pytest
+
+from automation.errors import UserError
+from automation.io import write as write_mod
+from automation.io.package import open_package, sheet_parts, tables
+from automation.io.read import read_workbook
+from automation.io.write import write_tool_tables
+
+
+def _parts(path):
+    with zipfile.ZipFile(path) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def _tool_parts(path):
+    with open_package(path) as zf:
+        parts = sheet_parts(zf)
+        owned = {parts[s] for s in ("Results", "Judging", "Issues", "Audit log")}
+        owned |= {t.part for t in tables(zf).values()
+                  if t.sheet in ("Results", "Judging", "Issues", "Audit log")}
+    return owned | {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
+                    "xl/calcChain.xml"}
+
+
+ISSUES = pd.DataFrame([{"Severity": "error", "Code": "x-code", "Sheet": "Nominations",
+                        "Row": 7, "Column": "Nominee", "Cell": "D7", "Value": "<Ann & Bob>",
+                        "Message": "m", "How to fix": "h", "Key": "Nominations!D7"}])
+
+
+def test_only_tool_parts_change_and_values_round_trip(example_copy):
+    before = _parts(example_copy)
+    owned = _tool_parts(example_copy)
+    result = write_tool_tables(example_copy, {"Issues": ISSUES}, now=dt.datetime(2026, 1, 2))
+    after = _parts(example_copy)
+    for name, data in before.items():
+        if name not in owned:
+            assert after[name] == data, f"{name} changed"
+    data = read_workbook(example_copy)
+    assert data["Issues"]["Value"].tolist() == ["<Ann & Bob>"]
+    assert data["Issues"]["Row"].tolist() == [7]
+    assert result.backup is not None and result.backup.exists()
+    assert len(read_workbook(result.backup)["Issues"]) == 4  # the backup is the old file
+    assert data.problems == []
+
+
+def test_stacked_tables_move_down_when_the_first_grows(example_copy):
+    panel = pd.DataFrame({"Judge": [f"J{i}" for i in range(300)], "Weighted score": 0.5})
+    stats = pd.DataFrame({"Judge": ["A", "B"], "Scored": [3, 4]})
+    agreement = pd.DataFrame({"Category": ["C"], "Scope": ["whole category"], "Alpha": [0.9]})
+    write_tool_tables(example_copy, {"Panel": panel, "JudgeStats": stats,
+                                     "Agreement": agreement}, backup=False)
+    data = read_workbook(example_copy)
+    assert len(data["Panel"]) == 300
+    assert data["JudgeStats"]["Judge"].tolist() == ["A", "B"]
+    assert data["Agreement"]["Alpha"].tolist() == [0.9]
+    assert data.place("JudgeStats").header_row > data["Panel"]["_row"].max()
+
+
+def test_calc_chain_dropped_and_full_calc_on_load(example_copy):
+    write_tool_tables(example_copy, {"Issues": ISSUES}, backup=False)
+    parts = _parts(example_copy)
+    assert "xl/calcChain.xml" not in parts
+    assert b"calcChain" not in parts["[Content_Types].xml"]
+    assert b'fullCalcOnLoad="1"' in parts["xl/workbook.xml"]
+
+
+def test_failed_write_keeps_the_original(example_copy, monkeypatch):
+    original = example_copy.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(write_mod.zipfile.ZipFile, "writestr", boom)
+    with pytest.raises(OSError):
+        write_tool_tables(example_copy, {"Issues": ISSUES})
+    assert example_copy.read_bytes() == original
+    assert not [p for p in example_copy.parent.iterdir() if p.suffix == ".tmp"]
+
+
+def test_refuses_when_open_in_excel(example_copy):
+    (example_copy.parent / f"~${example_copy.name}").write_text("owner")
+    with pytest.raises(UserError, match="open in Excel"):
+        write_tool_tables(example_copy, {"Issues": ISSUES})
+
+
+def test_write_to_a_copy_leaves_the_source_alone(example_copy, tmp_path):
+    original = example_copy.read_bytes()
+    dest = tmp_path / "out" / "copy.xlsx"
+    result = write_tool_tables(example_copy, {"Issues": ISSUES}, dest=dest)
+    assert example_copy.read_bytes() == original
+    assert result.backup is None
+    assert len(read_workbook(dest)["Issues"]) == 1
+
+
+def test_backups_are_pruned(example_copy):
+    for i in range(write_mod.BACKUPS_KEPT + 3):
+        write_tool_tables(example_copy, {"Issues": ISSUES}, now=dt.datetime(2026, 1, 1, 0, 0, i))
+    backups = list((example_copy.parent / "backups").iterdir())
+    assert len(backups) == write_mod.BACKUPS_KEPT
+
+
+def test_missing_tool_sheet_is_a_user_error(example_copy):
+    from tests.support.edit import delete_table
+
+    delete_table(example_copy, "Issues")
+    with pytest.raises(UserError, match="Issues"):
+        write_tool_tables(example_copy, {"Issues": ISSUES})
+
+
+def test_illegal_xml_characters_are_dropped(example_copy):
+    frame = ISSUES.assign(Message="bell\x07 and tab\tkept")
+    write_tool_tables(example_copy, {"Issues": frame}, backup=False)
+    assert read_workbook(example_copy)["Issues"]["Message"].tolist() == ["bell and tab\tkept"]
+    assert os.path.exists(example_copy)
