@@ -32,6 +32,8 @@ def row_issues(data: ProgrammeData, table: str, mask: pd.Series, column: str, co
     the row.
     """
     frame = data[table]
+    if not isinstance(mask, pd.Series):
+        mask = pd.Series(mask, index=frame.index)
     if frame.empty or not mask.any():
         return []
     place = data.place(table)
