@@ -46,8 +46,11 @@ def parse_number(text: pd.Series, *, percent: bool = False) -> pd.Series:
     cleaned = s.str.replace(r"[£,%\s]", "", regex=True)
     num = pd.to_numeric(cleaned, errors="coerce").astype(float)
     if percent:
-        # A percentage column holds fractions (0.25); '25%' or a bare 25 means 25 per cent.
-        num = num.where(~(has_pct | (num.abs() > 1)), num / 100)
+        # A percentage column holds fractions (0.25). '25%' means 25 per cent; and when any
+        # bare number in the column is above 1, the user is typing percentage points (25, 40),
+        # so the whole column is read that way rather than guessing cell by cell.
+        points = bool((num[~has_pct].abs() > 1).any())
+        num = num.where(~(has_pct | points), num / 100)
     elif has_pct.any():
         num = num.where(~has_pct, num / 100)
     return num

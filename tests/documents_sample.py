@@ -285,3 +285,65 @@ def sample_logo(path: Path) -> Path:
     axes.text(0.5, 0.47, "N", ha="center", va="center", fontsize=46, color="white", weight="bold")
     figure.savefig(path, transparent=True)
     return path
+
+
+# --- reading generated documents back, for golden-file comparisons ------------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def describe_docx(path: Path) -> str:
+    """A readable text picture of a .docx: page set-up, pictures, paragraphs and tables in order.
+
+    Empty paragraphs are left out; a paragraph that starts a new page is preceded by a
+    ``--- new page ---`` line, so a combined certificate file shows one block per page.
+    """
+    import docx
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(path))
+    lines = []
+    for number, section in enumerate(document.sections, start=1):
+        width, height = section.page_width.mm, section.page_height.mm
+        shape = "landscape" if width > height else "portrait"
+        border = section._sectPr.find(qn("w:pgBorders")) is not None
+        lines.append(
+            f"section {number}: {shape} {width:.0f} x {height:.0f} mm, "
+            f"page border: {'yes' if border else 'no'}"
+        )
+    lines.append(f"pictures: {len(document.inline_shapes)}")
+    body = document.element.body
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph = Paragraph(child, document)
+            if paragraph.paragraph_format.page_break_before:
+                lines.append("--- new page ---")
+            if paragraph.text.strip():
+                style = paragraph.style.name if paragraph.style is not None else ""
+                prefix = f"[{style}] " if style not in ("Normal", "") else ""
+                lines.append(f"{prefix}{paragraph.text}")
+        elif child.tag == qn("w:tbl"):
+            table = Table(child, document)
+            lines.append(f"table ({len(table.rows)} rows x {len(table.columns)} columns):")
+            for row in table.rows:
+                lines.append("  | " + " | ".join(cell.text for cell in row.cells) + " |")
+    for section in document.sections:
+        for paragraph in section.footer.paragraphs:
+            if paragraph.text.strip():
+                lines.append(f"footer: {paragraph.text}")
+    return "\n".join(lines) + "\n"
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare ``text`` with tests/golden/<name>; with UPDATE_GOLDEN=1 rewrite the file instead."""
+    import os
+
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {name}: run the tests once with UPDATE_GOLDEN=1"
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"{name} differs from the reviewed golden file"

@@ -37,6 +37,70 @@ DARK = "262626"
 GREY = "595959"
 _FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
+# Word rejects a file whose property elements are out of schema order, so elements python-docx
+# has no API for are inserted before the first of the elements that must follow them.
+_AFTER_RPR_SPACING = (
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
+_AFTER_PBDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+_AFTER_TBL_BORDERS = (
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
+_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+_AFTER_TC_BORDERS = ("w:shd", *_AFTER_SHD)
+
 
 # --- small formatting helpers ------------------------------------------------------------------
 
@@ -68,7 +132,7 @@ def _run(
         rpr = run._r.get_or_add_rPr()
         spacing_el = OxmlElement("w:spacing")
         spacing_el.set(qn("w:val"), str(int(spacing * 20)))
-        rpr.append(spacing_el)
+        rpr.insert_element_before(spacing_el, *_AFTER_RPR_SPACING)
 
 
 def _para(
@@ -106,7 +170,7 @@ def _shade(cell: _Cell, fill: str) -> None:
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
-    tc_pr.append(shading)
+    tc_pr.insert_element_before(shading, *_AFTER_SHD)
 
 
 def _cell_border(cell: _Cell, side: str, colour: str, size: int = 8) -> None:
@@ -114,7 +178,7 @@ def _cell_border(cell: _Cell, side: str, colour: str, size: int = 8) -> None:
     borders = tc_pr.find(qn("w:tcBorders"))
     if borders is None:
         borders = OxmlElement("w:tcBorders")
-        tc_pr.append(borders)
+        tc_pr.insert_element_before(borders, *_AFTER_TC_BORDERS)
     edge = OxmlElement(f"w:{side}")
     edge.set(qn("w:val"), "single")
     edge.set(qn("w:sz"), str(size))
@@ -130,7 +194,7 @@ def _no_table_borders(table: Table) -> None:
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
-    tbl_pr.append(borders)
+    tbl_pr.insert_element_before(borders, *_AFTER_TBL_BORDERS)
 
 
 def _fixed_widths(table: Table, widths_mm: Sequence[float]) -> None:
@@ -161,6 +225,23 @@ def _page_border(section_element: object, colour: str) -> None:
     pg_mar.addnext(borders)
 
 
+def _centre_vertically(sect_pr: object) -> None:
+    """Centre each page's content between top and bottom margins (Word's Page Setup > Layout).
+
+    A short name then sits in the middle of the certificate, and a two-line one still fits.
+    """
+    v_align = OxmlElement("w:vAlign")
+    v_align.set(qn("w:val"), "center")
+    # Schema order: vAlign comes after cols/formProt and before noEndnote/titlePg/docGrid.
+    anchor = sect_pr.find(qn("w:titlePg"))  # type: ignore[attr-defined]
+    if anchor is None:
+        anchor = sect_pr.find(qn("w:docGrid"))  # type: ignore[attr-defined]
+    if anchor is not None:
+        anchor.addprevious(v_align)
+    else:
+        sect_pr.append(v_align)  # type: ignore[attr-defined]
+
+
 def _rule_below(paragraph: Paragraph, colour: str, size: int = 12) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
@@ -170,7 +251,7 @@ def _rule_below(paragraph: Paragraph, colour: str, size: int = 12) -> None:
     bottom.set(qn("w:space"), "4")
     bottom.set(qn("w:color"), colour)
     borders.append(bottom)
-    p_pr.append(borders)
+    p_pr.insert_element_before(borders, *_AFTER_PBDR)
 
 
 def _page_number_field(paragraph: Paragraph) -> None:
@@ -276,17 +357,20 @@ def build_certificate() -> DocumentObject:
     """One landscape A4 page per certificate, looped so one render makes one or many pages."""
     doc = _base_document(landscape=True)
     section = doc.sections[0]
-    section.top_margin = Mm(20)
-    section.bottom_margin = Mm(12)
+    # Top margin larger than the bottom: LibreOffice ignores vertical centring, and this keeps
+    # a one-line name looking centred there while leaving room for a two-line name.
+    section.top_margin = Mm(25)
+    section.bottom_margin = Mm(10)
     section.left_margin = section.right_margin = Mm(24)
     section.header_distance = section.footer_distance = Mm(8)
     _page_border(section._sectPr, TEMPLATE_ACCENT)
+    _centre_vertically(section._sectPr)
     centre = WD_ALIGN_PARAGRAPH.CENTER
 
     _tag(doc, "{%p for c in certificates %}")
     # Each certificate starts with "page break before" rather than a break paragraph: no blank
     # trailing page, and the first certificate still starts on page 1.
-    logo = _para(doc, "{% if logo %}{{ logo }}{% endif %}", align=centre, before=6, after=6)
+    logo = _para(doc, "{% if logo %}{{ logo }}{% endif %}", align=centre, before=4, after=4)
     logo.paragraph_format.page_break_before = True
     _para(
         doc,
@@ -303,25 +387,27 @@ def build_certificate() -> DocumentObject:
         "{% if c.winner %}Certificate of Achievement{% else %}Certificate of Commendation"
         "{% endif %}",
         align=centre,
-        after=14,
+        after=10,
         size=36,
         font=DISPLAY_FONT,
         colour=TEMPLATE_PRIMARY,
     )
-    _para(doc, "proudly presented to", align=centre, after=6, size=14, italic=True, colour=GREY)
+    _para(doc, "proudly presented to", align=centre, after=4, size=14, italic=True, colour=GREY)
     name = _para(
         doc,
         "{{ c.nominee }}",
         align=centre,
         after=0,
-        size=38,
+        size=36,
         bold=True,
         font=DISPLAY_FONT,
         colour=DARK,
     )
-    name.paragraph_format.left_indent = name.paragraph_format.right_indent = Mm(30)
+    # Narrow indents so most names fit on one line; a two-line name still fits the page.
+    name.paragraph_format.left_indent = name.paragraph_format.right_indent = Mm(10)
+    name.paragraph_format.line_spacing = 1.0
     _rule_below(name, TEMPLATE_ACCENT, size=12)
-    _para(doc, "{{ c.unit }}", align=centre, before=6, after=16, size=12, colour=GREY)
+    _para(doc, "{{ c.unit }}", align=centre, before=6, after=12, size=12, colour=GREY)
     _para(
         doc,
         "{% if c.winner %}Winner{% else %}Highly commended{% endif %}: {{ c.category }}",
@@ -373,7 +459,7 @@ def build_certificate() -> DocumentObject:
                 )
             if row_index == 0 and col_index != 1:
                 # The line to sign (and to write the date on, if no ceremony date is known).
-                paragraph.paragraph_format.space_before = Pt(40)
+                paragraph.paragraph_format.space_before = Pt(30)
                 _cell_border(cell, "bottom", DARK, size=6)
     _tag(doc, "{%p endfor %}")
     return doc

@@ -16,7 +16,7 @@ from automation.documents.filenames import unique_stem
 from automation.documents.render import DEFAULT_TEMPLATE_DIR, DocxRenderer, Image, clean_text
 
 COMBINED_NAME = "print-all-certificates.docx"
-LOGO_HEIGHT_MM = 18
+LOGO_HEIGHT_MM = 16
 
 
 @dataclass(frozen=True)

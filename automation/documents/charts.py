@@ -100,13 +100,13 @@ def participation_chart(
     ]
     right.bar(sites, rates, color=accent)
     right.set_title("Nominations per 100 staff, by site", fontsize=9, loc="left")
-    for axes in (left, right):
+    for axes, fmt in ((left, "{:.0f}"), (right, "{:.1f}")):
         axes.tick_params(labelsize=8)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         for patch in axes.patches:
             axes.annotate(
-                f"{patch.get_height():.0f}",
+                fmt.format(patch.get_height()),
                 (patch.get_x() + patch.get_width() / 2, patch.get_height()),
                 ha="center",
                 va="bottom",

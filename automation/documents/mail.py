@@ -17,6 +17,7 @@ import smtplib
 import ssl
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, getaddresses, make_msgid
 from pathlib import Path
@@ -50,6 +51,9 @@ _CONTENT_TYPES = {
 }
 # Headers that say what a message is, so a reader of the returned data need not parse bodies.
 KIND_HEADER = "X-Award-Recipient"
+# Drafts keep each header on one line (RFC 5322 allows 998 characters): folded subjects come
+# back from some readers with a stray leading space.
+_DRAFT_POLICY = policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -277,7 +281,7 @@ def write_drafts(messages: Iterable[EmailMessage], out_dir: Path) -> list[Path]:
         stem = unique_stem([f"{number:03d}", kind, name or address.partition("@")[0]], taken)
         path = out_dir / f"{stem}.eml"
         try:
-            path.write_bytes(draft.as_bytes())
+            path.write_bytes(draft.as_bytes(policy=_DRAFT_POLICY))
         except PermissionError as exc:
             raise UserError(
                 f"Could not write {path}: it is open or read-only.",

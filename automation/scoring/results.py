@@ -133,7 +133,7 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
                  if r.Normalisation != "normalised"]
 
     outliers = _outliers(counted)
-    counted = counted.assign(Flag=counted.index.map(outliers).fillna(""))
+    counted = counted.assign(Flag=[outliers.get(i, "") for i in counted.index])
     excluded = rows[rows["Excluded"].notna() & (rows["Excluded"] != "no score")]
 
     blocked = cool_off_blocked(data)

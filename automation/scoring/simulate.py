@@ -12,7 +12,9 @@ is not misled by who happened to be on the panel.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -27,6 +29,9 @@ PERIOD = "Simulation"
 # The chain the example's Customer Hero award uses, minus the nominator-based rules (every
 # simulated nomination has one nominator). Earliest-received dates are a random permutation,
 # so a tie that reaches that rule is settled by chance, as it would be in practice.
+# Rounds scored per score() call. The scorer's cost is mostly per category, so batching only
+# saves its fixed overhead; beyond ~10-25 rounds its whole-table filters start to cost more.
+BATCH = 5
 TIE_BREAKS = ("criteria in tie-break order", "top-weighted criterion", "earliest nomination")
 
 
@@ -102,59 +107,74 @@ def _frame(name: str, columns: dict[str, object], n: int) -> pd.DataFrame:
     Scores to Categories and Criteria itself, and a Scores ``Category`` column would clash.
     """
     spec = schema.TABLE_BY_NAME[name]
-    data = {c.name: columns.get(c.name, pd.Series([None] * n, dtype=object))
-            for c in spec.input_columns}
-    frame = pd.DataFrame(data, index=range(n))
+    blank = pd.Series([None] * n, dtype=object)
+    frame = pd.DataFrame({c.name: columns.get(c.name, blank) for c in spec.input_columns},
+                         index=range(n))
     frame[ROW] = np.arange(2, n + 2)
     return frame
 
 
-def programme(draw: _Draw, panels: np.ndarray, scale_max: int) -> ProgrammeData:
-    """A minimal but complete ProgrammeData: one category, one period, the given panels."""
-    n_noms, n_judges, n_crit = draw.noise.shape
-    ids = [f"N-{i + 1:04d}" for i in range(n_noms)]
-    judge_names = [f"Judge {j + 1}" for j in range(n_judges)]
-    crit_names = [f"Criterion {c + 1}" for c in range(n_crit)]
+def programme(rounds: Sequence[tuple[str, _Draw, np.ndarray]], scale_max: int) -> ProgrammeData:
+    """A minimal but complete ProgrammeData holding each (label, draw, panels) round as its
+    own category, so one ``score()`` call scores many rounds.
 
-    true_points = 1 + draw.quality * (scale_max - 1)
-    raw = (true_points[:, None, None] + draw.leniency[None, :, None] + draw.noise)
-    scores = np.clip(np.rint(raw), 1, scale_max)
-    nom_i, judge_i, crit_i = np.nonzero(np.broadcast_to(panels[:, :, None], scores.shape))
-
-    tables = {name: empty_table(name) for name in schema.TABLE_BY_NAME}
-    tables["Categories"] = _frame("Categories", {
-        "Category": [CATEGORY], "Type": ["individual"], "Scale min": [1.0],
-        "Scale max": [float(scale_max)], "Min judges": [1.0], "Cool-off periods": [0.0],
-        **{f"Tie-break {i + 1}": [rule] for i, rule in enumerate(TIE_BREAKS)},
-    }, 1)
-    tables["Criteria"] = _frame("Criteria", {
-        "Category": [CATEGORY] * n_crit, "Criterion": crit_names,
-        # Equal weights that add to exactly 1 within the scorer's 1e-3 tolerance.
-        "Weight": [1.0 / n_crit] * n_crit, "Tie-break order": [float(c + 1) for c in
-                                                                range(n_crit)],
-    }, n_crit)
-    tables["Judges"] = _frame("Judges", {
-        "Judge": judge_names, "Team": ["Judging panel"] * n_judges,
-        "Independent": [True] * n_judges,
-    }, n_judges)
+    This is sound because the scorer keeps categories apart at every step: weights, judge
+    normalisation, outliers, agreement and ranking are all computed within a category. Judge
+    names repeat across categories, but a judge's statistics are per category too, so
+    "Judge 1" in one round and in another are in effect different people.
+    """
+    noms, crits, cats, scores = [], [], [], []
     start = pd.Timestamp("2026-01-01")
+    for label, draw, panels in rounds:
+        n_noms, n_judges, n_crit = draw.noise.shape
+        ids = np.array(_ids(label, n_noms), dtype=object)
+        crit_names = np.array([f"Criterion {c + 1}" for c in range(n_crit)], dtype=object)
+        cats.append(label)
+        crits.append(pd.DataFrame({
+            "Category": label, "Criterion": crit_names,
+            # Equal weights: they add to 1 within the scorer's 1e-3 tolerance.
+            "Weight": 1.0 / n_crit, "Tie-break order": np.arange(1.0, n_crit + 1)}))
+        noms.append(pd.DataFrame({
+            "ID": ids, "Category": label,
+            "Nominee": [f"Nominee {i + 1}" for i in range(n_noms)],
+            "Nominator": [f"Nominator {i + 1}" for i in range(n_noms)],
+            "Received": start + pd.to_timedelta(draw.received, unit="D")}))
+        true_points = 1 + draw.quality * (scale_max - 1)
+        raw = true_points[:, None, None] + draw.leniency[None, :, None] + draw.noise
+        points = np.clip(np.rint(raw), 1, scale_max)
+        nom_i, judge_i, crit_i = np.nonzero(np.broadcast_to(panels[:, :, None], points.shape))
+        scores.append(pd.DataFrame({
+            "Judge": np.char.add("Judge ", (judge_i + 1).astype(str)).astype(object),
+            "Nomination ID": ids[nom_i], "Criterion": crit_names[crit_i],
+            "Score": points[nom_i, judge_i, crit_i]}))
+    n_judges = max(d.noise.shape[1] for _, d, _ in rounds)
+    noms_f, crits_f, scores_f = (pd.concat(x, ignore_index=True) for x in (noms, crits, scores))
+
+    tables = dict(_empty_tables())
+    tables["Categories"] = _frame("Categories", {
+        "Category": cats, "Type": "individual", "Scale min": 1.0, "Scale max": float(scale_max),
+        "Min judges": 1.0, "Cool-off periods": 0.0,
+        **{f"Tie-break {i + 1}": rule for i, rule in enumerate(TIE_BREAKS)}}, len(cats))
+    tables["Criteria"] = _frame("Criteria", dict(crits_f.items()), len(crits_f))
+    tables["Judges"] = _frame("Judges", {
+        "Judge": [f"Judge {j + 1}" for j in range(n_judges)], "Team": "Judging panel",
+        "Independent": True}, n_judges)
     tables["Nominations"] = _frame("Nominations", {
-        "ID": ids, "Period": [PERIOD] * n_noms, "Category": [CATEGORY] * n_noms,
-        "Nominee": [f"Nominee {i + 1}" for i in range(n_noms)],
-        "Team": [f"Team {i % 4 + 1}" for i in range(n_noms)], "Site": ["Site"] * n_noms,
-        "Nominator type": ["colleague"] * n_noms,
-        "Nominator": [f"Nominator {i + 1}" for i in range(n_noms)],
-        "Received": pd.Series(start + pd.to_timedelta(draw.received, unit="D")),
-        "Calibration": [False] * n_noms,
-    }, n_noms)
-    tables["Scores"] = _frame("Scores", {
-        "Judge": np.asarray(judge_names, dtype=object)[judge_i],
-        "Nomination ID": np.asarray(ids, dtype=object)[nom_i],
-        "Criterion": np.asarray(crit_names, dtype=object)[crit_i],
-        "Score": scores[nom_i, judge_i, crit_i].astype(float),
-    }, len(nom_i))
-    settings = {s.key: s.default for s in schema.SETTINGS}
-    return ProgrammeData(tables, settings)
+        **dict(noms_f.items()), "Period": PERIOD, "Team": "Team", "Site": "Site",
+        "Nominator type": "colleague", "Calibration": False}, len(noms_f))
+    tables["Scores"] = _frame("Scores", dict(scores_f.items()), len(scores_f))
+    return ProgrammeData(tables, {s.key: s.default for s in schema.SETTINGS})
+
+
+def _ids(label: str, n: int) -> list[str]:
+    # Prefixed by the round so IDs stay unique when many rounds share one ProgrammeData.
+    return [f"{label}/N{i + 1:03d}" for i in range(n)]
+
+
+@cache
+def _empty_tables() -> tuple[tuple[str, pd.DataFrame], ...]:
+    # Built once: the scorer never modifies its input, so rounds can share these frames.
+    return tuple((name, empty_table(name)) for name in schema.TABLE_BY_NAME)
 
 
 def _spearman(a: pd.Series, b: pd.Series) -> float:
@@ -165,19 +185,19 @@ def _spearman(a: pd.Series, b: pd.Series) -> float:
     return float(np.corrcoef(ra, rb)[0, 1])
 
 
-def _judge_trial(data: ProgrammeData, quality: np.ndarray) -> dict[str, tuple[bool, bool, float]]:
-    """For each method: (true best won, true best in top three, Spearman rho)."""
-    ids = data["Nominations"]["ID"]
-    truth = pd.Series(quality, index=ids.to_numpy())
-    best = truth.idxmax()
+def _outcomes(results: pd.DataFrame, rounds: Sequence[tuple[str, _Draw, np.ndarray]]
+              ) -> dict[str, tuple[bool, bool, float]]:
+    """Per round label: (true best won, true best ranked in the top three, Spearman rho)."""
+    by_cat = dict(iter(results.groupby("Category", sort=False)))
     out = {}
-    for method in METHODS:
-        res = score(data, ScoringSettings(rank_by=method)).nominations.set_index("Nomination ID")
-        winners = set(res.index[res["Place"] == "winner"])
+    for label, draw, _ in rounds:
+        truth = pd.Series(draw.quality, index=_ids(label, len(draw.quality)))
+        best = truth.idxmax()
+        res = by_cat[label].set_index("Nomination ID")
         rank = res["Rank"].reindex(truth.index).astype(float)
-        # Rank 1 is best, so correlate quality with the negated rank.
-        out[method] = (best in winners, bool(rank.get(best, np.inf) <= 3),
-                       _spearman(truth, -rank))
+        won = bool((res["Place"].get(best) or "") == "winner")
+        # Rank 1 is best, so quality is correlated with the negated rank.
+        out[label] = (won, bool(rank[best] <= 3), _spearman(truth, -rank))
     return out
 
 
@@ -187,8 +207,9 @@ def simulate(trials: int = 200, *, seed: int = 1, nominations: int = 20, judges:
     """Run ``trials`` simulated rounds with partial and with full panels and compare methods.
 
     Deterministic for a given ``seed``: trial ``t`` draws from a generator seeded with
-    ``(seed, t)``, and both scenarios of a trial share its draws (common random numbers), so
-    the comparison between them is not blurred by different luck.
+    ``(seed, t)``, so results do not depend on batching, and both scenarios of a trial share
+    its draws (common random numbers), so the comparison between them is not blurred by
+    different luck.
     """
     if trials < 1:
         raise ValueError("trials must be at least 1")
@@ -197,20 +218,27 @@ def simulate(trials: int = 200, *, seed: int = 1, nominations: int = 20, judges:
     if nominations < 3 or criteria < 1 or scale_max < 2:
         raise ValueError("need at least 3 nominations, 1 criterion and a scale of 1 to 2+")
     designs = {"partial": panel_size, "full": judges}
-    tallies = {(d, m): [] for d in designs for m in METHODS}
-    for t in range(trials):
-        rng = np.random.default_rng([seed, t])
-        draw = _draw(rng, nominations, judges, panel_size, criteria, leniency_sd, noise_sd)
-        for design, size in designs.items():
-            panels = draw.panels if size < judges else np.ones_like(draw.panels)
-            for method, outcome in _judge_trial(programme(draw, panels, scale_max),
-                                                draw.quality).items():
-                tallies[(design, method)].append(outcome)
+    tallies: dict[tuple[str, str], list[tuple[bool, bool, float]]] = {
+        (d, m): [] for d in designs for m in METHODS}
+    for first in range(0, trials, BATCH):
+        rounds = []
+        for t in range(first, min(first + BATCH, trials)):
+            draw = _draw(np.random.default_rng([seed, t]), nominations, judges, panel_size,
+                         criteria, leniency_sd, noise_sd)
+            rounds += [(f"T{t}-{design}", draw,
+                        draw.panels if size < judges else np.ones_like(draw.panels))
+                       for design, size in designs.items()]
+        data = programme(rounds, scale_max)
+        for method in METHODS:
+            results = score(data, ScoringSettings(rank_by=method)).nominations
+            for label, outcome in _outcomes(results, rounds).items():
+                tallies[(label.rsplit("-", 1)[1], method)].append(outcome)
 
     def summarise(method: str, outcomes: list[tuple[bool, bool, float]]) -> MethodResult:
         won, top3, rho = (np.array(x, dtype=float) for x in zip(*outcomes, strict=True))
-        return MethodResult(method, float(won.mean()), float(top3.mean()),
-                            float(np.nanmean(rho)) if not np.isnan(rho).all() else float("nan"))
+        # rho is undefined (nan) only if a whole ranking is one tie; leave such trials out.
+        mean_rho = float(np.nanmean(rho)) if not np.isnan(rho).all() else float("nan")
+        return MethodResult(method, float(won.mean()), float(top3.mean()), mean_rho)
 
     scenarios = tuple(
         ScenarioResult(design, size, tuple(summarise(m, tallies[(design, m)]) for m in METHODS))

@@ -292,7 +292,11 @@ def _names(wb: Workbook) -> list[dict[str, Any]]:
     for scope, name in scoped:
         if name.hidden or name.name.startswith("_xlnm."):
             continue
-        destinations = list(name.destinations)
+        try:
+            destinations = list(name.destinations)
+        except AttributeError:
+            # openpyxl can't resolve a structured reference ("Issues[Key]"); leave it out.
+            continue
         if len(destinations) != 1 or destinations[0][0] not in positions:
             continue
         title, cells = destinations[0]

@@ -1,0 +1,270 @@
+"""The Excel shell: one function per ribbon button, run by xlwings on the open workbook.
+
+Every button of the add-in (addin/ribbon.xml) calls ``run(<its tag>)``. Each macro reads the
+tables it needs once (``automation.io.book.read_book``), calls the same library functions as
+the CLI, writes the tool's tables back in blocks and shows a short summary in an alert. No
+business logic lives here: what counts as a problem, a winner or a document is decided in
+the library, so the buttons and the ``awards`` commands always agree.
+
+Each macro takes ``book=None`` (the workbook that called it, ``xw.Book.caller()``); tests pass
+a JSON book instead. Keyword arguments such as ``today`` or ``out_dir`` exist for tests and
+scripts; the buttons never pass them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from automation import __version__
+from automation.errors import UserError
+from automation.io.book import MAX_NOTES, highlight_issues, read_book, write_tables
+from automation.issues import Report
+from automation.model import ProgrammeData
+from automation.scoring import Results
+from automation.scoring import score as score_data
+from automation.tables import audit_frame, issues_frame, results_tables, score_summary
+from automation.validate import validate as check_data
+
+TITLE = "Award Programme"
+BUG_LOG = "awards-excel-error.log"
+# An alert is read, not scrolled: name this many winners and point to the sheet for the rest.
+WINNERS_SHOWN = 8
+
+
+def _book(book: Any | None) -> Any:
+    if book is not None:
+        return book
+    import xlwings as xw  # only here: importing the module must not need Excel
+
+    return xw.Book.caller()
+
+
+def _show(book: Any, message: str, *, problem: bool = False) -> str:
+    book.app.alert(message, title=TITLE, mode="critical" if problem else "info")
+    return message
+
+
+# ---------------------------------------------------------------------------------------------
+# Check and score
+# ---------------------------------------------------------------------------------------------
+def validate(book: Any | None = None, *, today: dt.date | None = None) -> str:
+    """Validate button: check the workbook, list the problems on Issues, note the cells."""
+    book = _book(book)
+    data = read_book(book)
+    report = check_data(data, today=today)
+    write_tables(book, {
+        "Issues": issues_frame(report),
+        "Audit": audit_frame(data, "validate", report.summary()),
+    })
+    notes = highlight_issues(book, report, data)
+    return _show(book, _checked(report, notes), problem=bool(report.errors))
+
+
+def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
+    """Score button: check, score and rank; write Issues, Results, Judging and the audit log."""
+    book = _book(book)
+    data = read_book(book)
+    report = check_data(data, today=today)
+    results = score_data(data)
+    write_tables(book, {
+        "Issues": issues_frame(report),
+        **results_tables(results),
+        "Audit": audit_frame(data, "score", score_summary(results)),
+    })
+    notes = highlight_issues(book, report, data)
+    lines = [_checked(report, notes)]
+    if report.errors:
+        lines.append("Scores with errors were left out: fix them and score again before "
+                     "announcing winners.")
+    lines.append(_winners(results))
+    lines.append("The Results and Judging sheets show every rank and how far the judges "
+                 "agreed.")
+    return _show(book, "\n\n".join(lines), problem=bool(report.errors))
+
+
+def _checked(report: Report, notes: int) -> str:
+    if not len(report):
+        return "Checked the workbook: no problems found."
+    text = (f"Checked the workbook: {report.summary()}. They are listed on the Issues sheet "
+            "and the cells are lit (red: error, amber: warning).")
+    if notes:
+        text += f" A note on {notes} cell{'s' if notes != 1 else ''} says how to fix it."
+        if notes >= MAX_NOTES:
+            text += f" (Notes stop at {MAX_NOTES}; the Issues sheet lists them all.)"
+    return text
+
+
+def _winners(results: Results) -> str:
+    winners = results.winners
+    if winners.empty:
+        return f"{len(results.nominations)} nominations ranked; no winners yet."
+    lines = [f"{len(results.nominations)} nominations ranked. Winners:"]
+    for _, row in winners.head(WINNERS_SHOWN).iterrows():
+        lines.append(f"  {row['Category']} ({row['Period']}): {row['Nominee']}")
+    if len(winners) > WINNERS_SHOWN:
+        lines.append(f"  ... and {len(winners) - WINNERS_SHOWN} more on the Results sheet.")
+    ties = int((results.nominations["Place"] == "panel vote").sum())
+    if ties:
+        lines.append(f"{ties} nominations tied for a win and need a panel vote.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents
+# ---------------------------------------------------------------------------------------------
+def certificates(book: Any | None = None, *, out_dir: Path | None = None,
+                 today: dt.date | None = None) -> str:
+    """Certificates button: a Word certificate for each winner and runner-up."""
+    return _documents(book, "certificates", "generate_certificates", out_dir, today)
+
+
+def newsletter(book: Any | None = None, *, out_dir: Path | None = None,
+               today: dt.date | None = None) -> str:
+    """Newsletter button: the article announcing this period's nominees and winners."""
+    return _documents(book, "newsletter", "generate_newsletter", out_dir, today)
+
+
+def evaluation_report(book: Any | None = None, *, out_dir: Path | None = None,
+                      today: dt.date | None = None) -> str:
+    """Evaluation report button: how well the programme worked, from four viewpoints."""
+    return _documents(book, "evaluation report", "generate_evaluation", out_dir, today)
+
+
+def email_drafts(book: Any | None = None, *, out_dir: Path | None = None,
+                 today: dt.date | None = None) -> str:
+    """Email drafts button: emails to winners, nominators and judges, to review and send."""
+    return _documents(book, "email drafts", "generate_email_drafts", out_dir, today)
+
+
+def _documents(book: Any | None, what: str, function: str, out_dir: Path | None,
+               today: dt.date | None) -> str:
+    """Read, check, score, hand data and results to one document generator, log it."""
+    from automation.documents import generate  # heavy (Word, charts): only when asked
+
+    book = _book(book)
+    data = read_book(book)
+    report = check_data(data, today=today)
+    results = score_data(data)
+    folder = Path(out_dir) if out_dir is not None else output_folder(book)
+    folder.mkdir(parents=True, exist_ok=True)
+    made = getattr(generate, function)(data, results, folder)
+    paths = [made] if isinstance(made, Path) else list(made)
+    detail = f"{what}: {len(paths)} file{'s' if len(paths) != 1 else ''} in {folder}"
+    write_tables(book, {"Audit": audit_frame(data, what.replace(" ", "-"), detail)})
+    lines = []
+    if report.errors:
+        lines.append(f"The check found {report.summary()}: the documents may be wrong until "
+                     "they are fixed. Click Validate to see them.")
+    if paths:
+        names = ", ".join(p.name for p in paths[:3]) + (
+            f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        lines.append(f"Wrote the {what} ({names}) into:\n{folder}")
+    else:
+        lines.append(f"No {what} to write: {_winners(results)}")
+    return _show(book, "\n\n".join(lines), problem=bool(report.errors))
+
+
+def output_folder(book: Any) -> Path:
+    """Where documents go: '<workbook name> documents' beside the workbook.
+
+    A workbook that was never saved, or lives only online (OneDrive or SharePoint address),
+    has no folder on this computer; its documents go to the user's Documents folder.
+    """
+    path = Path(str(book.fullname))
+    if path.is_absolute() and path.parent.is_dir():
+        return path.parent / f"{path.stem} documents"
+    documents = Path.home() / "Documents"
+    return (documents if documents.is_dir() else Path.home()) / f"{path.stem} documents"
+
+
+# ---------------------------------------------------------------------------------------------
+# Help
+# ---------------------------------------------------------------------------------------------
+HELP_TEXT = """How to use the Award Programme tab:
+
+Validate: checks every sheet; problems are listed on the Issues sheet, the cells light up (red: \
+error, amber: warning) and a note on each says how to fix it.
+Score: ranks the nominations and picks winners on the Results sheet; the Judging sheet shows \
+each judge's scores and how far the judges agreed.
+Certificates, Newsletter, Evaluation report, Email drafts: write Word documents and email \
+drafts into a folder named '<workbook> documents' beside this workbook.
+
+Start with the Start sheet. Grey cells are worked out by formulas; white cells are yours.
+Each run is recorded on the Audit log sheet."""
+
+
+def help(book: Any | None = None) -> str:  # noqa: A001 - the button's tag is "help"
+    """Help button: what each button does and where the full guide is."""
+    book = _book(book)
+    return _show(book, f"{HELP_TEXT}\n\n{_guide()}")
+
+
+def _guide() -> str:
+    root = Path(__file__).resolve().parents[1]
+    readme, setup = root / "README.md", root / "docs" / "excel_setup.md"
+    if readme.is_file():
+        return f"The full guide is {readme} (Excel set-up and troubleshooting: {setup})."
+    return ("The full guide is README.md in the award programme project folder; "
+            "docs/excel_setup.md there covers Excel set-up and troubleshooting.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispatch from the ribbon
+# ---------------------------------------------------------------------------------------------
+MACROS: dict[str, Callable[..., str]] = {
+    "validate": validate,
+    "score": score,
+    "certificates": certificates,
+    "newsletter": newsletter,
+    "evaluation_report": evaluation_report,
+    "email_drafts": email_drafts,
+    "help": help,
+}
+
+
+def run(name: str, book: Any | None = None, **kwargs: Any) -> str:
+    """Run the macro for a ribbon button; called by the add-in's VBA as ``run('<tag>')``.
+
+    A UserError (bad input, a missing sheet) becomes a plain alert. Anything else is a bug:
+    the traceback goes to a log file in the temp folder and the alert says where, so the user
+    never sees a traceback. Returns the text that was shown.
+    """
+    try:
+        book = _book(book)
+        macro = MACROS.get(name)
+        if macro is None:
+            raise UserError(
+                f"The button '{name}' is not known to this version of the award programme "
+                f"tool ({__version__}).",
+                "The add-in and the Python package are out of step: run `awards excel "
+                "install` again, then restart Excel.")
+        return macro(book, **kwargs)
+    except UserError as exc:
+        return _alert_safely(book, str(exc), problem=True)
+    except Exception:  # a bug: keep the detail for the maintainers, show one short line
+        log = Path(tempfile.gettempdir()) / BUG_LOG
+        log.write_text(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} button '{name}', tool "
+                       f"{__version__}\n{traceback.format_exc()}", encoding="utf-8")
+        return _alert_safely(
+            book,
+            "Something went wrong inside the award programme tool. This is a bug, not your "
+            f"mistake.\n\nDetails were saved to {log}; "
+            "please send that file to whoever supports the tool.",
+            problem=True,
+        )
+
+
+def _alert_safely(book: Any | None, message: str, *, problem: bool) -> str:
+    """Show an alert if there is a book to show it in; never raise from the error path."""
+    if book is not None:
+        try:
+            _show(book, message, problem=problem)
+        except Exception:  # Excel went away; the message is still returned and logged
+            with (Path(tempfile.gettempdir()) / BUG_LOG).open("a", encoding="utf-8") as fh:
+                fh.write(f"Could not show an alert: {message}\n{traceback.format_exc()}")
+    return message

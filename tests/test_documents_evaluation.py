@@ -1,0 +1,170 @@
+"""The evaluation report and the recommendations derived from its figures (one test per rule)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import docx
+import pytest
+
+from automation.documents.charts import objectives_chart, participation_chart, progress_to_target
+from automation.documents.context import AgreementFigure, CostLine, ObjectiveResult, Viewpoint
+from automation.documents.evaluation import (
+    number,
+    recommendations,
+    viewpoint_level,
+    write_evaluation_report,
+)
+from tests.documents_sample import BRANDING, EVALUATION, check_golden, describe_docx
+
+# A programme where nothing needs action: every rule's "quiet" case.
+HEALTHY = dataclasses.replace(
+    EVALUATION,
+    objectives=[dataclasses.replace(o, actual=o.target) for o in EVALUATION.objectives],
+    nominations_by_site={"Leeds": 30, "Sheffield": 24},
+    nominations_by_source={"customer": 20, "colleague": 24, "manager": 8, "self": 2},
+    agreement=[AgreementFigure("Customer impact", 0.81, "good")],
+    ranks_changed_by_normalisation=0,
+    costs=[CostLine("Prizes", 500.0, 480.0)],
+    viewpoints=[Viewpoint("non-winners", "The programme is fair", 72.0, "% agree", 60, "")],
+    staff_nominated=80,
+)
+
+
+def test_report_matches_reviewed_text(tmp_path: Path) -> None:
+    path = write_evaluation_report(EVALUATION, BRANDING, tmp_path / "report.docx")
+    check_golden("evaluation_report.txt", describe_docx(path))
+    assert len(docx.Document(str(path)).inline_shapes) == 2  # the two charts
+
+
+def test_healthy_programme_gets_a_single_keep_going_recommendation() -> None:
+    assert recommendations(HEALTHY) == [
+        "Every target was met and nothing in the figures needs action: keep the programme as it "
+        "is and evaluate it again next period."
+    ]
+
+
+def _only(ctx: object) -> str:
+    advice = recommendations(ctx)  # type: ignore[arg-type]
+    assert len(advice) == 1, advice
+    return advice[0]
+
+
+def test_rule_unmet_target_names_objective_figures_and_owner() -> None:
+    objective = ObjectiveResult("Keep good people", "Staff turnover", 28, 22, 25, "%", False,
+                                None, "Mark Ellis")  # fmt: skip
+    text = _only(dataclasses.replace(HEALTHY, objectives=[objective]))
+    assert text.startswith("“Keep good people” missed its target: Staff turnover reached 25%")
+    assert "target of 22%" in text and "Mark Ellis" in text
+
+
+def test_lower_is_better_target_met_when_below() -> None:
+    objective = ObjectiveResult("Fewer complaints", "Complaints", 40, 30, 29, "", False)
+    assert objective.met is True
+    assert recommendations(dataclasses.replace(HEALTHY, objectives=[objective]))[0].startswith(
+        "Every target was met"
+    )
+
+
+def test_rule_missing_result() -> None:
+    objective = ObjectiveResult("Hear from customers", "Customer nominations", 4, 10, None)
+    assert objective.met is None
+    assert _only(dataclasses.replace(HEALTHY, objectives=[objective])).startswith(
+        "No result was recorded for “Customer nominations”."
+    )
+
+
+def test_rule_site_well_below_others_per_head() -> None:
+    ctx = dataclasses.replace(HEALTHY, nominations_by_site={"Leeds": 34, "Sheffield": 14})
+    text = _only(ctx)
+    assert text.startswith(
+        "Sheffield sent in 14.7 nominations per 100 staff against 28.3 at Leeds."
+    )
+
+
+def test_site_rule_needs_a_real_gap() -> None:
+    ctx = dataclasses.replace(HEALTHY, nominations_by_site={"Leeds": 34, "Sheffield": 22})
+    assert not any("per 100 staff" in r for r in recommendations(ctx))  # 23.2 vs 28.3: close
+
+
+def test_rule_low_agreement() -> None:
+    ctx = dataclasses.replace(HEALTHY, agreement=[AgreementFigure("Teamwork", 0.41, "poor")])
+    assert _only(ctx).startswith("Judges agreed poorly on “Teamwork” (α = 0.41;")
+
+
+def test_rule_agreement_not_measured() -> None:
+    ctx = dataclasses.replace(HEALTHY, agreement=[AgreementFigure("Teamwork", None, "")])
+    assert "could not be measured" in _only(ctx)
+
+
+def test_rule_normalisation_changed_rankings() -> None:
+    ctx = dataclasses.replace(HEALTHY, ranks_changed_by_normalisation=1)
+    assert _only(ctx).startswith("Normalising judges' scores changed 1 ranking,")
+
+
+def test_rule_overspend_names_the_lines() -> None:
+    costs = [
+        CostLine("Prizes", 400, 450),
+        CostLine("Catering", 250, 310),
+        CostLine("Frames", 100, 90),
+    ]
+    text = _only(dataclasses.replace(HEALTHY, costs=costs))
+    assert text.startswith(
+        "Spending was £100 over budget (£850 against £750), mainly on “Prizes” and “Catering”."
+    )
+
+
+def test_rule_low_non_winner_morale() -> None:
+    viewpoint = Viewpoint("non-winners", "The programme is fair", 2.4, "mean of 5", 50, "")
+    text = _only(dataclasses.replace(HEALTHY, viewpoints=[viewpoint]))
+    assert text.startswith(
+        "Non-winners' morale needs attention: “The programme is fair” scored 2.4"
+    )
+
+
+def test_rule_other_low_viewpoint() -> None:
+    viewpoint = Viewpoint("winners' managers", "Given enough notice", 40, "% agree", 5, "")
+    assert _only(dataclasses.replace(HEALTHY, viewpoints=[viewpoint])).startswith(
+        "The winners' managers view is low"
+    )
+
+
+def test_rule_few_staff_nominated() -> None:
+    assert _only(dataclasses.replace(HEALTHY, staff_nominated=20)).startswith(
+        "Only 9% of staff were nominated."
+    )
+
+
+def test_rule_few_customer_nominations() -> None:
+    sources = {"customer": 2, "colleague": 40, "manager": 10}
+    assert _only(dataclasses.replace(HEALTHY, nominations_by_source=sources)).startswith(
+        "Only 4% of nominations came from customers."
+    )
+
+
+@pytest.mark.parametrize(
+    ("result", "scale", "level"),
+    [(48, "% agree", 0.48), (4.5, "mean of 5", 0.9), (7, "out of 10", 0.7), (3, "rating", None)],
+)
+def test_viewpoint_scales(result: float, scale: str, level: float | None) -> None:
+    assert viewpoint_level(Viewpoint("winners", "q", result, scale, 1, "")) == level
+
+
+def test_numbers_with_units() -> None:
+    assert number(87.0, "%") == "87%"
+    assert number(3.85, "points") == "3.9 points"  # rounds half to even at 3.85 -> 3.9
+    assert number(1204, "") == "1,204"
+
+
+def test_progress_to_target_works_both_ways() -> None:
+    up = ObjectiveResult("o", "k", 80, 90, 85)
+    down = ObjectiveResult("o", "k", 30, 20, 25, higher_is_better=False)
+    assert progress_to_target(up) == pytest.approx(50)
+    assert progress_to_target(down) == pytest.approx(50)
+    assert progress_to_target(ObjectiveResult("o", "k", 1, 2, None)) is None
+
+
+def test_charts_are_png_images() -> None:
+    for image in (objectives_chart(EVALUATION.objectives), participation_chart(EVALUATION)):
+        assert image.startswith(b"\x89PNG")

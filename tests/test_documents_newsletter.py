@@ -1,0 +1,96 @@
+"""The newsletter article: reviewed text, consent for quotes, wording for one or many winners."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import docx
+
+from automation.documents.newsletter import (
+    headline,
+    newsletter_fields,
+    standfirst,
+    write_newsletter,
+)
+from tests.documents_sample import (
+    APPRENTICE,
+    BRANDING,
+    CUSTOMER_CHOICE,
+    HERO,
+    HERO_RUNNER_UP,
+    NEWSLETTER,
+    TEAM,
+    check_golden,
+    describe_docx,
+)
+
+
+def _text(path: Path) -> str:
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def test_newsletter_matches_reviewed_text(tmp_path: Path) -> None:
+    path = write_newsletter(NEWSLETTER, BRANDING, tmp_path / "newsletter.docx")
+    check_golden("newsletter.txt", describe_docx(path))
+
+
+def test_customer_quote_appears_only_with_consent(tmp_path: Path) -> None:
+    text = _text(write_newsletter(NEWSLETTER, BRANDING, tmp_path / "n.docx"))
+    assert "Ann treated me like a person" in text  # consent recorded
+    assert text.count("quoted with their permission") == 2  # Ann and Leah only
+    no_consent = dataclasses.replace(
+        NEWSLETTER, awards=[dataclasses.replace(HERO, customer_quote=None)]
+    )
+    text = _text(write_newsletter(no_consent, BRANDING, tmp_path / "n2.docx"))
+    assert "Ann treated me like a person" not in text
+    assert "permission" not in text
+
+
+def test_customers_own_evidence_is_not_published(tmp_path: Path) -> None:
+    text = _text(write_newsletter(NEWSLETTER, BRANDING, tmp_path / "n.docx"))
+    assert "my mum's account" not in text  # customer's nomination text, no consent to publish
+    assert "received 6 nominations from customers" in text
+
+
+def test_runners_up_are_left_out_of_the_article() -> None:
+    ctx = dataclasses.replace(NEWSLETTER, awards=[HERO, HERO_RUNNER_UP])
+    fields = newsletter_fields(ctx, BRANDING)
+    assert [w["nominee"] for w in fields["winners"]] == ["Ann Patel"]
+
+
+def test_single_winner_headline_and_standfirst() -> None:
+    ctx = dataclasses.replace(NEWSLETTER, awards=[HERO], nominations_received=1)
+    assert headline(ctx) == "Ann Patel wins Customer Hero of the Month"
+    assert standfirst(ctx) == (
+        "Ann Patel is our Customer Hero of the Month for October 2026, chosen from 1 nomination."
+    )
+
+
+def test_standfirst_counts_people_and_teams() -> None:
+    ctx = dataclasses.replace(NEWSLETTER, awards=[HERO, TEAM])
+    assert standfirst(ctx).startswith("One colleague and one team are recognised")
+    ctx = dataclasses.replace(NEWSLETTER, awards=[HERO, APPRENTICE, CUSTOMER_CHOICE])
+    assert standfirst(ctx).startswith("Three colleagues are recognised")
+
+
+def test_plurals_and_dates_in_thanks_and_next_steps() -> None:
+    ctx = dataclasses.replace(
+        NEWSLETTER, nominators=1, nominations_received=1, customer_nominations=0,
+        next_deadline=None, how_to_nominate="email awards@northgate.example.",
+    )  # fmt: skip
+    fields = newsletter_fields(ctx, BRANDING)
+    assert fields["thanks"].startswith("Thank you to the 1 person who sent in 1 nomination for")
+    assert "from customers" not in fields["thanks"]
+    assert fields["next_time"] == (
+        "To nominate a colleague or a team, email awards@northgate.example."
+    )
+    assert newsletter_fields(NEWSLETTER, BRANDING)["next_time"].startswith(
+        "Nominations for the next round close on 30 November 2026."
+    )
+
+
+def test_future_ceremony_is_written_in_the_future_tense() -> None:
+    ctx = dataclasses.replace(NEWSLETTER, published_on=HERO.presented_on.replace(day=1))
+    prize = newsletter_fields(ctx, BRANDING)["winners"][0]["prize"]
+    assert prize.endswith("Priya Shah will present the award on 23 November 2026.")
