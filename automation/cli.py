@@ -206,6 +206,109 @@ def _print_results(results) -> None:
         print("Normalisation fallbacks: " + "; ".join(results.fallbacks))
 
 
+@command("documents", "generate certificates, the newsletter article and the evaluation report",
+         "awards documents workbook/example_programme.xlsx --out out/ --pdf")
+def _documents(p):
+    _add_workbook(p)
+    p.add_argument("--out", type=Path, default=Path("out"), help="folder for the documents")
+    p.add_argument("--pdf", action="store_true",
+                   help="also convert to PDF with LibreOffice (must be installed)")
+    p.add_argument("--only", choices=("certificates", "newsletter", "evaluation"),
+                   help="make just one kind of document")
+    p.add_argument("--today", type=_date, default=None,
+                   help="date printed on the documents (default: today), YYYY-MM-DD")
+
+    def run(args) -> int:
+        from automation.documents import generate as g
+        from automation.io.read import read_workbook
+        from automation.scoring import score
+
+        data = read_workbook(args.workbook)
+        results = score(data)
+        if args.only == "certificates":
+            paths = g.generate_certificates(data, results, args.out, pdf=args.pdf)
+        elif args.only == "newsletter":
+            paths = [g.generate_newsletter(data, results, args.out, today=args.today,
+                                           pdf=args.pdf)]
+        elif args.only == "evaluation":
+            paths = [g.generate_evaluation(data, results, args.out, today=args.today,
+                                           pdf=args.pdf)]
+        else:
+            paths = g.generate_all(data, results, args.out, pdf=args.pdf, today=args.today)
+        for path in paths:
+            print(path)
+        print(f"Wrote {len(paths)} files into {args.out}.")
+        return 0
+
+    return run
+
+
+@command("email", "write award emails as drafts (.eml), or send them through SMTP",
+         "awards email workbook/example_programme.xlsx --out out/ --dry-run")
+def _email(p):
+    _add_workbook(p)
+    p.add_argument("--out", type=Path, default=Path("out"),
+                   help="folder for the drafts and their attachments")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--send", action="store_true",
+                       help="send through the SMTP server in Settings; the password is read "
+                       "from the AWARDS_SMTP_PASSWORD environment variable")
+    group.add_argument("--dry-run", action="store_true", help="list what would be sent")
+    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+
+    def run(args) -> int:
+        from automation.documents import generate as g
+        from automation.io.read import read_workbook
+        from automation.scoring import score
+
+        data = read_workbook(args.workbook)
+        results = score(data)
+        if not (args.send or args.dry_run):
+            for path in g.generate_email_drafts(data, results, args.out, today=args.today):
+                print(path)
+            print(f"Drafts are in {args.out / 'emails'}: open one in Outlook or Thunderbird to "
+                  "check and send it.")
+            return 0
+        outbox, deliveries = g.send_emails(data, results, args.out, dry_run=args.dry_run)
+        for d in deliveries:
+            status = "would send" if args.dry_run else ("FAILED: " + d.error if d.error
+                                                         else "sent")
+            print(f"{status:<12} {', '.join(d.to)}  {d.subject}")
+        for s in outbox.skipped:
+            print(f"skipped      {s.kind} {s.name} ({s.category}): {s.reason}")
+        failed = [d for d in deliveries if d.error]
+        return 1 if failed else 0
+
+    return run
+
+
+@command("excel", "install the Excel add-in (Windows/macOS) or check the set-up",
+         "awards excel doctor")
+def _excel(p):
+    p.add_argument("action", choices=("install", "doctor"),
+                   help="install: copy the add-in and point it at this Python; doctor: check")
+
+    def run(args) -> int:
+        from automation.excel import setup
+
+        if args.action == "install":
+            result = setup.install()
+            print(f"Installed the add-in: {result.addin}")
+            print(f"Buttons will run this Python: {result.interpreter} (set in {result.config})")
+            for note in result.notes:
+                print(note)
+            return 0
+        checks = setup.doctor()
+        for c in checks:
+            mark = "ok " if c.ok else "NO "
+            print(f"{mark} {c.name}: {c.detail}")
+            if not c.ok and c.fix:
+                print(f"    fix: {c.fix}")
+        return 0 if all(c.ok for c in checks) else 1
+
+    return run
+
+
 def _date(text: str):
     import datetime as dt
 
@@ -260,6 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"awards: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
     except KeyboardInterrupt:
         print("awards: stopped.", file=sys.stderr)
         return 130

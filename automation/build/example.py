@@ -76,7 +76,7 @@ LENIENCY = {"Helen Okafor": 0.0, "Marcus Bell": 0.7, "Aisha Rahman": -0.6, "Davi
 CATEGORIES = [
     {
         "Category": "Customer Hero", "Type": "individual",
-        "What the award is": "Framed certificate, £75 voucher and an extra day of leave.",
+        "What the award is": "a framed certificate, a £75 voucher and an extra day of leave",
         "Frequency": "quarterly",
         "Eligibility": "Any adviser or team leader with three months' service; not judges.",
         "Judging procedure": "Four judges score each nomination blind to the nominator on five "
@@ -89,7 +89,7 @@ CATEGORIES = [
     },
     {
         "Category": "Team of the Quarter", "Type": "team",
-        "What the award is": "Team lunch, trophy for the team's desk for a quarter, certificate.",
+        "What the award is": "a team lunch, the trophy on the team's desk for a quarter and a certificate",
         "Frequency": "quarterly",
         "Eligibility": "Any team; nominations from managers or other teams.",
         "Judging procedure": "Panel scores on five weighted criteria; team leaders do not judge "
@@ -102,7 +102,7 @@ CATEGORIES = [
     },
     {
         "Category": "Customers' Choice", "Type": "customer-nominated",
-        "What the award is": "Certificate and a handwritten card from the customer panel.",
+        "What the award is": "a certificate and a handwritten card from the customer panel",
         "Frequency": "quarterly",
         "Eligibility": "Any colleague nominated by a customer in the quarter.",
         "Judging procedure": "Panel scores the customers' words on five weighted criteria.",
@@ -187,13 +187,13 @@ def _people(rng: random.Random) -> list[dict]:
     rng.shuffle(names)
     staff = []
     for i, name in enumerate(names):
-        team, site, leader, _ = TEAMS[i % len(TEAMS)]
+        team, _site, leader, _ = TEAMS[i % len(TEAMS)]
         staff.append({
             "Name": name, "Team": team, "Role": "Customer Adviser" if i % 7 else "Apprentice",
             "Line manager": leader, "Email": name.lower().replace(" ", ".") + "@northgate.example",
             "Started": D(2019 + i % 7, 1 + i % 12, 1 + i % 27),
         })
-    for team, site, leader, _ in TEAMS:
+    for team, _site, leader, _ in TEAMS:
         staff.append({"Name": leader, "Team": team, "Role": "Team Leader",
                       "Line manager": "Robert Kane",
                       "Email": leader.lower().replace(" ", ".") + "@northgate.example",

@@ -132,18 +132,29 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
                 "how to nominate in huddles and put the nomination link on the site's screens."
             )
 
-    for figure in ctx.agreement:
-        if figure.alpha is None:
-            advice.append(
-                f"Judges' agreement on “{figure.scope}” could not be measured. Have at least "
-                "two judges score every nomination so it can be checked next time."
-            )
-        elif figure.alpha < LOW_ALPHA:
-            advice.append(
-                f"Judges agreed poorly on “{figure.scope}” (α = {figure.alpha:.2f}; "
-                f"{LOW_ALPHA} is the usual minimum). Hold a calibration session with scored "
-                "examples before the next round and sharpen the criterion's wording."
-            )
+    # One recommendation per kind of agreement problem, naming every scope: a report with a
+    # line per criterion buries the other advice.
+    unmeasured = [f.scope for f in ctx.agreement if f.alpha is None]
+    weak = [f for f in ctx.agreement if f.alpha is not None and f.alpha < LOW_ALPHA]
+    if unmeasured:
+        advice.append(
+            f"Judges' agreement could not be measured on {join_list(f'“{s}”' for s in unmeasured)}."
+            " Have at least two judges score every nomination so it can be checked next time."
+        )
+    if len(weak) == 1:
+        advice.append(
+            f"Judges agreed poorly on “{weak[0].scope}” (α = {weak[0].alpha:.2f}; "
+            f"{LOW_ALPHA} is the usual minimum). Hold a calibration session with scored "
+            "examples before the next round and sharpen the criterion's wording."
+        )
+    elif weak:
+        worst = min(weak, key=lambda f: f.alpha)
+        advice.append(
+            f"Judges agreed poorly on {len(weak)} of the {len(ctx.agreement)} criteria and "
+            f"categories measured ({LOW_ALPHA} is the usual minimum), lowest on “{worst.scope}” "
+            f"(α = {worst.alpha:.2f}). Hold a calibration session with scored examples before "
+            "the next round and sharpen the descriptors of those criteria."
+        )
     if ctx.ranks_changed_by_normalisation > 0:
         changed = count_of(ctx.ranks_changed_by_normalisation, "ranking")
         advice.append(

@@ -164,7 +164,7 @@ def _award_context(award: Award, branding: Branding) -> dict[str, Any]:
     return {
         **page,
         "nominee_first_name": first_name(page["nominee"]) or page["nominee"],
-        "award_description": clean_text(award.award_description, single_line=True),
+        "award_description": clean_text(award.award_description, single_line=True).rstrip("."),
         "nominations_text": count_of(award.nomination_count, "nomination"),
         "nomination_count": award.nomination_count,
         "citation": citation(award),

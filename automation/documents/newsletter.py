@@ -122,6 +122,9 @@ def newsletter_fields(ctx: NewsletterContext, branding: Branding) -> dict[str, A
         "hear from their manager about what was said."
     )
     how = _line(ctx.how_to_nominate).rstrip(".") or "ask your team leader"
+    # It follows "To nominate someone, ": lower-case a leading capital unless it is an acronym.
+    if len(how) > 1 and how[0].isupper() and not how[1].isupper():
+        how = how[0].lower() + how[1:]
     next_time = f"To nominate a colleague or a team, {how}."
     if ctx.next_deadline:
         next_time = f"Nominations for the next round close on {long_date(ctx.next_deadline)}. " + (

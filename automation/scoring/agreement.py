@@ -39,8 +39,11 @@ def reading(scope: str, a: float | None) -> str:
     if a >= TENTATIVE:
         return (f"Judges agree only moderately on '{scope}' (alpha {a:.2f}): talk through the "
                 "descriptors at the next calibration.")
-    return (f"Judges agree poorly on '{scope}' (alpha {a:.2f}): scores differ almost as much as "
-            "chance would make them; recalibrate before relying on this criterion.")
+    if a >= 0.4:
+        return (f"Judges agree poorly on '{scope}' (alpha {a:.2f}): compare scored examples and "
+                "recalibrate before relying on this criterion.")
+    return (f"Judges barely agree on '{scope}' (alpha {a:.2f}): scores are close to what chance "
+            "would give; rewrite the descriptors and recalibrate.")
 
 
 def agreement_table(rows: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
