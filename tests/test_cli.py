@@ -1,0 +1,105 @@
+"""The `awards` shell: every command has help with an example, user errors are plain."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from automation import cli
+from automation.io.read import read_workbook
+
+
+def test_every_command_has_help_ending_with_an_example(capsys):
+    parser = cli.build_parser()
+    assert set(cli.COMMANDS) >= {"template", "example", "run", "validate", "score",
+                                 "documents", "email", "summary", "simulate", "excel"}
+    for name in cli.COMMANDS:
+        with pytest.raises(SystemExit) as exc:
+            parser.parse_args([name, "--help"])
+        assert exc.value.code == 0
+        out = capsys.readouterr().out
+        assert out.strip().splitlines()[-1].startswith("Example: awards " + name), name
+
+
+def test_python_m_automation_works_like_awards():
+    done = subprocess.run([sys.executable, "-m", "automation", "--help"],
+                          capture_output=True, text=True, check=True)
+    assert "awards" in done.stdout and "validate" in done.stdout
+
+
+def test_missing_workbook_is_a_plain_message(capsys, tmp_path):
+    code = cli.main(["validate", str(tmp_path / "nope.xlsx")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "No workbook at" in err and "Traceback" not in err
+
+
+def test_validate_exit_codes_and_json(capsys, built_example, today):
+    assert cli.main(["validate", str(built_example), "--today", today.isoformat()]) == 0
+    assert cli.main(["validate", str(built_example), "--format", "json",
+                     "--today", today.isoformat()]) == 0
+    out = capsys.readouterr().out
+    payload = json.loads(out[out.index("{"):])
+    assert {i["code"] for i in payload["issues"]} == {
+        "missing-score", "duplicate-nomination", "quote-without-consent", "action-overdue"}
+
+
+def test_validate_exits_1_on_errors(capsys, example_copy):
+    from tests.support.edit import rewrite_table, table_rows
+
+    header, rows = table_rows(example_copy, "Scores")
+    rows[0][header.index("Score")] = 42
+    rewrite_table(example_copy, "Scores", header, rows)
+    assert cli.main(["validate", str(example_copy), "--write"]) == 1
+    issues = read_workbook(example_copy)["Issues"]
+    assert "score-out-of-scale" in set(issues["Code"])
+    assert (example_copy.parent / "backups").exists()
+
+
+def test_score_json_has_what_the_results_sheet_shows(capsys, built_example):
+    assert cli.main(["score", str(built_example), "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    noms = payload["nominations"]
+    assert len(noms) == 60
+    first = noms[0]
+    for key in ("Raw score", "Normalised score", "Rank", "Place", "Tie-break", "Flags"):
+        assert key in first
+    assert {"judges", "agreement", "fallbacks", "panel", "excluded_scores"} <= set(payload)
+    assert sum(1 for n in noms if n["Place"] == "winner") == 3
+
+
+def test_run_writes_a_scored_copy_and_documents(built_example, tmp_path, capsys, today):
+    out = tmp_path / "out"
+    before = built_example.read_bytes()
+    assert cli.main(["run", str(built_example), "--out", str(out), "--today",
+                     today.isoformat()]) == 0
+    assert built_example.read_bytes() == before
+    scored = read_workbook(out / built_example.name)
+    assert len(scored["Results"]) == 60
+    assert len(scored["Audit"]) == 2  # the example's own scoring, then this run
+    assert sorted(p.name for p in (out / "certificates").glob("*.docx"))
+    assert list(out.glob("newsletter-*.docx")) and list(out.glob("evaluation-*.docx"))
+    assert len(list((out / "emails").glob("*.eml"))) >= 7
+    text = capsys.readouterr().out
+    assert "winners:" in text and "documents" in text
+
+
+def test_excel_commands_say_linux_has_no_excel(capsys):
+    if sys.platform.startswith("linux"):
+        assert cli.main(["excel", "install"]) == 2
+        assert "not available on Linux" in capsys.readouterr().err
+
+
+def test_unexpected_errors_are_logged_not_shown(monkeypatch, capsys, built_example):
+    import automation.pipeline as pipeline
+
+    def broken(*a, **k):
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setattr(pipeline, "check_workbook", broken)
+    assert cli.main(["validate", str(built_example)]) == 3
+    err = capsys.readouterr().err
+    assert "a bug, not your mistake" in err and "ZeroDivisionError" not in err
