@@ -55,7 +55,10 @@ def agreement_table(rows: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
             a, n = alpha(cg, "Score")
             out.append({"Category": cat, "Scope": crit, "Alpha": a, "Nominations": n,
                         "Reading": reading(crit, a)})
-        a, n = alpha(panel[panel["Category"] == cat], "Weighted")
+        # Weighted scores are continuous; the package's cost grows with the square of the
+        # number of distinct values, so whole percentage points are used (alpha barely moves).
+        cat_panel = panel[panel["Category"] == cat]
+        a, n = alpha(cat_panel.assign(Weighted=cat_panel["Weighted"].round(2)), "Weighted")
         out.append({"Category": cat, "Scope": "whole category", "Alpha": a, "Nominations": n,
                     "Reading": reading(cat, a)})
     return pd.DataFrame(out, columns=["Category", "Scope", "Alpha", "Nominations", "Reading"])

@@ -17,7 +17,7 @@ from automation.scoring import tiebreak
 from automation.scoring.agreement import agreement_table
 from automation.scoring.normalise import normalise
 from automation.scoring.prepare import prepare
-from automation.scoring.weighted import judge_scores, panel_mean
+from automation.scoring.weighted import judge_scores
 from automation.validate.nominations import cool_off_blocked
 
 OUTLIER_SD = 2.0
@@ -151,13 +151,14 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
         mean=("Score", "mean"), frac=("Fraction", "mean"), maxv=("Scale max", "first"),
         weight=("Weight", "first"), order=("Tie-break order", "first"))
 
+    per = nomination_stats(counted, by_crit, excluded, settings.trim_from)
     result_rows = []
     for (period, category), grp in noms[~noms["Calibration"]].groupby(
             ["Period", "Category"], sort=True, dropna=True):
-        info = cat_info.loc[_key(pd.Series([category])).iloc[0]] if _key(
-            pd.Series([category])).iloc[0] in cat_info.index else None
-        result_rows.extend(_rank_group(period, category, grp, counted, by_crit, info, noms,
-                                       settings, ineligible, excluded))
+        ckey = str(category).strip().casefold()
+        info = cat_info.loc[ckey] if ckey in cat_info.index else None
+        result_rows.extend(_rank_group(period, category, grp, per, by_crit, info, noms,
+                                       settings, ineligible))
     results = pd.DataFrame(result_rows, columns=_RESULT_COLUMNS)
     panel_out = pd.concat([_panel_view(counted, excluded, noms), _panel_view(
         calib.assign(Flag="calibration entry"), excluded.iloc[0:0], noms)], ignore_index=True)
@@ -222,36 +223,75 @@ def _panel_view(counted: pd.DataFrame, excluded: pd.DataFrame, noms: pd.DataFram
         drop=True)
 
 
-def _rank_group(period, category, grp, counted, by_crit, info, noms, settings, ineligible,
-                excluded):
-    trim = settings.trim_from
+def _trimmed(g, col: str, trim_from: int) -> pd.Series:
+    """Mean per group; from ``trim_from`` values (and at least 3) without the top and bottom."""
+    total, count = g[col].sum(), g[col].count()
+    hi, lo = g[col].max(), g[col].min()
+    trim = (trim_from > 0) & (count >= max(trim_from, 3))
+    return ((total - hi - lo) / (count - 2)).where(trim, total / count.replace(0, np.nan))
+
+
+def nomination_stats(counted: pd.DataFrame, by_crit: pd.DataFrame, excluded: pd.DataFrame,
+                     trim_from: int) -> pd.DataFrame:
+    """Per nomination: judges, raw and normalised panel scores, spreads and the text columns.
+
+    Computed for all nominations at once (grouped, not filtered one by one) so that ranking
+    20,000 nominations stays linear.
+    """
+    cols = ["Judges", "Raw", "Normalised", "Spread raw", "Spread normalised", "Outliers",
+            "Partial", "By judge", "By criterion", "Conflicted"]
+    if counted.empty:
+        return pd.DataFrame(columns=cols)
+    g = counted.groupby("Nomination ID", sort=False)
+    out = pd.DataFrame({
+        "Judges": g["Judge"].count(),
+        "Raw": _trimmed(g, "Weighted", trim_from),
+        "Normalised": _trimmed(g, "Normalised", trim_from),
+        "Spread raw": g["Weighted"].max() - g["Weighted"].min(),
+        "Spread normalised": g["Normalised"].max() - g["Normalised"].min(),
+    })
+    flagged = counted[counted["Flag"] != ""]
+    out["Outliers"] = flagged.groupby("Nomination ID")["Flag"].agg(list)
+    partial = counted[counted["Criteria"] < g["Criteria"].transform("max")]
+    out["Partial"] = partial.groupby("Nomination ID")["Judge"].agg(list)
+    judge_text = counted["Judge"].astype(str) + " " + (counted["Weighted"] * 100).map(
+        "{:.0f}%".format)
+    out["By judge"] = judge_text.groupby(counted["Nomination ID"]).agg("; ".join)
+    if not by_crit.empty:
+        crit = by_crit.reset_index()
+        text = crit["Criterion"].astype(str) + " " + crit["mean"].map("{:.1f}".format) + "/" + \
+            crit["maxv"].map("{:g}".format)
+        out["By criterion"] = text.groupby(crit["Nomination ID"]).agg("; ".join)
+    conflicts = excluded[excluded["Excluded"].astype(str).str.startswith("conflict")]
+    out["Conflicted"] = conflicts.groupby("Nomination ID")["Judge"].agg(lambda j: sorted(set(j)))
+    return out.reindex(columns=cols)
+
+
+def _rank_group(period, category, grp, per, by_crit, info, noms, settings, ineligible):
     min_judges = int(info["Min judges"]) if info is not None and pd.notna(
         info["Min judges"]) else 1
     rules = [r for r in ([info[f"Tie-break {i}"] for i in (1, 2, 3)] if info is not None
                          else []) if isinstance(r, str) and r]
-    per = {}
-    for nid in grp["ID"]:
-        p = counted[counted["Nomination ID"] == nid]
-        raw = panel_mean(p["Weighted"], trim)
-        norm = panel_mean(p["Normalised"], trim)
-        per[nid] = (raw, norm, p)
+    stats = per.reindex(grp["ID"])
     basis = "normalised" if settings.rank_by == "normalised" else "raw"
-    scores = {n: (v[1] if basis == "normalised" else v[0]) for n, v in per.items()
-              if not np.isnan(v[1] if basis == "normalised" else v[0])}
-
-    nominee_of = dict(zip(grp["ID"], grp["Nominee"], strict=True))
+    col = "Normalised" if basis == "normalised" else "Raw"
+    scores = {n: float(v) for n, v in stats[col].items() if pd.notna(v)}
+    judges_of = stats["Judges"].fillna(0).astype(int).to_dict()
+    by_id = grp.set_index("ID")
+    nominee_of = by_id["Nominee"].to_dict()
     same = noms[(noms["Category"] == category) & (noms["Period"] == period)]
+    same_key = _key(same["Nominee"])
+    n_nominators = _key(same["Nominator"]).groupby(same_key).nunique().to_dict()
+    n_customers = (same["Nominator type"] == "customer").groupby(same_key).sum().to_dict()
 
     def independent(n: str) -> tuple:
-        who = same[_key(same["Nominee"]) == str(nominee_of[n]).strip().casefold()]
-        return (int(_key(who["Nominator"]).nunique()),)
+        return (int(n_nominators.get(str(nominee_of[n]).strip().casefold(), 0)),)
 
     def customers(n: str) -> tuple:
-        who = same[_key(same["Nominee"]) == str(nominee_of[n]).strip().casefold()]
-        return (int((who["Nominator type"] == "customer").sum()),)
+        return (int(n_customers.get(str(nominee_of[n]).strip().casefold(), 0)),)
 
     def earliest(n: str) -> tuple:
-        r = grp.loc[grp["ID"] == n, "Received"].iloc[0]
+        r = by_id.at[n, "Received"]
         return (-(pd.Timestamp(r).value if pd.notna(r) else np.iinfo(np.int64).max),)
 
     def crit_means(n: str) -> pd.DataFrame:
@@ -276,7 +316,7 @@ def _rank_group(period, category, grp, counted, by_crit, info, noms, settings, i
     describe = {
         "more independent nominations": lambda n: str(independent(n)[0]),
         "more customer nominations": lambda n: str(customers(n)[0]),
-        "earliest nomination": lambda n: f"{grp.loc[grp['ID'] == n, 'Received'].iloc[0]:%d/%m/%Y}",
+        "earliest nomination": lambda n: f"{by_id.at[n, 'Received']:%d/%m/%Y}",
     }
     ranked = tiebreak.rank(scores, rules, keys, describe)
     rank_of = {r.nomination: r for r in ranked}
@@ -285,16 +325,15 @@ def _rank_group(period, category, grp, counted, by_crit, info, noms, settings, i
     places: dict[str, str] = {}
     placed_nominees: set[str] = set()
     slots = ["winner"] + ["runner-up"] * settings.runners_up
-    for n in [r.nomination for r in ranked]:
+    for r in ranked:
         if not slots:
             break
-        p = per[n][2]
-        if n in ineligible or len(p) < min_judges:
+        n = r.nomination
+        if n in ineligible or judges_of.get(n, 0) < min_judges:
             continue
         who = str(nominee_of[n]).strip().casefold()
         if who in placed_nominees:
             continue
-        r = rank_of[n]
         if r.unresolved and slots[0] == "winner":
             tied = [x.nomination for x in ranked if x.rank == r.rank]
             for t in tied:
@@ -306,43 +345,42 @@ def _rank_group(period, category, grp, counted, by_crit, info, noms, settings, i
         placed_nominees.add(who)
 
     out = []
+    spread_col = "Spread normalised" if basis == "normalised" else "Spread raw"
+    # Plain dicts: label lookups on a DataFrame cost more than the rest of the loop.
+    stat_rows = stats.to_dict("index")
+    nom_rows = by_id[["Nominee", "Team", "Site"]].to_dict("index")
     for n in order:
-        raw, norm, p = per[n]
-        row = grp[grp["ID"] == n].iloc[0]
+        st = stat_rows[n]
+        row = nom_rows[n]
+        count = judges_of.get(n, 0)
         flags = []
-        if len(p) < min_judges:
-            flags.append(f"too few judges ({len(p)} of {min_judges})")
-        if len(p) >= 2:
-            # Measured on the ranking basis: on normalised scores a lenient and a harsh judge
-            # who agree on the order of merit are not counted as disagreeing.
-            col = "Normalised" if basis == "normalised" else "Weighted"
-            spread = p[col].max() - p[col].min()
-            if spread > settings.disagreement_threshold:
-                flags.append(f"disagreement: judges {spread * 100:.0f} points apart")
-        flags.extend(f for f in p.get("Flag", pd.Series(dtype=object)) if f)
+        if count < min_judges:
+            flags.append(f"too few judges ({count} of {min_judges})")
+        # Measured on the ranking basis: on normalised scores a lenient and a harsh judge who
+        # agree on the order of merit are not counted as disagreeing.
+        if count >= 2 and st[spread_col] > settings.disagreement_threshold:
+            flags.append(f"disagreement: judges {st[spread_col] * 100:.0f} points apart")
+        if isinstance(st["Outliers"], list):
+            flags.extend(st["Outliers"])
         if n in ineligible:
             flags.append(f"not eligible: {ineligible[n]}")
-        partial = p[p["Criteria"] < p["Criteria"].max()] if len(p) else p
-        for j in partial["Judge"]:
-            flags.append(f"{j} scored only some criteria")
-        if not len(p):
+        if isinstance(st["Partial"], list):
+            flags.extend(f"{j} scored only some criteria" for j in st["Partial"])
+        if not count:
             flags.append("no scores counted")
+        by_j = st["By judge"] if isinstance(st["By judge"], str) else ""
+        if isinstance(st["Conflicted"], list):
+            by_j = "; ".join([x for x in [by_j] if x] +
+                             [f"{j} excluded (conflict)" for j in st["Conflicted"]])
         r = rank_of.get(n)
-        c = crit_means(n) if len(p) else by_crit.iloc[0:0]
-        by_c = "; ".join(f"{name} {m:.1f}/{mx:g}" for name, m, mx in
-                         zip(c.index, c["mean"], c["maxv"], strict=True))
-        by_j = "; ".join(f"{j} {w * 100:.0f}%" for j, w in zip(p["Judge"], p["Weighted"],
-                                                               strict=True))
-        ex = excluded[(excluded["Nomination ID"] == n)
-                      & excluded["Excluded"].str.startswith("conflict")]
-        for j in sorted(set(ex["Judge"])):
-            by_j += f"{'; ' if by_j else ''}{j} excluded (conflict)"
         out.append({
             "Period": period, "Category": category, "Place": places.get(n),
             "Rank": r.rank if r else None, "Nomination ID": n, "Nominee": row["Nominee"],
-            "Team": row["Team"], "Site": row["Site"], "Judges": len(p),
-            "Raw score": raw, "Normalised score": norm,
+            "Team": row["Team"], "Site": row["Site"], "Judges": count,
+            "Raw score": st["Raw"], "Normalised score": st["Normalised"],
             "Ranked on": basis if r else None, "Tie-break": r.tie_note if r else "",
-            "Flags": "; ".join(flags), "By criterion": by_c, "By judge": by_j,
+            "Flags": "; ".join(flags),
+            "By criterion": st["By criterion"] if isinstance(st["By criterion"], str) else "",
+            "By judge": by_j,
         })
     return out

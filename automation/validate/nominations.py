@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from automation.issues import ERROR, WARNING, Issue
@@ -27,7 +28,11 @@ def period_ends(data: ProgrammeData) -> pd.Series:
 
 
 def cool_off_blocked(data: ProgrammeData) -> pd.Series:
-    """True for nominations whose nominee won the same award too recently."""
+    """True for nominations whose nominee won the same award too recently.
+
+    "Too recently" counts the known periods that ended after the win, up to and including the
+    nomination's period: with a cool-off of 2, a Q2 winner cannot win in Q3 or Q4.
+    """
     noms, past = data["Nominations"], data["PastWinners"].dropna(
         subset=["Category", "Nominee", "Period ends"])
     result = pd.Series(False, index=noms.index)
@@ -36,18 +41,21 @@ def cool_off_blocked(data: ProgrammeData) -> pd.Series:
     cats = data["Categories"]
     cool = dict(zip(_key(cats["Category"]), cats["Cool-off periods"].fillna(0), strict=True))
     ends = period_ends(data)
-    all_ends = sorted(ends.dropna().unique())
-    nom_end = _key(noms["Period"]).map(ends)
-    for idx, nominee, cat, end in zip(noms.index, _key(noms["Nominee"]),
-                                      _key(noms["Category"]), nom_end, strict=True):
-        n = cool.get(cat, 0) or 0
-        if pd.isna(end) or n <= 0:
-            continue
-        wins = past[(_key(past["Nominee"]) == nominee) & (_key(past["Category"]) == cat)]
-        for won in wins["Period ends"]:
-            between = sum(1 for e in all_ends if won < e <= end)
-            if 0 < between <= n:
-                result[idx] = True
+    all_ends = np.sort(pd.to_datetime(ends.dropna().unique()).to_numpy())
+    left = pd.DataFrame({"_i": noms.index, "n": _key(noms["Nominee"]).to_numpy(),
+                         "c": _key(noms["Category"]).to_numpy(),
+                         "end": pd.to_datetime(_key(noms["Period"]).map(ends)).to_numpy()})
+    right = pd.DataFrame({"n": _key(past["Nominee"]).to_numpy(),
+                          "c": _key(past["Category"]).to_numpy(),
+                          "won": pd.to_datetime(past["Period ends"]).to_numpy()})
+    pairs = left.merge(right, on=["n", "c"]).dropna(subset=["end", "won"])
+    if pairs.empty:
+        return result
+    between = (np.searchsorted(all_ends, pairs["end"].to_numpy(), side="right")
+               - np.searchsorted(all_ends, pairs["won"].to_numpy(), side="right"))
+    limit = pairs["c"].map(cool).fillna(0).to_numpy()
+    hit = pairs.loc[(between > 0) & (between <= limit), "_i"]
+    result[result.index.isin(hit)] = True
     return result
 
 
