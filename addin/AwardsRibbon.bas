@@ -9,8 +9,9 @@ Attribute VB_Name = "AwardsRibbon"
 Option Explicit
 
 Public Sub AwardsButton(control As IRibbonControl)
-    ' RunPython passes the active workbook to Python, and the macros act on it, so a workbook must
-    ' be open; without this check xlwings would fail with an unhelpful VBA error.
+    ' RunPython names this add-in as the caller; the macros then act on the active workbook
+    ' (see automation.macros), so one must be open: without this check the user would get an
+    ' unhelpful error instead.
     If ActiveWorkbook Is Nothing Then
         MsgBox "Open the award programme workbook first, then click the button again.", _
                vbExclamation, "Award Programme"

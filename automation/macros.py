@@ -37,11 +37,27 @@ WINNERS_SHOWN = 8
 
 
 def _book(book: Any | None) -> Any:
+    """The workbook to work on: ``book`` if given, else the one the button was clicked in.
+
+    RunPython names ``ThisWorkbook`` as the caller, which for our buttons is the add-in
+    (award_programme.xlam), not the user's workbook. The caller still gives the right Excel
+    instance, and its active workbook is the one the user is looking at (an add-in is never
+    the active workbook).
+    """
     if book is not None:
         return book
     import xlwings as xw  # only here: importing the module must not need Excel
 
-    return xw.Book.caller()
+    caller = xw.Book.caller()
+    if not str(caller.name).lower().endswith((".xlam", ".xla")):
+        return caller  # run from a workbook's own macro, not from the add-in
+    active = caller.app.books.active
+    if active is None:
+        raise UserError(
+            "No workbook is open.",
+            "Open the award programme workbook, then click the button again.",
+        )
+    return active
 
 
 def _show(book: Any, message: str, *, problem: bool = False) -> str:
@@ -57,10 +73,13 @@ def validate(book: Any | None = None, *, today: dt.date | None = None) -> str:
     book = _book(book)
     data = read_book(book)
     report = check_data(data, today=today)
-    write_tables(book, {
-        "Issues": issues_frame(report),
-        "Audit": audit_frame(data, "validate", report.summary()),
-    })
+    write_tables(
+        book,
+        {
+            "Issues": issues_frame(report),
+            "Audit": audit_frame(data, "validate", report.summary()),
+        },
+    )
     notes = highlight_issues(book, report, data)
     return _show(book, _checked(report, notes), problem=bool(report.errors))
 
@@ -71,29 +90,34 @@ def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
     data = read_book(book)
     report = check_data(data, today=today)
     results = score_data(data)
-    write_tables(book, {
-        "Issues": issues_frame(report),
-        **results_tables(results),
-        "Audit": audit_frame(data, "score", score_summary(results)),
-    })
+    write_tables(
+        book,
+        {
+            "Issues": issues_frame(report),
+            **results_tables(results),
+            "Audit": audit_frame(data, "score", score_summary(results)),
+        },
+    )
     notes = highlight_issues(book, report, data)
     lines = [_checked(report, notes)]
     if report.errors:
-        lines.append("Scores with errors were left out: fix them and score again before "
-                     "announcing winners.")
+        lines.append(
+            "Scores with errors were left out: fix them and score again before announcing winners."
+        )
     lines.append(_winners(results))
-    lines.append("The Results and Judging sheets show every rank and how far the judges "
-                 "agreed.")
+    lines.append("The Results and Judging sheets show every rank and how far the judges agreed.")
     return _show(book, "\n\n".join(lines), problem=bool(report.errors))
 
 
 def _checked(report: Report, notes: int) -> str:
     if not len(report):
         return "Checked the workbook: no problems found."
-    text = (f"Checked the workbook: {report.summary()}. They are listed on the Issues sheet "
-            "and the cells are lit (red: error, amber: warning).")
+    text = (
+        f"Checked the workbook: {report.summary()}. They are listed on the Issues sheet "
+        "and the cells are lit (red: error, amber: warning)."
+    )
     if notes:
-        text += f" A note on {notes} cell{'s' if notes != 1 else ''} says how to fix it."
+        text += f" Notes on {notes} of those cells say how to fix them."
         if notes >= MAX_NOTES:
             text += f" (Notes stop at {MAX_NOTES}; the Issues sheet lists them all.)"
     return text
@@ -117,32 +141,65 @@ def _winners(results: Results) -> str:
 # ---------------------------------------------------------------------------------------------
 # Documents
 # ---------------------------------------------------------------------------------------------
-def certificates(book: Any | None = None, *, out_dir: Path | None = None,
-                 today: dt.date | None = None) -> str:
+def certificates(
+    book: Any | None = None, *, out_dir: Path | None = None, today: dt.date | None = None
+) -> str:
     """Certificates button: a Word certificate for each winner and runner-up."""
-    return _documents(book, "certificates", "generate_certificates", out_dir, today)
+    # No progress bar: under Excel, Python may have no console to draw it on.
+    return _documents(
+        book,
+        "certificates",
+        out_dir,
+        today,
+        lambda gen, d, r, out: gen.generate_certificates(d, r, out, progress=False),
+    )
 
 
-def newsletter(book: Any | None = None, *, out_dir: Path | None = None,
-               today: dt.date | None = None) -> str:
-    """Newsletter button: the article announcing this period's nominees and winners."""
-    return _documents(book, "newsletter", "generate_newsletter", out_dir, today)
+def newsletter(
+    book: Any | None = None, *, out_dir: Path | None = None, today: dt.date | None = None
+) -> str:
+    """Newsletter button: the article announcing this period's winners."""
+    return _documents(
+        book,
+        "newsletter",
+        out_dir,
+        today,
+        lambda gen, d, r, out: gen.generate_newsletter(d, r, out, today=today),
+    )
 
 
-def evaluation_report(book: Any | None = None, *, out_dir: Path | None = None,
-                      today: dt.date | None = None) -> str:
+def evaluation_report(
+    book: Any | None = None, *, out_dir: Path | None = None, today: dt.date | None = None
+) -> str:
     """Evaluation report button: how well the programme worked, from four viewpoints."""
-    return _documents(book, "evaluation report", "generate_evaluation", out_dir, today)
+    return _documents(
+        book,
+        "evaluation report",
+        out_dir,
+        today,
+        lambda gen, d, r, out: gen.generate_evaluation(d, r, out, today=today),
+    )
 
 
-def email_drafts(book: Any | None = None, *, out_dir: Path | None = None,
-                 today: dt.date | None = None) -> str:
-    """Email drafts button: emails to winners, nominators and judges, to review and send."""
-    return _documents(book, "email drafts", "generate_email_drafts", out_dir, today)
+def email_drafts(
+    book: Any | None = None, *, out_dir: Path | None = None, today: dt.date | None = None
+) -> str:
+    """Email drafts button: emails to winners, their managers and the comms team, to review."""
+    return _documents(
+        book,
+        "email drafts",
+        out_dir,
+        today,
+        lambda gen, d, r, out: gen.generate_email_drafts(d, r, out, today=today),
+    )
 
 
-def _documents(book: Any | None, what: str, function: str, out_dir: Path | None,
-               today: dt.date | None) -> str:
+Generator = Callable[[Any, ProgrammeData, Results, Path], Path | list[Path]]
+
+
+def _documents(
+    book: Any | None, what: str, out_dir: Path | None, today: dt.date | None, make: Generator
+) -> str:
     """Read, check, score, hand data and results to one document generator, log it."""
     from automation.documents import generate  # heavy (Word, charts): only when asked
 
@@ -152,20 +209,23 @@ def _documents(book: Any | None, what: str, function: str, out_dir: Path | None,
     results = score_data(data)
     folder = Path(out_dir) if out_dir is not None else output_folder(book)
     folder.mkdir(parents=True, exist_ok=True)
-    made = getattr(generate, function)(data, results, folder)
+    made = make(generate, data, results, folder)
     paths = [made] if isinstance(made, Path) else list(made)
     detail = f"{what}: {len(paths)} file{'s' if len(paths) != 1 else ''} in {folder}"
     write_tables(book, {"Audit": audit_frame(data, what.replace(" ", "-"), detail)})
     lines = []
     if report.errors:
-        lines.append(f"The check found {report.summary()}: the documents may be wrong until "
-                     "they are fixed. Click Validate to see them.")
+        lines.append(
+            f"The check found {report.summary()}: the documents may be wrong until "
+            "they are fixed. Click Validate to see them."
+        )
     if paths:
         names = ", ".join(p.name for p in paths[:3]) + (
-            f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+            f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+        )
         lines.append(f"Wrote the {what} ({names}) into:\n{folder}")
     else:
-        lines.append(f"No {what} to write: {_winners(results)}")
+        lines.append(f"There were no {what} to write.")
     return _show(book, "\n\n".join(lines), problem=bool(report.errors))
 
 
@@ -209,8 +269,10 @@ def _guide() -> str:
     readme, setup = root / "README.md", root / "docs" / "excel_setup.md"
     if readme.is_file():
         return f"The full guide is {readme} (Excel set-up and troubleshooting: {setup})."
-    return ("The full guide is README.md in the award programme project folder; "
-            "docs/excel_setup.md there covers Excel set-up and troubleshooting.")
+    return (
+        "The full guide is README.md in the award programme project folder; "
+        "docs/excel_setup.md there covers Excel set-up and troubleshooting."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,14 +304,18 @@ def run(name: str, book: Any | None = None, **kwargs: Any) -> str:
                 f"The button '{name}' is not known to this version of the award programme "
                 f"tool ({__version__}).",
                 "The add-in and the Python package are out of step: run `awards excel "
-                "install` again, then restart Excel.")
+                "install` again, then restart Excel.",
+            )
         return macro(book, **kwargs)
     except UserError as exc:
         return _alert_safely(book, str(exc), problem=True)
     except Exception:  # a bug: keep the detail for the maintainers, show one short line
         log = Path(tempfile.gettempdir()) / BUG_LOG
-        log.write_text(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} button '{name}', tool "
-                       f"{__version__}\n{traceback.format_exc()}", encoding="utf-8")
+        log.write_text(
+            f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} button '{name}', tool "
+            f"{__version__}\n{traceback.format_exc()}",
+            encoding="utf-8",
+        )
         return _alert_safely(
             book,
             "Something went wrong inside the award programme tool. This is a bug, not your "

@@ -47,8 +47,12 @@ from tests.support.jsonbook import (
 
 # After the last action's due date in the example, so all four deliberate warnings show.
 TODAY = dt.date(2026, 11, 7)
-EXAMPLE_WARNINGS = {"missing-score", "duplicate-nomination", "quote-without-consent",
-                    "action-overdue"}
+EXAMPLE_WARNINGS = {
+    "missing-score",
+    "duplicate-nomination",
+    "quote-without-consent",
+    "action-overdue",
+}
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -64,6 +68,20 @@ def example_data(example: Path):
     return read_workbook(example)
 
 
+@pytest.fixture(scope="session")
+def unscored(example: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example as a manager has it before the first Score: tool tables empty."""
+    empty = {
+        name: pd.DataFrame(columns=list(schema.TABLE_BY_NAME[name].names))
+        for name in ("Results", "Panel", "JudgeStats", "Agreement", "Issues")
+    }
+    out = tmp_path_factory.mktemp("unscored") / "unscored.xlsx"
+    with pytest.MonkeyPatch.context() as mp:
+        _strict_harness(mp)
+        run_macro(lambda book: write_tables(book, empty), example, out)
+    return out
+
+
 @pytest.fixture
 def workbook(example: Path, tmp_path: Path) -> Path:
     """A fresh copy of the example for one test to change."""
@@ -72,6 +90,10 @@ def workbook(example: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _excel_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    _strict_harness(monkeypatch)
+
+
+def _strict_harness(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # the JSON book is xlwings PRO
     monkeypatch.setitem(jsonbook._HANDLERS, "rangeInsert", _insert_cells)
     monkeypatch.setitem(jsonbook._HANDLERS, "rangeDelete", _delete_cells)
@@ -113,7 +135,8 @@ def _check_resize(wb: Workbook, action: Action) -> None:
     assert _overlap(old, new), f"Excel cannot move {table.name} to {action['args'][1]}"
     for other in ws.tables.values():
         assert other is table or not _overlap(new, _box(other.ref)), (
-            f"{table.name} would overlap {other.name}")
+            f"{table.name} would overlap {other.name}"
+        )
 
 
 def _shift_tables(ws, from_row: int, first_col: int, last_col: int, rows: int) -> None:
@@ -132,7 +155,8 @@ def _refuse_partial_moves(ws, first_row: int, first_col: int, last_col: int) -> 
         if r2 < first_row or c2 < first_col or c1 > last_col:
             continue  # untouched
         assert r1 >= first_row and first_col <= c1 and c2 <= last_col, (
-            f"Excel would refuse: shifting cells would cut table {table.name}")
+            f"Excel would refuse: shifting cells would cut table {table.name}"
+        )
 
 
 def _insert_cells(wb: Workbook, action: Action) -> None:
@@ -143,8 +167,9 @@ def _insert_cells(wb: Workbook, action: Action) -> None:
     rows, last_col = action["row_count"], col + action["column_count"] - 1
     _refuse_partial_moves(ws, row, col, last_col)
     if ws.max_row >= row:
-        ws.move_range(f"{get_column_letter(col)}{row}:{get_column_letter(last_col)}{ws.max_row}",
-                      rows=rows)
+        ws.move_range(
+            f"{get_column_letter(col)}{row}:{get_column_letter(last_col)}{ws.max_row}", rows=rows
+        )
     _shift_tables(ws, row, col, last_col, rows)
     for r in range(row, row + rows):  # format_from_left_or_above
         for c in range(col, last_col + 1):
@@ -164,8 +189,8 @@ def _delete_cells(wb: Workbook, action: Action) -> None:
     below = row + rows
     if ws.max_row >= below:
         ws.move_range(
-            f"{get_column_letter(col)}{below}:{get_column_letter(last_col)}{ws.max_row}",
-            rows=-rows)
+            f"{get_column_letter(col)}{below}:{get_column_letter(last_col)}{ws.max_row}", rows=-rows
+        )
     _shift_tables(ws, below, col, last_col, -rows)
 
 
@@ -179,16 +204,20 @@ def _table(path: Path, sheet: str, name: str) -> tuple[Worksheet, Table]:
 
 def _notes(path: Path) -> dict[tuple[str, str], str]:
     wb = openpyxl.load_workbook(path)
-    return {(ws.title, c.coordinate): c.comment.text for ws in wb.worksheets
-            for row in ws.iter_rows() for c in row if c.comment and
-            c.comment.text.startswith(NOTE_TAG)}
+    return {
+        (ws.title, c.coordinate): c.comment.text
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.comment and c.comment.text.startswith(NOTE_TAG)
+    }
 
 
 def _assert_no_overlaps(path: Path) -> None:
     for ws in openpyxl.load_workbook(path).worksheets:
         boxes = [(t.name, _box(t.ref)) for t in ws.tables.values()]
         for i, (a, box_a) in enumerate(boxes):
-            for b, box_b in boxes[i + 1:]:
+            for b, box_b in boxes[i + 1 :]:
                 assert not _overlap(box_a, box_b), f"{a} overlaps {b} on {ws.title}"
 
 
@@ -202,8 +231,9 @@ def test_read_book_gives_the_same_data_as_the_file_reader(example: Path, example
     finally:
         book.close()
     for spec in schema.TABLES:
-        pd.testing.assert_frame_equal(live[spec.name], example_data[spec.name],
-                                      check_dtype=False, obj=spec.name)
+        pd.testing.assert_frame_equal(
+            live[spec.name], example_data[spec.name], check_dtype=False, obj=spec.name
+        )
     assert live.settings == example_data.settings
     assert live.places == example_data.places
     assert live.problems == example_data.problems == []
@@ -228,7 +258,8 @@ def test_read_book_parses_what_xlwings_hands_over(example: Path) -> None:
 
 
 def test_validate_lists_the_examples_warnings_and_notes_their_cells(
-        example: Path, example_data, tmp_path: Path) -> None:
+    example: Path, example_data, tmp_path: Path
+) -> None:
     actions, dest = _run(macros.validate, example, tmp_path, today=TODAY)
 
     back = read_workbook(dest)
@@ -250,35 +281,42 @@ def test_validate_lists_the_examples_warnings_and_notes_their_cells(
     assert "4 warnings" in alert and "Traceback" not in alert
 
 
-def test_validate_again_replaces_its_own_notes(workbook: Path, tmp_path: Path) -> None:
+def test_validate_again_replaces_its_own_notes(
+    workbook: Path, tmp_path: Path, example_data
+) -> None:
     _, first = _run(macros.validate, workbook, tmp_path, "first.xlsx", today=TODAY)
     # Fix one problem: the nominator agreed to the quote being published.
     wb = openpyxl.load_workbook(first)
     ws = wb["Nominations"]
     consent = schema.TABLE_BY_NAME["Nominations"].names.index("Consent to publish") + 1
-    quote_cell = next(key for key in _notes(first) if key[0] == "Nominations" and
-                      ws[key[1]].column == consent - 2)
+    quote_cell = next(
+        key for key in _notes(first) if key[0] == "Nominations" and ws[key[1]].column == consent - 2
+    )
     ws.cell(ws[quote_cell[1]].row, consent, "yes")
+    ws.cell(ws[quote_cell[1]].row, consent + 1, dt.datetime(2026, 8, 20))
     wb.save(first)
 
     actions, second = _run(macros.validate, first, tmp_path, "second.xlsx", today=TODAY)
 
     back = read_workbook(second)
     assert "quote-without-consent" not in set(back["Issues"]["Code"])
-    assert set(_notes(second)) == set(zip(back["Issues"]["Sheet"], back["Issues"]["Cell"],
-                                          strict=True))
+    assert set(_notes(second)) == set(
+        zip(back["Issues"]["Sheet"], back["Issues"]["Cell"], strict=True)
+    )
     funcs = [a["func"] for a in actions]
     assert funcs.count("deleteNote") == 1  # the fixed cell's note
     assert funcs.count("setNoteText") == 3  # kept cells: updated, not added twice
     assert "addNote" not in funcs
-    assert len(back["Audit"]) == 2
+    assert len(back["Audit"]) == len(example_data["Audit"]) + 2
 
 
-def test_validate_leaves_a_users_own_note_alone(workbook: Path, tmp_path: Path,
-                                                example_data) -> None:
+def test_validate_leaves_a_users_own_note_alone(
+    unscored: Path, tmp_path: Path, example_data
+) -> None:
     from automation.validate import validate
 
     issue = next(i for i in validate(example_data, today=TODAY) if i.code == "missing-score")
+    workbook = Path(shutil.copy(unscored, tmp_path / "awards.xlsx"))
     wb = openpyxl.load_workbook(workbook)
     wb[issue.sheet][issue.cell].comment = Comment("Chasing the judges - Sam", "Sam")
     wb.save(workbook)
@@ -289,8 +327,65 @@ def test_validate_leaves_a_users_own_note_alone(workbook: Path, tmp_path: Path,
     assert cell.comment.text == "Chasing the judges - Sam"
 
 
-def test_notes_stop_at_the_cap_but_every_issue_is_listed(workbook: Path, tmp_path: Path
-                                                         ) -> None:
+class _Note:
+    def __init__(self, cells: dict[str, str], cell: str) -> None:
+        self.cells, self.cell = cells, cell
+
+    @property
+    def text(self) -> str:
+        return self.cells[self.cell]
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.cells[self.cell] = value
+
+    def delete(self) -> None:
+        del self.cells[self.cell]
+
+
+class _DesktopBook:
+    """Just enough of a desktop Book for notes: unlike the JSON book, note text is readable."""
+
+    def __init__(self, notes: dict[str, dict[str, str]]) -> None:
+        self.notes = notes
+        self.app = types.SimpleNamespace(screen_updating=True)
+        self.app.engine = types.SimpleNamespace(name="remote")  # no COM protection calls
+        self.sheets = [self._sheet(name) for name in notes]
+
+    def _sheet(self, name: str):
+        cells = self.notes[name]
+
+        def cell_range(address: str):
+            return types.SimpleNamespace(
+                note=_Note(cells, address) if address in cells else None,
+                add_note=lambda text: cells.__setitem__(address, text),
+            )
+
+        return types.SimpleNamespace(name=name, book=self, range=cell_range)
+
+
+def test_in_desktop_excel_only_notes_with_the_tag_are_replaced(example_data) -> None:
+    from automation.io.book import highlight_issues
+    from automation.validate import validate
+
+    report = validate(example_data, today=TODAY)
+    flagged = [(i.sheet, i.cell) for i in report if i.sheet == "Nominations"]
+    (sheet, mine), (_, theirs) = flagged[:2]
+    last_run = example_data["Issues"]
+    assert {mine, theirs} <= set(last_run["Cell"])  # both were flagged by the last run
+    book = _DesktopBook(
+        {"Nominations": {mine: f"{NOTE_TAG} old", theirs: "Sam's note"}, "Plan": {}}
+    )
+
+    highlight_issues(book, report, example_data)
+
+    assert book.notes["Nominations"][theirs] == "Sam's note"
+    assert book.notes["Nominations"][mine].startswith(NOTE_TAG)
+    assert book.notes["Nominations"][mine] != f"{NOTE_TAG} old"
+    assert book.app.screen_updating is True
+
+
+def test_notes_stop_at_the_cap_but_every_issue_is_listed(workbook: Path, tmp_path: Path) -> None:
     # Without its Nominations table every score points at an unknown nomination.
     wb = openpyxl.load_workbook(workbook)
     del wb["Nominations"].tables["Nominations"]
@@ -309,9 +404,11 @@ def test_notes_stop_at_the_cap_but_every_issue_is_listed(workbook: Path, tmp_pat
 # --- score -----------------------------------------------------------------------------------
 
 
-def test_score_writes_results_judging_issues_and_audit(example: Path, example_data,
-                                                       tmp_path: Path) -> None:
-    actions, dest = _run(macros.score, example, tmp_path, today=TODAY)
+def test_score_writes_results_judging_issues_and_audit(
+    unscored: Path, example_data, tmp_path: Path
+) -> None:
+    assert read_workbook(unscored)["Results"].empty
+    actions, dest = _run(macros.score, unscored, tmp_path, today=TODAY)
     expected = score(example_data)
     want = results_tables(expected)
 
@@ -320,13 +417,14 @@ def test_score_writes_results_judging_issues_and_audit(example: Path, example_da
         assert len(back[name]) == len(want[name]) > 0, name
     key = ["Period", "Category", "Nomination ID", "Nominee"]
     winners = back["Results"][back["Results"]["Place"] == "winner"][key]
-    assert winners.reset_index(drop=True).equals(
-        expected.winners[key].reset_index(drop=True))
+    assert winners.astype(str).values.tolist() == expected.winners[key].astype(str).values.tolist()
     assert back["Results"]["Nomination ID"].tolist() == want["Results"]["Nomination ID"].tolist()
     assert back["Results"]["Raw score"].round(6).tolist() == (
-        want["Results"]["Raw score"].round(6).tolist())
+        want["Results"]["Raw score"].round(6).tolist()
+    )
     assert set(back["Issues"]["Code"]) == EXAMPLE_WARNINGS
-    assert back["Audit"]["Action"].tolist() == ["score"]
+    assert len(back["Audit"]) == len(example_data["Audit"]) + 1
+    assert back["Audit"]["Action"].iloc[-1] == "score"
 
     (alert,) = alerts(actions)
     for nominee in expected.winners["Nominee"]:
@@ -334,16 +432,20 @@ def test_score_writes_results_judging_issues_and_audit(example: Path, example_da
     _assert_no_overlaps(dest)
 
 
-def test_score_moves_the_stacked_judging_tables_with_their_titles(example: Path,
-                                                                   tmp_path: Path) -> None:
-    _, dest = _run(macros.score, example, tmp_path, today=TODAY)
+@pytest.mark.parametrize("source", ["unscored", "example"])
+def test_score_moves_the_stacked_judging_tables_with_their_titles(
+    source: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # From empty tables (they grow) and from an earlier run (same size).
+    _, dest = _run(macros.score, request.getfixturevalue(source), tmp_path, today=TODAY)
     ws = openpyxl.load_workbook(dest)["Judging"]
     tops = []
     for name in schema.SHEET_BY_NAME["Judging"].tables:
         header, first_col, last, _ = _box(ws.tables[name].ref)
         assert ws.cell(header - 1, first_col).value == schema.TABLE_BY_NAME[name].title
-        assert [c.value for c in ws[header]][:len(schema.TABLE_BY_NAME[name].names)] == list(
-            schema.TABLE_BY_NAME[name].names)
+        assert [c.value for c in ws[header]][: len(schema.TABLE_BY_NAME[name].names)] == list(
+            schema.TABLE_BY_NAME[name].names
+        )
         tops.append((header - 1, last))
     # Two blank rows between one table and the next table's title, as the template has.
     for (_, last), (next_title, _) in zip(tops, tops[1:], strict=False):
@@ -351,9 +453,8 @@ def test_score_moves_the_stacked_judging_tables_with_their_titles(example: Path,
         assert all(c.value is None for r in range(last + 1, next_title) for c in ws[r])
 
 
-def test_results_formula_columns_are_written_in_every_row(example: Path, tmp_path: Path
-                                                          ) -> None:
-    _, dest = _run(macros.score, example, tmp_path, today=TODAY)
+def test_results_formula_columns_are_written_in_every_row(unscored: Path, tmp_path: Path) -> None:
+    _, dest = _run(macros.score, unscored, tmp_path, today=TODAY)
     ws, table = _table(dest, "Results", "Results")
     header, first_col, last, _ = _box(table.ref)
     spec = schema.TABLE_BY_NAME["Results"]
@@ -366,12 +467,16 @@ def test_results_formula_columns_are_written_in_every_row(example: Path, tmp_pat
     assert ws.cell(last, raw).number_format == "0.0%"
 
 
-def test_a_shorter_run_shrinks_tables_and_leaves_nothing_behind(example: Path,
-                                                                 tmp_path: Path) -> None:
-    _, scored = _run(macros.score, example, tmp_path, "scored.xlsx", today=TODAY)
+def test_a_shorter_run_shrinks_tables_and_leaves_nothing_behind(
+    example: Path, tmp_path: Path
+) -> None:
+    scored = example  # built scored: Results and Judging are full
     full = read_workbook(scored)
-    small = {name: full[name].drop(columns="_row").head(2)
-             for name in ("Panel", "JudgeStats", "Agreement")}
+    assert len(full["Panel"]) > 2
+    small = {
+        name: full[name].drop(columns="_row").head(2)
+        for name in ("Panel", "JudgeStats", "Agreement")
+    }
     small["Results"] = full["Results"].drop(columns="_row").iloc[0:0]
 
     def rewrite(book) -> None:
@@ -421,7 +526,7 @@ def fake_generate(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object, ob
     module = types.ModuleType("automation.documents.generate")
 
     def make(function: str, many: bool):
-        def generate(data, results, out_dir: Path):
+        def generate(data, results, out_dir: Path, **options):
             calls.append((function, data, results))
             path = Path(out_dir) / f"{function}.txt"
             path.write_text(str(len(results.winners)), encoding="utf-8")
@@ -438,7 +543,8 @@ def fake_generate(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object, ob
 
 @pytest.mark.parametrize("tag", sorted(DOCUMENT_MACROS))
 def test_document_buttons_hand_data_and_results_to_the_generator(
-        tag: str, example: Path, example_data, tmp_path: Path, fake_generate) -> None:
+    tag: str, example: Path, example_data, tmp_path: Path, fake_generate
+) -> None:
     out = tmp_path / "docs"
     actions, dest = _run(macros.MACROS[tag], example, tmp_path, out_dir=out, today=TODAY)
 
@@ -448,16 +554,17 @@ def test_document_buttons_hand_data_and_results_to_the_generator(
     assert results.winners["Nominee"].tolist() == score(example_data).winners["Nominee"].tolist()
     assert (out / f"{function}.txt").is_file()
     back = read_workbook(dest)
-    assert len(back["Audit"]) == 1 and str(out) in back["Audit"]["Detail"].iloc[0]
+    assert len(back["Audit"]) == len(example_data["Audit"]) + 1
+    assert str(out) in back["Audit"]["Detail"].iloc[-1]
     (alert,) = alerts(actions)
     assert str(out) in alert
 
 
 @pytest.mark.parametrize("tag", sorted(DOCUMENT_MACROS))
-def test_document_buttons_write_real_documents(tag: str, example: Path,
-                                               tmp_path: Path) -> None:
-    pytest.importorskip("automation.documents.generate",
-                        reason="the document generators are not written yet")
+def test_document_buttons_write_real_documents(tag: str, example: Path, tmp_path: Path) -> None:
+    pytest.importorskip(
+        "automation.documents.generate", reason="the document generators are not written yet"
+    )
     out = tmp_path / "docs"
     actions, _ = _run(macros.MACROS[tag], example, tmp_path, out_dir=out, today=TODAY)
     written = [p for p in out.rglob("*") if p.is_file()]
@@ -474,7 +581,8 @@ def test_documents_go_beside_the_workbook() -> None:
         fullname = "Book1"
 
     assert macros.output_folder(Saved()) == Path(__file__).resolve().parent / (
-        "awards 2026 documents")
+        "awards 2026 documents"
+    )
     assert macros.output_folder(Unsaved()).name == "Book1 documents"
 
 
@@ -517,8 +625,9 @@ def test_run_handles_an_unknown_button(example: Path, tmp_path: Path) -> None:
     assert "nonexistent" in alert and "awards excel install" in alert
 
 
-def test_run_logs_a_bug_and_shows_one_line(example: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_logs_a_bug_and_shows_one_line(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(book):
         raise KeyError("Results")
 
@@ -532,8 +641,9 @@ def test_run_logs_a_bug_and_shows_one_line(example: Path, tmp_path: Path,
     assert "KeyError: 'Results'" in log.read_text(encoding="utf-8")
 
 
-def test_run_without_excel_logs_instead_of_raising(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_without_excel_logs_instead_of_raising(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Book.caller() fails outside Excel; there is no book to show an alert in.
     monkeypatch.setattr(macros.tempfile, "gettempdir", lambda: str(tmp_path))
     message = macros.run("validate")
@@ -541,18 +651,37 @@ def test_run_without_excel_logs_instead_of_raising(tmp_path: Path,
     assert (tmp_path / macros.BUG_LOG).is_file()
 
 
-def test_apply_actions_replays_the_inserts(example: Path, tmp_path: Path) -> None:
-    # The replayer's insert and delete keep table contents with their tables.
+def test_the_replayer_moves_tables_with_inserted_cells(example: Path, tmp_path: Path) -> None:
+    # Checks this file's insert emulation: JudgeStats and its title move down together.
+    ws = openpyxl.load_workbook(example)["Judging"]
+    panel_end = _box(ws.tables["Panel"].ref)[2]
+    header = _box(ws.tables["JudgeStats"].ref)[0]
     book = open_json_book(payload_from_xlsx(example))
     try:
-        sheet = book.sheets["Judging"]
-        sheet.range((7, 1), (9, 8)).insert(shift="down",
-                                           copy_origin="format_from_left_or_above")
+        book.sheets["Judging"].range((panel_end + 1, 1), (panel_end + 3, 8)).insert(
+            shift="down", copy_origin="format_from_left_or_above"
+        )
         actions = book_actions(book)
     finally:
         book.close()
     apply_actions(example, actions, tmp_path / "moved.xlsx")
-    ws = openpyxl.load_workbook(tmp_path / "moved.xlsx")["Judging"]
-    assert ws.tables["JudgeStats"].ref == "A13:F14"
-    assert ws["A13"].value == "Judge"
-    assert ws["A12"].value == schema.TABLE_BY_NAME["JudgeStats"].title
+    moved = openpyxl.load_workbook(tmp_path / "moved.xlsx")["Judging"]
+    assert _box(moved.tables["JudgeStats"].ref)[0] == header + 3
+    assert moved.cell(header + 3, 1).value == "Judge"
+    assert moved.cell(header + 2, 1).value == schema.TABLE_BY_NAME["JudgeStats"].title
+
+
+def test_the_add_in_works_on_the_active_workbook(monkeypatch: pytest.MonkeyPatch) -> None:
+    # RunPython's caller is the add-in itself; the macros must use the user's workbook.
+    import xlwings as xw
+
+    user_book = types.SimpleNamespace(name="awards.xlsx")
+    addin = types.SimpleNamespace(
+        name="award_programme.xlam",
+        app=types.SimpleNamespace(books=types.SimpleNamespace(active=user_book)),
+    )
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: addin))
+    assert macros._book(None) is user_book
+    own = types.SimpleNamespace(name="awards.xlsm")
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: own))
+    assert macros._book(None) is own

@@ -49,8 +49,13 @@ NOTE_TAG = "Award Programme check:"
 MAX_CELL_TEXT = 32767
 # Columns whose text Excel must keep as typed: without the Text format, "October 2026"
 # would become a date and "00123" a number when written.
-_TEXT_TYPES = {schema.ColType.TEXT, schema.ColType.LONGTEXT, schema.ColType.PERSON,
-               schema.ColType.EMAIL, schema.ColType.CHOICE}
+_TEXT_TYPES = {
+    schema.ColType.TEXT,
+    schema.ColType.LONGTEXT,
+    schema.ColType.PERSON,
+    schema.ColType.EMAIL,
+    schema.ColType.CHOICE,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,10 +131,6 @@ class _Placed:
     rows: int  # header + body
     cols: int
 
-    @property
-    def last_row(self) -> int:
-        return self.row + self.rows - 1
-
 
 def write_tables(book: Any, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
     """Replace the rows of tool-owned tables (Results, Panel, JudgeStats, Agreement, Issues,
@@ -156,7 +157,8 @@ def write_tables(book: Any, frames: Mapping[str, pd.DataFrame]) -> dict[str, int
                 raise UserError(
                     f"The '{sheet_name}' sheet is missing from this workbook.",
                     f"Copy the '{sheet_name}' sheet from a fresh template (awards template) "
-                    "into this workbook, then try again.")
+                    "into this workbook, then try again.",
+                )
             placed = _placed_tables(sheet, sheet_name)
             with _unprotected(sheet):
                 counts |= _write_sheet(sheet, placed, frames)
@@ -172,7 +174,8 @@ def _placed_tables(sheet: Any, sheet_name: str) -> list[_Placed]:
         raise UserError(
             f"The table(s) {', '.join(missing)} on the '{sheet_name}' sheet are missing.",
             f"Copy the '{sheet_name}' sheet from a fresh template (awards template) into this "
-            "workbook; do not rename or convert its tables to ranges.")
+            "workbook; do not rename or convert its tables to ranges.",
+        )
     placed = []
     for name, table in present.items():
         rng = table.range
@@ -182,8 +185,9 @@ def _placed_tables(sheet: Any, sheet_name: str) -> list[_Placed]:
     return sorted(placed, key=lambda p: p.row)
 
 
-def _write_sheet(sheet: Any, placed: list[_Placed], frames: Mapping[str, pd.DataFrame]
-                 ) -> dict[str, int]:
+def _write_sheet(
+    sheet: Any, placed: list[_Placed], frames: Mapping[str, pd.DataFrame]
+) -> dict[str, int]:
     # Insert and delete across every used column so anything beside the tables stays level
     # with them; the tables start in column A in the template but a user may have moved them.
     used = sheet.used_range
@@ -204,7 +208,8 @@ def _write_sheet(sheet: Any, placed: list[_Placed], frames: Mapping[str, pd.Data
         if grow > 0:
             # New rows go just below the table, so Excel copies its body formatting into them.
             sheet.range((old_last + 1, first_col), (old_last + grow, last_col)).insert(
-                shift="down", copy_origin="format_from_left_or_above")
+                shift="down", copy_origin="format_from_left_or_above"
+            )
         p.table.resize(sheet.range((top, p.col), (top + new_rows - 1, p.col + ncols - 1)))
         _formats(sheet, spec, top + 1, p.col, new_rows - 1)
         sheet.range((top, p.col)).value = block
@@ -275,9 +280,9 @@ def _formats(sheet: Any, spec: schema.Table, first_row: int, first_col: int, row
         k = j
         while k + 1 < len(fmts) and fmts[k + 1] == fmts[j]:
             k += 1
-        if fmts[j] is not None:
-            sheet.range((first_row, first_col + j), (last_row, first_col + k)).number_format = (
-                fmts[j])
+        fmt = fmts[j]
+        if fmt is not None:
+            sheet.range((first_row, first_col + j), (last_row, first_col + k)).number_format = fmt
         j = k + 1
 
 
@@ -413,45 +418,76 @@ def _screen_frozen(book: Any) -> Iterator[None]:
         app.screen_updating = True
 
 
-# What the template allows on a protected sheet (automation.build.workbook._protect): kept so
-# re-protecting gives the user back exactly what the template gave.
-_ALLOW = ("formatting_cells", "formatting_columns", "formatting_rows", "inserting_rows",
-          "deleting_rows", "sorting", "filtering", "inserting_hyperlinks")
+# What a protected sheet may still allow; read before unprotecting so the user gets back exactly
+# the protection they had (the template's is set in automation.build.workbook._protect).
+_ALLOW = (
+    "FormattingCells",
+    "FormattingColumns",
+    "FormattingRows",
+    "InsertingColumns",
+    "InsertingRows",
+    "InsertingHyperlinks",
+    "DeletingColumns",
+    "DeletingRows",
+    "Sorting",
+    "Filtering",
+    "UsingPivotTables",
+)
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
 @contextlib.contextmanager
 def _unprotected(sheet: Any) -> Iterator[None]:
-    """Lift a sheet's protection for the tool's writes and put it back afterwards.
+    """Lift a sheet's protection for the tool's writes and put it back as it was afterwards.
 
-    xlwings has no portable protection API, so this calls Excel's own object model (COM on
-    Windows, AppleScript on macOS). The JSON book has no protection: nothing to do.
+    xlwings has no portable protection API, so this calls Excel's own object model: COM on
+    Windows (``Worksheet.Protect`` and its ``Protection`` settings), AppleScript on macOS (the
+    same settings, in snake case). The JSON book has no protection: nothing to do.
     """
     if _engine(sheet.book) == "remote":
         yield
         return
     api = sheet.api
     mac = sys.platform == "darwin"
-    protected = bool(api.protect_contents.get() if mac else api.ProtectContents)
-    if protected:
-        try:
-            api.unprotect() if mac else api.Unprotect()
-        except Exception as exc:  # a password was set by someone other than the template
-            raise UserError(
-                f"The '{sheet.name}' sheet is protected with a password, so the tool cannot "
-                "write to it.",
-                "Unprotect it (Review > Unprotect Sheet), then click the button again.",
-            ) from exc
+    if not (api.protect_contents.get() if mac else api.ProtectContents):
+        yield
+        return
+    if mac:
+        protection = api.protection
+        settings = {
+            "drawing_objects": api.protect_drawing_objects.get(),
+            "worksheet_contents": True,
+            "scenarios": api.protect_scenarios.get(),
+        }
+        settings |= {
+            f"allow_{_snake(a)}": getattr(protection, f"allow_{_snake(a)}").get() for a in _ALLOW
+        }
+    else:
+        protection = api.Protection
+        settings = {
+            "DrawingObjects": api.ProtectDrawingObjects,
+            "Contents": True,
+            "Scenarios": api.ProtectScenarios,
+        }
+        settings |= {f"Allow{a}": getattr(protection, f"Allow{a}") for a in _ALLOW}
+    try:
+        api.unprotect() if mac else api.Unprotect()
+    except Exception as exc:  # a password was set by someone other than the template
+        raise UserError(
+            f"The '{sheet.name}' sheet is protected with a password, so the tool cannot "
+            "write to it.",
+            "Unprotect it (Review > Unprotect Sheet), then click the button again.",
+        ) from exc
     try:
         yield
     finally:
-        if protected:
-            if mac:
-                api.protect_worksheet(drawing_objects=True, worksheet_contents=True,
-                                      scenarios=True, **{f"allow_{a}": True for a in _ALLOW})
-            else:
-                api.Protect(DrawingObjects=True, Contents=True, Scenarios=True,
-                            **{"Allow" + "".join(w.title() for w in a.split("_")): True
-                               for a in _ALLOW})
+        if mac:
+            api.protect_worksheet(**settings)
+        else:
+            api.Protect(**settings)
 
 
 __all__ = ["MAX_NOTES", "NOTE_TAG", "highlight_issues", "read_book", "write_tables"]
