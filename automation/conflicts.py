@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from automation.keys import key
 from automation.model import ProgrammeData
 
 COLUMNS = ["Judge", "Nomination ID", "Reason"]
 
-
-def _norm(s: pd.Series) -> pd.Series:
-    return s.astype("string").str.strip().str.casefold()
 
 
 def conflicted_pairs(data: ProgrammeData) -> pd.DataFrame:
@@ -26,24 +24,24 @@ def conflicted_pairs(data: ProgrammeData) -> pd.DataFrame:
     frames = []
     declared = data["Conflicts"][["Judge", "Nominee", "Type"]].dropna(subset=["Judge", "Nominee"])
     if not declared.empty:
-        d = declared.assign(j=_norm(declared["Judge"]), n=_norm(declared["Nominee"]))
-        m = noms.assign(n=_norm(noms["Nominee"])).merge(d, on="n")
+        d = declared.assign(j=key(declared["Judge"]), n=key(declared["Nominee"]))
+        m = noms.assign(n=key(noms["Nominee"])).merge(d, on="n")
         frames.append(pd.DataFrame({
             "Judge": m["Judge"], "Nomination ID": m["ID"],
             "Reason": "declared conflict (" + m["Type"].fillna("other").astype(str) + ")"}))
     pairs = noms.assign(key=1).merge(judges.rename(columns={"Team": "Judge team"})
                                      .assign(key=1), on="key")
     if data.setting("conflict_line_manager"):
-        lm = pairs[_norm(pairs["Line manager"]) == _norm(pairs["Judge"])]
+        lm = pairs[key(pairs["Line manager"]) == key(pairs["Judge"])]
         frames.append(pd.DataFrame({"Judge": lm["Judge"], "Nomination ID": lm["ID"],
                                     "Reason": "judge is the nominee's line manager"}))
     if data.setting("conflict_same_team"):
-        st = pairs[(_norm(pairs["Team"]) == _norm(pairs["Judge team"]))
+        st = pairs[(key(pairs["Team"]) == key(pairs["Judge team"]))
                    & pairs["Team"].notna()]
         frames.append(pd.DataFrame({"Judge": st["Judge"], "Nomination ID": st["ID"],
                                     "Reason": "judge is in the nominee's team"}))
-    own = pairs[(_norm(pairs["Nominator"]) == _norm(pairs["Judge"]))
-                | (_norm(pairs["Nominee"]) == _norm(pairs["Judge"]))]
+    own = pairs[(key(pairs["Nominator"]) == key(pairs["Judge"]))
+                | (key(pairs["Nominee"]) == key(pairs["Judge"]))]
     frames.append(pd.DataFrame({"Judge": own["Judge"], "Nomination ID": own["ID"],
                                 "Reason": "judge nominated or is the nominee"}))
     frames = [f for f in frames if not f.empty]

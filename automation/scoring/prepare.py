@@ -7,12 +7,9 @@ import numpy as np
 import pandas as pd
 
 from automation.conflicts import conflicted_pairs
+from automation.keys import key
 from automation.model import ProgrammeData
 from automation.validate.judging import scored_frame
-
-
-def _key(s: pd.Series) -> pd.Series:
-    return s.astype("string").str.strip().str.casefold()
 
 
 def effective_weights(data: ProgrammeData) -> tuple[pd.DataFrame, set[str]]:
@@ -22,7 +19,7 @@ def effective_weights(data: ProgrammeData) -> tuple[pd.DataFrame, set[str]]:
     with 'error' a category whose weights do not add to 100% is not scored at all.
     """
     crit = data["Criteria"].dropna(subset=["Category", "Criterion", "Weight"]).copy()
-    crit["_cat"] = _key(crit["Category"])
+    crit["_cat"] = key(crit["Category"])
     sums = crit.groupby("_cat")["Weight"].transform("sum")
     blocked: set[str] = set()
     if data.setting("weights_policy") == "normalise with warning":
@@ -37,10 +34,10 @@ def prepare(data: ProgrammeData) -> pd.DataFrame:
     """One row per score with ``Excluded`` (None when the score counts, else why not)."""
     f = scored_frame(data)
     crit, blocked = effective_weights(data)
-    weights = crit.assign(_c=_key(crit["Criterion"]))[["_cat", "_c", "Weight"]]
+    weights = crit.assign(_c=key(crit["Criterion"]))[["_cat", "_c", "Weight"]]
     f = f.drop(columns=["Weight"]).merge(weights.drop_duplicates(["_cat", "_c"]),
                                          on=["_cat", "_c"], how="left")
-    judges = set(_key(data["Judges"]["Judge"]).dropna())
+    judges = set(key(data["Judges"]["Judge"]).dropna())
     reason = pd.Series(None, index=f.index, dtype=object)
 
     def mark(mask: pd.Series, text: str) -> None:
@@ -56,7 +53,7 @@ def prepare(data: ProgrammeData) -> pd.DataFrame:
          "repeated score")
     pairs = conflicted_pairs(data)
     if not pairs.empty:
-        keyed = pairs.assign(_j=_key(pairs["Judge"]), _nid=_key(pairs["Nomination ID"]))
+        keyed = pairs.assign(_j=key(pairs["Judge"]), _nid=key(pairs["Nomination ID"]))
         hit = f[["_j", "_nid"]].reset_index().merge(keyed, on=["_j", "_nid"])
         conflict = pd.Series(None, index=f.index, dtype=object)
         conflict[hit["index"].to_numpy()] = ("conflict: " + hit["Reason"]).to_numpy()

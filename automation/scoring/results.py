@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from automation.keys import key
 from automation.model import ProgrammeData
 from automation.parse import as_python
 from automation.scoring import tiebreak
@@ -107,9 +108,6 @@ def _judge_row(g: pd.DataFrame) -> pd.Series:
     })
 
 
-def _key(s: pd.Series) -> pd.Series:
-    return s.astype("string").str.strip().str.casefold()
-
 
 def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Results:
     """Score every nomination, rank each category in each period and pick the winners."""
@@ -118,7 +116,7 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     noms = data["Nominations"].dropna(subset=["ID"]).drop_duplicates("ID").copy()
     noms["Calibration"] = noms["Calibration"].fillna(False).astype(bool)
     cats = data["Categories"].dropna(subset=["Category"]).drop_duplicates("Category")
-    cat_info = cats.set_index(_key(cats["Category"]))
+    cat_info = cats.set_index(key(cats["Category"]))
 
     panel = judge_scores(rows)
     meta = noms.set_index("ID")[["Category", "Period", "Calibration"]]
@@ -137,12 +135,12 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     excluded = rows[rows["Excluded"].notna() & (rows["Excluded"] != "no score")]
 
     blocked = cool_off_blocked(data)
-    judges = set(_key(data["Judges"]["Judge"]).dropna())
+    judges = set(key(data["Judges"]["Judge"]).dropna())
     ineligible = {}
     for idx, nid in zip(noms.index, noms["ID"], strict=True):
         if blocked.get(idx, False):
             ineligible[nid] = "won this award too recently (cool-off)"
-    for nid, nominee in zip(noms["ID"], _key(noms["Nominee"]), strict=True):
+    for nid, nominee in zip(noms["ID"], key(noms["Nominee"]), strict=True):
         if nominee in judges:
             ineligible[nid] = "nominee is a judge"
 
@@ -152,12 +150,13 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
         weight=("Weight", "first"), order=("Tie-break order", "first"))
 
     per = nomination_stats(counted, by_crit, excluded, settings.trim_from)
+    crit_keys = criterion_keys(by_crit)
     result_rows = []
     for (period, category), grp in noms[~noms["Calibration"]].groupby(
             ["Period", "Category"], sort=True, dropna=True):
-        ckey = str(category).strip().casefold()
+        ckey = str(category).strip().lower()
         info = cat_info.loc[ckey] if ckey in cat_info.index else None
-        result_rows.extend(_rank_group(period, category, grp, per, by_crit, info, noms,
+        result_rows.extend(_rank_group(period, category, grp, per, crit_keys, info, noms,
                                        settings, ineligible))
     results = pd.DataFrame(result_rows, columns=_RESULT_COLUMNS)
     panel_out = pd.concat([_panel_view(counted, excluded, noms), _panel_view(
@@ -267,7 +266,26 @@ def nomination_stats(counted: pd.DataFrame, by_crit: pd.DataFrame, excluded: pd.
     return out.reindex(columns=cols)
 
 
-def _rank_group(period, category, grp, per, by_crit, info, noms, settings, ineligible):
+def criterion_keys(by_crit: pd.DataFrame) -> dict[str, dict[str, tuple]]:
+    """Per nomination, the criterion means the tie-break rules compare, computed at once.
+
+    ``in_order``: mean score fractions in tie-break order (then by weight); ``top``: the mean
+    on the top-weighted criterion (ties in weight broken by tie-break order).
+    """
+    if by_crit.empty:
+        return {"in_order": {}, "top": {}}
+    c = by_crit.reset_index()
+    c["frac"] = c["frac"].round(tiebreak.PRECISION)
+    c["_order"] = c["order"].fillna(np.inf)
+    ordered = c.sort_values(["Nomination ID", "_order", "weight"], ascending=[True, True, False],
+                            kind="stable")
+    in_order = ordered.groupby("Nomination ID", sort=False)["frac"].agg(tuple).to_dict()
+    top = c.sort_values(["Nomination ID", "weight", "_order"], ascending=[True, False, True],
+                        kind="stable").groupby("Nomination ID", sort=False)["frac"].first()
+    return {"in_order": in_order, "top": {n: (v,) for n, v in top.items()}}
+
+
+def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible):
     min_judges = int(info["Min judges"]) if info is not None and pd.notna(
         info["Min judges"]) else 1
     rules = [r for r in ([info[f"Tie-break {i}"] for i in (1, 2, 3)] if info is not None
@@ -280,35 +298,25 @@ def _rank_group(period, category, grp, per, by_crit, info, noms, settings, ineli
     by_id = grp.set_index("ID")
     nominee_of = by_id["Nominee"].to_dict()
     same = noms[(noms["Category"] == category) & (noms["Period"] == period)]
-    same_key = _key(same["Nominee"])
-    n_nominators = _key(same["Nominator"]).groupby(same_key).nunique().to_dict()
+    same_key = key(same["Nominee"])
+    n_nominators = key(same["Nominator"]).groupby(same_key).nunique().to_dict()
     n_customers = (same["Nominator type"] == "customer").groupby(same_key).sum().to_dict()
 
     def independent(n: str) -> tuple:
-        return (int(n_nominators.get(str(nominee_of[n]).strip().casefold(), 0)),)
+        return (int(n_nominators.get(str(nominee_of[n]).strip().lower(), 0)),)
 
     def customers(n: str) -> tuple:
-        return (int(n_customers.get(str(nominee_of[n]).strip().casefold(), 0)),)
+        return (int(n_customers.get(str(nominee_of[n]).strip().lower(), 0)),)
 
     def earliest(n: str) -> tuple:
         r = by_id.at[n, "Received"]
         return (-(pd.Timestamp(r).value if pd.notna(r) else np.iinfo(np.int64).max),)
 
-    def crit_means(n: str) -> pd.DataFrame:
-        try:
-            return by_crit.loc[n]
-        except KeyError:
-            return by_crit.iloc[0:0]
-
     def in_order(n: str) -> tuple:
-        c = crit_means(n).sort_values(["order", "weight"], ascending=[True, False],
-                                      na_position="last")
-        return tuple(round(float(x), tiebreak.PRECISION) for x in c["frac"])
+        return crit_keys["in_order"].get(n, ())
 
     def top_weighted(n: str) -> tuple:
-        c = crit_means(n).sort_values(["weight", "order"], ascending=[False, True],
-                                      na_position="last")
-        return (round(float(c["frac"].iloc[0]), tiebreak.PRECISION),) if len(c) else (0.0,)
+        return crit_keys["top"].get(n, (0.0,))
 
     keys = {"criteria in tie-break order": in_order, "top-weighted criterion": top_weighted,
             "more independent nominations": independent,
@@ -331,7 +339,7 @@ def _rank_group(period, category, grp, per, by_crit, info, noms, settings, ineli
         n = r.nomination
         if n in ineligible or judges_of.get(n, 0) < min_judges:
             continue
-        who = str(nominee_of[n]).strip().casefold()
+        who = str(nominee_of[n]).strip().lower()
         if who in placed_nominees:
             continue
         if r.unresolved and slots[0] == "winner":
@@ -339,7 +347,7 @@ def _rank_group(period, category, grp, per, by_crit, info, noms, settings, ineli
             for t in tied:
                 places[t] = "panel vote"
             slots = slots[1:]
-            placed_nominees.update(str(nominee_of[t]).strip().casefold() for t in tied)
+            placed_nominees.update(str(nominee_of[t]).strip().lower() for t in tied)
             continue
         places[n] = slots.pop(0)
         placed_nominees.add(who)

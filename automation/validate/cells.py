@@ -9,6 +9,7 @@ import pandas as pd
 
 from automation import schema
 from automation.issues import ERROR, WARNING, Issue
+from automation.keys import key
 from automation.model import ProgrammeData
 from automation.validate.emit import row_issues
 
@@ -30,8 +31,7 @@ _NUMERIC = (schema.ColType.INT, schema.ColType.DECIMAL, schema.ColType.MONEY,
 
 def _ref_values(data: ProgrammeData, ref: str) -> set[str]:
     table, column = ref.split(".")
-    col = data[table][column].dropna().astype(str).str.strip()
-    return set(col.str.casefold())
+    return set(key(data[table][column].dropna()))
 
 
 def check_cells(data: ProgrammeData) -> Iterator[Issue]:
@@ -60,7 +60,7 @@ def check_cells(data: ProgrammeData) -> Iterator[Issue]:
                     "Choose from the dropdown: " + ", ".join(schema.LISTS[col.choices]) + ".")
             if col.ref:
                 known = _ref_values(data, col.ref)
-                bad = present & ~s.astype(str).str.strip().str.casefold().isin(known)
+                bad = present & ~key(s).isin(known).fillna(False)
                 table, column = col.ref.split(".")
                 yield from row_issues(
                     data, spec.name, bad, col.name, "unknown-reference", ERROR,
@@ -86,8 +86,7 @@ def check_cells(data: ProgrammeData) -> Iterator[Issue]:
                     f"'{{{col.name}}}' does not look like an email address.",
                     "Type a full address such as name@example.org.")
             if col.unique:
-                key = s.astype(str).str.strip().str.casefold()
-                dup = present & key.duplicated(keep="first")
+                dup = present & key(s).duplicated(keep="first")
                 yield from row_issues(
                     data, spec.name, dup, col.name, "duplicate-key", ERROR,
                     f"{col.name} '{{{col.name}}}' appears more than once in {spec.name}.",

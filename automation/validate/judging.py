@@ -8,22 +8,20 @@ import pandas as pd
 
 from automation.conflicts import conflicted_pairs
 from automation.issues import ERROR, WARNING, Issue
+from automation.keys import key
 from automation.model import ROW, ProgrammeData
 from automation.validate.emit import row_issues
 
 TOLERANCE = 1e-6
 
 
-def _key(s: pd.Series) -> pd.Series:
-    return s.astype("string").str.strip().str.casefold()
-
 
 def check_criteria(data: ProgrammeData) -> Iterator[Issue]:
     cats, crit = data["Categories"], data["Criteria"]
     policy = data.setting("weights_policy")
     if not crit.empty:
-        sums = crit.groupby(_key(crit["Category"]))["Weight"].transform("sum")
-        first = ~_key(crit["Category"]).duplicated()
+        sums = crit.groupby(key(crit["Category"]))["Weight"].transform("sum")
+        first = ~key(crit["Category"]).duplicated()
         bad = first & crit["Category"].notna() & ((sums - 1).abs() > 1e-3)
         severity = WARNING if policy == "normalise with warning" else ERROR
         hint = ("The weights were rescaled to add to 100% for scoring; adjust them to remove "
@@ -35,13 +33,13 @@ def check_criteria(data: ProgrammeData) -> Iterator[Issue]:
             lambda r: f"The weights of '{r['Category']}' add up to "
             f"{sums[r.name] * 100:.1f}%, not 100%.", hint)
         dup = crit["Criterion"].notna() & pd.DataFrame(
-            {"c": _key(crit["Category"]), "k": _key(crit["Criterion"])}).duplicated()
+            {"c": key(crit["Category"]), "k": key(crit["Criterion"])}).duplicated()
         yield from row_issues(data, "Criteria", dup, "Criterion", "duplicate-criterion", ERROR,
                               "'{Criterion}' is listed twice for '{Category}'.",
                               "Delete or rename the repeated criterion.")
     if not cats.empty:
-        with_criteria = set(_key(crit["Category"]).dropna()) if not crit.empty else set()
-        none = cats["Category"].notna() & ~_key(cats["Category"]).isin(with_criteria)
+        with_criteria = set(key(crit["Category"]).dropna()) if not crit.empty else set()
+        none = cats["Category"].notna() & ~key(cats["Category"]).isin(with_criteria)
         yield from row_issues(data, "Categories", none, "Category", "category-without-criteria",
                               ERROR, "'{Category}' has no criteria, so it cannot be judged.",
                               "Add its weighted criteria on the Criteria sheet.")
@@ -58,14 +56,14 @@ def scored_frame(data: ProgrammeData) -> pd.DataFrame:
     noms = data["Nominations"][["ID", "Category", "Period", "Calibration"]]
     cats = data["Categories"][["Category", "Scale min", "Scale max"]]
     crit = data["Criteria"][["Category", "Criterion", "Weight", "Tie-break order"]]
-    out = sc.assign(_nid=_key(sc["Nomination ID"]), _j=_key(sc["Judge"]),
-                    _c=_key(sc["Criterion"]))
-    out = out.merge(noms.assign(_nid=_key(noms["ID"])).drop(columns=["ID"])
+    out = sc.assign(_nid=key(sc["Nomination ID"]), _j=key(sc["Judge"]),
+                    _c=key(sc["Criterion"]))
+    out = out.merge(noms.assign(_nid=key(noms["ID"])).drop(columns=["ID"])
                     .drop_duplicates("_nid"), on="_nid", how="left")
-    out = out.assign(_cat=_key(out["Category"])).merge(
-        cats.assign(_cat=_key(cats["Category"])).drop(columns=["Category"])
+    out = out.assign(_cat=key(out["Category"])).merge(
+        cats.assign(_cat=key(cats["Category"])).drop(columns=["Category"])
         .drop_duplicates("_cat"), on="_cat", how="left")
-    crit_k = crit.assign(_cat=_key(crit["Category"]), _c=_key(crit["Criterion"])).drop(
+    crit_k = crit.assign(_cat=key(crit["Category"]), _c=key(crit["Criterion"])).drop(
         columns=["Category", "Criterion"]).drop_duplicates(["_cat", "_c"])
     out = out.merge(crit_k, on=["_cat", "_c"], how="left")
     return out
@@ -76,7 +74,7 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
     if sc.empty:
         return
     f = scored_frame(data).set_index(sc.index)
-    judges = set(_key(data["Judges"]["Judge"]).dropna())
+    judges = set(key(data["Judges"]["Judge"]).dropna())
     unknown_j = sc["Judge"].notna() & ~f["_j"].isin(judges)
     yield from row_issues(data, "Scores", unknown_j, "Judge", "unknown-judge", ERROR,
                           "'{Judge}' is not on the Judges sheet.",
@@ -104,7 +102,7 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
                           "Delete the extra row; only the first is used.")
     pairs = conflicted_pairs(data)
     if not pairs.empty:
-        keyed = pairs.assign(_j=_key(pairs["Judge"]), _nid=_key(pairs["Nomination ID"]))
+        keyed = pairs.assign(_j=key(pairs["Judge"]), _nid=key(pairs["Nomination ID"]))
         hit = f[["_j", "_nid"]].reset_index().merge(keyed, on=["_j", "_nid"])
         reasons = dict(zip(hit["index"], hit["Reason"], strict=True))
         mask = sc.index.isin(list(reasons))
@@ -134,8 +132,8 @@ def expected_scores(data: ProgrammeData) -> pd.DataFrame:
         jn = jn.merge(pairs.assign(_x=1), on=["Judge", "Nomination ID"], how="left")
         jn = jn[jn["_x"].isna()][["Judge", "Nomination ID"]]
     jn = jn.merge(noms.rename(columns={"ID": "Nomination ID"}), on="Nomination ID")
-    jn = jn.assign(_cat=_key(jn["Category"]))
-    return jn.merge(crit.assign(_cat=_key(crit["Category"])).drop(columns="Category"),
+    jn = jn.assign(_cat=key(jn["Category"]))
+    return jn.merge(crit.assign(_cat=key(crit["Category"])).drop(columns="Category"),
                     on="_cat")[
         ["Judge", "Nomination ID", "Criterion", ROW]]
 
@@ -148,11 +146,12 @@ def check_missing(data: ProgrammeData) -> Iterator[Issue]:
     noms = data["Nominations"]
     calib = set(noms.loc[noms["Calibration"].fillna(False).astype(bool), "ID"])
     sc = data["Scores"].dropna(subset=["Score"])
-    got = set(zip(_key(sc["Judge"]), _key(sc["Nomination ID"]), _key(sc["Criterion"]),
-                  strict=True))
-    keys = list(zip(_key(exp["Judge"]), _key(exp["Nomination ID"]), _key(exp["Criterion"]),
-                    strict=True))
-    missing = exp[[k not in got for k in keys]]
+    have = pd.DataFrame({"j": key(sc["Judge"]), "n": key(sc["Nomination ID"]),
+                         "c": key(sc["Criterion"])}).drop_duplicates()
+    wanted = exp.assign(j=key(exp["Judge"]), n=key(exp["Nomination ID"]),
+                        c=key(exp["Criterion"]))
+    joined = wanted.merge(have, on=["j", "n", "c"], how="left", indicator=True)
+    missing = joined[joined["_merge"] == "left_only"]
     if missing.empty:
         return
     place = data.place("Nominations")

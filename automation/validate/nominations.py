@@ -8,12 +8,9 @@ import numpy as np
 import pandas as pd
 
 from automation.issues import ERROR, WARNING, Issue
+from automation.keys import key
 from automation.model import ProgrammeData
 from automation.validate.emit import row_issues
-
-
-def _key(s: pd.Series) -> pd.Series:
-    return s.astype("string").str.strip().str.casefold()
 
 
 def period_ends(data: ProgrammeData) -> pd.Series:
@@ -21,8 +18,8 @@ def period_ends(data: ProgrammeData) -> pd.Series:
     p = data["Periods"].dropna(subset=["Period", "Ends"])
     h = data["PastWinners"].dropna(subset=["Period", "Period ends"])
     both = pd.concat([
-        pd.DataFrame({"Period": _key(p["Period"]), "Ends": p["Ends"]}),
-        pd.DataFrame({"Period": _key(h["Period"]), "Ends": h["Period ends"]}),
+        pd.DataFrame({"Period": key(p["Period"]), "Ends": p["Ends"]}),
+        pd.DataFrame({"Period": key(h["Period"]), "Ends": h["Period ends"]}),
     ]).drop_duplicates("Period")
     return both.set_index("Period")["Ends"]
 
@@ -39,14 +36,14 @@ def cool_off_blocked(data: ProgrammeData) -> pd.Series:
     if noms.empty or past.empty:
         return result
     cats = data["Categories"]
-    cool = dict(zip(_key(cats["Category"]), cats["Cool-off periods"].fillna(0), strict=True))
+    cool = dict(zip(key(cats["Category"]), cats["Cool-off periods"].fillna(0), strict=True))
     ends = period_ends(data)
     all_ends = np.sort(pd.to_datetime(ends.dropna().unique()).to_numpy())
-    left = pd.DataFrame({"_i": noms.index, "n": _key(noms["Nominee"]).to_numpy(),
-                         "c": _key(noms["Category"]).to_numpy(),
-                         "end": pd.to_datetime(_key(noms["Period"]).map(ends)).to_numpy()})
-    right = pd.DataFrame({"n": _key(past["Nominee"]).to_numpy(),
-                          "c": _key(past["Category"]).to_numpy(),
+    left = pd.DataFrame({"_i": noms.index, "n": key(noms["Nominee"]).to_numpy(),
+                         "c": key(noms["Category"]).to_numpy(),
+                         "end": pd.to_datetime(key(noms["Period"]).map(ends)).to_numpy()})
+    right = pd.DataFrame({"n": key(past["Nominee"]).to_numpy(),
+                          "c": key(past["Category"]).to_numpy(),
                           "won": pd.to_datetime(past["Period ends"]).to_numpy()})
     pairs = left.merge(right, on=["n", "c"]).dropna(subset=["end", "won"])
     if pairs.empty:
@@ -63,24 +60,24 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     noms = data["Nominations"]
     if noms.empty:
         return
-    key = pd.DataFrame({c: _key(noms[c]) for c in ("Nominee", "Category", "Period",
+    keys = pd.DataFrame({c: key(noms[c]) for c in ("Nominee", "Category", "Period",
                                                     "Nominator")})
     dup = noms[["Nominee", "Category", "Period", "Nominator"]].notna().all(axis=1) & \
-        key.duplicated(keep="first")
-    first_id = noms.groupby([key[c] for c in key.columns])["ID"].transform("first")
+        keys.duplicated(keep="first")
+    first_id = noms.groupby([keys[c] for c in keys.columns])["ID"].transform("first")
     yield from row_issues(
         data, "Nominations", dup, "Nominator", "duplicate-nomination", WARNING,
         lambda r: f"{r['ID']} repeats {first_id[r.name]}: {r['Nominator']} nominated "
         f"{r['Nominee']} for {r['Category']} twice in {r['Period']}.",
         "Keep one of them (merge the evidence); repeats count as one independent nomination.")
-    judges = set(_key(data["Judges"]["Judge"]).dropna())
+    judges = set(key(data["Judges"]["Judge"]).dropna())
     yield from row_issues(
-        data, "Nominations", _key(noms["Nominee"]).isin(judges), "Nominee", "nominee-is-judge",
+        data, "Nominations", key(noms["Nominee"]).isin(judges), "Nominee", "nominee-is-judge",
         ERROR, "{Nominee} is on the judging panel and cannot be nominated.",
         "Replace the judge on the panel for this period, or withdraw the nomination.")
     periods = data["Periods"].dropna(subset=["Period"])
-    span = periods.assign(_p=_key(periods["Period"])).drop_duplicates("_p").set_index("_p")
-    starts, ends = _key(noms["Period"]).map(span["Starts"]), _key(noms["Period"]).map(
+    span = periods.assign(_p=key(periods["Period"])).drop_duplicates("_p").set_index("_p")
+    starts, ends = key(noms["Period"]).map(span["Starts"]), key(noms["Period"]).map(
         span["Ends"])
     outside = noms["Received"].notna() & starts.notna() & ends.notna() & (
         (noms["Received"] < starts) | (noms["Received"] > ends))
@@ -108,13 +105,13 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
         "{ID} records consent to publish without the date it was given.",
         "Add the date consent was given (data protection: keep a record of consent).")
     cats = data["Categories"]
-    team_cats = set(_key(cats.loc[cats["Type"] == "team", "Category"]).dropna())
-    is_team = _key(noms["Category"]).isin(team_cats)
-    staff = set(_key(data["Staff"]["Name"]).dropna())
-    teams = set(_key(data["Teams"]["Team"]).dropna())
+    team_cats = set(key(cats.loc[cats["Type"] == "team", "Category"]).dropna())
+    is_team = key(noms["Category"]).isin(team_cats)
+    staff = set(key(data["Staff"]["Name"]).dropna())
+    teams = set(key(data["Teams"]["Team"]).dropna())
     if staff or teams:
-        known = (is_team & _key(noms["Nominee"]).isin(teams)) | (
-            ~is_team & _key(noms["Nominee"]).isin(staff))
+        known = (is_team & key(noms["Nominee"]).isin(teams)) | (
+            ~is_team & key(noms["Nominee"]).isin(staff))
         calib = noms["Calibration"].fillna(False).astype(bool)
         unknown = noms["Nominee"].notna() & ~known & ~calib
         yield from row_issues(
