@@ -39,13 +39,20 @@ def _add_workbook(p: argparse.ArgumentParser) -> None:
 
 
 def _add_format(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("table", "json"), default="table",
-                   help="how to print the result (default: table)")
+    p.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="how to print the result (default: table)",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
-@command("template", "build the blank programme workbook",
-         "awards template workbook/award_programme.xlsx")
+@command(
+    "template",
+    "build the blank programme workbook",
+    "awards template workbook/award_programme.xlsx",
+)
 def _template(p):
     p.add_argument("out", type=Path, nargs="?", default=Path("workbook/award_programme.xlsx"))
 
@@ -59,8 +66,11 @@ def _template(p):
     return run
 
 
-@command("example", "build the worked example workbook (Northgate Contact Centre)",
-         "awards example workbook/example_programme.xlsx")
+@command(
+    "example",
+    "build the worked example workbook (Northgate Contact Centre)",
+    "awards example workbook/example_programme.xlsx",
+)
 def _example(p):
     p.add_argument("out", type=Path, nargs="?", default=Path("workbook/example_programme.xlsx"))
 
@@ -74,8 +84,11 @@ def _example(p):
     return run
 
 
-@command("summary", "read every sheet and print what the workbook holds",
-         "awards summary workbook/example_programme.xlsx")
+@command(
+    "summary",
+    "read every sheet and print what the workbook holds",
+    "awards summary workbook/example_programme.xlsx",
+)
 def _summary(p):
     _add_workbook(p)
     _add_format(p)
@@ -95,15 +108,24 @@ def _summary(p):
     return run
 
 
-@command("run", "the main job: read, validate, score and write results (and documents)",
-         "awards run workbook/example_programme.xlsx --out out/")
+@command(
+    "run",
+    "the main job: read, validate, score and write results (and documents)",
+    "awards run workbook/example_programme.xlsx --out out/",
+)
 def _run(p):
     _add_workbook(p)
-    p.add_argument("--out", type=Path, default=Path("out"),
-                   help="folder for the updated copy of the workbook and the documents")
-    p.add_argument("--in-place", action="store_true",
-                   help="write results into WORKBOOK itself (a backup is kept) instead of a "
-                   "copy in --out")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out"),
+        help="folder for the updated copy of the workbook and the documents",
+    )
+    p.add_argument(
+        "--in-place",
+        action="store_true",
+        help="write results into WORKBOOK itself (a backup is kept) instead of a copy in --out",
+    )
     p.add_argument("--no-documents", action="store_true", help="skip certificates etc.")
     p.add_argument("--pdf", action="store_true", help="also convert documents to PDF")
     p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
@@ -111,8 +133,14 @@ def _run(p):
     def run(args) -> int:
         from automation.pipeline import run_all
 
-        outcome = run_all(args.workbook, args.out, in_place=args.in_place,
-                          documents=not args.no_documents, pdf=args.pdf, today=args.today)
+        outcome = run_all(
+            args.workbook,
+            args.out,
+            in_place=args.in_place,
+            documents=not args.no_documents,
+            pdf=args.pdf,
+            today=args.today,
+        )
         for line in outcome.lines:
             print(line)
         return 0
@@ -120,24 +148,41 @@ def _run(p):
     return run
 
 
-@command("validate", "check every sheet and list problems with their cells",
-         "awards validate workbook/example_programme.xlsx --write")
+@command(
+    "validate",
+    "check every sheet and list problems with their cells",
+    "awards validate workbook/example_programme.xlsx --write",
+)
 def _validate(p):
     _add_workbook(p)
     _add_format(p)
-    p.add_argument("--write", action="store_true",
-                   help="also rewrite the Issues sheet so problem cells light up in Excel "
-                   "(a backup of the workbook is kept)")
-    p.add_argument("--today", type=_date, default=None,
-                   help="date to judge 'overdue' against (default: today), YYYY-MM-DD")
+    p.add_argument(
+        "--write",
+        action="store_true",
+        help="also rewrite the Issues sheet so problem cells light up in Excel "
+        "(a backup of the workbook is kept)",
+    )
+    p.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        help="date to judge 'overdue' against (default: today), YYYY-MM-DD",
+    )
 
     def run(args) -> int:
         from automation.pipeline import check_workbook
 
         outcome = check_workbook(args.workbook, write=args.write, today=args.today)
         if args.format == "json":
-            print(json.dumps({"summary": outcome.report.summary(),
-                              "issues": [i.as_dict() for i in outcome.report]}, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "summary": outcome.report.summary(),
+                        "issues": [i.as_dict() for i in outcome.report],
+                    },
+                    indent=2,
+                )
+            )
         else:
             _print_issues(outcome.report)
             for line in outcome.lines:
@@ -147,13 +192,19 @@ def _validate(p):
     return run
 
 
-@command("score", "score nominations, rank each category and pick winners",
-         "awards score workbook/example_programme.xlsx --format json")
+@command(
+    "score",
+    "score nominations, rank each category and pick winners",
+    "awards score workbook/example_programme.xlsx --format json",
+)
 def _score(p):
     _add_workbook(p)
     _add_format(p)
-    p.add_argument("--write", action="store_true",
-                   help="write Results, Judging and Issues into the workbook (backup kept)")
+    p.add_argument(
+        "--write",
+        action="store_true",
+        help="write Results, Judging and Issues into the workbook (backup kept)",
+    )
     p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
 
     def run(args) -> int:
@@ -177,8 +228,10 @@ def _print_issues(report) -> None:
     if not len(report):
         print("No problems found.")
         return
-    rows = [(i.severity, i.code, f"{i.sheet}!{i.cell}" if i.cell else i.sheet, i.message,
-             i.hint) for i in report]
+    rows = [
+        (i.severity, i.code, f"{i.sheet}!{i.cell}" if i.cell else i.sheet, i.message, i.hint)
+        for i in report
+    ]
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
     w2 = max(len(r[2]) for r in rows)
@@ -195,28 +248,46 @@ def _print_results(results) -> None:
         for _, r in grp.head(5).iterrows():
             place = r["Place"] if isinstance(r["Place"], str) else ""
             raw = f"{r['Raw score'] * 100:5.1f}%" if r["Raw score"] == r["Raw score"] else "  n/a"
-            norm = (f"{r['Normalised score'] * 100:5.1f}%"
-                    if r["Normalised score"] == r["Normalised score"] else "  n/a")
+            norm = (
+                f"{r['Normalised score'] * 100:5.1f}%"
+                if r["Normalised score"] == r["Normalised score"]
+                else "  n/a"
+            )
             rank = int(r["Rank"]) if r["Rank"] == r["Rank"] and r["Rank"] is not None else "-"
-            print(f"  {rank!s:>3}  {r['Nomination ID']:<8} {str(r['Nominee']):<24} raw {raw}  "
-                  f"normalised {norm}  {place}")
+            print(
+                f"  {rank!s:>3}  {r['Nomination ID']:<8} {str(r['Nominee']):<24} raw {raw}  "
+                f"normalised {norm}  {place}"
+            )
         if len(grp) > 5:
             print(f"  ... and {len(grp) - 5} more (see the Results sheet or --format json)")
     if results.fallbacks:
         print("Normalisation fallbacks: " + "; ".join(results.fallbacks))
 
 
-@command("documents", "generate certificates, the newsletter article and the evaluation report",
-         "awards documents workbook/example_programme.xlsx --out out/ --pdf")
+@command(
+    "documents",
+    "generate certificates, the newsletter article and the evaluation report",
+    "awards documents workbook/example_programme.xlsx --out out/ --pdf",
+)
 def _documents(p):
     _add_workbook(p)
     p.add_argument("--out", type=Path, default=Path("out"), help="folder for the documents")
-    p.add_argument("--pdf", action="store_true",
-                   help="also convert to PDF with LibreOffice (must be installed)")
-    p.add_argument("--only", choices=("certificates", "newsletter", "evaluation"),
-                   help="make just one kind of document")
-    p.add_argument("--today", type=_date, default=None,
-                   help="date printed on the documents (default: today), YYYY-MM-DD")
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also convert to PDF with LibreOffice (must be installed)",
+    )
+    p.add_argument(
+        "--only",
+        choices=("certificates", "newsletter", "evaluation"),
+        help="make just one kind of document",
+    )
+    p.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        help="date printed on the documents (default: today), YYYY-MM-DD",
+    )
 
     def run(args) -> int:
         from automation.documents import generate as g
@@ -228,11 +299,9 @@ def _documents(p):
         if args.only == "certificates":
             paths = g.generate_certificates(data, results, args.out, pdf=args.pdf)
         elif args.only == "newsletter":
-            paths = [g.generate_newsletter(data, results, args.out, today=args.today,
-                                           pdf=args.pdf)]
+            paths = [g.generate_newsletter(data, results, args.out, today=args.today, pdf=args.pdf)]
         elif args.only == "evaluation":
-            paths = [g.generate_evaluation(data, results, args.out, today=args.today,
-                                           pdf=args.pdf)]
+            paths = [g.generate_evaluation(data, results, args.out, today=args.today, pdf=args.pdf)]
         else:
             paths = g.generate_all(data, results, args.out, pdf=args.pdf, today=args.today)
         for path in paths:
@@ -243,16 +312,23 @@ def _documents(p):
     return run
 
 
-@command("email", "write award emails as drafts (.eml), or send them through SMTP",
-         "awards email workbook/example_programme.xlsx --out out/ --dry-run")
+@command(
+    "email",
+    "write award emails as drafts (.eml), or send them through SMTP",
+    "awards email workbook/example_programme.xlsx --out out/ --dry-run",
+)
 def _email(p):
     _add_workbook(p)
-    p.add_argument("--out", type=Path, default=Path("out"),
-                   help="folder for the drafts and their attachments")
+    p.add_argument(
+        "--out", type=Path, default=Path("out"), help="folder for the drafts and their attachments"
+    )
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--send", action="store_true",
-                       help="send through the SMTP server in Settings; the password is read "
-                       "from the AWARDS_SMTP_PASSWORD environment variable")
+    group.add_argument(
+        "--send",
+        action="store_true",
+        help="send through the SMTP server in Settings; the password is read "
+        "from the AWARDS_SMTP_PASSWORD environment variable",
+    )
     group.add_argument("--dry-run", action="store_true", help="list what would be sent")
     p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
 
@@ -266,13 +342,14 @@ def _email(p):
         if not (args.send or args.dry_run):
             for path in g.generate_email_drafts(data, results, args.out, today=args.today):
                 print(path)
-            print(f"Drafts are in {args.out / 'emails'}: open one in Outlook or Thunderbird to "
-                  "check and send it.")
+            print(
+                f"Drafts are in {args.out / 'emails'}: open one in Outlook or Thunderbird to "
+                "check and send it."
+            )
             return 0
         outbox, deliveries = g.send_emails(data, results, args.out, dry_run=args.dry_run)
         for d in deliveries:
-            status = "would send" if args.dry_run else ("FAILED: " + d.error if d.error
-                                                         else "sent")
+            status = "would send" if args.dry_run else ("FAILED: " + d.error if d.error else "sent")
             print(f"{status:<12} {', '.join(d.to)}  {d.subject}")
         for s in outbox.skipped:
             print(f"skipped      {s.kind} {s.name} ({s.category}): {s.reason}")
@@ -282,11 +359,15 @@ def _email(p):
     return run
 
 
-@command("excel", "install the Excel add-in (Windows/macOS) or check the set-up",
-         "awards excel doctor")
+@command(
+    "excel", "install the Excel add-in (Windows/macOS) or check the set-up", "awards excel doctor"
+)
 def _excel(p):
-    p.add_argument("action", choices=("install", "doctor"),
-                   help="install: copy the add-in and point it at this Python; doctor: check")
+    p.add_argument(
+        "action",
+        choices=("install", "doctor"),
+        help="install: copy the add-in and point it at this Python; doctor: check",
+    )
 
     def run(args) -> int:
         from automation.excel import setup
@@ -309,6 +390,54 @@ def _excel(p):
     return run
 
 
+@command(
+    "simulate",
+    "compare raw and normalised scoring on rounds where the truth is known",
+    "awards simulate --trials 200 --seed 1",
+)
+def _simulate(p):
+    p.add_argument("--trials", type=int, default=200, help="rounds to play (default 200)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same result)")
+    p.add_argument("--nominations", type=int, default=20, help="nominations per round")
+    p.add_argument("--judges", type=int, default=6, help="judges on the panel")
+    p.add_argument(
+        "--panel-size",
+        type=int,
+        default=3,
+        help="judges scoring each nomination in the partial-panel scenario",
+    )
+    p.add_argument(
+        "--leniency",
+        type=float,
+        default=0.6,
+        help="spread of judges' leniency, in scale points (SD)",
+    )
+    p.add_argument("--noise", type=float, default=0.5, help="scoring noise, in scale points (SD)")
+
+    def run(args) -> int:
+        from automation.scoring.simulate import format_report, simulate
+
+        try:
+            report = simulate(
+                args.trials,
+                seed=args.seed,
+                nominations=args.nominations,
+                judges=args.judges,
+                panel_size=args.panel_size,
+                leniency_sd=args.leniency,
+                noise_sd=args.noise,
+            )
+        except ValueError as exc:
+            raise UserError(
+                f"Cannot simulate with those settings: {exc}",
+                "See 'awards simulate --help' for the allowed ranges.",
+            ) from exc
+        print(format_report(report))
+        return 0
+
+    return run
+
+
 def _date(text: str):
     import datetime as dt
 
@@ -326,8 +455,10 @@ def _refuse_overwrite_open(path: Path) -> None:
 
 def _print_summary(s: dict) -> None:
     print(f"{s['workbook']}")
-    print(f"  Organisation: {s['organisation'] or '(not set)'}   Period: "
-          f"{s['current_period'] or '(not set)'}")
+    print(
+        f"  Organisation: {s['organisation'] or '(not set)'}   Period: "
+        f"{s['current_period'] or '(not set)'}"
+    )
     width = max(len(k) for k in s["tables"])
     for name, n in s["tables"].items():
         print(f"  {name:<{width}}  {n:>7} row{'s' if n != 1 else ''}")
@@ -345,9 +476,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"awards {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (summary, example, factory) in COMMANDS.items():
-        p = sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
-                           epilog=f"Example: {example}",
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(
+            name,
+            help=summary,
+            description=summary[0].upper() + summary[1:] + ".",
+            epilog=f"Example: {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         p.set_defaults(handler=factory(p))
     return parser
 
@@ -371,8 +506,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # a bug: keep the detail for the report, show one line to the user
         log_file = Path(tempfile.gettempdir()) / "awards-error.log"
         log_file.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"awards: unexpected error (a bug, not your mistake). Details were saved to "
-              f"{log_file}; please send that file to the maintainers.", file=sys.stderr)
+        print(
+            f"awards: unexpected error (a bug, not your mistake). Details were saved to "
+            f"{log_file}; please send that file to the maintainers.",
+            file=sys.stderr,
+        )
         return 3
 
 

@@ -26,13 +26,23 @@ def sheet_summary() -> str:
 
 def column_reference() -> str:
     """Every table's columns with type, whether required, allowed values and help."""
-    out = ["# Workbook column reference", "",
-           "Generated from `automation/schema.py` by `python -m automation.guide`.", ""]
+    out = [
+        "# Workbook column reference",
+        "",
+        "Generated from `automation/schema.py` by `python -m automation.guide`.",
+        "",
+    ]
     for sheet in schema.SHEETS:
         for name in sheet.tables:
             t = schema.TABLE_BY_NAME[name]
-            out += [f"## {sheet.name} > {t.name}", "", t.title + ".", "",
-                    "| Column | Type | Required | What goes in it |", "|---|---|---|---|"]
+            out += [
+                f"## {sheet.name} > {t.name}",
+                "",
+                t.title + ".",
+                "",
+                "| Column | Type | Required | What goes in it |",
+                "|---|---|---|---|",
+            ]
             for c in t.columns:
                 kind = "formula" if c.is_formula else c.type.value
                 allowed = ""

@@ -60,4 +60,8 @@ class ProgrammeData:
 def empty_table(name: str) -> pd.DataFrame:
     """A table with the schema's columns and no rows."""
     spec = schema.TABLE_BY_NAME[name]
-    return pd.DataFrame({c.name: pd.Series(dtype=object) for c in spec.columns} | {ROW: []})
+    # Input columns only, as the reader gives: formula columns are never read.
+    return pd.DataFrame(
+        {c.name: pd.Series(dtype=object) for c in spec.input_columns}
+        | {ROW: pd.Series(dtype="int64")}
+    )

@@ -29,23 +29,33 @@ class Outcome:
     lines: list[str] = field(default_factory=list)
 
 
-def check_workbook(path: Path, *, write: bool = False, dest: Path | None = None,
-                   today: dt.date | None = None) -> Outcome:
+def check_workbook(
+    path: Path, *, write: bool = False, dest: Path | None = None, today: dt.date | None = None
+) -> Outcome:
     """Validate; optionally write the Issues sheet (and an audit entry)."""
     data = read_workbook(path)
     report = validate(data, today=today)
     outcome = Outcome(data, report, lines=[f"Checked {Path(path).name}: {report.summary()}."])
     if write or dest:
-        frames = {"Issues": issues_frame(report),
-                  "Audit": audit_frame(data, "validate", report.summary())}
+        frames = {
+            "Issues": issues_frame(report),
+            "Audit": audit_frame(data, "validate", report.summary()),
+        }
         outcome.written = write_tool_tables(path, frames, dest=dest)
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 
 
-def score_workbook(path: Path, *, write: bool = False, dest: Path | None = None,
-                   today: dt.date | None = None, backup: bool = True,
-                   now: dt.datetime | None = None, user: str | None = None) -> Outcome:
+def score_workbook(
+    path: Path,
+    *,
+    write: bool = False,
+    dest: Path | None = None,
+    today: dt.date | None = None,
+    backup: bool = True,
+    now: dt.datetime | None = None,
+    user: str | None = None,
+) -> Outcome:
     """Validate and score; optionally write Issues, Results, Judging and an audit entry."""
     data = read_workbook(path)
     report = validate(data, today=today)
@@ -53,13 +63,16 @@ def score_workbook(path: Path, *, write: bool = False, dest: Path | None = None,
     outcome = Outcome(data, report, results)
     outcome.lines.append(f"Checked {Path(path).name}: {report.summary()}.")
     if report.errors:
-        outcome.lines.append("Scores with errors were left out; fix them and score again "
-                             "before announcing winners.")
+        outcome.lines.append(
+            "Scores with errors were left out; fix them and score again before announcing winners."
+        )
     outcome.lines.append(score_summary(results) + ".")
     if write or dest:
-        frames = {"Issues": issues_frame(report), **results_tables(results),
-                  "Audit": audit_frame(data, "score", score_summary(results), now=now,
-                                       user=user)}
+        frames = {
+            "Issues": issues_frame(report),
+            **results_tables(results),
+            "Audit": audit_frame(data, "score", score_summary(results), now=now, user=user),
+        }
         outcome.written = write_tool_tables(path, frames, dest=dest, backup=backup, now=now)
         outcome.lines.append(_written_line(outcome.written))
     return outcome
@@ -72,8 +85,15 @@ def _written_line(w: WriteResult) -> str:
     return text + "."
 
 
-def run_all(path: Path, out: Path, *, in_place: bool = False, documents: bool = True,
-            pdf: bool = False, today: dt.date | None = None) -> Outcome:
+def run_all(
+    path: Path,
+    out: Path,
+    *,
+    in_place: bool = False,
+    documents: bool = True,
+    pdf: bool = False,
+    today: dt.date | None = None,
+) -> Outcome:
     """The main job: read, validate, score, write the results and generate the documents.
 
     Results go into a copy of the workbook in ``out`` unless ``in_place`` is set.
@@ -87,7 +107,6 @@ def run_all(path: Path, out: Path, *, in_place: bool = False, documents: bool = 
     if documents:
         from automation.documents.generate import generate_all
 
-        outcome.documents = generate_all(outcome.data, outcome.results, out, pdf=pdf,
-                                         today=today)
+        outcome.documents = generate_all(outcome.data, outcome.results, out, pdf=pdf, today=today)
         outcome.lines.append(f"Wrote {len(outcome.documents)} documents into {out}.")
     return outcome

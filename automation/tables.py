@@ -20,22 +20,40 @@ from automation.scoring import Results
 def issues_frame(report: Report) -> pd.DataFrame:
     """The Issues table: errors first, then warnings, each in sheet order."""
     order = {s.name: i for i, s in enumerate(schema.SHEETS)}
-    rows = [{
-        "Severity": i.severity, "Code": i.code, "Sheet": i.sheet, "Row": i.row,
-        "Column": i.column, "Cell": i.cell, "Value": i.value, "Message": i.message,
-        "How to fix": i.hint, "Key": i.key or None,
-    } for i in report]
+    rows = [
+        {
+            "Severity": i.severity,
+            "Code": i.code,
+            "Sheet": i.sheet,
+            "Row": i.row,
+            "Column": i.column,
+            "Cell": i.cell,
+            "Value": i.value,
+            "Message": i.message,
+            "How to fix": i.hint,
+            "Key": i.key or None,
+        }
+        for i in report
+    ]
     frame = pd.DataFrame(rows, columns=list(schema.TABLE_BY_NAME["Issues"].names))
     if frame.empty:
         return frame
     frame["_s"] = frame["Severity"].map({"error": 0, "warning": 1})
     frame["_o"] = frame["Sheet"].map(order).fillna(99)
-    return frame.sort_values(["_s", "_o", "Row"], kind="stable", na_position="first").drop(
-        columns=["_s", "_o"]).reset_index(drop=True)
+    return (
+        frame.sort_values(["_s", "_o", "Row"], kind="stable", na_position="first")
+        .drop(columns=["_s", "_o"])
+        .reset_index(drop=True)
+    )
 
 
-def audit_frame(data: ProgrammeData, action: str, detail: str,
-                now: dt.datetime | None = None, user: str | None = None) -> pd.DataFrame:
+def audit_frame(
+    data: ProgrammeData,
+    action: str,
+    detail: str,
+    now: dt.datetime | None = None,
+    user: str | None = None,
+) -> pd.DataFrame:
     """The Audit table with one new entry appended (earlier entries are kept)."""
     try:
         user = user or getpass.getuser()
@@ -43,8 +61,17 @@ def audit_frame(data: ProgrammeData, action: str, detail: str,
         user = "unknown"
     cols = list(schema.TABLE_BY_NAME["Audit"].names)
     old = data["Audit"][cols] if "Audit" in data.tables else pd.DataFrame(columns=cols)
-    new = pd.DataFrame([{"When": now or dt.datetime.now().replace(microsecond=0), "User": user,
-                         "Action": action, "Detail": detail, "Tool version": __version__}])
+    new = pd.DataFrame(
+        [
+            {
+                "When": now or dt.datetime.now().replace(microsecond=0),
+                "User": user,
+                "Action": action,
+                "Detail": detail,
+                "Tool version": __version__,
+            }
+        ]
+    )
     return pd.concat([old, new], ignore_index=True) if len(old) else new
 
 
@@ -62,7 +89,8 @@ def score_summary(results: Results) -> str:
     parts = [f"{r['Category']} ({r['Period']}): {r['Nominee']}" for _, r in winners.iterrows()]
     ties = (results.nominations["Place"] == "panel vote").sum()
     text = f"{len(results.nominations)} nominations ranked; winners: " + (
-        "; ".join(parts) if parts else "none")
+        "; ".join(parts) if parts else "none"
+    )
     if ties:
         text += f"; {ties} nominations tied for a win need a panel vote"
     return text

@@ -40,8 +40,9 @@ def big_workbook(n: int) -> Path:
         for j in judges:
             for c in crit[row["Category"]]:
                 score = min(5, max(1, round(1 + quality * 4 + rng.gauss(0, 0.5))))
-                scores.append({"Judge": j, "Nomination ID": row["ID"], "Criterion": c,
-                               "Score": score})
+                scores.append(
+                    {"Judge": j, "Nomination ID": row["ID"], "Criterion": c, "Score": score}
+                )
     tables["Nominations"], tables["Scores"] = noms, scores
     tables["Judges"] = [j for j in tables["Judges"] if j["Judge"] in judges]
     tables["Conflicts"] = []
@@ -75,11 +76,20 @@ def main() -> None:
     timings["score"] = time.perf_counter() - t
     t = time.perf_counter()
     dest = path.with_name(path.stem + "-scored.xlsx")
-    write_tool_tables(path, {"Issues": issues_frame(report), **results_tables(results),
-                             "Audit": audit_frame(data, "benchmark", "")}, dest=dest)
+    write_tool_tables(
+        path,
+        {
+            "Issues": issues_frame(report),
+            **results_tables(results),
+            "Audit": audit_frame(data, "benchmark", ""),
+        },
+        dest=dest,
+    )
     timings["write"] = time.perf_counter() - t
-    print(f"{len(data['Scores']):,} score rows, {len(data['Nominations']):,} nominations, "
-          f"{len(report)} issues")
+    print(
+        f"{len(data['Scores']):,} score rows, {len(data['Nominations']):,} nominations, "
+        f"{len(report)} issues"
+    )
     for stage, seconds in timings.items():
         print(f"  {stage:<9} {seconds:6.2f} s")
     print(f"  {'total':<9} {sum(timings.values()):6.2f} s")

@@ -13,14 +13,18 @@ from tests.support.compare import fingerprint
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize(("committed", "fixture"), [
-    ("workbook/award_programme.xlsx", "built_template"),
-    ("workbook/example_programme.xlsx", "built_example"),
-])
+@pytest.mark.parametrize(
+    ("committed", "fixture"),
+    [
+        ("workbook/award_programme.xlsx", "built_template"),
+        ("workbook/example_programme.xlsx", "built_example"),
+    ],
+)
 def test_committed_workbooks_match_the_builder(committed, fixture, request):
     built = request.getfixturevalue(fixture)
     assert fingerprint(ROOT / committed) == fingerprint(built), (
-        f"{committed} is out of date: run 'awards template' / 'awards example' and commit")
+        f"{committed} is out of date: run 'awards template' / 'awards example' and commit"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +47,7 @@ def test_lists_sheet_is_hidden_and_feeds_named_ranges(template):
     assert template["Lists"].sheet_state == "hidden"
     for key, values in schema.LISTS.items():
         name = template.defined_names[schema.list_name(key)]
-        (sheet, ref), = name.destinations
+        ((sheet, ref),) = name.destinations
         cells = [c.value for row in template[sheet][ref.replace("$", "")] for c in row]
         assert cells == list(values)
 

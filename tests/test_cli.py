@@ -14,8 +14,18 @@ from automation.io.read import read_workbook
 
 def test_every_command_has_help_ending_with_an_example(capsys):
     parser = cli.build_parser()
-    assert set(cli.COMMANDS) >= {"template", "example", "run", "validate", "score",
-                                 "documents", "email", "summary", "simulate", "excel"}
+    assert set(cli.COMMANDS) >= {
+        "template",
+        "example",
+        "run",
+        "validate",
+        "score",
+        "documents",
+        "email",
+        "summary",
+        "simulate",
+        "excel",
+    }
     for name in cli.COMMANDS:
         with pytest.raises(SystemExit) as exc:
             parser.parse_args([name, "--help"])
@@ -25,8 +35,9 @@ def test_every_command_has_help_ending_with_an_example(capsys):
 
 
 def test_python_m_automation_works_like_awards():
-    done = subprocess.run([sys.executable, "-m", "automation", "--help"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "automation", "--help"], capture_output=True, text=True, check=True
+    )
     assert "awards" in done.stdout and "validate" in done.stdout
 
 
@@ -39,12 +50,18 @@ def test_missing_workbook_is_a_plain_message(capsys, tmp_path):
 
 def test_validate_exit_codes_and_json(capsys, built_example, today):
     assert cli.main(["validate", str(built_example), "--today", today.isoformat()]) == 0
-    assert cli.main(["validate", str(built_example), "--format", "json",
-                     "--today", today.isoformat()]) == 0
+    assert (
+        cli.main(["validate", str(built_example), "--format", "json", "--today", today.isoformat()])
+        == 0
+    )
     out = capsys.readouterr().out
-    payload = json.loads(out[out.index("{"):])
+    payload = json.loads(out[out.index("{") :])
     assert {i["code"] for i in payload["issues"]} == {
-        "missing-score", "duplicate-nomination", "quote-without-consent", "action-overdue"}
+        "missing-score",
+        "duplicate-nomination",
+        "quote-without-consent",
+        "action-overdue",
+    }
 
 
 def test_validate_exits_1_on_errors(capsys, example_copy):
@@ -74,8 +91,9 @@ def test_score_json_has_what_the_results_sheet_shows(capsys, built_example):
 def test_run_writes_a_scored_copy_and_documents(built_example, tmp_path, capsys, today):
     out = tmp_path / "out"
     before = built_example.read_bytes()
-    assert cli.main(["run", str(built_example), "--out", str(out), "--today",
-                     today.isoformat()]) == 0
+    assert (
+        cli.main(["run", str(built_example), "--out", str(out), "--today", today.isoformat()]) == 0
+    )
     assert built_example.read_bytes() == before
     scored = read_workbook(out / built_example.name)
     assert len(scored["Results"]) == 60

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,7 @@ def test_sheet_guide_in_readme_is_current():
 
 def test_every_issue_code_is_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    source = "\n".join(p.read_text(encoding="utf-8")
-                       for p in (ROOT / "automation").rglob("*.py"))
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "automation").rglob("*.py"))
     codes = set(re.findall(r'Issue\(\s*"([a-z0-9-]+)"', source))
     codes |= set(re.findall(r'"([a-z]+(?:-[a-z0-9]+)+)",\s*(?:ERROR|WARNING|severity)', source))
     codes |= set(re.findall(r'REQUIRED_CODES.*?"([a-z-]+)"', source))
@@ -40,8 +40,19 @@ def test_readme_quick_start_matches_ci():
     assert test_cmd in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff not installed")
+@pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff not installed")
 def test_ruff_is_clean():
-    done = subprocess.run(["ruff", "check", "automation", "tests", "scripts"], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "automation", "tests", "scripts"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "automation", "tests", "scripts"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

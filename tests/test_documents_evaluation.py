@@ -171,8 +171,11 @@ def test_charts_are_png_images() -> None:
 
 
 def test_rule_low_agreement_on_several_scopes_is_one_recommendation() -> None:
-    figures = [AgreementFigure("Teamwork", 0.41, ""), AgreementFigure("Care", 0.55, ""),
-               AgreementFigure("Speed", 0.9, "")]
+    figures = [
+        AgreementFigure("Teamwork", 0.41, ""),
+        AgreementFigure("Care", 0.55, ""),
+        AgreementFigure("Speed", 0.9, ""),
+    ]
     advice = _only(dataclasses.replace(HEALTHY, agreement=figures))
     assert advice.startswith("Judges agreed poorly on 2 of the 3 criteria")
     assert "“Teamwork” (α = 0.41)" in advice

@@ -15,8 +15,9 @@ from automation.io.read import read_workbook
 ROOT = Path(__file__).resolve().parents[1]
 RECALC = ROOT.parent / "shared" / "tools" / "recalc"
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None,
-                                reason="LibreOffice (soffice) is not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
 
 
 def _recalc(src: Path, outdir: Path) -> Path:
@@ -28,10 +29,24 @@ def _recalc(src: Path, outdir: Path) -> Path:
         'xmlns:oor="http://openoffice.org/2001/registry">'
         '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
         '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>'
-        "</oor:items>")
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--calc", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir",
-                    str(outdir), str(src)], check=True, capture_output=True, timeout=300)
+        "</oor:items>"
+    )
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(outdir),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     out = outdir / src.name
     assert out.exists(), "LibreOffice did not write the recalculated workbook"
     return out
@@ -43,9 +58,21 @@ def recalculated(built_example, tmp_path_factory):
 
 
 def test_converts_to_pdf(built_template, tmp_path):
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/p", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(built_template)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/p",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(built_template),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     pdf = tmp_path / (built_template.stem + ".pdf")
     assert pdf.exists() and pdf.stat().st_size > 10_000
 
@@ -67,11 +94,13 @@ def test_excel_weighted_score_equals_python_pooled_score(recalculated, example_d
     rows = prepare(example_data)
     ok = rows[rows["Excluded"].isna()]
     pooled = (ok["Weight"] * ok["Fraction"]).groupby(ok["Nomination ID"]).sum() / ok.groupby(
-        "Nomination ID")["Weight"].sum()
+        "Nomination ID"
+    )["Weight"].sum()
     got = results.set_index("Nomination ID")["Excel weighted score"].astype(float)
     assert len(got) == 60
-    pd.testing.assert_series_equal(got.sort_index(), pooled.loc[got.index].sort_index(),
-                                   check_names=False, atol=1e-9, rtol=0)
+    pd.testing.assert_series_equal(
+        got.sort_index(), pooled.loc[got.index].sort_index(), check_names=False, atol=1e-9, rtol=0
+    )
     ranks = results.set_index("Nomination ID")["Excel rank"].astype(int)
     assert (ranks >= 1).all()
 
@@ -81,19 +110,27 @@ def test_sheet_formulas_equal_python(recalculated, example_data):
     obj = _table(wb, "Objectives").dropna(subset=["Objective"])
     data = example_data["Objectives"]
     higher = data["Higher is better"].astype(bool)
-    met = (higher & (data["Actual"] >= data["Target"])) | (~higher & (data["Actual"] <= data["Target"]))
+    met = (higher & (data["Actual"] >= data["Target"])) | (
+        ~higher & (data["Actual"] <= data["Target"])
+    )
     assert obj["Met"].tolist() == ["yes" if m else "no" for m in met]
 
     opts = _table(wb, "Options").dropna(subset=["Option"])
     w = example_data["OptionWeights"].set_index("Factor")["Weight"]
     o = example_data["Options"]
-    expected = (o["Benefit score"] * w["Benefit"] + o["Drawback score"] * w["Drawbacks"]
-                + o["Cost score"] * w["Cost"] + o["Fit score"] * w["Fit with objectives"]) / w.sum()
+    expected = (
+        o["Benefit score"] * w["Benefit"]
+        + o["Drawback score"] * w["Drawbacks"]
+        + o["Cost score"] * w["Cost"]
+        + o["Fit score"] * w["Fit with objectives"]
+    ) / w.sum()
     assert opts["Weighted score"].astype(float).tolist() == pytest.approx(expected.tolist())
 
     risks = _table(wb, "Risks").dropna(subset=["Risk"])
     r = example_data["Risks"]
-    assert risks["Rating"].astype(int).tolist() == (r["Likelihood"] * r["Impact"]).astype(int).tolist()
+    assert (
+        risks["Rating"].astype(int).tolist() == (r["Likelihood"] * r["Impact"]).astype(int).tolist()
+    )
 
     scores = _table(wb, "Scores").dropna(subset=["Judge"])
     assert (scores["Conflict"] == "no").all()
@@ -104,9 +141,14 @@ def test_status_summary_counts(recalculated, example_data):
     wb = load_workbook(recalculated, data_only=True)
     names = wb.defined_names
     values = {}
-    for key in ("StatusNominations", "StatusScores", "StatusWinners", "StatusBudget",
-                "StatusWarnings"):
-        (sheet, ref), = names[key].destinations
+    for key in (
+        "StatusNominations",
+        "StatusScores",
+        "StatusWinners",
+        "StatusBudget",
+        "StatusWarnings",
+    ):
+        ((sheet, ref),) = names[key].destinations
         values[key] = wb[sheet][ref.replace("$", "")].value
     assert values["StatusNominations"] == len(example_data["Nominations"])
     assert values["StatusScores"] == len(example_data["Scores"])

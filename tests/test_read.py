@@ -70,8 +70,9 @@ def test_messy_table_reordered_blank_rows_extra_column_spaces_text_dates(example
 def test_missing_column_and_table_are_problems_not_crashes(example_copy):
     header, rows = table_rows(example_copy, "Judges")
     keep = [i for i, h in enumerate(header) if h != "Email"]
-    rewrite_table(example_copy, "Judges", [header[i] for i in keep],
-                  [[r[i] for i in keep] for r in rows])
+    rewrite_table(
+        example_copy, "Judges", [header[i] for i in keep], [[r[i] for i in keep] for r in rows]
+    )
     delete_table(example_copy, "Comms")
     data = read_workbook(example_copy)
     found = {(p.code, p.sheet) for p in data.problems}
@@ -81,9 +82,14 @@ def test_missing_column_and_table_are_problems_not_crashes(example_copy):
     assert data["Comms"].empty
 
 
-@pytest.mark.parametrize(("value", "code"), [
-    ("four", "not-a-number"), ("31/02/2026", "not-a-date"), ("maybe", "not-yes-no"),
-])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("four", "not-a-number"),
+        ("31/02/2026", "not-a-date"),
+        ("maybe", "not-yes-no"),
+    ],
+)
 def test_unreadable_cells_are_reported_with_their_cell(example_copy, value, code):
     header, rows = table_rows(example_copy, "Nominations")
     col = {"not-a-number": None, "not-a-date": "Received", "not-yes-no": "Calibration"}[code]
@@ -122,6 +128,9 @@ def test_dates_from_excel_serials_and_uk_text():
     from automation.parse import parse_date
 
     out = parse_date(pd.Series(["46282", "5/11/2026", "2026-11-05 00:00:00", None]))
-    assert list(out[:3]) == [pd.Timestamp(2026, 9, 17), pd.Timestamp(2026, 11, 5),
-                             pd.Timestamp(2026, 11, 5)]
+    assert list(out[:3]) == [
+        pd.Timestamp(2026, 9, 17),
+        pd.Timestamp(2026, 11, 5),
+        pd.Timestamp(2026, 11, 5),
+    ]
     assert pd.isna(out.iloc[3])

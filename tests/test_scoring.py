@@ -22,9 +22,12 @@ JUDGE_SCORES = {  # judge -> nomination -> (Care, Speed) on a 1..5 scale; weight
 
 def _rows(scores=JUDGE_SCORES):
     rows = small.rows()
-    rows["Scores"] = [{"Judge": j, "Nomination ID": n, "Criterion": c, "Score": s[k]}
-                      for j, by in scores.items() for n, s in by.items()
-                      for k, c in enumerate(("Care", "Speed"))]
+    rows["Scores"] = [
+        {"Judge": j, "Nomination ID": n, "Criterion": c, "Score": s[k]}
+        for j, by in scores.items()
+        for n, s in by.items()
+        for k, c in enumerate(("Care", "Speed"))
+    ]
     return rows
 
 
@@ -44,15 +47,24 @@ def _by_id(results):
 
 
 def test_hand_calculation_raw_and_normalised():
-    weighted = {j: {n: (0.6 * a / 5 + 0.4 * b / 5) for n, (a, b) in by.items()}
-                for j, by in JUDGE_SCORES.items()}
+    weighted = {
+        j: {n: (0.6 * a / 5 + 0.4 * b / 5) for n, (a, b) in by.items()}
+        for j, by in JUDGE_SCORES.items()
+    }
     raw = {n: st.mean(weighted[j][n] for j in weighted) for n in ("N1", "N2", "N3")}
     assert raw == pytest.approx({"N1": 2.72 / 3, "N2": 1.72 / 3, "N3": 2.08 / 3})
     everything = [w for by in weighted.values() for w in by.values()]
     m_c, sd_c = st.mean(everything), st.stdev(everything)
-    norm = {n: st.mean(m_c + (weighted[j][n] - st.mean(weighted[j].values()))
-                       / st.stdev(weighted[j].values()) * sd_c for j in weighted)
-            for n in raw}
+    norm = {
+        n: st.mean(
+            m_c
+            + (weighted[j][n] - st.mean(weighted[j].values()))
+            / st.stdev(weighted[j].values())
+            * sd_c
+            for j in weighted
+        )
+        for n in raw
+    }
 
     res = _by_id(_score(_rows()))
     assert res["Raw score"].to_dict() == pytest.approx(raw)
@@ -80,8 +92,14 @@ def test_trimmed_mean_from_four_judges():
 
 def test_conflicted_score_is_excluded_and_reported():
     rows = _rows()
-    rows["Conflicts"] = [{"Judge": "Lee Judge", "Nominee": "Ann Able", "Type": "nominator",
-                          "Declared on": small.D(2027, 1, 2)}]
+    rows["Conflicts"] = [
+        {
+            "Judge": "Lee Judge",
+            "Nominee": "Ann Able",
+            "Type": "nominator",
+            "Declared on": small.D(2027, 1, 2),
+        }
+    ]
     results = _score(rows, rank_by="raw")
     res = _by_id(results)
     assert res.loc["N1", "Judges"] == 2
@@ -103,8 +121,9 @@ def test_calibration_entry_is_scored_but_not_ranked():
 def test_too_few_judges_cannot_win():
     rows = _rows()
     rows["Categories"][0]["Min judges"] = 3
-    rows["Scores"] = [s for s in rows["Scores"] if not (
-        s["Nomination ID"] == "N1" and s["Judge"] != "Jo Judge")]
+    rows["Scores"] = [
+        s for s in rows["Scores"] if not (s["Nomination ID"] == "N1" and s["Judge"] != "Jo Judge")
+    ]
     res = _by_id(_score(rows))
     assert "too few judges" in res.loc["N1", "Flags"]
     assert res.loc["N1", "Place"] != "winner"
@@ -127,7 +146,8 @@ def test_tie_broken_by_criteria_in_order_then_earliest():
     # N1 = .6*.8+.4*.8 = .8 ; N2 = .6*1+.4*.4 = .76; make them tie on the total:
     rows["Scores"] = [r for r in rows["Scores"] if r["Nomination ID"] != "N2"] + [
         {"Judge": "Jo Judge", "Nomination ID": "N2", "Criterion": "Care", "Score": 4},
-        {"Judge": "Jo Judge", "Nomination ID": "N2", "Criterion": "Speed", "Score": 4}]
+        {"Judge": "Jo Judge", "Nomination ID": "N2", "Criterion": "Speed", "Score": 4},
+    ]
     res = _by_id(_score(rows, rank_by="raw"))
     # N1 and N2 tie on every criterion; the earliest nomination (N1, 10 Jan) wins.
     assert res.loc["N1", "Rank"] == 1 and res.loc["N2", "Rank"] == 2
@@ -135,7 +155,8 @@ def test_tie_broken_by_criteria_in_order_then_earliest():
 
     rows["Scores"] = [r for r in rows["Scores"] if r["Nomination ID"] != "N2"] + [
         {"Judge": "Jo Judge", "Nomination ID": "N2", "Criterion": "Care", "Score": 5},
-        {"Judge": "Jo Judge", "Nomination ID": "N2", "Criterion": "Speed", "Score": 2.5}]
+        {"Judge": "Jo Judge", "Nomination ID": "N2", "Criterion": "Speed", "Score": 2.5},
+    ]
     res = _by_id(_score(rows, rank_by="raw"))  # .6*1 + .4*.5 = .8: tie, better on Care
     assert res.loc["N2", "Rank"] == 1
     assert "criteria in tie-break order" in res.loc["N2", "Tie-break"]
@@ -143,8 +164,9 @@ def test_tie_broken_by_criteria_in_order_then_earliest():
 
 def test_panel_vote_leaves_a_tie_for_the_panel():
     rows = _rows({"Jo Judge": {"N1": (4, 4), "N2": (4, 4), "N3": (1, 1)}})
-    rows["Categories"][0].update({"Min judges": 1, "Tie-break 1": "panel vote",
-                                  "Tie-break 2": None})
+    rows["Categories"][0].update(
+        {"Min judges": 1, "Tie-break 1": "panel vote", "Tie-break 2": None}
+    )
     res = _by_id(_score(rows, rank_by="raw"))
     assert res.loc["N1", "Rank"] == res.loc["N2", "Rank"] == 1
     assert res.loc["N1", "Place"] == res.loc["N2", "Place"] == "panel vote"
@@ -152,8 +174,12 @@ def test_panel_vote_leaves_a_tie_for_the_panel():
 
 
 def test_normalisation_falls_back_and_says_so():
-    rows = _rows({"Jo Judge": {"N1": (3, 3), "N2": (3, 3), "N3": (3, 3)},
-                  "Kim Judge": {"N1": (5, 4), "N2": (2, 2), "N3": (3, 4)}})
+    rows = _rows(
+        {
+            "Jo Judge": {"N1": (3, 3), "N2": (3, 3), "N3": (3, 3)},
+            "Kim Judge": {"N1": (5, 4), "N2": (2, 2), "N3": (3, 4)},
+        }
+    )
     results = _score(rows)
     assert any("Jo Judge" in f and "same score" in f for f in results.fallbacks)
 
@@ -186,8 +212,10 @@ def test_example_winners_confirmed_by_hand(example_content, example_data):
         by_judge: dict[str, list[float]] = {}
         for j, i in pool:
             by_judge.setdefault(j, []).append(weighted[(j, i)])
-        norm = {k: m_c + (weighted[k] - st.mean(by_judge[k[0]])) / st.stdev(by_judge[k[0]])
-                * sd_c for k in pool}
+        norm = {
+            k: m_c + (weighted[k] - st.mean(by_judge[k[0]])) / st.stdev(by_judge[k[0]]) * sd_c
+            for k in pool
+        }
         final = {}
         for i in ids:
             vals = sorted(min(1, max(0, norm[(j, n)])) for (j, n) in pool if n == i)
@@ -208,14 +236,27 @@ score_values = hs.integers(min_value=1, max_value=5)
 def programmes(draw):
     n_noms = draw(hs.integers(min_value=2, max_value=5))
     rows = small.rows()
-    extra = [{"ID": f"N{i}", "Period": "Q1 2027", "Category": "Star", "Nominee": f"Person {i}",
-              "Team": "Blue", "Nominator type": "colleague", "Nominator": f"C{i}",
-              "Evidence": "e", "Received": small.D(2027, 1, i)} for i in range(4, n_noms + 1)]
+    extra = [
+        {
+            "ID": f"N{i}",
+            "Period": "Q1 2027",
+            "Category": "Star",
+            "Nominee": f"Person {i}",
+            "Team": "Blue",
+            "Nominator type": "colleague",
+            "Nominator": f"C{i}",
+            "Evidence": "e",
+            "Received": small.D(2027, 1, i),
+        }
+        for i in range(4, n_noms + 1)
+    ]
     rows["Nominations"] = rows["Nominations"][:n_noms] + extra
-    rows["Scores"] = [{"Judge": j, "Nomination ID": n["ID"], "Criterion": c,
-                       "Score": draw(score_values)}
-                      for j in small.JUDGES for n in rows["Nominations"]
-                      for c in ("Care", "Speed")]
+    rows["Scores"] = [
+        {"Judge": j, "Nomination ID": n["ID"], "Criterion": c, "Score": draw(score_values)}
+        for j in small.JUDGES
+        for n in rows["Nominations"]
+        for c in ("Care", "Speed")
+    ]
     return rows
 
 
@@ -224,8 +265,7 @@ def _winners(rows, **settings):
     return dict(zip(res["Nomination ID"], res["Place"].fillna(""), strict=True))
 
 
-QUICK = settings(max_examples=20, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @QUICK
@@ -258,7 +298,8 @@ def test_scores_stay_within_the_scale(rows):
 
 
 def test_scoring_settings_from_the_workbook():
-    data = data_from_rows(_rows(), {**small.SETTINGS, "rank_by": "raw", "trim_from": 0,
-                                    "runners_up": 2})
+    data = data_from_rows(
+        _rows(), {**small.SETTINGS, "rank_by": "raw", "trim_from": 0, "runners_up": 2}
+    )
     s = ScoringSettings.from_data(data)
     assert (s.rank_by, s.trim_from, s.runners_up) == ("raw", 0, 2)

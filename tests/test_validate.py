@@ -29,6 +29,7 @@ def test_the_small_programme_is_clean():
 def _set(table, i, **values):
     def mutate(rows):
         rows[table][i].update({k.replace("_", " "): v for k, v in values.items()})
+
     return mutate
 
 
@@ -38,108 +39,405 @@ def _append(table, row):
 
 def _drop_scores(judge, nid):
     def mutate(rows):
-        rows["Scores"] = [s for s in rows["Scores"]
-                          if not (s["Judge"] == judge and s["Nomination ID"] == nid)]
+        rows["Scores"] = [
+            s for s in rows["Scores"] if not (s["Judge"] == judge and s["Nomination ID"] == nid)
+        ]
+
     return mutate
 
 
 # (id, mutation, code, severity, sheet, column, data row index or None)
 CASES = [
-    ("required", _set("Nominations", 0, Nominee=None), "required-missing", "error",
-     "Nominations", "Nominee", 0),
-    ("not-in-list", _set("Nominations", 1, Nominator_type="fax"), "not-in-list", "error",
-     "Nominations", "Nominator type", 1),
-    ("unknown-ref", _set("Nominations", 2, Category="Moon"), "unknown-reference", "error",
-     "Nominations", "Category", 2),
-    ("out-of-range", _set("Options", 0, Benefit_score=9), "out-of-range", "error", "Options",
-     "Benefit score", 0),
-    ("not-a-number", _set("Options", 0, Cost="lots"), "not-a-number", "error", "Options",
-     "Cost", 0),
-    ("not-a-date", _set("Nominations", 0, Received="yesterday"), "not-a-date", "error",
-     "Nominations", "Received", 0),
-    ("not-yes-no", _set("Nominations", 0, Calibration="perhaps"), "not-yes-no", "error",
-     "Nominations", "Calibration", 0),
-    ("duplicate-key", _set("Nominations", 1, ID="N1"), "duplicate-key", "error", "Nominations",
-     "ID", 1),
-    ("bad-email", _set("Staff", 0, Email="ann at work"), "bad-email", "warning", "Staff",
-     "Email", 0),
-    ("weights", _set("Criteria", 1, Weight=0.5), "weights-not-100", "error", "Criteria",
-     "Weight", 0),
-    ("dup-criterion", _set("Criteria", 1, Criterion="Care"), "duplicate-criterion", "error",
-     "Criteria", "Criterion", 1),
-    ("no-criteria", _append("Categories", {"Category": "Lonely", "Type": "team",
-                                           "What the award is": "x", "Frequency": "annually",
-                                           "Eligibility": "x", "Judging procedure": "x",
-                                           "How presented": "x", "How publicised": "x",
-                                           "Scale min": 1, "Scale max": 5, "Min judges": 1,
-                                           "Tie-break 1": "panel vote"}),
-     "category-without-criteria", "error", "Categories", "Category", 1),
-    ("bad-scale", _set("Categories", 0, Scale_min=5), "bad-scale", "error", "Categories",
-     "Scale max", 0),
-    ("score-scale", _set("Scores", 0, Score=7), "score-out-of-scale", "error", "Scores",
-     "Score", 0),
-    ("unknown-judge", _set("Scores", 0, Judge="Nobody"), "unknown-judge", "error", "Scores",
-     "Judge", 0),
-    ("unknown-nomination", _set("Scores", 0, Nomination_ID="N99"), "unknown-nomination",
-     "error", "Scores", "Nomination ID", 0),
-    ("unknown-criterion", _set("Scores", 0, Criterion="Luck"), "unknown-criterion", "error",
-     "Scores", "Criterion", 0),
-    ("duplicate-score", _append("Scores", {"Judge": "Jo Judge", "Nomination ID": "N1",
-                                           "Criterion": "Care", "Score": 2}),
-     "duplicate-score", "error", "Scores", "Criterion", 18),
-    ("conflict-declared", _append("Conflicts", {"Judge": "Jo Judge", "Nominee": "Ann Able",
-                                                "Type": "family or friend",
-                                                "Declared on": dt.date(2027, 1, 2)}),
-     "conflicted-judge-scored", "error", "Scores", "Judge", 0),
-    ("missing-score", _drop_scores("Kim Judge", "N2"), "missing-score", "warning",
-     "Nominations", "ID", 1),
-    ("duplicate-nomination", _append("Nominations", {
-        "ID": "N4", "Period": "Q1 2027", "Category": "Star", "Nominee": "Ann Able",
-        "Team": "Red", "Nominator type": "customer", "Nominator": "Customer 0",
-        "Evidence": "Again.", "Received": dt.date(2027, 1, 20)}),
-     "duplicate-nomination", "warning", "Nominations", "Nominator", 3),
-    ("nominee-is-judge", _set("Nominations", 0, Nominee="Lee Judge"), "nominee-is-judge",
-     "error", "Nominations", "Nominee", 0),
-    ("outside-period", _set("Nominations", 0, Received=dt.date(2027, 4, 2)),
-     "received-outside-period", "error", "Nominations", "Received", 0),
-    ("repeat-winner", _append("PastWinners", {"Period": "Q4 2026", "Category": "Star",
-                                              "Nominee": "Ben Best",
-                                              "Period ends": dt.date(2026, 12, 31)}),
-     "repeat-winner", "error", "Nominations", "Nominee", 1),
-    ("quote-consent", _set("Nominations", 0, Customer_quote="Lovely"), "quote-without-consent",
-     "warning", "Nominations", "Customer quote", 0),
-    ("consent-date", _set("Nominations", 0, Consent_to_publish="yes"), "consent-date-missing",
-     "warning", "Nominations", "Consent date", 0),
-    ("unknown-nominee", _set("Nominations", 0, Nominee="Zed Unknown"), "unknown-nominee",
-     "warning", "Nominations", "Nominee", 0),
-    ("smart", _set("Objectives", 0, KPI=None), "objective-not-smart", "error", "Programme",
-     "KPI", 0),
-    ("target", _set("Objectives", 0, Target=70), "target-not-improvement", "warning",
-     "Programme", "Target", 0),
-    ("not-measured", _set("Objectives", 0, Deadline=dt.date(2027, 1, 15)),
-     "objective-not-measured", "warning", "Programme", "Actual", 0),
-    ("no-owner", _set("Actions", 0, Responsible=None), "action-no-owner", "error", "Plan",
-     "Responsible", 0),
+    (
+        "required",
+        _set("Nominations", 0, Nominee=None),
+        "required-missing",
+        "error",
+        "Nominations",
+        "Nominee",
+        0,
+    ),
+    (
+        "not-in-list",
+        _set("Nominations", 1, Nominator_type="fax"),
+        "not-in-list",
+        "error",
+        "Nominations",
+        "Nominator type",
+        1,
+    ),
+    (
+        "unknown-ref",
+        _set("Nominations", 2, Category="Moon"),
+        "unknown-reference",
+        "error",
+        "Nominations",
+        "Category",
+        2,
+    ),
+    (
+        "out-of-range",
+        _set("Options", 0, Benefit_score=9),
+        "out-of-range",
+        "error",
+        "Options",
+        "Benefit score",
+        0,
+    ),
+    (
+        "not-a-number",
+        _set("Options", 0, Cost="lots"),
+        "not-a-number",
+        "error",
+        "Options",
+        "Cost",
+        0,
+    ),
+    (
+        "not-a-date",
+        _set("Nominations", 0, Received="yesterday"),
+        "not-a-date",
+        "error",
+        "Nominations",
+        "Received",
+        0,
+    ),
+    (
+        "not-yes-no",
+        _set("Nominations", 0, Calibration="perhaps"),
+        "not-yes-no",
+        "error",
+        "Nominations",
+        "Calibration",
+        0,
+    ),
+    (
+        "duplicate-key",
+        _set("Nominations", 1, ID="N1"),
+        "duplicate-key",
+        "error",
+        "Nominations",
+        "ID",
+        1,
+    ),
+    (
+        "bad-email",
+        _set("Staff", 0, Email="ann at work"),
+        "bad-email",
+        "warning",
+        "Staff",
+        "Email",
+        0,
+    ),
+    (
+        "weights",
+        _set("Criteria", 1, Weight=0.5),
+        "weights-not-100",
+        "error",
+        "Criteria",
+        "Weight",
+        0,
+    ),
+    (
+        "dup-criterion",
+        _set("Criteria", 1, Criterion="Care"),
+        "duplicate-criterion",
+        "error",
+        "Criteria",
+        "Criterion",
+        1,
+    ),
+    (
+        "no-criteria",
+        _append(
+            "Categories",
+            {
+                "Category": "Lonely",
+                "Type": "team",
+                "What the award is": "x",
+                "Frequency": "annually",
+                "Eligibility": "x",
+                "Judging procedure": "x",
+                "How presented": "x",
+                "How publicised": "x",
+                "Scale min": 1,
+                "Scale max": 5,
+                "Min judges": 1,
+                "Tie-break 1": "panel vote",
+            },
+        ),
+        "category-without-criteria",
+        "error",
+        "Categories",
+        "Category",
+        1,
+    ),
+    (
+        "bad-scale",
+        _set("Categories", 0, Scale_min=5),
+        "bad-scale",
+        "error",
+        "Categories",
+        "Scale max",
+        0,
+    ),
+    (
+        "score-scale",
+        _set("Scores", 0, Score=7),
+        "score-out-of-scale",
+        "error",
+        "Scores",
+        "Score",
+        0,
+    ),
+    (
+        "unknown-judge",
+        _set("Scores", 0, Judge="Nobody"),
+        "unknown-judge",
+        "error",
+        "Scores",
+        "Judge",
+        0,
+    ),
+    (
+        "unknown-nomination",
+        _set("Scores", 0, Nomination_ID="N99"),
+        "unknown-nomination",
+        "error",
+        "Scores",
+        "Nomination ID",
+        0,
+    ),
+    (
+        "unknown-criterion",
+        _set("Scores", 0, Criterion="Luck"),
+        "unknown-criterion",
+        "error",
+        "Scores",
+        "Criterion",
+        0,
+    ),
+    (
+        "duplicate-score",
+        _append(
+            "Scores", {"Judge": "Jo Judge", "Nomination ID": "N1", "Criterion": "Care", "Score": 2}
+        ),
+        "duplicate-score",
+        "error",
+        "Scores",
+        "Criterion",
+        18,
+    ),
+    (
+        "conflict-declared",
+        _append(
+            "Conflicts",
+            {
+                "Judge": "Jo Judge",
+                "Nominee": "Ann Able",
+                "Type": "family or friend",
+                "Declared on": dt.date(2027, 1, 2),
+            },
+        ),
+        "conflicted-judge-scored",
+        "error",
+        "Scores",
+        "Judge",
+        0,
+    ),
+    (
+        "missing-score",
+        _drop_scores("Kim Judge", "N2"),
+        "missing-score",
+        "warning",
+        "Nominations",
+        "ID",
+        1,
+    ),
+    (
+        "duplicate-nomination",
+        _append(
+            "Nominations",
+            {
+                "ID": "N4",
+                "Period": "Q1 2027",
+                "Category": "Star",
+                "Nominee": "Ann Able",
+                "Team": "Red",
+                "Nominator type": "customer",
+                "Nominator": "Customer 0",
+                "Evidence": "Again.",
+                "Received": dt.date(2027, 1, 20),
+            },
+        ),
+        "duplicate-nomination",
+        "warning",
+        "Nominations",
+        "Nominator",
+        3,
+    ),
+    (
+        "nominee-is-judge",
+        _set("Nominations", 0, Nominee="Lee Judge"),
+        "nominee-is-judge",
+        "error",
+        "Nominations",
+        "Nominee",
+        0,
+    ),
+    (
+        "outside-period",
+        _set("Nominations", 0, Received=dt.date(2027, 4, 2)),
+        "received-outside-period",
+        "error",
+        "Nominations",
+        "Received",
+        0,
+    ),
+    (
+        "repeat-winner",
+        _append(
+            "PastWinners",
+            {
+                "Period": "Q4 2026",
+                "Category": "Star",
+                "Nominee": "Ben Best",
+                "Period ends": dt.date(2026, 12, 31),
+            },
+        ),
+        "repeat-winner",
+        "error",
+        "Nominations",
+        "Nominee",
+        1,
+    ),
+    (
+        "quote-consent",
+        _set("Nominations", 0, Customer_quote="Lovely"),
+        "quote-without-consent",
+        "warning",
+        "Nominations",
+        "Customer quote",
+        0,
+    ),
+    (
+        "consent-date",
+        _set("Nominations", 0, Consent_to_publish="yes"),
+        "consent-date-missing",
+        "warning",
+        "Nominations",
+        "Consent date",
+        0,
+    ),
+    (
+        "unknown-nominee",
+        _set("Nominations", 0, Nominee="Zed Unknown"),
+        "unknown-nominee",
+        "warning",
+        "Nominations",
+        "Nominee",
+        0,
+    ),
+    (
+        "smart",
+        _set("Objectives", 0, KPI=None),
+        "objective-not-smart",
+        "error",
+        "Programme",
+        "KPI",
+        0,
+    ),
+    (
+        "target",
+        _set("Objectives", 0, Target=70),
+        "target-not-improvement",
+        "warning",
+        "Programme",
+        "Target",
+        0,
+    ),
+    (
+        "not-measured",
+        _set("Objectives", 0, Deadline=dt.date(2027, 1, 15)),
+        "objective-not-measured",
+        "warning",
+        "Programme",
+        "Actual",
+        0,
+    ),
+    (
+        "no-owner",
+        _set("Actions", 0, Responsible=None),
+        "action-no-owner",
+        "error",
+        "Plan",
+        "Responsible",
+        0,
+    ),
     ("no-dates", _set("Actions", 0, Due=None), "action-no-dates", "error", "Plan", "Due", 0),
-    ("due-before-start", _set("Actions", 0, Due=dt.date(2026, 12, 1)), "action-due-before-start",
-     "error", "Plan", "Due", 0),
-    ("overdue", _set("Actions", 0, Status="in progress"), "action-overdue", "warning", "Plan",
-     "Status", 0),
+    (
+        "due-before-start",
+        _set("Actions", 0, Due=dt.date(2026, 12, 1)),
+        "action-due-before-start",
+        "error",
+        "Plan",
+        "Due",
+        0,
+    ),
+    (
+        "overdue",
+        _set("Actions", 0, Status="in progress"),
+        "action-overdue",
+        "warning",
+        "Plan",
+        "Status",
+        0,
+    ),
     ("no-cost", _set("Options", 0, Cost=None), "option-no-cost", "error", "Options", "Cost", 0),
-    ("no-reason", _set("Options", 0, Reason=None), "option-no-reason", "warning", "Options",
-     "Reason", 0),
-    ("none-chosen", _set("Options", 0, Chosen="no"), "no-option-chosen", "warning", "Options",
-     None, None),
-    ("option-weights", _set("OptionWeights", 0, Weight=0.5), "option-weights-not-100",
-     "warning", "Options", "Weight", 0),
-    ("over-budget", _append("Costs", {"Item": "Cake", "Type": "one-off", "Budget": 10,
-                                      "Actual": 25}),
-     "over-budget", "warning", "Programme", "Actual", 0),
+    (
+        "no-reason",
+        _set("Options", 0, Reason=None),
+        "option-no-reason",
+        "warning",
+        "Options",
+        "Reason",
+        0,
+    ),
+    (
+        "none-chosen",
+        _set("Options", 0, Chosen="no"),
+        "no-option-chosen",
+        "warning",
+        "Options",
+        None,
+        None,
+    ),
+    (
+        "option-weights",
+        _set("OptionWeights", 0, Weight=0.5),
+        "option-weights-not-100",
+        "warning",
+        "Options",
+        "Weight",
+        0,
+    ),
+    (
+        "over-budget",
+        _append("Costs", {"Item": "Cake", "Type": "one-off", "Budget": 10, "Actual": 25}),
+        "over-budget",
+        "warning",
+        "Programme",
+        "Actual",
+        0,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("mutate", "code", "severity", "sheet", "column", "index"),
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("mutate", "code", "severity", "sheet", "column", "index"),
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
 def test_rule(mutate, code, severity, sheet, column, index):
     report = _run(mutate)
     hits = [i for i in report if i.code == code]
@@ -154,11 +452,14 @@ def test_rule(mutate, code, severity, sheet, column, index):
     assert issue.hint
 
 
-@pytest.mark.parametrize(("settings", "code"), [
-    ({"current_period": None}, "setting-missing"),
-    ({"current_period": "Q9 2099"}, "unknown-current-period"),
-    ({"organisation": None}, "setting-missing"),
-])
+@pytest.mark.parametrize(
+    ("settings", "code"),
+    [
+        ({"current_period": None}, "setting-missing"),
+        ({"current_period": "Q9 2099"}, "unknown-current-period"),
+        ({"organisation": None}, "setting-missing"),
+    ],
+)
 def test_settings_rules(settings, code):
     assert code in _run(settings=settings).codes()
 
@@ -172,15 +473,17 @@ def test_weights_policy_normalise_gives_a_warning_not_an_error():
 def test_conflict_rules_follow_the_settings():
     def same_team(rows):
         rows["Judges"][0]["Team"] = "Red"
+
     assert "conflicted-judge-scored" in _run(same_team).codes()
-    assert "conflicted-judge-scored" not in _run(
-        same_team, {"conflict_same_team": "no"}).codes()
+    assert "conflicted-judge-scored" not in _run(same_team, {"conflict_same_team": "no"}).codes()
 
     def line_manager(rows):
         rows["Nominations"][1]["Line manager"] = "Kim Judge"
+
     assert "conflicted-judge-scored" in _run(line_manager).codes()
-    assert "conflicted-judge-scored" not in _run(
-        line_manager, {"conflict_line_manager": "no"}).codes()
+    assert (
+        "conflicted-judge-scored" not in _run(line_manager, {"conflict_line_manager": "no"}).codes()
+    )
 
 
 def test_all_issues_are_collected_not_just_the_first():
@@ -188,6 +491,7 @@ def test_all_issues_are_collected_not_just_the_first():
         rows["Nominations"][0]["Nominee"] = None
         rows["Scores"][0]["Score"] = 9
         rows["Actions"][0]["Responsible"] = None
+
     codes = _run(many).codes()
     assert {"required-missing", "score-out-of-scale", "action-no-owner"} <= set(codes)
 

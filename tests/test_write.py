@@ -25,15 +25,35 @@ def _tool_parts(path):
     with open_package(path) as zf:
         parts = sheet_parts(zf)
         owned = {parts[s] for s in ("Results", "Judging", "Issues", "Audit log")}
-        owned |= {t.part for t in tables(zf).values()
-                  if t.sheet in ("Results", "Judging", "Issues", "Audit log")}
-    return owned | {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
-                    "xl/calcChain.xml"}
+        owned |= {
+            t.part
+            for t in tables(zf).values()
+            if t.sheet in ("Results", "Judging", "Issues", "Audit log")
+        }
+    return owned | {
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "[Content_Types].xml",
+        "xl/calcChain.xml",
+    }
 
 
-ISSUES = pd.DataFrame([{"Severity": "error", "Code": "x-code", "Sheet": "Nominations",
-                        "Row": 7, "Column": "Nominee", "Cell": "D7", "Value": "<Ann & Bob>",
-                        "Message": "m", "How to fix": "h", "Key": "Nominations!D7"}])
+ISSUES = pd.DataFrame(
+    [
+        {
+            "Severity": "error",
+            "Code": "x-code",
+            "Sheet": "Nominations",
+            "Row": 7,
+            "Column": "Nominee",
+            "Cell": "D7",
+            "Value": "<Ann & Bob>",
+            "Message": "m",
+            "How to fix": "h",
+            "Key": "Nominations!D7",
+        }
+    ]
+)
 
 
 def test_only_tool_parts_change_and_values_round_trip(example_copy):
@@ -56,8 +76,9 @@ def test_stacked_tables_move_down_when_the_first_grows(example_copy):
     panel = pd.DataFrame({"Judge": [f"J{i}" for i in range(300)], "Weighted score": 0.5})
     stats = pd.DataFrame({"Judge": ["A", "B"], "Scored": [3, 4]})
     agreement = pd.DataFrame({"Category": ["C"], "Scope": ["whole category"], "Alpha": [0.9]})
-    write_tool_tables(example_copy, {"Panel": panel, "JudgeStats": stats,
-                                     "Agreement": agreement}, backup=False)
+    write_tool_tables(
+        example_copy, {"Panel": panel, "JudgeStats": stats, "Agreement": agreement}, backup=False
+    )
     data = read_workbook(example_copy)
     assert len(data["Panel"]) == 300
     assert data["JudgeStats"]["Judge"].tolist() == ["A", "B"]

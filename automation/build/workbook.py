@@ -113,8 +113,9 @@ def _table_rows(spec: schema.Table, rows: Rows | None, blank: int) -> list[Mappi
     return list(rows or []) + [{} for _ in range(blank)]
 
 
-def _write_table(wb: Workbook, ws, spec: schema.Table, top: int, rows: Rows | None,
-                 blank: int) -> int:
+def _write_table(
+    wb: Workbook, ws, spec: schema.Table, top: int, rows: Rows | None, blank: int
+) -> int:
     """Write one table with its title at row ``top``; returns the last row used."""
     title = ws.cell(row=top, column=1, value=spec.title)
     title.font = Font(bold=True, size=12, color="1F4E79")
@@ -126,7 +127,8 @@ def _write_table(wb: Workbook, ws, spec: schema.Table, top: int, rows: Rows | No
         cell = ws.cell(row=header_row, column=j, value=col.name)
         _style_for(col, cell, header=True)
         ws.column_dimensions[column_letter(j)].width = max(
-            ws.column_dimensions[column_letter(j)].width or 0, col.width)
+            ws.column_dimensions[column_letter(j)].width or 0, col.width
+        )
     for i, row in enumerate(body, start=header_row + 1):
         for j, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=i, column=j)
@@ -204,11 +206,20 @@ def _issue_highlighting(ws, sheet: schema.Sheet) -> None:
     """Light a cell when the Issues table names it; clears itself after the next check."""
     key = f'"{sheet.name}!"&ADDRESS(ROW(),COLUMN(),4)'
     rng = "A1:AZ1048576"
-    ws.conditional_formatting.add(rng, FormulaRule(
-        formula=[f'COUNTIFS(IssueKeys,{key},IssueSeverities,"error")>0'], fill=ERROR_FILL,
-        stopIfTrue=True))
-    ws.conditional_formatting.add(rng, FormulaRule(
-        formula=[f'COUNTIFS(IssueKeys,{key},IssueSeverities,"warning")>0'], fill=WARNING_FILL))
+    ws.conditional_formatting.add(
+        rng,
+        FormulaRule(
+            formula=[f'COUNTIFS(IssueKeys,{key},IssueSeverities,"error")>0'],
+            fill=ERROR_FILL,
+            stopIfTrue=True,
+        ),
+    )
+    ws.conditional_formatting.add(
+        rng,
+        FormulaRule(
+            formula=[f'COUNTIFS(IssueKeys,{key},IssueSeverities,"warning")>0'], fill=WARNING_FILL
+        ),
+    )
 
 
 def _page_setup(ws) -> None:
@@ -224,8 +235,16 @@ def _protect(ws) -> None:
     p = ws.protection
     p.sheet = True
     # False means "allowed" in openpyxl's SheetProtection.
-    for attr in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows",
-                 "sort", "autoFilter", "insertHyperlinks"):
+    for attr in (
+        "formatCells",
+        "formatColumns",
+        "formatRows",
+        "insertRows",
+        "deleteRows",
+        "sort",
+        "autoFilter",
+        "insertHyperlinks",
+    ):
         setattr(p, attr, False)
 
 
@@ -252,7 +271,8 @@ def _start_sheet(wb: Workbook, ws, settings: Mapping[str, object]) -> None:
         row += 1
     row += 1
     ws.cell(row=row, column=1, value="Where the programme stands").font = Font(
-        bold=True, size=13, color="1F4E79")
+        bold=True, size=13, color="1F4E79"
+    )
     row += 1
     for label, name, formula in schema.STATUS:
         ws.cell(row=row, column=1, value=label)
@@ -286,9 +306,13 @@ def _settings_rows(values: Mapping[str, object]) -> list[dict[str, object]]:
     return rows
 
 
-def build_workbook(path: Path, content: Mapping[str, Rows] | None = None,
-                   settings: Mapping[str, object] | None = None, *, spare_rows: int | None = None
-                   ) -> Path:
+def build_workbook(
+    path: Path,
+    content: Mapping[str, Rows] | None = None,
+    settings: Mapping[str, object] | None = None,
+    *,
+    spare_rows: int | None = None,
+) -> Path:
     """Build a programme workbook at ``path`` from the schema.
 
     ``content`` maps table names to rows (dicts keyed by column name); ``settings`` maps
@@ -337,8 +361,9 @@ def build_workbook(path: Path, content: Mapping[str, Rows] | None = None,
                     _defined(wb, defined, f"Options!${letter}${top + 2 + i}")
             if name == "EvidenceMap":
                 for i, (*_, formula) in enumerate(schema.EVIDENCE):
-                    c = ws.cell(row=top + 2 + i, column=spec.names.index("Entries") + 1,
-                                value=formula)
+                    c = ws.cell(
+                        row=top + 2 + i, column=spec.names.index("Entries") + 1, value=formula
+                    )
                     c.fill = FORMULA_FILL
                     c.protection = Protection(locked=True)
             top = last + layout.GAP + 1

@@ -59,9 +59,10 @@ def branding(data: ProgrammeData) -> Branding:
         if not logo_path.is_absolute() and data.source is not None:
             logo_path = data.source.parent / logo_path
         if not logo_path.exists():
-            raise UserError(f"The logo file {logo_path} does not exist.",
-                            "Correct 'Logo file' in Settings (a PNG or JPG next to the workbook) "
-                            "or clear it.")
+            raise UserError(
+                f"The logo file {logo_path} does not exist.",
+                "Correct 'Logo file' in Settings (a PNG or JPG next to the workbook) or clear it.",
+            )
     return Branding(
         organisation=_text(data.setting("organisation")) or "Our organisation",
         signatory_name=_text(data.setting("signatory_name")),
@@ -79,8 +80,10 @@ def current_period(data: ProgrammeData, results: Results) -> str:
     if wanted and (wanted in set(periods) or periods.empty):
         return wanted
     if periods.empty:
-        raise UserError("There are no results to write documents from.",
-                        "Score the workbook first (the Score button or 'awards score').")
+        raise UserError(
+            "There are no results to write documents from.",
+            "Score the workbook first (the Score button or 'awards score').",
+        )
     table = data["Periods"].dropna(subset=["Period"])
     order = dict(zip(table["Period"].astype(str), table["Ends"], strict=True))
     return max(set(periods), key=lambda p: (pd.Timestamp(order.get(p) or pd.Timestamp.min), p))
@@ -88,32 +91,41 @@ def current_period(data: ProgrammeData, results: Results) -> str:
 
 def _emails(data: ProgrammeData) -> dict[str, str]:
     staff = data["Staff"].dropna(subset=["Name"])
-    return {_key(n): _text(e) for n, e in zip(staff["Name"], staff["Email"], strict=True)
-            if _text(e)}
+    return {
+        _key(n): _text(e) for n, e in zip(staff["Name"], staff["Email"], strict=True) if _text(e)
+    }
 
 
 def awards(data: ProgrammeData, results: Results, period: str | None = None) -> list[Award]:
     """Winners and runners-up of a period, with what certificates and emails need."""
     period = period or current_period(data, results)
-    placed = results.nominations[(results.nominations["Period"].astype(str) == period)
-                                 & results.nominations["Place"].isin(["winner", "runner-up"])]
+    placed = results.nominations[
+        (results.nominations["Period"].astype(str) == period)
+        & results.nominations["Place"].isin(["winner", "runner-up"])
+    ]
     noms = data["Nominations"]
     cats = data["Categories"].set_index(data["Categories"]["Category"].map(_key))
-    ceremonies = dict(zip(data["Periods"]["Period"].astype(str), data["Periods"]["Ceremony"],
-                          strict=True))
+    ceremonies = dict(
+        zip(data["Periods"]["Period"].astype(str), data["Periods"]["Ceremony"], strict=True)
+    )
     emails = _emails(data)
-    leaders = {_key(t): _text(lead) for t, lead in zip(data["Teams"]["Team"],
-                                                       data["Teams"]["Team leader"],
-                                                       strict=True)}
+    leaders = {
+        _key(t): _text(lead)
+        for t, lead in zip(data["Teams"]["Team"], data["Teams"]["Team leader"], strict=True)
+    }
     out = []
     for _, r in placed.iterrows():
         nom = noms[noms["ID"] == r["Nomination ID"]].iloc[0]
         cat = cats.loc[_key(r["Category"])] if _key(r["Category"]) in cats.index else None
         kind = _text(cat["Type"]) if cat is not None else "individual"
-        same = noms[(noms["Category"] == r["Category"]) & (noms["Period"] == r["Period"])
-                    & (noms["Nominee"].map(_key) == _key(r["Nominee"]))]
-        consented = same[same["Consent to publish"].fillna(False).astype(bool)
-                         & same["Customer quote"].notna()]
+        same = noms[
+            (noms["Category"] == r["Category"])
+            & (noms["Period"] == r["Period"])
+            & (noms["Nominee"].map(_key) == _key(r["Nominee"]))
+        ]
+        consented = same[
+            same["Consent to publish"].fillna(False).astype(bool) & same["Customer quote"].notna()
+        ]
         basis = r["Normalised score"] if r["Ranked on"] == "normalised" else r["Raw score"]
         if kind == "team":
             # The team leader receives the team's email, so nobody else is the "manager".
@@ -122,34 +134,49 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
         else:
             nominee_email = emails.get(_key(r["Nominee"]))
             manager = _text(nom["Line manager"]) or None
-        out.append(Award(
-            category=_text(r["Category"]), award_kind=kind,
-            award_description=_text(cat["What the award is"]) if cat is not None else "",
-            period=_text(r["Period"]), place=1 if r["Place"] == "winner" else 2,
-            nominee=_text(r["Nominee"]), team=_text(r["Team"]), site=_text(r["Site"]),
-            evidence=_text(nom["Evidence"]),
-            score_pct=float(basis * 100) if pd.notna(basis) else 0.0,
-            nomination_count=int(same["Nominator"].map(_key).nunique()) or 1,
-            customer_quote=_text(consented["Customer quote"].iloc[0]) if len(consented) else None,
-            nominee_email=nominee_email, line_manager=manager,
-            line_manager_email=emails.get(_key(manager)) if manager else None,
-            presented_by=_text(cat["Senior presenter"]) or None if cat is not None else None,
-            presented_on=_date(ceremonies.get(_text(r["Period"]))),
-        ))
+        out.append(
+            Award(
+                category=_text(r["Category"]),
+                award_kind=kind,
+                award_description=_text(cat["What the award is"]) if cat is not None else "",
+                period=_text(r["Period"]),
+                place=1 if r["Place"] == "winner" else 2,
+                nominee=_text(r["Nominee"]),
+                team=_text(r["Team"]),
+                site=_text(r["Site"]),
+                evidence=_text(nom["Evidence"]),
+                score_pct=float(basis * 100) if pd.notna(basis) else 0.0,
+                nomination_count=int(same["Nominator"].map(_key).nunique()) or 1,
+                customer_quote=_text(consented["Customer quote"].iloc[0])
+                if len(consented)
+                else None,
+                nominee_email=nominee_email,
+                line_manager=manager,
+                line_manager_email=emails.get(_key(manager)) if manager else None,
+                presented_by=_text(cat["Senior presenter"]) or None if cat is not None else None,
+                presented_on=_date(ceremonies.get(_text(r["Period"]))),
+            )
+        )
     return out
 
 
-def newsletter_context(data: ProgrammeData, results: Results, period: str,
-                       today: dt.date) -> NewsletterContext:
+def newsletter_context(
+    data: ProgrammeData, results: Results, period: str, today: dt.date
+) -> NewsletterContext:
     noms = data["Nominations"]
-    noms = noms[(noms["Period"].astype(str) == period)
-                & ~noms["Calibration"].fillna(False).astype(bool)]
+    noms = noms[
+        (noms["Period"].astype(str) == period) & ~noms["Calibration"].fillna(False).astype(bool)
+    ]
     periods = data["Periods"].dropna(subset=["Period"]).sort_values("Starts")
     ends = dict(zip(periods["Period"].astype(str), periods["Ends"], strict=True))
-    later = periods[periods["Starts"] > pd.Timestamp(ends.get(period) or pd.Timestamp.max)] \
-        if period in ends else periods.iloc[0:0]
+    later = (
+        periods[periods["Starts"] > pd.Timestamp(ends.get(period) or pd.Timestamp.max)]
+        if period in ends
+        else periods.iloc[0:0]
+    )
     return NewsletterContext(
-        period=period, published_on=today,
+        period=period,
+        published_on=today,
         awards=[a for a in awards(data, results, period) if a.place == 1],
         nominations_received=len(noms),
         nominators=int(noms["Nominator"].map(_key).nunique()),
@@ -170,8 +197,9 @@ def _ranks_changed(results: Results) -> int:
     return int((raw != norm).sum())
 
 
-def evaluation_context(data: ProgrammeData, results: Results, period: str,
-                       today: dt.date) -> EvaluationContext:
+def evaluation_context(
+    data: ProgrammeData, results: Results, period: str, today: dt.date
+) -> EvaluationContext:
     noms = data["Nominations"]
     noms = noms[~noms["Calibration"].fillna(False).astype(bool)]
     noms = noms[noms["Period"].astype(str) == period]
@@ -188,97 +216,149 @@ def evaluation_context(data: ProgrammeData, results: Results, period: str,
     agree = results.agreement
     excluded = results.excluded
     return EvaluationContext(
-        period=period, prepared_on=today,
+        period=period,
+        prepared_on=today,
         prepared_by=_text(data.setting("signatory_name")) or "Award coordinator",
-        objectives=[ObjectiveResult(
-            objective=_text(r["Objective"]), kpi=_text(r["KPI"]),
-            baseline=float(r["Baseline"]) if pd.notna(r["Baseline"]) else 0.0,
-            target=float(r["Target"]) if pd.notna(r["Target"]) else 0.0,
-            actual=float(r["Actual"]) if pd.notna(r["Actual"]) else None,
-            unit=_text(r["Unit"]),
-            higher_is_better=bool(r["Higher is better"]) if pd.notna(r["Higher is better"])
-            else True,
-            deadline=_date(r["Deadline"]), owner=_text(r["Owner"]),
-        ) for _, r in obj.iterrows()],
-        nominations_by_source={str(k): int(v) for k, v in
-                               noms["Nominator type"].value_counts().items()},
+        objectives=[
+            ObjectiveResult(
+                objective=_text(r["Objective"]),
+                kpi=_text(r["KPI"]),
+                baseline=float(r["Baseline"]) if pd.notna(r["Baseline"]) else 0.0,
+                target=float(r["Target"]) if pd.notna(r["Target"]) else 0.0,
+                actual=float(r["Actual"]) if pd.notna(r["Actual"]) else None,
+                unit=_text(r["Unit"]),
+                higher_is_better=bool(r["Higher is better"])
+                if pd.notna(r["Higher is better"])
+                else True,
+                deadline=_date(r["Deadline"]),
+                owner=_text(r["Owner"]),
+            )
+            for _, r in obj.iterrows()
+        ],
+        nominations_by_source={
+            str(k): int(v) for k, v in noms["Nominator type"].value_counts().items()
+        },
         nominations_by_team={str(k): int(v) for k, v in noms["Team"].value_counts().items()},
         nominations_by_site={str(k): int(v) for k, v in noms["Site"].value_counts().items()},
-        staff_by_site=staff_by_site, staff_total=staff_total, staff_nominated=staff_nominated,
-        viewpoints=[Viewpoint(
-            viewpoint=_text(r["Viewpoint"]), question=_text(r["Question"]),
-            result=float(r["Result"]) if pd.notna(r["Result"]) else 0.0,
-            scale=_text(r["Scale"]),
-            respondents=int(r["Respondents"]) if pd.notna(r["Respondents"]) else 0,
-            comment=_text(r["Comment"]),
-        ) for _, r in data["Survey"].dropna(subset=["Viewpoint"]).iterrows()],
-        agreement=[AgreementFigure(
-            scope=f"{r['Category']}: {r['Scope']}" if r["Scope"] != "whole category"
-            else f"{r['Category']} (whole category)",
-            alpha=None if pd.isna(r["Alpha"]) else float(r["Alpha"]), reading=_text(r["Reading"]),
-        ) for _, r in agree.iterrows()],
+        staff_by_site=staff_by_site,
+        staff_total=staff_total,
+        staff_nominated=staff_nominated,
+        viewpoints=[
+            Viewpoint(
+                viewpoint=_text(r["Viewpoint"]),
+                question=_text(r["Question"]),
+                result=float(r["Result"]) if pd.notna(r["Result"]) else 0.0,
+                scale=_text(r["Scale"]),
+                respondents=int(r["Respondents"]) if pd.notna(r["Respondents"]) else 0,
+                comment=_text(r["Comment"]),
+            )
+            for _, r in data["Survey"].dropna(subset=["Viewpoint"]).iterrows()
+        ],
+        agreement=[
+            AgreementFigure(
+                scope=f"{r['Category']}: {r['Scope']}"
+                if r["Scope"] != "whole category"
+                else f"{r['Category']} (whole category)",
+                alpha=None if pd.isna(r["Alpha"]) else float(r["Alpha"]),
+                reading=_text(r["Reading"]),
+            )
+            for _, r in agree.iterrows()
+        ],
         ranks_changed_by_normalisation=_ranks_changed(results),
         conflicts_declared=len(data["Conflicts"].dropna(subset=["Judge"])),
-        scores_excluded_for_conflict=int(excluded["Excluded"].astype(str)
-                                         .str.startswith("conflict").sum()),
-        costs=[CostLine(_text(r["Item"]), float(r["Budget"]) if pd.notna(r["Budget"]) else 0.0,
-                        float(r["Actual"]) if pd.notna(r["Actual"]) else 0.0)
-               for _, r in data["Costs"].dropna(subset=["Item"]).iterrows()],
+        scores_excluded_for_conflict=int(
+            excluded["Excluded"].astype(str).str.startswith("conflict").sum()
+        ),
+        costs=[
+            CostLine(
+                _text(r["Item"]),
+                float(r["Budget"]) if pd.notna(r["Budget"]) else 0.0,
+                float(r["Actual"]) if pd.notna(r["Actual"]) else 0.0,
+            )
+            for _, r in data["Costs"].dropna(subset=["Item"]).iterrows()
+        ],
         winners=[a for a in awards(data, results, period) if a.place == 1],
     )
 
 
 # ---- the functions the shells call ------------------------------------------------------
-def generate_certificates(data: ProgrammeData, results: Results, out_dir: Path, *,
-                          pdf: bool = False, progress: bool = True) -> list[Path]:
+def generate_certificates(
+    data: ProgrammeData,
+    results: Results,
+    out_dir: Path,
+    *,
+    pdf: bool = False,
+    progress: bool = True,
+) -> list[Path]:
     """A certificate per winner and runner-up, plus one combined file for printing."""
     items = awards(data, results)
     if not items:
-        raise UserError("No winners to make certificates for.",
-                        "Score the workbook first; check the Results sheet has winners.")
-    run = write_certificates(items, branding(data), Path(out_dir) / "certificates",
-                             progress=progress)
+        raise UserError(
+            "No winners to make certificates for.",
+            "Score the workbook first; check the Results sheet has winners.",
+        )
+    run = write_certificates(
+        items, branding(data), Path(out_dir) / "certificates", progress=progress
+    )
     paths = run.paths
     return paths + (to_pdf(paths, Path(out_dir) / "certificates" / "pdf") if pdf else [])
 
 
-def generate_newsletter(data: ProgrammeData, results: Results, out_dir: Path, *,
-                        today: dt.date | None = None, pdf: bool = False) -> Path:
+def generate_newsletter(
+    data: ProgrammeData,
+    results: Results,
+    out_dir: Path,
+    *,
+    today: dt.date | None = None,
+    pdf: bool = False,
+) -> Path:
     """The newsletter article about the current period's winners."""
     period = current_period(data, results)
     ctx = newsletter_context(data, results, period, today or dt.date.today())
-    path = write_newsletter(ctx, branding(data),
-                            Path(out_dir) / f"newsletter-{slug(period)}.docx")
+    path = write_newsletter(ctx, branding(data), Path(out_dir) / f"newsletter-{slug(period)}.docx")
     if pdf:
         to_pdf([path], Path(out_dir))
     return path
 
 
-def generate_evaluation(data: ProgrammeData, results: Results, out_dir: Path, *,
-                        today: dt.date | None = None, pdf: bool = False) -> Path:
+def generate_evaluation(
+    data: ProgrammeData,
+    results: Results,
+    out_dir: Path,
+    *,
+    today: dt.date | None = None,
+    pdf: bool = False,
+) -> Path:
     """The evaluation report: objectives, participation, four viewpoints, judging, costs."""
     period = current_period(data, results)
     ctx = evaluation_context(data, results, period, today or dt.date.today())
-    path = write_evaluation_report(ctx, branding(data),
-                                   Path(out_dir) / f"evaluation-{slug(period)}.docx")
+    path = write_evaluation_report(
+        ctx, branding(data), Path(out_dir) / f"evaluation-{slug(period)}.docx"
+    )
     if pdf:
         to_pdf([path], Path(out_dir))
     return path
 
 
-def _outbox(data: ProgrammeData, results: Results, out_dir: Path,
-            today: dt.date | None = None):
+def _outbox(data: ProgrammeData, results: Results, out_dir: Path, today: dt.date | None = None):
     items = awards(data, results)
-    run = write_certificates(items, branding(data), Path(out_dir) / "certificates",
-                             combined=False, progress=False)
+    run = write_certificates(
+        items, branding(data), Path(out_dir) / "certificates", combined=False, progress=False
+    )
     newsletter = generate_newsletter(data, results, out_dir, today=today)
-    return compose_emails(items, branding(data), certificates=run.files, newsletter=newsletter,
-                          comms_email=_text(data.setting("comms_email")) or None,
-                          sender=_text(data.setting("from_address")) or None)
+    return compose_emails(
+        items,
+        branding(data),
+        certificates=run.files,
+        newsletter=newsletter,
+        comms_email=_text(data.setting("comms_email")) or None,
+        sender=_text(data.setting("from_address")) or None,
+    )
 
 
-def generate_email_drafts(data: ProgrammeData, results: Results, out_dir: Path, *,
-                          today: dt.date | None = None) -> list[Path]:
+def generate_email_drafts(
+    data: ProgrammeData, results: Results, out_dir: Path, *, today: dt.date | None = None
+) -> list[Path]:
     """One .eml draft per recipient (winner, their line manager, comms team)."""
     outbox = _outbox(data, results, out_dir, today)
     return write_drafts(outbox.messages, Path(out_dir) / "emails")
@@ -287,24 +367,43 @@ def generate_email_drafts(data: ProgrammeData, results: Results, out_dir: Path, 
 def smtp_settings(data: ProgrammeData) -> SmtpSettings:
     host = _text(data.setting("smtp_host"))
     if not host:
-        raise UserError("No mail server is set.", "Fill in 'SMTP host' (and port, user, From "
-                        "address) in Settings, or use email drafts instead of sending.")
-    return SmtpSettings(host=host, port=int(data.setting("smtp_port") or 587),
-                        starttls=bool(data.setting("smtp_starttls")),
-                        user=_text(data.setting("smtp_user")) or None,
-                        from_address=_text(data.setting("from_address")))
+        raise UserError(
+            "No mail server is set.",
+            "Fill in 'SMTP host' (and port, user, From "
+            "address) in Settings, or use email drafts instead of sending.",
+        )
+    return SmtpSettings(
+        host=host,
+        port=int(data.setting("smtp_port") or 587),
+        starttls=bool(data.setting("smtp_starttls")),
+        user=_text(data.setting("smtp_user")) or None,
+        from_address=_text(data.setting("from_address")),
+    )
 
 
-def send_emails(data: ProgrammeData, results: Results, out_dir: Path, *, dry_run: bool = False,
-                today: dt.date | None = None):
+def send_emails(
+    data: ProgrammeData,
+    results: Results,
+    out_dir: Path,
+    *,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+):
     """Send the award emails through the Settings' SMTP server (or list them with dry_run)."""
     outbox = _outbox(data, results, out_dir, today)
     smtp = smtp_settings(data) if not dry_run else SmtpSettings(host="(dry run)")
     return outbox, send(outbox.messages, smtp, dry_run=dry_run)
 
 
-def generate_all(data: ProgrammeData, results: Results, out_dir: Path, *, pdf: bool = False,
-                 today: dt.date | None = None, progress: bool = True) -> list[Path]:
+def generate_all(
+    data: ProgrammeData,
+    results: Results,
+    out_dir: Path,
+    *,
+    pdf: bool = False,
+    today: dt.date | None = None,
+    progress: bool = True,
+) -> list[Path]:
     """Certificates, newsletter, evaluation report and email drafts, into ``out_dir``."""
     out_dir = Path(out_dir)
     paths: list[Path] = []
@@ -316,7 +415,14 @@ def generate_all(data: ProgrammeData, results: Results, out_dir: Path, *, pdf: b
 
 
 __all__: Sequence[str] = (
-    "awards", "branding", "evaluation_context", "generate_all", "generate_certificates",
-    "generate_email_drafts", "generate_evaluation", "generate_newsletter", "newsletter_context",
+    "awards",
+    "branding",
+    "evaluation_context",
+    "generate_all",
+    "generate_certificates",
+    "generate_email_drafts",
+    "generate_evaluation",
+    "generate_newsletter",
+    "newsletter_context",
     "send_emails",
 )

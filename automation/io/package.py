@@ -81,8 +81,10 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
         target = rel.get("Target", "")
         if rel.get("TargetMode") == "External":
             continue
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target)
+        path = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
         )
         out[rel.get("Id")] = (rel.get("Type", ""), path)
     return out
@@ -106,8 +108,10 @@ def open_package(path: Path) -> zipfile.ZipFile:
             "Open it in Excel and save it again as an .xlsx workbook.",
         ) from exc
     except PermissionError as exc:
-        raise UserError(f"Cannot read {path.name}: permission denied.",
-                        "Close other programs using it and check its permissions.") from exc
+        raise UserError(
+            f"Cannot read {path.name}: permission denied.",
+            "Close other programs using it and check its permissions.",
+        ) from exc
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -131,6 +135,8 @@ def tables(zf: zipfile.ZipFile) -> dict[str, TableInfo]:
                 continue
             root = ET.fromstring(zf.read(target))
             name = root.get("displayName") or root.get("name")
-            cols = tuple(c.get("name", "") for c in root.findall("m:tableColumns/m:tableColumn", NS))
+            cols = tuple(
+                c.get("name", "") for c in root.findall("m:tableColumns/m:tableColumn", NS)
+            )
             out[name] = TableInfo(name, sheet, part, target, root.get("ref"), cols)
     return out

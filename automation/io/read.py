@@ -49,8 +49,10 @@ def load_raw_tables(path: Path) -> dict[str, RawTable]:
     try:
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:  # fastexcel raises its own error types for damaged files
-        raise UserError(f"Cannot read {path.name}: {exc}",
-                        "Open it in Excel and save it again as an .xlsx workbook.") from exc
+        raise UserError(
+            f"Cannot read {path.name}: {exc}",
+            "Open it in Excel and save it again as an .xlsx workbook.",
+        ) from exc
     out: dict[str, RawTable] = {}
     for name, spec in schema.TABLE_BY_NAME.items():
         info = found.get(name)
@@ -78,11 +80,16 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
         rt = raw.get(spec.name)
         if rt is None:
             if spec.owner == "user":
-                problems.append(Issue(
-                    "table-missing", ERROR, spec.sheet,
-                    f"The table '{spec.name}' ({spec.title}) is missing.",
-                    f"Copy the '{spec.name}' table from a fresh template into the "
-                    f"'{spec.sheet}' sheet; do not rename or convert tables to ranges."))
+                problems.append(
+                    Issue(
+                        "table-missing",
+                        ERROR,
+                        spec.sheet,
+                        f"The table '{spec.name}' ({spec.title}) is missing.",
+                        f"Copy the '{spec.name}' table from a fresh template into the "
+                        f"'{spec.sheet}' sheet; do not rename or convert tables to ranges.",
+                    )
+                )
             frame = pd.DataFrame({c.name: pd.Series(dtype=object) for c in spec.input_columns})
             frame[ROW] = pd.Series(dtype="int64")
             tables[spec.name] = frame
@@ -104,13 +111,20 @@ def _map_table(rt: RawTable, spec: schema.Table):
         if col is not None:
             letters[col.name] = column_letter(rt.first_col + i)
         elif spec.owner == "user":
-            problems.append(Issue(
-                "unknown-column", WARNING, rt.sheet,
-                f"The column '{h}' in table {spec.name} is not one the tool knows; it is kept "
-                "but ignored.",
-                "Nothing to do if you added it on purpose; otherwise check its spelling.",
-                row=rt.header_row, column=str(h),
-                cell=f"{column_letter(rt.first_col + i)}{rt.header_row}", value=str(h)))
+            problems.append(
+                Issue(
+                    "unknown-column",
+                    WARNING,
+                    rt.sheet,
+                    f"The column '{h}' in table {spec.name} is not one the tool knows; it is kept "
+                    "but ignored.",
+                    "Nothing to do if you added it on purpose; otherwise check its spelling.",
+                    row=rt.header_row,
+                    column=str(h),
+                    cell=f"{column_letter(rt.first_col + i)}{rt.header_row}",
+                    value=str(h),
+                )
+            )
     place = TablePlace(rt.sheet, rt.header_row, letters)
     raw_cols = {_norm(c): c for c in rt.frame.columns}
     n = len(rt.frame)
@@ -121,11 +135,17 @@ def _map_table(rt: RawTable, spec: schema.Table):
         src = raw_cols.get(_norm(col.name))
         if src is None:
             if spec.owner == "user":
-                problems.append(Issue(
-                    "column-missing", ERROR if col.required else WARNING, rt.sheet,
-                    f"Table {spec.name} has no column '{col.name}'.",
-                    f"Add a column headed '{col.name}' to the table ({col.help})",
-                    row=rt.header_row, column=col.name))
+                problems.append(
+                    Issue(
+                        "column-missing",
+                        ERROR if col.required else WARNING,
+                        rt.sheet,
+                        f"Table {spec.name} has no column '{col.name}'.",
+                        f"Add a column headed '{col.name}' to the table ({col.help})",
+                        row=rt.header_row,
+                        column=col.name,
+                    )
+                )
             out[col.name] = pd.Series([None] * n, dtype=object)
             continue
         values, bad = parse_column(rt.frame[src].reset_index(drop=True), col)
@@ -154,14 +174,24 @@ _TYPE_CODES = {
 
 def _type_problems(rt: RawTable, col: schema.Column, place: TablePlace, rows, idx):
     code, hint = _TYPE_CODES[col.type]
-    raw_vals = clean_text(rt.frame[[c for c in rt.frame.columns if _norm(c) == _norm(col.name)][0]]
-                          .reset_index(drop=True))
+    raw_vals = clean_text(
+        rt.frame[[c for c in rt.frame.columns if _norm(c) == _norm(col.name)][0]].reset_index(
+            drop=True
+        )
+    )
     for row, i in zip(rows.tolist(), idx.tolist(), strict=True):
         value = raw_vals.iloc[i]
-        yield Issue(code, ERROR, rt.sheet,
-                    f"{col.name} must be a {col.type.value}, but the cell holds '{value}'.",
-                    hint, row=row, column=col.name, cell=place.cell(col.name, row),
-                    value=str(value))
+        yield Issue(
+            code,
+            ERROR,
+            rt.sheet,
+            f"{col.name} must be a {col.type.value}, but the cell holds '{value}'.",
+            hint,
+            row=row,
+            column=col.name,
+            cell=place.cell(col.name, row),
+            value=str(value),
+        )
 
 
 def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: list[Issue]):
@@ -173,22 +203,39 @@ def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: li
         if spec is None:
             spec = next((s for s in schema.SETTINGS if _norm(s.label) == _norm(label)), None)
         if spec is None:
-            problems.append(Issue(
-                "unknown-setting", WARNING, "Settings", f"'{label}' is not a known setting.",
-                "Check the spelling against a fresh template, or delete the row.", row=row,
-                column="Setting", cell=place.cell("Setting", row) if place else None,
-                value=str(label)))
+            problems.append(
+                Issue(
+                    "unknown-setting",
+                    WARNING,
+                    "Settings",
+                    f"'{label}' is not a known setting.",
+                    "Check the spelling against a fresh template, or delete the row.",
+                    row=row,
+                    column="Setting",
+                    cell=place.cell("Setting", row) if place else None,
+                    value=str(label),
+                )
+            )
             continue
         if value is None:
             continue
-        typed, bad = parse_column(pd.Series([value]), schema.Column(spec.label, spec.type,
-                                                                       choices=spec.choices))
+        typed, bad = parse_column(
+            pd.Series([value]), schema.Column(spec.label, spec.type, choices=spec.choices)
+        )
         if bool(bad.iloc[0]):
-            problems.append(Issue(
-                "bad-setting", ERROR, "Settings",
-                f"The setting '{spec.label}' should be a {spec.type.value}, not '{value}'.",
-                spec.help, row=row, column="Value",
-                cell=place.cell("Value", row) if place else None, value=str(value)))
+            problems.append(
+                Issue(
+                    "bad-setting",
+                    ERROR,
+                    "Settings",
+                    f"The setting '{spec.label}' should be a {spec.type.value}, not '{value}'.",
+                    spec.help,
+                    row=row,
+                    column="Value",
+                    cell=place.cell("Value", row) if place else None,
+                    value=str(value),
+                )
+            )
             continue
         v = typed.iloc[0]
         if spec.type is schema.ColType.BOOL:

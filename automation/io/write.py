@@ -107,8 +107,8 @@ def _row_xml(xml: str, row: int) -> str:
     close = xml.find("/>", start)
     gt = xml.find(">", start)
     if close >= 0 and close < gt + 1 and (end < 0 or close < end):
-        return xml[start:close + 2]
-    return xml[start:end + 6]
+        return xml[start : close + 2]
+    return xml[start : end + 6]
 
 
 def _row_styles(xml: str, row: int) -> dict[str, str]:
@@ -142,17 +142,21 @@ def _styles_for(xml: str, info: TableInfo, ncols: int) -> _TableStyles:
 # --------------------------------------------------------------------------------------------
 # Sheet generation
 # --------------------------------------------------------------------------------------------
-def _table_rows_xml(spec: schema.Table, frame: pd.DataFrame, top: int, styles: _TableStyles
-                    ) -> tuple[list[str], str]:
+def _table_rows_xml(
+    spec: schema.Table, frame: pd.DataFrame, top: int, styles: _TableStyles
+) -> tuple[list[str], str]:
     cols = spec.columns
     letters = [column_letter(j + 1) for j in range(len(cols))]
     rows = [f'<row r="{top}">{_cell(f"A{top}", spec.title, styles.title)}</row>']
-    header = "".join(_cell(f"{letters[j]}{top + 1}", c.name, styles.header[j])
-                     for j, c in enumerate(cols))
+    header = "".join(
+        _cell(f"{letters[j]}{top + 1}", c.name, styles.header[j]) for j, c in enumerate(cols)
+    )
     rows.append(f'<row r="{top + 1}">{header}</row>')
     # Column-wise lists are much faster than DataFrame row iteration on long tables.
-    values = [frame[c.name].tolist() if c.name in frame.columns and not c.is_formula else None
-              for c in cols]
+    values = [
+        frame[c.name].tolist() if c.name in frame.columns and not c.is_formula else None
+        for c in cols
+    ]
     n = max(len(frame), 1)
     for i in range(n):
         r = top + 2 + i
@@ -172,12 +176,15 @@ def _table_rows_xml(spec: schema.Table, frame: pd.DataFrame, top: int, styles: _
 def _replace_sheet_data(xml: str, rows_xml: str, dimension: str) -> str:
     m = re.search(r"<sheetData\s*/>|<sheetData>.*</sheetData>", xml, flags=re.S)
     if not m:
-        raise UserError("A sheet the tool writes has an unexpected layout.",
-                        "Replace the sheet with a fresh copy from the template.")
-    xml = xml[:m.start()] + f"<sheetData>{rows_xml}</sheetData>" + xml[m.end():]
+        raise UserError(
+            "A sheet the tool writes has an unexpected layout.",
+            "Replace the sheet with a fresh copy from the template.",
+        )
+    xml = xml[: m.start()] + f"<sheetData>{rows_xml}</sheetData>" + xml[m.end() :]
     if re.search(r"<dimension [^>]*/>", xml):
-        xml = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>', xml,
-                     count=1)
+        xml = re.sub(
+            r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>', xml, count=1
+        )
     return xml
 
 
@@ -205,8 +212,9 @@ def _full_calc_on_load(workbook_xml: str) -> str:
     return workbook_xml.replace("<calcPr", '<calcPr fullCalcOnLoad="1"', 1)
 
 
-def render_tool_sheets(zf: zipfile.ZipFile, frames: Mapping[str, pd.DataFrame]
-                       ) -> tuple[dict[str, bytes], dict[str, int]]:
+def render_tool_sheets(
+    zf: zipfile.ZipFile, frames: Mapping[str, pd.DataFrame]
+) -> tuple[dict[str, bytes], dict[str, int]]:
     """New XML for each tool-owned sheet that has a table in ``frames``, and its tables."""
     found = tables(zf)
     parts_by_sheet = sheet_parts(zf)
@@ -222,7 +230,8 @@ def render_tool_sheets(zf: zipfile.ZipFile, frames: Mapping[str, pd.DataFrame]
             raise UserError(
                 f"The '{sheet_name}' sheet or its table(s) {', '.join(missing)} are missing.",
                 f"Copy the '{sheet_name}' sheet from a fresh template (awards template) into "
-                "this workbook.")
+                "this workbook.",
+            )
         part = parts_by_sheet[sheet_name]
         xml = zf.read(part).decode("utf-8")
         first_top = min(parse_ref(found[t].ref)[1] for t in sheet.tables) - 1
@@ -260,9 +269,14 @@ def _prune_backups(path: Path) -> None:
         f.unlink(missing_ok=True)
 
 
-def write_tool_tables(path: Path | str, frames: Mapping[str, pd.DataFrame], *,
-                      dest: Path | str | None = None, backup: bool = True,
-                      now: dt.datetime | None = None) -> WriteResult:
+def write_tool_tables(
+    path: Path | str,
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    dest: Path | str | None = None,
+    backup: bool = True,
+    now: dt.datetime | None = None,
+) -> WriteResult:
     """Replace tool-owned tables in ``path`` (or write a patched copy to ``dest``).
 
     ``frames`` maps tool table names (Results, Panel, JudgeStats, Agreement, Issues, Audit)
@@ -285,10 +299,10 @@ def write_tool_tables(path: Path | str, frames: Mapping[str, pd.DataFrame], *,
             parts[name] = zf.read(name)
         _drop_calc_chain(parts)
         parts["xl/workbook.xml"] = _full_calc_on_load(
-            parts["xl/workbook.xml"].decode("utf-8")).encode("utf-8")
+            parts["xl/workbook.xml"].decode("utf-8")
+        ).encode("utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp",
-                                        dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
@@ -316,6 +330,8 @@ def write_tool_tables(path: Path | str, frames: Mapping[str, pd.DataFrame], *,
         os.replace(tmp, target)
     except PermissionError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"Could not save {target.name}: it is locked by another program.",
-                        "Close it in Excel (or any other program) and try again.") from exc
+        raise UserError(
+            f"Could not save {target.name}: it is locked by another program.",
+            "Close it in Excel (or any other program) and try again.",
+        ) from exc
     return WriteResult(target, backup_file, counts)

@@ -15,8 +15,7 @@ def alpha(frame: pd.DataFrame, value: str) -> tuple[float | None, int]:
     """Alpha over a long frame of (Judge, Nomination ID, value); None when not measurable."""
     import krippendorff
 
-    wide = frame.pivot_table(index="Judge", columns="Nomination ID", values=value,
-                             aggfunc="mean")
+    wide = frame.groupby(["Judge", "Nomination ID"], sort=True)[value].mean().unstack()
     units = int((wide.notna().sum(axis=0) >= 2).sum())
     if wide.shape[0] < 2 or units < 2:
         return None, units
@@ -37,13 +36,19 @@ def reading(scope: str, a: float | None) -> str:
     if a >= GOOD:
         return f"Judges agree well on '{scope}' (alpha {a:.2f})."
     if a >= TENTATIVE:
-        return (f"Judges agree only moderately on '{scope}' (alpha {a:.2f}): talk through the "
-                "descriptors at the next calibration.")
+        return (
+            f"Judges agree only moderately on '{scope}' (alpha {a:.2f}): talk through the "
+            "descriptors at the next calibration."
+        )
     if a >= 0.4:
-        return (f"Judges agree poorly on '{scope}' (alpha {a:.2f}): compare scored examples and "
-                "recalibrate before relying on this criterion.")
-    return (f"Judges barely agree on '{scope}' (alpha {a:.2f}): scores are close to what chance "
-            "would give; rewrite the descriptors and recalibrate.")
+        return (
+            f"Judges agree poorly on '{scope}' (alpha {a:.2f}): compare scored examples and "
+            "recalibrate before relying on this criterion."
+        )
+    return (
+        f"Judges barely agree on '{scope}' (alpha {a:.2f}): scores are close to what chance "
+        "would give; rewrite the descriptors and recalibrate."
+    )
 
 
 def agreement_table(rows: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
@@ -53,12 +58,26 @@ def agreement_table(rows: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
     for cat, grp in ok.groupby("Category", sort=True):
         for crit, cg in grp.groupby("Criterion", sort=False):
             a, n = alpha(cg, "Score")
-            out.append({"Category": cat, "Scope": crit, "Alpha": a, "Nominations": n,
-                        "Reading": reading(crit, a)})
+            out.append(
+                {
+                    "Category": cat,
+                    "Scope": crit,
+                    "Alpha": a,
+                    "Nominations": n,
+                    "Reading": reading(crit, a),
+                }
+            )
         # Weighted scores are continuous; the package's cost grows with the square of the
         # number of distinct values, so whole percentage points are used (alpha barely moves).
         cat_panel = panel[panel["Category"] == cat]
         a, n = alpha(cat_panel.assign(Weighted=cat_panel["Weighted"].round(2)), "Weighted")
-        out.append({"Category": cat, "Scope": "whole category", "Alpha": a, "Nominations": n,
-                    "Reading": reading(cat, a)})
+        out.append(
+            {
+                "Category": cat,
+                "Scope": "whole category",
+                "Alpha": a,
+                "Nominations": n,
+                "Reading": reading(cat, a),
+            }
+        )
     return pd.DataFrame(out, columns=["Category", "Scope", "Alpha", "Nominations", "Reading"])

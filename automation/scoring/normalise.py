@@ -47,7 +47,17 @@ def normalise(panel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                     tendency = "lenient"
                 elif m_c - mean_j > 0.5 * sd_c:
                     tendency = "harsh"
-            stats.append({"Judge": judge, "Category": cat, "Scored": n, "Mean": mean_j,
-                          "SD": sd_j, "Tendency": tendency, "Normalisation": note})
-    return panel, pd.DataFrame(stats, columns=["Judge", "Category", "Scored", "Mean", "SD",
-                                               "Tendency", "Normalisation"])
+            stats.append(
+                {
+                    "Judge": judge,
+                    "Category": cat,
+                    "Scored": n,
+                    "Mean": mean_j,
+                    "SD": sd_j,
+                    "Tendency": tendency,
+                    "Normalisation": note,
+                }
+            )
+    return panel, pd.DataFrame(
+        stats, columns=["Judge", "Category", "Scored", "Mean", "SD", "Tendency", "Normalisation"]
+    )

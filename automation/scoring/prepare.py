@@ -35,8 +35,9 @@ def prepare(data: ProgrammeData) -> pd.DataFrame:
     f = scored_frame(data)
     crit, blocked = effective_weights(data)
     weights = crit.assign(_c=key(crit["Criterion"]))[["_cat", "_c", "Weight"]]
-    f = f.drop(columns=["Weight"]).merge(weights.drop_duplicates(["_cat", "_c"]),
-                                         on=["_cat", "_c"], how="left")
+    f = f.drop(columns=["Weight"]).merge(
+        weights.drop_duplicates(["_cat", "_c"]), on=["_cat", "_c"], how="left"
+    )
     judges = set(key(data["Judges"]["Judge"]).dropna())
     reason = pd.Series(None, index=f.index, dtype=object)
 
@@ -49,8 +50,7 @@ def prepare(data: ProgrammeData) -> pd.DataFrame:
     mark(f["_cat"].isin(blocked), "category weights do not add up to 100%")
     mark(f["Weight"].isna(), "criterion not in the category")
     mark((f["Score"] < f["Scale min"]) | (f["Score"] > f["Scale max"]), "outside the scale")
-    mark(pd.DataFrame({"j": f["_j"], "n": f["_nid"], "c": f["_c"]}).duplicated(),
-         "repeated score")
+    mark(pd.DataFrame({"j": f["_j"], "n": f["_nid"], "c": f["_c"]}).duplicated(), "repeated score")
     pairs = conflicted_pairs(data)
     if not pairs.empty:
         keyed = pairs.assign(_j=key(pairs["Judge"]), _nid=key(pairs["Nomination ID"]))

@@ -66,19 +66,30 @@ class Results:
 
     def to_tables(self) -> dict[str, pd.DataFrame]:
         """The tool tables (Results, Panel, JudgeStats, Agreement) in schema columns."""
-        panel = self.panel.rename(columns={"Weighted": "Weighted score",
-                                           "Normalised": "Normalised score"})
-        judges = (self.judges.groupby("Judge", sort=True).apply(_judge_row, include_groups=False)
-                  .reset_index() if not self.judges.empty else pd.DataFrame())
-        return {"Results": self.nominations, "Panel": panel, "JudgeStats": judges,
-                "Agreement": self.agreement}
+        panel = self.panel.rename(
+            columns={"Weighted": "Weighted score", "Normalised": "Normalised score"}
+        )
+        judges = (
+            self.judges.groupby("Judge", sort=True)
+            .apply(_judge_row, include_groups=False)
+            .reset_index()
+            if not self.judges.empty
+            else pd.DataFrame()
+        )
+        return {
+            "Results": self.nominations,
+            "Panel": panel,
+            "JudgeStats": judges,
+            "Agreement": self.agreement,
+        }
 
     def as_json(self) -> dict:
         """Everything the Results and Judging sheets show, as plain data."""
 
         def records(frame: pd.DataFrame) -> list[dict]:
-            return [{k: as_python(v) for k, v in row.items()}
-                    for row in frame.to_dict(orient="records")]
+            return [
+                {k: as_python(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
+            ]
 
         return {
             "settings": self.settings.__dict__,
@@ -98,15 +109,19 @@ def _judge_row(g: pd.DataFrame) -> pd.Series:
     sds = g["SD"].dropna()
     notes = sorted(set(g["Normalisation"]))
     tendencies = sorted(set(g["Tendency"]) - {"typical"})
-    return pd.Series({
-        "Scored": n, "Mean": mean, "Spread (SD)": float(sds.mean()) if len(sds) else np.nan,
-        "Tendency": ", ".join(tendencies) if tendencies else "typical",
-        "Normalisation": "; ".join(f"{c}: {nt}" for c, nt in zip(g["Category"],
-                                                                 g["Normalisation"],
-                                                                 strict=True))
-        if len(notes) > 1 or notes != ["normalised"] else "normalised",
-    })
-
+    return pd.Series(
+        {
+            "Scored": n,
+            "Mean": mean,
+            "Spread (SD)": float(sds.mean()) if len(sds) else np.nan,
+            "Tendency": ", ".join(tendencies) if tendencies else "typical",
+            "Normalisation": "; ".join(
+                f"{c}: {nt}" for c, nt in zip(g["Category"], g["Normalisation"], strict=True)
+            )
+            if len(notes) > 1 or notes != ["normalised"]
+            else "normalised",
+        }
+    )
 
 
 def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Results:
@@ -123,12 +138,22 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     panel = panel.join(meta, on="Nomination ID")
     panel = panel[panel["Category"].notna()]
     counted = panel[~panel["Calibration"].astype(bool)]
-    counted, stats = normalise(counted) if not counted.empty else (
-        counted.assign(Normalised=np.nan), pd.DataFrame(
-            columns=["Judge", "Category", "Scored", "Mean", "SD", "Tendency", "Normalisation"]))
+    counted, stats = (
+        normalise(counted)
+        if not counted.empty
+        else (
+            counted.assign(Normalised=np.nan),
+            pd.DataFrame(
+                columns=["Judge", "Category", "Scored", "Mean", "SD", "Tendency", "Normalisation"]
+            ),
+        )
+    )
     calib = panel[panel["Calibration"].astype(bool)].assign(Normalised=np.nan)
-    fallbacks = [f"{r.Judge} ({r.Category}): {r.Normalisation}" for r in stats.itertuples()
-                 if r.Normalisation != "normalised"]
+    fallbacks = [
+        f"{r.Judge} ({r.Category}): {r.Normalisation}"
+        for r in stats.itertuples()
+        if r.Normalisation != "normalised"
+    ]
 
     outliers = _outliers(counted)
     counted = counted.assign(Flag=[outliers.get(i, "") for i in counted.index])
@@ -146,37 +171,64 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
 
     ok_rows = rows[rows["Excluded"].isna() & ~rows["Calibration"]]
     by_crit = ok_rows.groupby(["Nomination ID", "Criterion"], sort=False).agg(
-        mean=("Score", "mean"), frac=("Fraction", "mean"), maxv=("Scale max", "first"),
-        weight=("Weight", "first"), order=("Tie-break order", "first"))
+        mean=("Score", "mean"),
+        frac=("Fraction", "mean"),
+        maxv=("Scale max", "first"),
+        weight=("Weight", "first"),
+        order=("Tie-break order", "first"),
+    )
 
     per = nomination_stats(counted, by_crit, excluded, settings.trim_from)
     crit_keys = criterion_keys(by_crit)
     result_rows = []
     for (period, category), grp in noms[~noms["Calibration"]].groupby(
-            ["Period", "Category"], sort=True, dropna=True):
+        ["Period", "Category"], sort=True, dropna=True
+    ):
         ckey = str(category).strip().lower()
         info = cat_info.loc[ckey] if ckey in cat_info.index else None
-        result_rows.extend(_rank_group(period, category, grp, per, crit_keys, info, noms,
-                                       settings, ineligible))
+        result_rows.extend(
+            _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible)
+        )
     results = pd.DataFrame(result_rows, columns=_RESULT_COLUMNS)
-    panel_out = pd.concat([_panel_view(counted, excluded, noms), _panel_view(
-        calib.assign(Flag="calibration entry"), excluded.iloc[0:0], noms)], ignore_index=True)
+    panel_out = pd.concat(
+        [
+            _panel_view(counted, excluded, noms),
+            _panel_view(calib.assign(Flag="calibration entry"), excluded.iloc[0:0], noms),
+        ],
+        ignore_index=True,
+    )
     return Results(
         nominations=results,
         panel=panel_out,
         judges=stats,
         agreement=agreement_table(rows[~rows["Calibration"]], counted),
         excluded=excluded[["Judge", "Nomination ID", "Criterion", "Score", "Excluded", "_row"]]
-        .rename(columns={"_row": "Row"}).reset_index(drop=True),
+        .rename(columns={"_row": "Row"})
+        .reset_index(drop=True),
         calibration=calib[["Judge", "Nomination ID", "Weighted"]].reset_index(drop=True),
         settings=settings,
         fallbacks=fallbacks,
     )
 
 
-_RESULT_COLUMNS = ["Period", "Category", "Place", "Rank", "Nomination ID", "Nominee", "Team",
-                   "Site", "Judges", "Raw score", "Normalised score", "Ranked on", "Tie-break",
-                   "Flags", "By criterion", "By judge"]
+_RESULT_COLUMNS = [
+    "Period",
+    "Category",
+    "Place",
+    "Rank",
+    "Nomination ID",
+    "Nominee",
+    "Team",
+    "Site",
+    "Judges",
+    "Raw score",
+    "Normalised score",
+    "Ranked on",
+    "Tie-break",
+    "Flags",
+    "By criterion",
+    "By judge",
+]
 
 
 def _outliers(counted: pd.DataFrame) -> dict:
@@ -190,7 +242,7 @@ def _outliers(counted: pd.DataFrame) -> dict:
         dof = len(grp) - n_noms
         if dof < 2:
             continue
-        sd = float(np.sqrt((dev ** 2).sum() / dof))
+        sd = float(np.sqrt((dev**2).sum() / dof))
         if sd < 1e-9:
             continue
         sizes = grp.groupby("Nomination ID")["Judge"].transform("count")
@@ -199,27 +251,37 @@ def _outliers(counted: pd.DataFrame) -> dict:
     return out
 
 
-def _panel_view(counted: pd.DataFrame, excluded: pd.DataFrame, noms: pd.DataFrame
-                ) -> pd.DataFrame:
-    view = pd.DataFrame({
-        "Period": counted["Period"], "Category": counted["Category"],
-        "Nomination ID": counted["Nomination ID"], "Judge": counted["Judge"],
-        "Weighted": counted["Weighted"], "Normalised": counted["Normalised"],
-        "Counted": "yes", "Flag": counted.get("Flag", ""),
-    })
+def _panel_view(counted: pd.DataFrame, excluded: pd.DataFrame, noms: pd.DataFrame) -> pd.DataFrame:
+    view = pd.DataFrame(
+        {
+            "Period": counted["Period"],
+            "Category": counted["Category"],
+            "Nomination ID": counted["Nomination ID"],
+            "Judge": counted["Judge"],
+            "Weighted": counted["Weighted"],
+            "Normalised": counted["Normalised"],
+            "Counted": "yes",
+            "Flag": counted.get("Flag", ""),
+        }
+    )
     if not excluded.empty:
         ex = excluded.groupby(["Judge", "Nomination ID"], sort=True)["Excluded"].first()
         ex = ex[ex.str.startswith("conflict")]
         meta = noms.set_index("ID")
-        extra = pd.DataFrame({
-            "Period": [meta["Period"].get(n) for _, n in ex.index],
-            "Category": [meta["Category"].get(n) for _, n in ex.index],
-            "Nomination ID": [n for _, n in ex.index], "Judge": [j for j, _ in ex.index],
-            "Weighted": np.nan, "Normalised": np.nan, "Counted": list(ex.values), "Flag": "",
-        })
+        extra = pd.DataFrame(
+            {
+                "Period": [meta["Period"].get(n) for _, n in ex.index],
+                "Category": [meta["Category"].get(n) for _, n in ex.index],
+                "Nomination ID": [n for _, n in ex.index],
+                "Judge": [j for j, _ in ex.index],
+                "Weighted": np.nan,
+                "Normalised": np.nan,
+                "Counted": list(ex.values),
+                "Flag": "",
+            }
+        )
         view = pd.concat([view, extra], ignore_index=True)
-    return view.sort_values(["Period", "Category", "Nomination ID", "Judge"]).reset_index(
-        drop=True)
+    return view.sort_values(["Period", "Category", "Nomination ID", "Judge"]).reset_index(drop=True)
 
 
 def _trimmed(g, col: str, trim_from: int) -> pd.Series:
@@ -230,36 +292,55 @@ def _trimmed(g, col: str, trim_from: int) -> pd.Series:
     return ((total - hi - lo) / (count - 2)).where(trim, total / count.replace(0, np.nan))
 
 
-def nomination_stats(counted: pd.DataFrame, by_crit: pd.DataFrame, excluded: pd.DataFrame,
-                     trim_from: int) -> pd.DataFrame:
+def nomination_stats(
+    counted: pd.DataFrame, by_crit: pd.DataFrame, excluded: pd.DataFrame, trim_from: int
+) -> pd.DataFrame:
     """Per nomination: judges, raw and normalised panel scores, spreads and the text columns.
 
     Computed for all nominations at once (grouped, not filtered one by one) so that ranking
     20,000 nominations stays linear.
     """
-    cols = ["Judges", "Raw", "Normalised", "Spread raw", "Spread normalised", "Outliers",
-            "Partial", "By judge", "By criterion", "Conflicted"]
+    cols = [
+        "Judges",
+        "Raw",
+        "Normalised",
+        "Spread raw",
+        "Spread normalised",
+        "Outliers",
+        "Partial",
+        "By judge",
+        "By criterion",
+        "Conflicted",
+    ]
     if counted.empty:
         return pd.DataFrame(columns=cols)
     g = counted.groupby("Nomination ID", sort=False)
-    out = pd.DataFrame({
-        "Judges": g["Judge"].count(),
-        "Raw": _trimmed(g, "Weighted", trim_from),
-        "Normalised": _trimmed(g, "Normalised", trim_from),
-        "Spread raw": g["Weighted"].max() - g["Weighted"].min(),
-        "Spread normalised": g["Normalised"].max() - g["Normalised"].min(),
-    })
+    out = pd.DataFrame(
+        {
+            "Judges": g["Judge"].count(),
+            "Raw": _trimmed(g, "Weighted", trim_from),
+            "Normalised": _trimmed(g, "Normalised", trim_from),
+            "Spread raw": g["Weighted"].max() - g["Weighted"].min(),
+            "Spread normalised": g["Normalised"].max() - g["Normalised"].min(),
+        }
+    )
     flagged = counted[counted["Flag"] != ""]
     out["Outliers"] = flagged.groupby("Nomination ID")["Flag"].agg(list)
     partial = counted[counted["Criteria"] < g["Criteria"].transform("max")]
     out["Partial"] = partial.groupby("Nomination ID")["Judge"].agg(list)
-    judge_text = counted["Judge"].astype(str) + " " + (counted["Weighted"] * 100).map(
-        "{:.0f}%".format)
+    judge_text = (
+        counted["Judge"].astype(str) + " " + (counted["Weighted"] * 100).map("{:.0f}%".format)
+    )
     out["By judge"] = judge_text.groupby(counted["Nomination ID"]).agg("; ".join)
     if not by_crit.empty:
         crit = by_crit.reset_index()
-        text = crit["Criterion"].astype(str) + " " + crit["mean"].map("{:.1f}".format) + "/" + \
-            crit["maxv"].map("{:g}".format)
+        text = (
+            crit["Criterion"].astype(str)
+            + " "
+            + crit["mean"].map("{:.1f}".format)
+            + "/"
+            + crit["maxv"].map("{:g}".format)
+        )
         out["By criterion"] = text.groupby(crit["Nomination ID"]).agg("; ".join)
     conflicts = excluded[excluded["Excluded"].astype(str).str.startswith("conflict")]
     out["Conflicted"] = conflicts.groupby("Nomination ID")["Judge"].agg(lambda j: sorted(set(j)))
@@ -277,19 +358,27 @@ def criterion_keys(by_crit: pd.DataFrame) -> dict[str, dict[str, tuple]]:
     c = by_crit.reset_index()
     c["frac"] = c["frac"].round(tiebreak.PRECISION)
     c["_order"] = c["order"].fillna(np.inf)
-    ordered = c.sort_values(["Nomination ID", "_order", "weight"], ascending=[True, True, False],
-                            kind="stable")
+    ordered = c.sort_values(
+        ["Nomination ID", "_order", "weight"], ascending=[True, True, False], kind="stable"
+    )
     in_order = ordered.groupby("Nomination ID", sort=False)["frac"].agg(tuple).to_dict()
-    top = c.sort_values(["Nomination ID", "weight", "_order"], ascending=[True, False, True],
-                        kind="stable").groupby("Nomination ID", sort=False)["frac"].first()
+    top = (
+        c.sort_values(
+            ["Nomination ID", "weight", "_order"], ascending=[True, False, True], kind="stable"
+        )
+        .groupby("Nomination ID", sort=False)["frac"]
+        .first()
+    )
     return {"in_order": in_order, "top": {n: (v,) for n, v in top.items()}}
 
 
 def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible):
-    min_judges = int(info["Min judges"]) if info is not None and pd.notna(
-        info["Min judges"]) else 1
-    rules = [r for r in ([info[f"Tie-break {i}"] for i in (1, 2, 3)] if info is not None
-                         else []) if isinstance(r, str) and r]
+    min_judges = int(info["Min judges"]) if info is not None and pd.notna(info["Min judges"]) else 1
+    rules = [
+        r
+        for r in ([info[f"Tie-break {i}"] for i in (1, 2, 3)] if info is not None else [])
+        if isinstance(r, str) and r
+    ]
     stats = per.reindex(grp["ID"])
     basis = "normalised" if settings.rank_by == "normalised" else "raw"
     col = "Normalised" if basis == "normalised" else "Raw"
@@ -318,9 +407,13 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
     def top_weighted(n: str) -> tuple:
         return crit_keys["top"].get(n, (0.0,))
 
-    keys = {"criteria in tie-break order": in_order, "top-weighted criterion": top_weighted,
-            "more independent nominations": independent,
-            "more customer nominations": customers, "earliest nomination": earliest}
+    keys = {
+        "criteria in tie-break order": in_order,
+        "top-weighted criterion": top_weighted,
+        "more independent nominations": independent,
+        "more customer nominations": customers,
+        "earliest nomination": earliest,
+    }
     describe = {
         "more independent nominations": lambda n: str(independent(n)[0]),
         "more customer nominations": lambda n: str(customers(n)[0]),
@@ -378,17 +471,28 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
             flags.append("no scores counted")
         by_j = st["By judge"] if isinstance(st["By judge"], str) else ""
         if isinstance(st["Conflicted"], list):
-            by_j = "; ".join([x for x in [by_j] if x] +
-                             [f"{j} excluded (conflict)" for j in st["Conflicted"]])
+            by_j = "; ".join(
+                [x for x in [by_j] if x] + [f"{j} excluded (conflict)" for j in st["Conflicted"]]
+            )
         r = rank_of.get(n)
-        out.append({
-            "Period": period, "Category": category, "Place": places.get(n),
-            "Rank": r.rank if r else None, "Nomination ID": n, "Nominee": row["Nominee"],
-            "Team": row["Team"], "Site": row["Site"], "Judges": count,
-            "Raw score": st["Raw"], "Normalised score": st["Normalised"],
-            "Ranked on": basis if r else None, "Tie-break": r.tie_note if r else "",
-            "Flags": "; ".join(flags),
-            "By criterion": st["By criterion"] if isinstance(st["By criterion"], str) else "",
-            "By judge": by_j,
-        })
+        out.append(
+            {
+                "Period": period,
+                "Category": category,
+                "Place": places.get(n),
+                "Rank": r.rank if r else None,
+                "Nomination ID": n,
+                "Nominee": row["Nominee"],
+                "Team": row["Team"],
+                "Site": row["Site"],
+                "Judges": count,
+                "Raw score": st["Raw"],
+                "Normalised score": st["Normalised"],
+                "Ranked on": basis if r else None,
+                "Tie-break": r.tie_note if r else "",
+                "Flags": "; ".join(flags),
+                "By criterion": st["By criterion"] if isinstance(st["By criterion"], str) else "",
+                "By judge": by_j,
+            }
+        )
     return out

@@ -36,8 +36,12 @@ def _fmt(key: tuple) -> str:
     return "/".join(parts)
 
 
-def rank(scores: dict[str, float], rules: Sequence[str], keys: dict[str, KeyFn],
-         describe: dict[str, Callable[[str], str]] | None = None) -> list[Ranked]:
+def rank(
+    scores: dict[str, float],
+    rules: Sequence[str],
+    keys: dict[str, KeyFn],
+    describe: dict[str, Callable[[str], str]] | None = None,
+) -> list[Ranked]:
     """Order nominations by score (high first) and break ties with ``rules`` in order.
 
     ``keys`` maps each rule to a function giving a nomination's key (higher wins).
@@ -78,22 +82,22 @@ def _split(group: list[str], rules: list[str], keys: dict[str, KeyFn], describe,
         k = {n: fn(n) for n in group}
         if len(set(k.values())) == 1:
             continue
-        ordered = sorted(group, key=lambda n: tuple(-x if isinstance(x, int | float) else x
-                                                    for x in k[n]) + (n,))
+        ordered = sorted(
+            group, key=lambda n: tuple(-x if isinstance(x, int | float) else x for x in k[n]) + (n,)
+        )
         sub: list[list[str]] = []
         for n in ordered:
             if sub and k[sub[-1][0]] == k[n]:
                 sub[-1].append(n)
             else:
                 sub.append([n])
-        detail = " v ".join(f"{n} {describe.get(rule, _default)(n) or _fmt(k[n])}"
-                            for n in ordered)
+        detail = " v ".join(f"{n} {describe.get(rule, _default)(n) or _fmt(k[n])}" for n in ordered)
         note = f"{base}; separated by {rule} ({detail})"
         for s in sub:
             if len(s) == 1:
                 yield s, note, False
             else:
-                yield from _split(s, rules[i + 1:], keys, describe, scores)
+                yield from _split(s, rules[i + 1 :], keys, describe, scores)
         return
     yield group, f"{base}; not separated by the tie-break rules: panel decides", True
 

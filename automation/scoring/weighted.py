@@ -16,10 +16,10 @@ def judge_scores(rows: pd.DataFrame) -> pd.DataFrame:
     ok = rows[rows["Excluded"].isna()]
     if ok.empty:
         return pd.DataFrame(columns=["Judge", "Nomination ID", "Weighted", "Criteria"])
-    g = ok.assign(_wx=ok["Weight"] * ok["Fraction"]).groupby(
-        ["Judge", "Nomination ID"], sort=False)
-    out = pd.DataFrame({
-        "_wx": g["_wx"].sum(), "_w": g["Weight"].sum(), "Criteria": g["Criterion"].count()})
+    g = ok.assign(_wx=ok["Weight"] * ok["Fraction"]).groupby(["Judge", "Nomination ID"], sort=False)
+    out = pd.DataFrame(
+        {"_wx": g["_wx"].sum(), "_w": g["Weight"].sum(), "Criteria": g["Criterion"].count()}
+    )
     out["Weighted"] = out["_wx"] / out["_w"].replace(0, np.nan)
     return out.drop(columns=["_wx", "_w"]).reset_index()
 

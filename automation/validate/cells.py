@@ -25,8 +25,12 @@ REQUIRED_CODES = {
     ("Options", "Cost"): "option-no-cost",
 }
 
-_NUMERIC = (schema.ColType.INT, schema.ColType.DECIMAL, schema.ColType.MONEY,
-            schema.ColType.PERCENT)
+_NUMERIC = (
+    schema.ColType.INT,
+    schema.ColType.DECIMAL,
+    schema.ColType.MONEY,
+    schema.ColType.PERCENT,
+)
 
 
 def _ref_values(data: ProgrammeData, ref: str) -> set[str]:
@@ -47,25 +51,43 @@ def check_cells(data: ProgrammeData) -> Iterator[Issue]:
             if col.required:
                 code = REQUIRED_CODES.get((spec.name, col.name), "required-missing")
                 yield from row_issues(
-                    data, spec.name, s.isna(), col.name, code, ERROR,
+                    data,
+                    spec.name,
+                    s.isna(),
+                    col.name,
+                    code,
+                    ERROR,
                     f"{col.name} is required in {spec.name}.",
-                    f"Fill in {col.name}: {col.help}")
+                    f"Fill in {col.name}: {col.help}",
+                )
             present = s.notna()
             if col.choices and col.type is not schema.ColType.BOOL:
                 allowed = set(schema.LISTS[col.choices])
                 bad = present & ~s.isin(allowed)
                 yield from row_issues(
-                    data, spec.name, bad, col.name, "not-in-list", ERROR,
+                    data,
+                    spec.name,
+                    bad,
+                    col.name,
+                    "not-in-list",
+                    ERROR,
                     f"'{{{col.name}}}' is not an allowed {col.name}.",
-                    "Choose from the dropdown: " + ", ".join(schema.LISTS[col.choices]) + ".")
+                    "Choose from the dropdown: " + ", ".join(schema.LISTS[col.choices]) + ".",
+                )
             if col.ref:
                 known = _ref_values(data, col.ref)
                 bad = present & ~key(s).isin(known).fillna(False)
                 table, column = col.ref.split(".")
                 yield from row_issues(
-                    data, spec.name, bad, col.name, "unknown-reference", ERROR,
+                    data,
+                    spec.name,
+                    bad,
+                    col.name,
+                    "unknown-reference",
+                    ERROR,
                     f"'{{{col.name}}}' is not a {column} listed in the {table} table.",
-                    f"Pick a value from the dropdown, or add it to {table} first.")
+                    f"Pick a value from the dropdown, or add it to {table} first.",
+                )
             if col.type in _NUMERIC and (col.min is not None or col.max is not None):
                 num = pd.to_numeric(s, errors="coerce")
                 bad = pd.Series(False, index=s.index)
@@ -76,18 +98,36 @@ def check_cells(data: ProgrammeData) -> Iterator[Issue]:
                 lo = "" if col.min is None else f"at least {col.min:g}"
                 hi = "" if col.max is None else f"at most {col.max:g}"
                 yield from row_issues(
-                    data, spec.name, bad, col.name, "out-of-range", ERROR,
+                    data,
+                    spec.name,
+                    bad,
+                    col.name,
+                    "out-of-range",
+                    ERROR,
                     f"{col.name} {{{col.name}}} is out of range.",
-                    f"{col.name} must be {' and '.join(x for x in (lo, hi) if x)}.")
+                    f"{col.name} must be {' and '.join(x for x in (lo, hi) if x)}.",
+                )
             if col.type is schema.ColType.EMAIL:
                 bad = present & ~s.astype(str).str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+")
                 yield from row_issues(
-                    data, spec.name, bad, col.name, "bad-email", WARNING,
+                    data,
+                    spec.name,
+                    bad,
+                    col.name,
+                    "bad-email",
+                    WARNING,
                     f"'{{{col.name}}}' does not look like an email address.",
-                    "Type a full address such as name@example.org.")
+                    "Type a full address such as name@example.org.",
+                )
             if col.unique:
                 dup = present & key(s).duplicated(keep="first")
                 yield from row_issues(
-                    data, spec.name, dup, col.name, "duplicate-key", ERROR,
+                    data,
+                    spec.name,
+                    dup,
+                    col.name,
+                    "duplicate-key",
+                    ERROR,
                     f"{col.name} '{{{col.name}}}' appears more than once in {spec.name}.",
-                    f"Each {col.name} must be unique: rename or delete the repeated row.")
+                    f"Each {col.name} must be unique: rename or delete the repeated row.",
+                )

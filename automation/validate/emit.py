@@ -24,8 +24,16 @@ def _fmt(value: object) -> str | None:
     return str(v)
 
 
-def row_issues(data: ProgrammeData, table: str, mask: pd.Series, column: str, code: str,
-               severity: str, message: Message, hint: str) -> list[Issue]:
+def row_issues(
+    data: ProgrammeData,
+    table: str,
+    mask: pd.Series,
+    column: str,
+    code: str,
+    severity: str,
+    message: Message,
+    hint: str,
+) -> list[Issue]:
     """One issue per True row of ``mask``, pointing at ``column`` of that row.
 
     ``message`` may be a format string over the row's columns ("{Nominee}") or a function of
@@ -44,9 +52,21 @@ def row_issues(data: ProgrammeData, table: str, mask: pd.Series, column: str, co
         if callable(message):
             text = message(row)
         else:
-            text = message.format(**{k: _fmt(v) or "" for k, v in row.items()
-                                     if isinstance(k, str)})
+            text = message.format(
+                **{k: _fmt(v) or "" for k, v in row.items() if isinstance(k, str)}
+            )
         value = _fmt(row[column]) if column in row.index else None
-        out.append(Issue(code, severity, place.sheet, text, hint, row=excel_row, column=column,
-                         cell=place.cell(column, excel_row), value=value))
+        out.append(
+            Issue(
+                code,
+                severity,
+                place.sheet,
+                text,
+                hint,
+                row=excel_row,
+                column=column,
+                cell=place.cell(column, excel_row),
+                value=value,
+            )
+        )
     return out

@@ -15,7 +15,6 @@ from automation.validate.emit import row_issues
 TOLERANCE = 1e-6
 
 
-
 def check_criteria(data: ProgrammeData) -> Iterator[Issue]:
     cats, crit = data["Categories"], data["Criteria"]
     policy = data.setting("weights_policy")
@@ -24,30 +23,66 @@ def check_criteria(data: ProgrammeData) -> Iterator[Issue]:
         first = ~key(crit["Category"]).duplicated()
         bad = first & crit["Category"].notna() & ((sums - 1).abs() > 1e-3)
         severity = WARNING if policy == "normalise with warning" else ERROR
-        hint = ("The weights were rescaled to add to 100% for scoring; adjust them to remove "
-                "this warning." if severity == WARNING else
-                "Change the weights so that each category's criteria add up to exactly 100%.")
+        hint = (
+            "The weights were rescaled to add to 100% for scoring; adjust them to remove "
+            "this warning."
+            if severity == WARNING
+            else "Change the weights so that each category's criteria add up to exactly 100%."
+        )
         yield from row_issues(
-            data, "Criteria", bad.reindex(crit.index, fill_value=False), "Weight",
-            "weights-not-100", severity,
-            lambda r: f"The weights of '{r['Category']}' add up to "
-            f"{sums[r.name] * 100:.1f}%, not 100%.", hint)
-        dup = crit["Criterion"].notna() & pd.DataFrame(
-            {"c": key(crit["Category"]), "k": key(crit["Criterion"])}).duplicated()
-        yield from row_issues(data, "Criteria", dup, "Criterion", "duplicate-criterion", ERROR,
-                              "'{Criterion}' is listed twice for '{Category}'.",
-                              "Delete or rename the repeated criterion.")
+            data,
+            "Criteria",
+            bad.reindex(crit.index, fill_value=False),
+            "Weight",
+            "weights-not-100",
+            severity,
+            lambda r: (
+                f"The weights of '{r['Category']}' add up to {sums[r.name] * 100:.1f}%, not 100%."
+            ),
+            hint,
+        )
+        dup = (
+            crit["Criterion"].notna()
+            & pd.DataFrame({"c": key(crit["Category"]), "k": key(crit["Criterion"])}).duplicated()
+        )
+        yield from row_issues(
+            data,
+            "Criteria",
+            dup,
+            "Criterion",
+            "duplicate-criterion",
+            ERROR,
+            "'{Criterion}' is listed twice for '{Category}'.",
+            "Delete or rename the repeated criterion.",
+        )
     if not cats.empty:
         with_criteria = set(key(crit["Category"]).dropna()) if not crit.empty else set()
         none = cats["Category"].notna() & ~key(cats["Category"]).isin(with_criteria)
-        yield from row_issues(data, "Categories", none, "Category", "category-without-criteria",
-                              ERROR, "'{Category}' has no criteria, so it cannot be judged.",
-                              "Add its weighted criteria on the Criteria sheet.")
-        bad_scale = (cats["Scale min"].notna() & cats["Scale max"].notna()
-                     & (cats["Scale min"] >= cats["Scale max"]))
-        yield from row_issues(data, "Categories", bad_scale, "Scale max", "bad-scale", ERROR,
-                              "The scale of '{Category}' runs from {Scale min} to {Scale max}.",
-                              "Scale max must be higher than Scale min (e.g. 1 to 5).")
+        yield from row_issues(
+            data,
+            "Categories",
+            none,
+            "Category",
+            "category-without-criteria",
+            ERROR,
+            "'{Category}' has no criteria, so it cannot be judged.",
+            "Add its weighted criteria on the Criteria sheet.",
+        )
+        bad_scale = (
+            cats["Scale min"].notna()
+            & cats["Scale max"].notna()
+            & (cats["Scale min"] >= cats["Scale max"])
+        )
+        yield from row_issues(
+            data,
+            "Categories",
+            bad_scale,
+            "Scale max",
+            "bad-scale",
+            ERROR,
+            "The scale of '{Category}' runs from {Scale min} to {Scale max}.",
+            "Scale max must be higher than Scale min (e.g. 1 to 5).",
+        )
 
 
 def scored_frame(data: ProgrammeData) -> pd.DataFrame:
@@ -56,15 +91,22 @@ def scored_frame(data: ProgrammeData) -> pd.DataFrame:
     noms = data["Nominations"][["ID", "Category", "Period", "Calibration"]]
     cats = data["Categories"][["Category", "Scale min", "Scale max"]]
     crit = data["Criteria"][["Category", "Criterion", "Weight", "Tie-break order"]]
-    out = sc.assign(_nid=key(sc["Nomination ID"]), _j=key(sc["Judge"]),
-                    _c=key(sc["Criterion"]))
-    out = out.merge(noms.assign(_nid=key(noms["ID"])).drop(columns=["ID"])
-                    .drop_duplicates("_nid"), on="_nid", how="left")
+    out = sc.assign(_nid=key(sc["Nomination ID"]), _j=key(sc["Judge"]), _c=key(sc["Criterion"]))
+    out = out.merge(
+        noms.assign(_nid=key(noms["ID"])).drop(columns=["ID"]).drop_duplicates("_nid"),
+        on="_nid",
+        how="left",
+    )
     out = out.assign(_cat=key(out["Category"])).merge(
-        cats.assign(_cat=key(cats["Category"])).drop(columns=["Category"])
-        .drop_duplicates("_cat"), on="_cat", how="left")
-    crit_k = crit.assign(_cat=key(crit["Category"]), _c=key(crit["Criterion"])).drop(
-        columns=["Category", "Criterion"]).drop_duplicates(["_cat", "_c"])
+        cats.assign(_cat=key(cats["Category"])).drop(columns=["Category"]).drop_duplicates("_cat"),
+        on="_cat",
+        how="left",
+    )
+    crit_k = (
+        crit.assign(_cat=key(crit["Category"]), _c=key(crit["Criterion"]))
+        .drop(columns=["Category", "Criterion"])
+        .drop_duplicates(["_cat", "_c"])
+    )
     out = out.merge(crit_k, on=["_cat", "_c"], how="left")
     return out
 
@@ -76,30 +118,69 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
     f = scored_frame(data).set_index(sc.index)
     judges = set(key(data["Judges"]["Judge"]).dropna())
     unknown_j = sc["Judge"].notna() & ~f["_j"].isin(judges)
-    yield from row_issues(data, "Scores", unknown_j, "Judge", "unknown-judge", ERROR,
-                          "'{Judge}' is not on the Judges sheet.",
-                          "Add the judge to the Judges table or correct the name.")
+    yield from row_issues(
+        data,
+        "Scores",
+        unknown_j,
+        "Judge",
+        "unknown-judge",
+        ERROR,
+        "'{Judge}' is not on the Judges sheet.",
+        "Add the judge to the Judges table or correct the name.",
+    )
     unknown_n = sc["Nomination ID"].notna() & f["Category"].isna()
-    yield from row_issues(data, "Scores", unknown_n, "Nomination ID", "unknown-nomination",
-                          ERROR, "There is no nomination '{Nomination ID}'.",
-                          "Correct the ID to one on the Nominations sheet.")
+    yield from row_issues(
+        data,
+        "Scores",
+        unknown_n,
+        "Nomination ID",
+        "unknown-nomination",
+        ERROR,
+        "There is no nomination '{Nomination ID}'.",
+        "Correct the ID to one on the Nominations sheet.",
+    )
     unknown_c = sc["Criterion"].notna() & f["Category"].notna() & f["Weight"].isna()
     yield from row_issues(
-        data, "Scores", unknown_c, "Criterion", "unknown-criterion", ERROR,
+        data,
+        "Scores",
+        unknown_c,
+        "Criterion",
+        "unknown-criterion",
+        ERROR,
         lambda r: f"'{r['Criterion']}' is not a criterion of '{f.loc[r.name, 'Category']}'.",
-        "Use one of that category's criteria exactly as written on the Criteria sheet.")
-    out = sc["Score"].notna() & f["Scale max"].notna() & (
-        (sc["Score"] < f["Scale min"]) | (sc["Score"] > f["Scale max"]))
+        "Use one of that category's criteria exactly as written on the Criteria sheet.",
+    )
+    out = (
+        sc["Score"].notna()
+        & f["Scale max"].notna()
+        & ((sc["Score"] < f["Scale min"]) | (sc["Score"] > f["Scale max"]))
+    )
     yield from row_issues(
-        data, "Scores", out, "Score", "score-out-of-scale", ERROR,
-        lambda r: f"Score {r['Score']:g} is outside the {f.loc[r.name, 'Scale min']:g} to "
-        f"{f.loc[r.name, 'Scale max']:g} scale of '{f.loc[r.name, 'Category']}'.",
-        "Type a score within the category's scale; this score is left out until fixed.")
+        data,
+        "Scores",
+        out,
+        "Score",
+        "score-out-of-scale",
+        ERROR,
+        lambda r: (
+            f"Score {r['Score']:g} is outside the {f.loc[r.name, 'Scale min']:g} to "
+            f"{f.loc[r.name, 'Scale max']:g} scale of '{f.loc[r.name, 'Category']}'."
+        ),
+        "Type a score within the category's scale; this score is left out until fixed.",
+    )
     dup = sc[["Judge", "Nomination ID", "Criterion"]].notna().all(axis=1) & pd.DataFrame(
-        {"j": f["_j"], "n": f["_nid"], "c": f["_c"]}).duplicated(keep="first")
-    yield from row_issues(data, "Scores", dup, "Criterion", "duplicate-score", ERROR,
-                          "{Judge} scored '{Criterion}' on {Nomination ID} more than once.",
-                          "Delete the extra row; only the first is used.")
+        {"j": f["_j"], "n": f["_nid"], "c": f["_c"]}
+    ).duplicated(keep="first")
+    yield from row_issues(
+        data,
+        "Scores",
+        dup,
+        "Criterion",
+        "duplicate-score",
+        ERROR,
+        "{Judge} scored '{Criterion}' on {Nomination ID} more than once.",
+        "Delete the extra row; only the first is used.",
+    )
     pairs = conflicted_pairs(data)
     if not pairs.empty:
         keyed = pairs.assign(_j=key(pairs["Judge"]), _nid=key(pairs["Nomination ID"]))
@@ -107,11 +188,18 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
         reasons = dict(zip(hit["index"], hit["Reason"], strict=True))
         mask = sc.index.isin(list(reasons))
         yield from row_issues(
-            data, "Scores", pd.Series(mask, index=sc.index), "Judge",
-            "conflicted-judge-scored", ERROR,
-            lambda r: f"{r['Judge']} may not score {r['Nomination ID']}: "
-            f"{reasons[r.name]}. The score is excluded.",
-            "Delete the score; a judge without a conflict should score this nomination.")
+            data,
+            "Scores",
+            pd.Series(mask, index=sc.index),
+            "Judge",
+            "conflicted-judge-scored",
+            ERROR,
+            lambda r: (
+                f"{r['Judge']} may not score {r['Nomination ID']}: "
+                f"{reasons[r.name]}. The score is excluded."
+            ),
+            "Delete the score; a judge without a conflict should score this nomination.",
+        )
 
 
 def expected_scores(data: ProgrammeData) -> pd.DataFrame:
@@ -125,18 +213,20 @@ def expected_scores(data: ProgrammeData) -> pd.DataFrame:
     if not assign.empty:
         jn = assign[["Judge", "Nomination ID"]]
     else:
-        jn = judges.assign(k=1).merge(noms[["ID"]].assign(k=1), on="k").rename(
-            columns={"ID": "Nomination ID"})[["Judge", "Nomination ID"]]
+        jn = (
+            judges.assign(k=1)
+            .merge(noms[["ID"]].assign(k=1), on="k")
+            .rename(columns={"ID": "Nomination ID"})[["Judge", "Nomination ID"]]
+        )
     pairs = conflicted_pairs(data)
     if not pairs.empty:
         jn = jn.merge(pairs.assign(_x=1), on=["Judge", "Nomination ID"], how="left")
         jn = jn[jn["_x"].isna()][["Judge", "Nomination ID"]]
     jn = jn.merge(noms.rename(columns={"ID": "Nomination ID"}), on="Nomination ID")
     jn = jn.assign(_cat=key(jn["Category"]))
-    return jn.merge(crit.assign(_cat=key(crit["Category"])).drop(columns="Category"),
-                    on="_cat")[
-        ["Judge", "Nomination ID", "Criterion", ROW]]
-
+    return jn.merge(crit.assign(_cat=key(crit["Category"])).drop(columns="Category"), on="_cat")[
+        ["Judge", "Nomination ID", "Criterion", ROW]
+    ]
 
 
 def check_missing(data: ProgrammeData) -> Iterator[Issue]:
@@ -146,10 +236,10 @@ def check_missing(data: ProgrammeData) -> Iterator[Issue]:
     noms = data["Nominations"]
     calib = set(noms.loc[noms["Calibration"].fillna(False).astype(bool), "ID"])
     sc = data["Scores"].dropna(subset=["Score"])
-    have = pd.DataFrame({"j": key(sc["Judge"]), "n": key(sc["Nomination ID"]),
-                         "c": key(sc["Criterion"])}).drop_duplicates()
-    wanted = exp.assign(j=key(exp["Judge"]), n=key(exp["Nomination ID"]),
-                        c=key(exp["Criterion"]))
+    have = pd.DataFrame(
+        {"j": key(sc["Judge"]), "n": key(sc["Nomination ID"]), "c": key(sc["Criterion"])}
+    ).drop_duplicates()
+    wanted = exp.assign(j=key(exp["Judge"]), n=key(exp["Nomination ID"]), c=key(exp["Criterion"]))
     joined = wanted.merge(have, on=["j", "n", "c"], how="left", indicator=True)
     missing = joined[joined["_merge"] == "left_only"]
     if missing.empty:
@@ -159,8 +249,15 @@ def check_missing(data: ProgrammeData) -> Iterator[Issue]:
         row = int(grp[ROW].iloc[0])
         crits = ", ".join(grp["Criterion"].astype(str))
         what = "the calibration entry" if nid in calib else nid
-        yield Issue("missing-score", WARNING, place.sheet,
-                    f"{judge} has not scored {what} on: {crits}.",
-                    f"Ask {judge} to add the missing score(s) on the Scores sheet; until then "
-                    "this judge's view of the nomination uses only the criteria scored.",
-                    row=row, column="ID", cell=place.cell("ID", row), value=str(nid))
+        yield Issue(
+            "missing-score",
+            WARNING,
+            place.sheet,
+            f"{judge} has not scored {what} on: {crits}.",
+            f"Ask {judge} to add the missing score(s) on the Scores sheet; until then "
+            "this judge's view of the nomination uses only the criteria scored.",
+            row=row,
+            column="ID",
+            cell=place.cell("ID", row),
+            value=str(nid),
+        )

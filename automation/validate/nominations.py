@@ -17,10 +17,12 @@ def period_ends(data: ProgrammeData) -> pd.Series:
     """Every known period's last day, from Periods and the winners' history."""
     p = data["Periods"].dropna(subset=["Period", "Ends"])
     h = data["PastWinners"].dropna(subset=["Period", "Period ends"])
-    both = pd.concat([
-        pd.DataFrame({"Period": key(p["Period"]), "Ends": p["Ends"]}),
-        pd.DataFrame({"Period": key(h["Period"]), "Ends": h["Period ends"]}),
-    ]).drop_duplicates("Period")
+    both = pd.concat(
+        [
+            pd.DataFrame({"Period": key(p["Period"]), "Ends": p["Ends"]}),
+            pd.DataFrame({"Period": key(h["Period"]), "Ends": h["Period ends"]}),
+        ]
+    ).drop_duplicates("Period")
     return both.set_index("Period")["Ends"]
 
 
@@ -30,8 +32,10 @@ def cool_off_blocked(data: ProgrammeData) -> pd.Series:
     "Too recently" counts the known periods that ended after the win, up to and including the
     nomination's period: with a cool-off of 2, a Q2 winner cannot win in Q3 or Q4.
     """
-    noms, past = data["Nominations"], data["PastWinners"].dropna(
-        subset=["Category", "Nominee", "Period ends"])
+    noms, past = (
+        data["Nominations"],
+        data["PastWinners"].dropna(subset=["Category", "Nominee", "Period ends"]),
+    )
     result = pd.Series(False, index=noms.index)
     if noms.empty or past.empty:
         return result
@@ -39,17 +43,27 @@ def cool_off_blocked(data: ProgrammeData) -> pd.Series:
     cool = dict(zip(key(cats["Category"]), cats["Cool-off periods"].fillna(0), strict=True))
     ends = period_ends(data)
     all_ends = np.sort(pd.to_datetime(ends.dropna().unique()).to_numpy())
-    left = pd.DataFrame({"_i": noms.index, "n": key(noms["Nominee"]).to_numpy(),
-                         "c": key(noms["Category"]).to_numpy(),
-                         "end": pd.to_datetime(key(noms["Period"]).map(ends)).to_numpy()})
-    right = pd.DataFrame({"n": key(past["Nominee"]).to_numpy(),
-                          "c": key(past["Category"]).to_numpy(),
-                          "won": pd.to_datetime(past["Period ends"]).to_numpy()})
+    left = pd.DataFrame(
+        {
+            "_i": noms.index,
+            "n": key(noms["Nominee"]).to_numpy(),
+            "c": key(noms["Category"]).to_numpy(),
+            "end": pd.to_datetime(key(noms["Period"]).map(ends)).to_numpy(),
+        }
+    )
+    right = pd.DataFrame(
+        {
+            "n": key(past["Nominee"]).to_numpy(),
+            "c": key(past["Category"]).to_numpy(),
+            "won": pd.to_datetime(past["Period ends"]).to_numpy(),
+        }
+    )
     pairs = left.merge(right, on=["n", "c"]).dropna(subset=["end", "won"])
     if pairs.empty:
         return result
-    between = (np.searchsorted(all_ends, pairs["end"].to_numpy(), side="right")
-               - np.searchsorted(all_ends, pairs["won"].to_numpy(), side="right"))
+    between = np.searchsorted(all_ends, pairs["end"].to_numpy(), side="right") - np.searchsorted(
+        all_ends, pairs["won"].to_numpy(), side="right"
+    )
     limit = pairs["c"].map(cool).fillna(0).to_numpy()
     hit = pairs.loc[(between > 0) & (between <= limit), "_i"]
     result[result.index.isin(hit)] = True
@@ -60,50 +74,93 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     noms = data["Nominations"]
     if noms.empty:
         return
-    keys = pd.DataFrame({c: key(noms[c]) for c in ("Nominee", "Category", "Period",
-                                                    "Nominator")})
-    dup = noms[["Nominee", "Category", "Period", "Nominator"]].notna().all(axis=1) & \
-        keys.duplicated(keep="first")
+    keys = pd.DataFrame({c: key(noms[c]) for c in ("Nominee", "Category", "Period", "Nominator")})
+    dup = noms[["Nominee", "Category", "Period", "Nominator"]].notna().all(
+        axis=1
+    ) & keys.duplicated(keep="first")
     first_id = noms.groupby([keys[c] for c in keys.columns])["ID"].transform("first")
     yield from row_issues(
-        data, "Nominations", dup, "Nominator", "duplicate-nomination", WARNING,
-        lambda r: f"{r['ID']} repeats {first_id[r.name]}: {r['Nominator']} nominated "
-        f"{r['Nominee']} for {r['Category']} twice in {r['Period']}.",
-        "Keep one of them (merge the evidence); repeats count as one independent nomination.")
+        data,
+        "Nominations",
+        dup,
+        "Nominator",
+        "duplicate-nomination",
+        WARNING,
+        lambda r: (
+            f"{r['ID']} repeats {first_id[r.name]}: {r['Nominator']} nominated "
+            f"{r['Nominee']} for {r['Category']} twice in {r['Period']}."
+        ),
+        "Keep one of them (merge the evidence); repeats count as one independent nomination.",
+    )
     judges = set(key(data["Judges"]["Judge"]).dropna())
     yield from row_issues(
-        data, "Nominations", key(noms["Nominee"]).isin(judges), "Nominee", "nominee-is-judge",
-        ERROR, "{Nominee} is on the judging panel and cannot be nominated.",
-        "Replace the judge on the panel for this period, or withdraw the nomination.")
+        data,
+        "Nominations",
+        key(noms["Nominee"]).isin(judges),
+        "Nominee",
+        "nominee-is-judge",
+        ERROR,
+        "{Nominee} is on the judging panel and cannot be nominated.",
+        "Replace the judge on the panel for this period, or withdraw the nomination.",
+    )
     periods = data["Periods"].dropna(subset=["Period"])
     span = periods.assign(_p=key(periods["Period"])).drop_duplicates("_p").set_index("_p")
-    starts, ends = key(noms["Period"]).map(span["Starts"]), key(noms["Period"]).map(
-        span["Ends"])
-    outside = noms["Received"].notna() & starts.notna() & ends.notna() & (
-        (noms["Received"] < starts) | (noms["Received"] > ends))
+    starts, ends = key(noms["Period"]).map(span["Starts"]), key(noms["Period"]).map(span["Ends"])
+    outside = (
+        noms["Received"].notna()
+        & starts.notna()
+        & ends.notna()
+        & ((noms["Received"] < starts) | (noms["Received"] > ends))
+    )
     yield from row_issues(
-        data, "Nominations", outside, "Received", "received-outside-period", ERROR,
-        lambda r: f"{r['ID']} was received on {r['Received']:%d/%m/%Y}, outside "
-        f"{r['Period']} ({starts[r.name]:%d/%m/%Y} to {ends[r.name]:%d/%m/%Y}).",
-        "Check the date, or move the nomination to the period it arrived in.")
+        data,
+        "Nominations",
+        outside,
+        "Received",
+        "received-outside-period",
+        ERROR,
+        lambda r: (
+            f"{r['ID']} was received on {r['Received']:%d/%m/%Y}, outside "
+            f"{r['Period']} ({starts[r.name]:%d/%m/%Y} to {ends[r.name]:%d/%m/%Y})."
+        ),
+        "Check the date, or move the nomination to the period it arrived in.",
+    )
     blocked = cool_off_blocked(data)
     yield from row_issues(
-        data, "Nominations", blocked, "Nominee", "repeat-winner", ERROR,
+        data,
+        "Nominations",
+        blocked,
+        "Nominee",
+        "repeat-winner",
+        ERROR,
         "{Nominee} won {Category} too recently to win it again in {Period}.",
         "The category's cool-off (Categories sheet) rules this nominee out; thank the "
-        "nominator and withdraw the nomination.")
+        "nominator and withdraw the nomination.",
+    )
     consent = noms["Consent to publish"].fillna(False).astype(bool)
     quote_no_consent = noms["Customer quote"].notna() & ~consent
     yield from row_issues(
-        data, "Nominations", quote_no_consent, "Customer quote", "quote-without-consent",
-        WARNING, "{ID} has a customer quote but no consent to publish it.",
+        data,
+        "Nominations",
+        quote_no_consent,
+        "Customer quote",
+        "quote-without-consent",
+        WARNING,
+        "{ID} has a customer quote but no consent to publish it.",
         "Record consent (yes and the date) before the quote is published; until then it is "
-        "left out of the newsletter.")
+        "left out of the newsletter.",
+    )
     no_date = consent & noms["Consent date"].isna()
     yield from row_issues(
-        data, "Nominations", no_date, "Consent date", "consent-date-missing", WARNING,
+        data,
+        "Nominations",
+        no_date,
+        "Consent date",
+        "consent-date-missing",
+        WARNING,
         "{ID} records consent to publish without the date it was given.",
-        "Add the date consent was given (data protection: keep a record of consent).")
+        "Add the date consent was given (data protection: keep a record of consent).",
+    )
     cats = data["Categories"]
     team_cats = set(key(cats.loc[cats["Type"] == "team", "Category"]).dropna())
     is_team = key(noms["Category"]).isin(team_cats)
@@ -111,11 +168,19 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     teams = set(key(data["Teams"]["Team"]).dropna())
     if staff or teams:
         known = (is_team & key(noms["Nominee"]).isin(teams)) | (
-            ~is_team & key(noms["Nominee"]).isin(staff))
+            ~is_team & key(noms["Nominee"]).isin(staff)
+        )
         calib = noms["Calibration"].fillna(False).astype(bool)
         unknown = noms["Nominee"].notna() & ~known & ~calib
         yield from row_issues(
-            data, "Nominations", unknown, "Nominee", "unknown-nominee", WARNING,
-            lambda r: f"{r['Nominee']} is not on the "
-            f"{'Teams' if is_team[r.name] else 'Staff'} list.",
-            "Check the spelling (it goes on the certificate) or add them to the Staff sheet.")
+            data,
+            "Nominations",
+            unknown,
+            "Nominee",
+            "unknown-nominee",
+            WARNING,
+            lambda r: (
+                f"{r['Nominee']} is not on the {'Teams' if is_team[r.name] else 'Staff'} list."
+            ),
+            "Check the spelling (it goes on the certificate) or add them to the Staff sheet.",
+        )

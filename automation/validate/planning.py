@@ -17,55 +17,109 @@ def check_planning(data: ProgrammeData, today: dt.date) -> Iterator[Issue]:
     obj = data["Objectives"]
     if not obj.empty:
         higher = obj["Higher is better"].fillna(True).astype(bool)
-        no_gain = obj["Baseline"].notna() & obj["Target"].notna() & (
-            (higher & (obj["Target"] <= obj["Baseline"]))
-            | (~higher & (obj["Target"] >= obj["Baseline"])))
+        no_gain = (
+            obj["Baseline"].notna()
+            & obj["Target"].notna()
+            & (
+                (higher & (obj["Target"] <= obj["Baseline"]))
+                | (~higher & (obj["Target"] >= obj["Baseline"]))
+            )
+        )
         yield from row_issues(
-            data, "Objectives", no_gain, "Target", "target-not-improvement", WARNING,
+            data,
+            "Objectives",
+            no_gain,
+            "Target",
+            "target-not-improvement",
+            WARNING,
             "The target for '{KPI}' ({Target}) is no better than its baseline ({Baseline}).",
-            "Check the target, or the 'Higher is better' column.")
+            "Check the target, or the 'Higher is better' column.",
+        )
         late = obj["Deadline"].notna() & (obj["Deadline"] < now) & obj["Actual"].isna()
         yield from row_issues(
-            data, "Objectives", late, "Actual", "objective-not-measured", WARNING,
+            data,
+            "Objectives",
+            late,
+            "Actual",
+            "objective-not-measured",
+            WARNING,
             "The deadline for '{KPI}' has passed but no actual result is recorded.",
-            "Record the measured value in Actual so the evaluation can say if it was met.")
+            "Record the measured value in Actual so the evaluation can say if it was met.",
+        )
     act = data["Actions"]
     if not act.empty:
         before = act["Start"].notna() & act["Due"].notna() & (act["Due"] < act["Start"])
-        yield from row_issues(data, "Actions", before, "Due", "action-due-before-start", ERROR,
-                              "'{Action}' is due ({Due}) before it starts ({Start}).",
-                              "Correct the start or due date.")
+        yield from row_issues(
+            data,
+            "Actions",
+            before,
+            "Due",
+            "action-due-before-start",
+            ERROR,
+            "'{Action}' is due ({Due}) before it starts ({Start}).",
+            "Correct the start or due date.",
+        )
         open_ = ~act["Status"].isin(["done", "cancelled"])
         overdue = act["Due"].notna() & (act["Due"] < now) & open_
         yield from row_issues(
-            data, "Actions", overdue, "Status", "action-overdue", WARNING,
+            data,
+            "Actions",
+            overdue,
+            "Status",
+            "action-overdue",
+            WARNING,
             "'{Action}' was due on {Due} and is not done.",
-            "Update the status, or agree a new due date with the person responsible.")
+            "Update the status, or agree a new due date with the person responsible.",
+        )
     opts = data["Options"]
     if not opts.empty:
         chosen = opts["Chosen"].fillna(False).astype(bool)
         if not chosen.any():
-            yield Issue("no-option-chosen", WARNING, data.place("Options").sheet,
-                        "No option is marked as chosen.",
-                        "Mark the chosen option 'yes' and give the reason (criterion 2.3).")
+            yield Issue(
+                "no-option-chosen",
+                WARNING,
+                data.place("Options").sheet,
+                "No option is marked as chosen.",
+                "Mark the chosen option 'yes' and give the reason (criterion 2.3).",
+            )
         no_reason = chosen & opts["Reason"].isna()
-        yield from row_issues(data, "Options", no_reason, "Reason", "option-no-reason", WARNING,
-                              "'{Option}' is chosen but the reason is not given.",
-                              "Say why it best meets the objectives (criterion 2.3).")
+        yield from row_issues(
+            data,
+            "Options",
+            no_reason,
+            "Reason",
+            "option-no-reason",
+            WARNING,
+            "'{Option}' is chosen but the reason is not given.",
+            "Say why it best meets the objectives (criterion 2.3).",
+        )
     weights = data["OptionWeights"]
     if not weights.empty and abs(weights["Weight"].fillna(0).sum() - 1) > 1e-3:
         yield from row_issues(
-            data, "OptionWeights", weights.index == weights.index[0], "Weight",
-            "option-weights-not-100", WARNING,
+            data,
+            "OptionWeights",
+            weights.index == weights.index[0],
+            "Weight",
+            "option-weights-not-100",
+            WARNING,
             f"The option weights add up to {weights['Weight'].fillna(0).sum() * 100:.0f}%.",
-            "Make the four weights add up to 100%.")
+            "Make the four weights add up to 100%.",
+        )
     costs = data["Costs"]
     if not costs.empty:
-        over = costs["Actual"].notna() & costs["Budget"].notna() & (
-            costs["Actual"] > costs["Budget"])
-        yield from row_issues(data, "Costs", over, "Actual", "over-budget", WARNING,
-                              "'{Item}' has spent £{Actual} against a budget of £{Budget}.",
-                              "Explain the overspend in Notes or revise the budget.")
+        over = (
+            costs["Actual"].notna() & costs["Budget"].notna() & (costs["Actual"] > costs["Budget"])
+        )
+        yield from row_issues(
+            data,
+            "Costs",
+            over,
+            "Actual",
+            "over-budget",
+            WARNING,
+            "'{Item}' has spent £{Actual} against a budget of £{Budget}.",
+            "Explain the overspend in Notes or revise the budget.",
+        )
 
 
 def check_settings(data: ProgrammeData) -> Iterator[Issue]:
@@ -73,15 +127,30 @@ def check_settings(data: ProgrammeData) -> Iterator[Issue]:
     period = data.setting("current_period")
     known = set(data["Periods"]["Period"].dropna().astype(str))
     if not period:
-        yield Issue("setting-missing", ERROR, sheet, "The current period is not set.",
-                    "Choose the period being judged in Settings (a Period from the Periods "
-                    "sheet).", column="Value")
+        yield Issue(
+            "setting-missing",
+            ERROR,
+            sheet,
+            "The current period is not set.",
+            "Choose the period being judged in Settings (a Period from the Periods sheet).",
+            column="Value",
+        )
     elif str(period) not in known:
-        yield Issue("unknown-current-period", ERROR, sheet,
-                    f"The current period '{period}' is not on the Periods sheet.",
-                    "Add the period to the Periods table or correct the setting.",
-                    column="Value", value=str(period))
+        yield Issue(
+            "unknown-current-period",
+            ERROR,
+            sheet,
+            f"The current period '{period}' is not on the Periods sheet.",
+            "Add the period to the Periods table or correct the setting.",
+            column="Value",
+            value=str(period),
+        )
     if not data.setting("organisation"):
-        yield Issue("setting-missing", WARNING, sheet, "The organisation name is not set.",
-                    "Fill in Organisation in Settings; it is printed on certificates.",
-                    column="Value")
+        yield Issue(
+            "setting-missing",
+            WARNING,
+            sheet,
+            "The organisation name is not set.",
+            "Fill in Organisation in Settings; it is printed on certificates.",
+            column="Value",
+        )

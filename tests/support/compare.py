@@ -9,16 +9,20 @@ from openpyxl import load_workbook
 
 def fingerprint(path: Path) -> dict:
     wb = load_workbook(path)
-    out: dict = {"sheets": [ws.title for ws in wb.worksheets],
-                 "names": sorted((n, d.attr_text) for n, d in wb.defined_names.items())}
+    out: dict = {
+        "sheets": [ws.title for ws in wb.worksheets],
+        "names": sorted((n, d.attr_text) for n, d in wb.defined_names.items()),
+    }
     for ws in wb.worksheets:
-        cells = {c.coordinate: c.value for row in ws.iter_rows() for c in row
-                 if c.value is not None}
+        cells = {
+            c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None
+        }
         out[ws.title] = {
             "cells": cells,
             "tables": sorted((t.displayName, t.ref) for t in ws.tables.values()),
-            "validations": sorted((str(dv.sqref), dv.formula1 or "")
-                                  for dv in ws.data_validations.dataValidation),
+            "validations": sorted(
+                (str(dv.sqref), dv.formula1 or "") for dv in ws.data_validations.dataValidation
+            ),
             "state": ws.sheet_state,
             "protected": bool(ws.protection.sheet),
         }

@@ -19,8 +19,9 @@ def table_rows(path: Path, table: str) -> tuple[list[str], list[list[object]]]:
     raise KeyError(table)
 
 
-def rewrite_table(path: Path, table: str, header: Sequence[str],
-                  rows: Sequence[Sequence[object]]) -> None:
+def rewrite_table(
+    path: Path, table: str, header: Sequence[str], rows: Sequence[Sequence[object]]
+) -> None:
     """Replace a table's header and body (any column order, extra columns allowed)."""
     wb = load_workbook(path)
     for ws in wb.worksheets:
