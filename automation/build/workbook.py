@@ -113,6 +113,17 @@ def _table_rows(spec: schema.Table, rows: Rows | None, blank: int) -> list[Mappi
     return list(rows or []) + [{} for _ in range(blank)]
 
 
+def _lines_needed(spec: schema.Table, row: Mapping[str, object]) -> int:
+    """Lines the longest wrapped cell of a row needs at its column's width (a fair guess)."""
+    most = 1
+    for col in spec.columns:
+        value = row.get(col.name)
+        if col.type is ColType.LONGTEXT and isinstance(value, str):
+            per_line = max(int(col.width * 1.2), 10)
+            most = max(most, -(-len(value) // per_line))
+    return min(most, 8)
+
+
 def _write_table(
     wb: Workbook, ws, spec: schema.Table, top: int, rows: Rows | None, blank: int
 ) -> int:
@@ -130,6 +141,11 @@ def _write_table(
             ws.column_dimensions[column_letter(j)].width or 0, col.width
         )
     for i, row in enumerate(body, start=header_row + 1):
+        lines = _lines_needed(spec, row)
+        if lines > 1:
+            # Neither Excel nor LibreOffice grows a row for wrapped text it did not lay out
+            # itself, so long notes would overlap; size the row for them.
+            ws.row_dimensions[i].height = 15 * lines
         for j, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=i, column=j)
             if col.is_formula:
