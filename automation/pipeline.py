@@ -63,8 +63,11 @@ def score_workbook(
     outcome = Outcome(data, report, results)
     outcome.lines.append(f"Checked {Path(path).name}: {report.summary()}.")
     if report.errors:
+        n = len(report.errors)
         outcome.lines.append(
-            "Scores with errors were left out; fix them and score again before announcing winners."
+            f"There {'is 1 error' if n == 1 else f'are {n} errors'} (run 'awards validate' or "
+            "see the Issues sheet): anything wrong was left out of the scores; fix and score "
+            "again before announcing winners."
         )
     outcome.lines.append(score_summary(results) + ".")
     if write or dest:
@@ -104,7 +107,9 @@ def run_all(
     if dest is not None and dest.resolve() == path.resolve():
         dest = None
     outcome = score_workbook(path, write=True, dest=dest, today=today)
-    if documents:
+    if documents and outcome.results.winners.empty:
+        outcome.lines.append("No winners yet, so no documents were made.")
+    elif documents:
         from automation.documents.generate import generate_all
 
         outcome.documents = generate_all(outcome.data, outcome.results, out, pdf=pdf, today=today)

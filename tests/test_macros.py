@@ -386,15 +386,22 @@ def test_in_desktop_excel_only_notes_with_the_tag_are_replaced(example_data) -> 
 
 
 def test_notes_stop_at_the_cap_but_every_issue_is_listed(workbook: Path, tmp_path: Path) -> None:
-    # Without its Nominations table every score points at an unknown nomination.
+    # Every score off the 1-5 scale: more than a thousand issues, each with its own cell.
     wb = openpyxl.load_workbook(workbook)
-    del wb["Nominations"].tables["Nominations"]
+    ws = wb["Scores"]
+    table = ws.tables["Scores"]
+    first, last = table.ref.split(":")
+    header = ws[first].row
+    col = [c.value for c in ws[header]].index("Score") + 1
+    for row in range(header + 1, ws[last].row + 1):
+        if ws.cell(row=row, column=1).value:
+            ws.cell(row=row, column=col, value=9)
     wb.save(workbook)
 
     actions, dest = _run(macros.validate, workbook, tmp_path, today=TODAY)
 
     issues = read_workbook(dest)["Issues"]
-    assert "table-missing" in set(issues["Code"])
+    assert "score-out-of-scale" in set(issues["Code"])
     assert len(issues) > MAX_NOTES
     assert sum(a["func"] == "addNote" for a in actions) == MAX_NOTES
     (alert,) = alerts(actions)

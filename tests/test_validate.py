@@ -511,3 +511,23 @@ def test_validation_is_vectorised_enough_for_big_score_tables():
     rows["Scores"] = base * 2  # duplicates on purpose: every second copy is flagged
     report = _run(lambda r: r.update(Scores=rows["Scores"]))
     assert report.codes().count("duplicate-score") == len(base)
+
+
+def test_a_missing_table_is_reported_once_not_once_per_row():
+    from automation import schema
+    from automation.io.read import build_data
+    from tests.support.factory import _raw
+
+    rows = small.rows()
+    raw = {n: _raw(n, rows.get(n, [])) for n in schema.TABLE_BY_NAME if n != "Nominations"}
+    report = validate(build_data(raw), today=TODAY)
+    assert report.codes().count("table-missing") == 1
+    assert not {"unknown-nomination", "unknown-reference", "unknown-criterion"} & set(
+        report.codes()
+    )
+
+
+def test_scores_pointing_at_unknown_names_get_one_issue_per_cell():
+    report = _run(_set("Scores", 0, Judge="Nobody", Nomination_ID="N99"))
+    cells = [i.cell for i in report if i.sheet == "Scores"]
+    assert len(cells) == len(set(cells))

@@ -88,6 +88,7 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
                         f"The table '{spec.name}' ({spec.title}) is missing.",
                         f"Copy the '{spec.name}' table from a fresh template into the "
                         f"'{spec.sheet}' sheet; do not rename or convert tables to ranges.",
+                        value=spec.name,
                     )
                 )
             frame = pd.DataFrame({c.name: pd.Series(dtype=object) for c in spec.input_columns})

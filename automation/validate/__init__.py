@@ -6,7 +6,7 @@ import datetime as dt
 
 from automation.issues import Report
 from automation.model import ProgrammeData
-from automation.validate.cells import check_cells
+from automation.validate.cells import check_cells, missing_table_names
 from automation.validate.judging import check_criteria, check_missing, check_scores
 from automation.validate.nominations import check_nominations
 from automation.validate.planning import check_planning, check_settings
@@ -22,8 +22,17 @@ def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
     report.extend(check_cells(data))
     report.extend(check_settings(data))
     report.extend(check_criteria(data))
-    report.extend(check_scores(data))
-    report.extend(check_missing(data))
+    # Without these tables every score row would be "unknown": the table-missing issue is the
+    # one thing to fix, so the score rules wait until it is.
+    if not missing_table_names(data) & {
+        "Scores",
+        "Nominations",
+        "Judges",
+        "Criteria",
+        "Categories",
+    }:
+        report.extend(check_scores(data))
+        report.extend(check_missing(data))
     report.extend(check_nominations(data))
     report.extend(check_planning(data, today))
     return report

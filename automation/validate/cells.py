@@ -25,6 +25,9 @@ REQUIRED_CODES = {
     ("Options", "Cost"): "option-no-cost",
 }
 
+# The scoring rules give these their own codes (unknown-judge, unknown-nomination).
+REFS_CHECKED_ELSEWHERE = {("Scores", "Judge"), ("Scores", "Nomination ID")}
+
 _NUMERIC = (
     schema.ColType.INT,
     schema.ColType.DECIMAL,
@@ -38,8 +41,14 @@ def _ref_values(data: ProgrammeData, ref: str) -> set[str]:
     return set(key(data[table][column].dropna()))
 
 
+def missing_table_names(data: ProgrammeData) -> set[str]:
+    """Tables the reader could not find (their absence is reported once, as table-missing)."""
+    return {p.value for p in data.problems if p.code == "table-missing" and p.value}
+
+
 def check_cells(data: ProgrammeData) -> Iterator[Issue]:
     yield from data.problems
+    missing_tables = missing_table_names(data)
     for spec in schema.TABLES:
         if spec.owner != "user" or spec.name == "Settings":
             continue
@@ -74,10 +83,12 @@ def check_cells(data: ProgrammeData) -> Iterator[Issue]:
                     f"'{{{col.name}}}' is not an allowed {col.name}.",
                     "Choose from the dropdown: " + ", ".join(schema.LISTS[col.choices]) + ".",
                 )
-            if col.ref:
+            if col.ref and (spec.name, col.name) not in REFS_CHECKED_ELSEWHERE:
+                table, column = col.ref.split(".")
+                if table in missing_tables:
+                    continue  # one table-missing issue, not one per row that points at it
                 known = _ref_values(data, col.ref)
                 bad = present & ~key(s).isin(known).fillna(False)
-                table, column = col.ref.split(".")
                 yield from row_issues(
                     data,
                     spec.name,
@@ -85,7 +96,7 @@ def check_cells(data: ProgrammeData) -> Iterator[Issue]:
                     col.name,
                     "unknown-reference",
                     ERROR,
-                    f"'{{{col.name}}}' is not a {column} listed in the {table} table.",
+                    f"'{{{col.name}}}' is not in the {column} column of the {table} table.",
                     f"Pick a value from the dropdown, or add it to {table} first.",
                 )
             if col.type in _NUMERIC and (col.min is not None or col.max is not None):
