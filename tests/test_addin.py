@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
@@ -21,6 +20,7 @@ from oletools.olevba import VBA_Parser, decompress_stream
 from automation.errors import UserError
 from automation.excel import addin as builder
 from automation.excel import setup as excel_setup
+from tests.support.office import soffice
 
 TAGS_NOW = {
     "validate",
@@ -239,21 +239,14 @@ def test_libreoffice_imports_the_vba_project(built: Path, tmp_path: Path) -> Non
     # LibreOffice has its own MS-CFB and MS-OVBA readers: a second, independent opinion.
     book = tmp_path / "addin.xlsm"  # LibreOffice will not open the .xlam extension
     shutil.copyfile(built, book)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--infilter=Calc MS Excel 2007 VBA XML",
-            "--convert-to",
-            "ods",
-            "--outdir",
-            str(tmp_path),
-            str(book),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
+    soffice(
+        tmp_path / "profile",
+        "--infilter=Calc MS Excel 2007 VBA XML",
+        "--convert-to",
+        "ods",
+        "--outdir",
+        str(tmp_path),
+        str(book),
     )
     with zipfile.ZipFile(tmp_path / "addin.ods") as z:
         module = z.read("Basic/AwardProgramme/AwardsRibbon.xml").decode("utf-8")

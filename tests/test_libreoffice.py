@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from automation.io.read import read_workbook
+from tests.support.office import soffice
 
 ROOT = Path(__file__).resolve().parents[1]
 RECALC = ROOT.parent / "shared" / "tools" / "recalc"
@@ -31,21 +31,14 @@ def _recalc(src: Path, outdir: Path) -> Path:
         '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>'
         "</oor:items>"
     )
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--calc",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
+    soffice(
+        profile,
+        "--calc",
+        "--convert-to",
+        "xlsx:Calc MS Excel 2007 XML",
+        "--outdir",
+        str(outdir),
+        str(src),
     )
     out = outdir / src.name
     assert out.exists(), "LibreOffice did not write the recalculated workbook"
@@ -58,21 +51,7 @@ def recalculated(built_example, tmp_path_factory):
 
 
 def test_converts_to_pdf(built_template, tmp_path):
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/p",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(built_template),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    soffice(tmp_path / "p", "--convert-to", "pdf", "--outdir", str(tmp_path), str(built_template))
     pdf = tmp_path / (built_template.stem + ".pdf")
     assert pdf.exists() and pdf.stat().st_size > 10_000
 

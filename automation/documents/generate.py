@@ -304,6 +304,16 @@ def generate_certificates(
     return paths + (to_pdf(paths, Path(out_dir) / "certificates" / "pdf") if pdf else [])
 
 
+def _period_document(data, results, out_dir, name, make_context, write, today, pdf) -> Path:
+    """Fill one period's context, write the .docx (and optionally its PDF) into out_dir."""
+    period = current_period(data, results)
+    ctx = make_context(data, results, period, today or dt.date.today())
+    path = write(ctx, branding(data), Path(out_dir) / f"{name}-{slug(period)}.docx")
+    if pdf:
+        to_pdf([path], Path(out_dir))
+    return path
+
+
 def generate_newsletter(
     data: ProgrammeData,
     results: Results,
@@ -313,12 +323,9 @@ def generate_newsletter(
     pdf: bool = False,
 ) -> Path:
     """The newsletter article about the current period's winners."""
-    period = current_period(data, results)
-    ctx = newsletter_context(data, results, period, today or dt.date.today())
-    path = write_newsletter(ctx, branding(data), Path(out_dir) / f"newsletter-{slug(period)}.docx")
-    if pdf:
-        to_pdf([path], Path(out_dir))
-    return path
+    return _period_document(
+        data, results, out_dir, "newsletter", newsletter_context, write_newsletter, today, pdf
+    )
 
 
 def generate_evaluation(
@@ -330,14 +337,16 @@ def generate_evaluation(
     pdf: bool = False,
 ) -> Path:
     """The evaluation report: objectives, participation, four viewpoints, judging, costs."""
-    period = current_period(data, results)
-    ctx = evaluation_context(data, results, period, today or dt.date.today())
-    path = write_evaluation_report(
-        ctx, branding(data), Path(out_dir) / f"evaluation-{slug(period)}.docx"
+    return _period_document(
+        data,
+        results,
+        out_dir,
+        "evaluation",
+        evaluation_context,
+        write_evaluation_report,
+        today,
+        pdf,
     )
-    if pdf:
-        to_pdf([path], Path(out_dir))
-    return path
 
 
 def _outbox(data: ProgrammeData, results: Results, out_dir: Path, today: dt.date | None = None):

@@ -12,6 +12,27 @@ JUDGES = ["Jo Judge", "Kim Judge", "Lee Judge"]
 NOMINEES = [("Ann Able", "Red"), ("Ben Best", "Blue"), ("Cat Cole", "Red")]
 
 
+def category(name: str, **overrides: object) -> dict:
+    """A complete, valid Categories row; ``overrides`` use the column names."""
+    row = {
+        "Category": name,
+        "Type": "individual",
+        "What the award is": "x",
+        "Frequency": "quarterly",
+        "Eligibility": "x",
+        "Judging procedure": "x",
+        "How presented": "x",
+        "How publicised": "x",
+        "Scale min": 1,
+        "Scale max": 5,
+        "Min judges": 2,
+        "Cool-off periods": 1,
+        "Tie-break 1": "criteria in tie-break order",
+        "Tie-break 2": "earliest nomination",
+    }
+    return row | overrides
+
+
 def rows() -> dict[str, list[dict]]:
     noms = [
         {
@@ -66,24 +87,7 @@ def rows() -> dict[str, list[dict]]:
                     "Status": "judging",
                 }
             ],
-            "Categories": [
-                {
-                    "Category": "Star",
-                    "Type": "individual",
-                    "What the award is": "x",
-                    "Frequency": "quarterly",
-                    "Eligibility": "x",
-                    "Judging procedure": "x",
-                    "How presented": "x",
-                    "How publicised": "x",
-                    "Scale min": 1,
-                    "Scale max": 5,
-                    "Min judges": 2,
-                    "Cool-off periods": 1,
-                    "Tie-break 1": "criteria in tie-break order",
-                    "Tie-break 2": "earliest nomination",
-                }
-            ],
+            "Categories": [category("Star")],
             "Criteria": crit,
             "Teams": [
                 {"Team": "Red", "Site": "Leeds", "Headcount": 5},
