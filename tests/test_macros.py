@@ -16,15 +16,12 @@ import datetime as dt
 import shutil
 import sys
 import types
-from copy import copy
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 from openpyxl.comments import Comment
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import Table
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -34,9 +31,8 @@ from automation.io.book import MAX_NOTES, NOTE_TAG, read_book, write_tables
 from automation.io.read import read_workbook
 from automation.scoring import score
 from automation.tables import results_tables
-from tests.support import jsonbook
+from tests.support.excel_rules import box, overlap
 from tests.support.jsonbook import (
-    Action,
     alerts,
     apply_actions,
     book_actions,
@@ -94,104 +90,15 @@ def _excel_rules(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _strict_harness(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The replayer follows Excel's rules for inserts, deletes and resizes by default
+    # (tests/support/excel_rules.py); only the licence key is set here.
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # the JSON book is xlwings PRO
-    monkeypatch.setitem(jsonbook._HANDLERS, "rangeInsert", _insert_cells)
-    monkeypatch.setitem(jsonbook._HANDLERS, "rangeDelete", _delete_cells)
-    original = jsonbook._HANDLERS["resizeTable"]
-
-    def strict_resize(wb: Workbook, action: Action) -> None:
-        _check_resize(wb, action)
-        original(wb, action)
-
-    monkeypatch.setitem(jsonbook._HANDLERS, "resizeTable", strict_resize)
 
 
 def _run(macro, src: Path, tmp_path: Path, name: str = "out.xlsx", **kwargs):
     dest = tmp_path / name
     actions = run_macro(macro, src, dest, **kwargs)
     return actions, dest
-
-
-# --- Excel's rules for the replayer -----------------------------------------------------------
-
-
-def _box(ref: str) -> tuple[int, int, int, int]:
-    """(first row, first column, last row, last column) of an A1 range."""
-    min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
-    return min_row, min_col, max_row, max_col
-
-
-def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
-
-
-def _check_resize(wb: Workbook, action: Action) -> None:
-    ws = jsonbook._sheet(wb, action)
-    table = jsonbook._table(wb, action)
-    old, new = _box(table.ref), _box(action["args"][1])
-    # ListObject.Resize: "The header must remain in the same row and the resulting list must
-    # overlap the original list."
-    assert new[0] == old[0], f"Excel cannot move {table.name}'s header from row {old[0]}"
-    assert _overlap(old, new), f"Excel cannot move {table.name} to {action['args'][1]}"
-    for other in ws.tables.values():
-        assert other is table or not _overlap(new, _box(other.ref)), (
-            f"{table.name} would overlap {other.name}"
-        )
-
-
-def _shift_tables(ws, from_row: int, first_col: int, last_col: int, rows: int) -> None:
-    for table in ws.tables.values():
-        r1, c1, r2, c2 = _box(table.ref)
-        if r1 >= from_row and first_col <= c1 and c2 <= last_col:
-            table.ref = f"{get_column_letter(c1)}{r1 + rows}:{get_column_letter(c2)}{r2 + rows}"
-            if table.autoFilter is not None:
-                table.autoFilter.ref = table.ref
-
-
-def _refuse_partial_moves(ws, first_row: int, first_col: int, last_col: int) -> None:
-    """Excel will not shift cells when that moves or cuts only part of a table."""
-    for table in ws.tables.values():
-        r1, c1, r2, c2 = _box(table.ref)
-        if r2 < first_row or c2 < first_col or c1 > last_col:
-            continue  # untouched
-        assert r1 >= first_row and first_col <= c1 and c2 <= last_col, (
-            f"Excel would refuse: shifting cells would cut table {table.name}"
-        )
-
-
-def _insert_cells(wb: Workbook, action: Action) -> None:
-    """``rng.insert(shift="down")``: cells at and below the range move down."""
-    assert action["args"][0] == "down"
-    ws = jsonbook._sheet(wb, action)
-    row, col = jsonbook._origin(action)
-    rows, last_col = action["row_count"], col + action["column_count"] - 1
-    _refuse_partial_moves(ws, row, col, last_col)
-    if ws.max_row >= row:
-        ws.move_range(
-            f"{get_column_letter(col)}{row}:{get_column_letter(last_col)}{ws.max_row}", rows=rows
-        )
-    _shift_tables(ws, row, col, last_col, rows)
-    for r in range(row, row + rows):  # format_from_left_or_above
-        for c in range(col, last_col + 1):
-            ws.cell(r, c)._style = copy(ws.cell(row - 1, c)._style)
-
-
-def _delete_cells(wb: Workbook, action: Action) -> None:
-    """``rng.delete(shift="up")``: the range goes, cells below move up."""
-    assert action["args"][0] == "up"
-    ws = jsonbook._sheet(wb, action)
-    row, col = jsonbook._origin(action)
-    rows, last_col = action["row_count"], col + action["column_count"] - 1
-    _refuse_partial_moves(ws, row, col, last_col)
-    for r in range(row, row + rows):
-        for c in range(col, last_col + 1):
-            ws._cells.pop((r, c), None)
-    below = row + rows
-    if ws.max_row >= below:
-        ws.move_range(
-            f"{get_column_letter(col)}{below}:{get_column_letter(last_col)}{ws.max_row}", rows=-rows
-        )
-    _shift_tables(ws, below, col, last_col, -rows)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -215,10 +122,10 @@ def _notes(path: Path) -> dict[tuple[str, str], str]:
 
 def _assert_no_overlaps(path: Path) -> None:
     for ws in openpyxl.load_workbook(path).worksheets:
-        boxes = [(t.name, _box(t.ref)) for t in ws.tables.values()]
+        boxes = [(t.name, box(t.ref)) for t in ws.tables.values()]
         for i, (a, box_a) in enumerate(boxes):
             for b, box_b in boxes[i + 1 :]:
-                assert not _overlap(box_a, box_b), f"{a} overlaps {b} on {ws.title}"
+                assert not overlap(box_a, box_b), f"{a} overlaps {b} on {ws.title}"
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -448,7 +355,7 @@ def test_score_moves_the_stacked_judging_tables_with_their_titles(
     ws = openpyxl.load_workbook(dest)["Judging"]
     tops = []
     for name in schema.SHEET_BY_NAME["Judging"].tables:
-        header, first_col, last, _ = _box(ws.tables[name].ref)
+        header, first_col, last, _ = box(ws.tables[name].ref)
         assert ws.cell(header - 1, first_col).value == schema.TABLE_BY_NAME[name].title
         assert [c.value for c in ws[header]][: len(schema.TABLE_BY_NAME[name].names)] == list(
             schema.TABLE_BY_NAME[name].names
@@ -463,7 +370,7 @@ def test_score_moves_the_stacked_judging_tables_with_their_titles(
 def test_results_formula_columns_are_written_in_every_row(unscored: Path, tmp_path: Path) -> None:
     _, dest = _run(macros.score, unscored, tmp_path, today=TODAY)
     ws, table = _table(dest, "Results", "Results")
-    header, first_col, last, _ = _box(table.ref)
+    header, first_col, last, _ = box(table.ref)
     spec = schema.TABLE_BY_NAME["Results"]
     for col in (c for c in spec.columns if c.is_formula):
         j = first_col + spec.names.index(col.name)
@@ -497,10 +404,10 @@ def test_a_shorter_run_shrinks_tables_and_leaves_nothing_behind(
     assert back["Panel"]["Judge"].tolist() == small["Panel"]["Judge"].tolist()
     wb = openpyxl.load_workbook(tmp_path / "small.xlsx")
     judging = wb["Judging"]
-    last = max(_box(t.ref)[2] for t in judging.tables.values())
+    last = max(box(t.ref)[2] for t in judging.tables.values())
     assert all(c.value is None for row in judging.iter_rows(min_row=last + 1) for c in row)
     results = wb["Results"]
-    assert _box(results.tables["Results"].ref)[2] == 6  # header + one empty row
+    assert box(results.tables["Results"].ref)[2] == 6  # header + one empty row
     assert all(c.value is None for row in results.iter_rows(min_row=6) for c in row)
     _assert_no_overlaps(tmp_path / "small.xlsx")
 
@@ -661,8 +568,8 @@ def test_run_without_excel_logs_instead_of_raising(
 def test_the_replayer_moves_tables_with_inserted_cells(example: Path, tmp_path: Path) -> None:
     # Checks this file's insert emulation: JudgeStats and its title move down together.
     ws = openpyxl.load_workbook(example)["Judging"]
-    panel_end = _box(ws.tables["Panel"].ref)[2]
-    header = _box(ws.tables["JudgeStats"].ref)[0]
+    panel_end = box(ws.tables["Panel"].ref)[2]
+    header = box(ws.tables["JudgeStats"].ref)[0]
     book = open_json_book(payload_from_xlsx(example))
     try:
         book.sheets["Judging"].range((panel_end + 1, 1), (panel_end + 3, 8)).insert(
@@ -673,7 +580,7 @@ def test_the_replayer_moves_tables_with_inserted_cells(example: Path, tmp_path: 
         book.close()
     apply_actions(example, actions, tmp_path / "moved.xlsx")
     moved = openpyxl.load_workbook(tmp_path / "moved.xlsx")["Judging"]
-    assert _box(moved.tables["JudgeStats"].ref)[0] == header + 3
+    assert box(moved.tables["JudgeStats"].ref)[0] == header + 3
     assert moved.cell(header + 3, 1).value == "Judge"
     assert moved.cell(header + 2, 1).value == schema.TABLE_BY_NAME["JudgeStats"].title
 

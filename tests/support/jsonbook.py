@@ -745,3 +745,12 @@ def _delete_name(wb: Workbook, action: Action) -> None:
         del wb.defined_names[name]
     else:
         del wb.worksheets[scope_sheet_index].defined_names[name]
+
+
+# Excel's own refusals (moving a header, overlapping tables, cutting a table in two) replayed
+# too, so a macro that Excel would reject fails its test.
+from tests.support import excel_rules  # noqa: E402  (needs the handlers defined above)
+
+_HANDLERS["rangeInsert"] = excel_rules._insert_cells
+_HANDLERS["rangeDelete"] = excel_rules._delete_cells
+_HANDLERS["resizeTable"] = excel_rules.strict_resize(_HANDLERS["resizeTable"])
