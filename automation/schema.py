@@ -73,6 +73,7 @@ class Table:
     owner: str = "user"
     blank_rows: int = 20
     intro: str = ""
+    totals: tuple[str, ...] = ()  # columns summed by a live formula on the title row
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -212,6 +213,7 @@ TABLES: tuple[Table, ...] = (
             C("Notes", T.LONGTEXT, False, "Supplier, quote, assumptions.", width=50),
         ),
         blank_rows=10,
+        totals=("Budget", "Actual"),
     ),
     Table(
         "Benefits",
@@ -236,6 +238,7 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         blank_rows=10,
+        totals=("Estimated value",),
     ),
     Table(
         "Objectives",
@@ -395,6 +398,7 @@ TABLES: tuple[Table, ...] = (
             C("Status", T.CHOICE, True, "Progress.", choices="action_status"),
         ),
         blank_rows=15,
+        totals=("Cost",),
     ),
     Table(
         "Risks",
@@ -1308,6 +1312,11 @@ STATUS: tuple[tuple[str, str, str], ...] = (
     ("Errors from last check", "StatusErrors", '=COUNTIFS(Issues[Severity],"error")'),
     ("Warnings from last check", "StatusWarnings", '=COUNTIFS(Issues[Severity],"warning")'),
     ("Winners", "StatusWinners", '=COUNTIFS(Results[Place],"winner")'),
+    (
+        "Objectives met",
+        "StatusObjectivesMet",
+        '=COUNTIFS(Objectives[Met],"yes")&" of "&COUNTA(Objectives[Objective])',
+    ),
     ("Programme budget (£)", "StatusBudget", "=SUM(Costs[Budget])"),
     ("Spent so far (£)", "StatusSpent", "=SUM(Costs[Actual])"),
     ("Estimated yearly benefit (£)", "StatusBenefit", "=SUM(Benefits[Estimated value])"),

@@ -121,6 +121,7 @@ def test_status_summary_counts(recalculated, example_data):
     names = wb.defined_names
     values = {}
     for key in (
+        "StatusObjectivesMet",
         "StatusNominations",
         "StatusScores",
         "StatusWinners",
@@ -134,6 +135,27 @@ def test_status_summary_counts(recalculated, example_data):
     assert values["StatusWinners"] == 3
     assert values["StatusBudget"] == example_data["Costs"]["Budget"].sum()
     assert values["StatusWarnings"] == 4
+    obj = example_data["Objectives"]
+    higher = obj["Higher is better"].astype(bool)
+    met = (higher & (obj["Actual"] >= obj["Target"])) | (~higher & (obj["Actual"] <= obj["Target"]))
+    assert values["StatusObjectivesMet"] == f"{int(met.sum())} of {len(obj)}"
+
+
+def test_title_row_totals_equal_python(recalculated, example_data):
+    wb = load_workbook(recalculated, data_only=True)
+    from automation import schema
+
+    for spec in schema.TABLES:
+        for column in spec.totals:
+            ws = wb[spec.sheet]
+            table = ws.tables[spec.name]
+            header = int(table.ref.split(":")[0][1:])
+            col = spec.names.index(column) + 1
+            expected = example_data[spec.name][column].fillna(0).sum()
+            assert ws.cell(row=header - 1, column=col).value == pytest.approx(expected), (
+                spec.name,
+                column,
+            )
 
 
 def test_workbook_rewritten_by_the_tool_still_opens(example_copy, tmp_path):

@@ -124,12 +124,29 @@ def _lines_needed(spec: schema.Table, row: Mapping[str, object]) -> int:
     return min(most, 8)
 
 
+def _totals(ws, spec: schema.Table, row: int) -> None:
+    """Live totals on the title row, above their columns, labelled in the column before."""
+    for name in spec.totals:
+        j = spec.names.index(name) + 1
+        cell = ws.cell(row=row, column=j, value=f"=SUM({spec.name}[{name}])")
+        cell.font = Font(bold=True)
+        cell.fill = FORMULA_FILL
+        cell.number_format = NUMBER_FORMATS[spec.column(name).type]
+    if spec.totals:
+        first = min(spec.names.index(n) for n in spec.totals)
+        if first > 0 and spec.names[first - 1] not in spec.totals:
+            label = ws.cell(row=row, column=first, value="Total")
+            label.font = Font(bold=True)
+            label.alignment = Alignment(horizontal="right")
+
+
 def _write_table(
     wb: Workbook, ws, spec: schema.Table, top: int, rows: Rows | None, blank: int
 ) -> int:
     """Write one table with its title at row ``top``; returns the last row used."""
     title = ws.cell(row=top, column=1, value=spec.title)
     title.font = Font(bold=True, size=12, color="1F4E79")
+    _totals(ws, spec, top)
     header_row = top + 1
     body = _table_rows(spec, rows, blank)
     if not body:
