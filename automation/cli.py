@@ -448,9 +448,13 @@ def _date(text: str):
 
 
 def _refuse_overwrite_open(path: Path) -> None:
-    from automation.io.write import check_not_open
+    """Never build over a workbook Excel has open, nor over one without keeping a copy."""
+    from automation.io.write import backup_copy, check_not_open
 
-    check_not_open(Path(path))
+    path = Path(path)
+    check_not_open(path)
+    if path.exists():
+        print(f"Kept a copy of the old {path.name} in {backup_copy(path)}")
 
 
 def _print_summary(s: dict) -> None:

@@ -121,3 +121,13 @@ def test_unexpected_errors_are_logged_not_shown(monkeypatch, capsys, built_examp
     assert cli.main(["validate", str(built_example)]) == 3
     err = capsys.readouterr().err
     assert "a bug, not your mistake" in err and "ZeroDivisionError" not in err
+
+
+def test_building_over_a_workbook_keeps_the_old_one(tmp_path, capsys):
+    path = tmp_path / "mine.xlsx"
+    assert cli.main(["template", str(path)]) == 0
+    first = path.read_bytes()
+    assert cli.main(["template", str(path)]) == 0
+    (backup,) = (tmp_path / "backups").iterdir()
+    assert backup.read_bytes() == first
+    assert "Kept a copy" in capsys.readouterr().out

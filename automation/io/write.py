@@ -269,6 +269,14 @@ def _prune_backups(path: Path) -> None:
         f.unlink(missing_ok=True)
 
 
+def backup_copy(path: Path, now: dt.datetime | None = None) -> Path:
+    """Copy ``path`` into ``backups/`` beside it with a timestamp; keep the last few."""
+    dest = _backup_path(path, now or dt.datetime.now())
+    shutil.copy2(path, dest)
+    _prune_backups(path)
+    return dest
+
+
 def write_tool_tables(
     path: Path | str,
     frames: Mapping[str, pd.DataFrame],
@@ -321,11 +329,7 @@ def write_tool_tables(
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-    backup_file = None
-    if target == path and backup:
-        backup_file = _backup_path(path, now)
-        shutil.copy2(path, backup_file)
-        _prune_backups(path)
+    backup_file = backup_copy(path, now) if target == path and backup else None
     try:
         os.replace(tmp, target)
     except PermissionError as exc:
