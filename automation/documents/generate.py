@@ -186,6 +186,14 @@ def newsletter_context(
     )
 
 
+def _survey_result(value: object, scale: str) -> float:
+    """The workbook keeps '% agree' as a fraction (0.82); the report counts out of 100."""
+    if pd.isna(value):
+        return 0.0
+    value = float(value)
+    return value * 100 if scale == "% agree" and abs(value) <= 1 else value
+
+
 def _ranks_changed(results: Results) -> int:
     """Nominations whose rank would differ if ranked on the raw score instead."""
     frame = results.nominations.dropna(subset=["Raw score", "Normalised score"])
@@ -247,7 +255,7 @@ def evaluation_context(
             Viewpoint(
                 viewpoint=_text(r["Viewpoint"]),
                 question=_text(r["Question"]),
-                result=float(r["Result"]) if pd.notna(r["Result"]) else 0.0,
+                result=_survey_result(r["Result"], _text(r["Scale"])),
                 scale=_text(r["Scale"]),
                 respondents=int(r["Respondents"]) if pd.notna(r["Respondents"]) else 0,
                 comment=_text(r["Comment"]),

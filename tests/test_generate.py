@@ -1,0 +1,80 @@
+"""From workbook data and results to the documents' plain contexts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from automation.documents import generate as g
+from automation.errors import UserError
+from automation.scoring import score
+
+DAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def results(example_data):
+    return score(example_data)
+
+
+def test_awards_are_the_placed_nominations_of_the_current_period(example_data, results):
+    awards = g.awards(example_data, results)
+    placed = results.placed
+    assert len(awards) == len(placed) == 6
+    assert {a.category for a in awards if a.place == 1} == set(results.winners["Category"])
+    assert all(a.period == "Q3 2026" and a.presented_on == dt.date(2026, 10, 15) for a in awards)
+
+
+def test_team_awards_email_the_team_leader_and_no_separate_manager(example_data, results):
+    team = [a for a in g.awards(example_data, results) if a.award_kind == "team"]
+    assert team
+    for award in team:
+        assert award.nominee_email and award.nominee_email.endswith("@northgate.example")
+        assert award.line_manager is None
+
+
+def test_customer_quotes_only_with_consent(example_data, results):
+    noms = example_data["Nominations"].set_index("Nominee")
+    for award in g.awards(example_data, results):
+        if award.customer_quote:
+            rows = noms.loc[[award.nominee]]
+            assert rows["Consent to publish"].fillna(False).astype(bool).any()
+
+
+def test_newsletter_counts(example_data, results):
+    ctx = g.newsletter_context(example_data, results, "Q3 2026", DAY)
+    assert ctx.nominations_received == 60  # the calibration entry is not a nomination
+    assert ctx.customer_nominations == 31
+    assert ctx.next_deadline == dt.date(2026, 12, 31)
+    assert [a.place for a in ctx.awards] == [1, 1, 1]
+
+
+def test_evaluation_reads_survey_fractions_as_percentages(example_data, results):
+    ctx = g.evaluation_context(example_data, results, "Q3 2026", DAY)
+    agree = {v.question: v.result for v in ctx.viewpoints if v.scale == "% agree"}
+    assert agree["All staff: the awards are fair"] == pytest.approx(68)
+    assert {v.viewpoint for v in ctx.viewpoints} == {
+        "organisation",
+        "winners' managers",
+        "winners",
+        "non-winners",
+    }
+    assert ctx.staff_total == 78 and ctx.conflicts_declared == 1
+    assert sum(ctx.nominations_by_source.values()) == 60
+
+
+def test_missing_logo_is_a_user_error(example_data):
+    from dataclasses import replace
+
+    data = replace(example_data, settings={**example_data.settings, "logo_file": "nope.png"})
+    with pytest.raises(UserError, match="logo"):
+        g.branding(data)
+
+
+def test_no_results_is_a_user_error(example_data, results):
+    from dataclasses import replace
+
+    empty = replace(results, nominations=results.nominations.iloc[0:0])
+    with pytest.raises(UserError):
+        g.generate_certificates(example_data, empty, "unused")
