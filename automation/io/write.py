@@ -34,6 +34,7 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _EPOCH = dt.datetime(1899, 12, 30)
 MAX_CELL_TEXT = 32767
 BACKUPS_KEPT = 10
+BIG_PART = 8_000_000  # bytes of XML above which a part is deflated at the fastest level
 
 
 @dataclass(frozen=True)
@@ -323,7 +324,10 @@ def write_tool_tables(
                         data = zf.read(info)
                     zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                     zi.compress_type = zipfile.ZIP_DEFLATED
-                    out.writestr(zi, data)
+                    # A long Scores sheet is hundreds of MB of XML: the fastest deflate level
+                    # halves the time to save it; Excel recompresses on its next save anyway.
+                    level = 1 if len(data) > BIG_PART else 6
+                    out.writestr(zi, data, compresslevel=level)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
         except BaseException:
