@@ -164,3 +164,25 @@ def test_workbook_rewritten_by_the_tool_still_opens(example_copy, tmp_path):
     score_workbook(example_copy, write=True)
     out = _recalc(example_copy, tmp_path / "again")
     assert len(read_workbook(out)["Results"]) == 60
+
+
+def test_tool_writes_into_a_workbook_saved_by_another_program(recalculated, tmp_path):
+    """A file saved by LibreOffice (shared strings, its own styles) is patched just as well."""
+    import shutil
+    import zipfile
+
+    from automation.pipeline import score_workbook
+
+    path = tmp_path / "saved_elsewhere.xlsx"
+    shutil.copyfile(recalculated, path)
+    with zipfile.ZipFile(path) as zf:
+        before = {i.filename: zf.read(i) for i in zf.infolist()}
+    score_workbook(path, write=True, backup=False)
+    data = read_workbook(path)
+    assert len(data["Results"]) == 60 and len(data["Audit"]) == 2
+    with zipfile.ZipFile(path) as zf:
+        after = {i.filename: zf.read(i) for i in zf.infolist()}
+    assert before["xl/sharedStrings.xml"] == after["xl/sharedStrings.xml"]
+    assert before["xl/styles.xml"] == after["xl/styles.xml"]
+    out = _recalc(path, tmp_path / "again")
+    assert len(read_workbook(out)["Results"]) == 60
