@@ -362,9 +362,9 @@ TABLES: tuple[Table, ...] = (
                 "Weighted total out of 5.",
                 width=11,
                 formula=(
-                    "=IFERROR(({b}*OptWeightBenefit+{d}*OptWeightDrawbacks+{c}*OptWeightCost"
-                    "+{f}*OptWeightFit)/(OptWeightBenefit+OptWeightDrawbacks+OptWeightCost"
-                    '+OptWeightFit),"")'
+                    '=IF(COUNT({b},{d},{c},{f})<4,"",IFERROR(({b}*OptWeightBenefit'
+                    "+{d}*OptWeightDrawbacks+{c}*OptWeightCost+{f}*OptWeightFit)/"
+                    '(OptWeightBenefit+OptWeightDrawbacks+OptWeightCost+OptWeightFit),""))'
                 ).format(
                     b=this_row("Options", "Benefit score"),
                     d=this_row("Options", "Drawback score"),
@@ -558,7 +558,7 @@ TABLES: tuple[Table, ...] = (
                 False,
                 "Category and criterion joined (used by formulas).",
                 width=12,
-                formula='={c}&"|"&{k}'.format(
+                formula='=IF(OR({c}="",{k}=""),"",{c}&"|"&{k})'.format(
                     c=this_row("Criteria", "Category"), k=this_row("Criteria", "Criterion")
                 ),
             ),
@@ -1316,6 +1316,11 @@ STATUS: tuple[tuple[str, str, str], ...] = (
         "Objectives met",
         "StatusObjectivesMet",
         '=COUNTIFS(Objectives[Met],"yes")&" of "&COUNTA(Objectives[Objective])',
+    ),
+    (
+        "Last run of the tool",
+        "StatusLastRun",
+        '=IF(COUNT(Audit[When])=0,"not yet",MAX(Audit[When]))',
     ),
     ("Programme budget (£)", "StatusBudget", "=SUM(Costs[Budget])"),
     ("Spent so far (£)", "StatusSpent", "=SUM(Costs[Actual])"),

@@ -316,6 +316,8 @@ def _start_sheet(wb: Workbook, ws, settings: Mapping[str, object]) -> None:
             cell.number_format = "£#,##0"
         elif "return" in label:
             cell.number_format = "0%"
+        elif "Last run" in label:
+            cell.number_format = "dd/mm/yyyy hh:mm"
         _defined(wb, name, f"Start!$B${row}")
         row += 1
     row += 1
