@@ -479,6 +479,52 @@ def test_conflict_rules_follow_the_settings():
     )
 
 
+def _assign(pairs):
+    def mutate(rows):
+        rows["Assignments"] = [{"Judge": j, "Nomination ID": n} for j, n in pairs]
+
+    return mutate
+
+
+def test_assignment_rules():
+    full = [(j, n) for j in small.JUDGES for n in ("N1", "N2", "N3")]
+    assert _run(_assign(full)).codes() == []
+
+    def conflicted(rows):
+        _assign(full)(rows)
+        rows["Conflicts"] = [
+            {
+                "Judge": "Jo Judge",
+                "Nominee": "Ann Able",
+                "Type": "other",
+                "Declared on": small.D(2027, 1, 2),
+            }
+        ]
+        rows["Scores"] = [
+            s
+            for s in rows["Scores"]
+            if not (s["Judge"] == "Jo Judge" and s["Nomination ID"] == "N1")
+        ]
+
+    report = _run(conflicted)
+    hit = next(i for i in report if i.code == "assigned-conflicted-judge")
+    assert hit.sheet == "Judges" and hit.column == "Judge"
+
+    few = [
+        ("Jo Judge", "N1"),
+        ("Kim Judge", "N1"),
+        ("Jo Judge", "N2"),
+        ("Kim Judge", "N2"),
+        ("Jo Judge", "N3"),
+    ]
+    report = _run(_assign(few))
+    short = [i for i in report if i.code == "too-few-judges-assigned"]
+    assert [i.value for i in short] == ["N3"]
+    stray = [i for i in report if i.code == "unassigned-score"]
+    assert stray and all(i.sheet == "Scores" for i in stray)
+    assert {i.value for i in stray} == {"Lee Judge", "Kim Judge"}
+
+
 def test_all_issues_are_collected_not_just_the_first():
     def many(rows):
         rows["Nominations"][0]["Nominee"] = None

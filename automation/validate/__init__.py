@@ -7,7 +7,12 @@ import datetime as dt
 from automation.issues import Report
 from automation.model import ProgrammeData
 from automation.validate.cells import check_cells, missing_table_names
-from automation.validate.judging import check_criteria, check_missing, check_scores
+from automation.validate.judging import (
+    check_assignments,
+    check_criteria,
+    check_missing,
+    check_scores,
+)
 from automation.validate.nominations import check_nominations
 from automation.validate.planning import check_planning, check_settings
 
@@ -33,6 +38,7 @@ def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
     }:
         report.extend(check_scores(data))
         report.extend(check_missing(data))
+        report.extend(check_assignments(data))
     report.extend(check_nominations(data))
     report.extend(check_planning(data, today))
     return report

@@ -261,3 +261,74 @@ def check_missing(data: ProgrammeData) -> Iterator[Issue]:
             cell=place.cell("ID", row),
             value=str(nid),
         )
+
+
+def check_assignments(data: ProgrammeData) -> Iterator[Issue]:
+    """Assignments (when used) must not pair a judge with a conflict, and must give every
+    nomination enough judges for its category."""
+    assign = data["Assignments"]
+    if assign.dropna(subset=["Judge", "Nomination ID"]).empty:
+        return
+    pairs = conflicted_pairs(data)
+    keyed = assign.assign(_j=key(assign["Judge"]), _n=key(assign["Nomination ID"]))
+    if not pairs.empty:
+        bad = pairs.assign(_j=key(pairs["Judge"]), _n=key(pairs["Nomination ID"]))
+        hit = keyed.reset_index().merge(bad, on=["_j", "_n"])
+        reasons = dict(zip(hit["index"], hit["Reason"], strict=True))
+        yield from row_issues(
+            data,
+            "Assignments",
+            pd.Series(assign.index.isin(list(reasons)), index=assign.index),
+            "Judge",
+            "assigned-conflicted-judge",
+            ERROR,
+            lambda r: (
+                f"{r['Judge']} is assigned {r['Nomination ID']} but may not score it: "
+                f"{reasons[r.name]}."
+            ),
+            "Assign another judge to this nomination.",
+        )
+    sc = data["Scores"]
+    if not sc.empty:
+        given = pd.MultiIndex.from_arrays([key(sc["Judge"]), key(sc["Nomination ID"])])
+        planned = pd.MultiIndex.from_arrays([keyed["_j"], keyed["_n"]])
+        calib = set(
+            key(
+                data["Nominations"].loc[
+                    data["Nominations"]["Calibration"].fillna(False).astype(bool), "ID"
+                ]
+            )
+        )
+        stray = pd.Series(~given.isin(planned), index=sc.index) & ~key(sc["Nomination ID"]).isin(
+            calib
+        ).fillna(False)
+        yield from row_issues(
+            data,
+            "Scores",
+            stray & sc["Judge"].notna(),
+            "Judge",
+            "unassigned-score",
+            WARNING,
+            "{Judge} scored {Nomination ID} without being assigned it; the score counts.",
+            "Add the pair to the Assignments table, or delete the score if it was a mistake.",
+        )
+    noms = data["Nominations"].dropna(subset=["ID"])
+    noms = noms[~noms["Calibration"].fillna(False).astype(bool)]
+    cats = data["Categories"]
+    needed = dict(zip(key(cats["Category"]), cats["Min judges"].fillna(1), strict=True))
+    counts = keyed.drop_duplicates(["_j", "_n"]).groupby("_n")["_j"].count()
+    have = key(noms["ID"]).map(counts).fillna(0)
+    need = key(noms["Category"]).map(needed).fillna(1)
+    yield from row_issues(
+        data,
+        "Nominations",
+        have < need,
+        "ID",
+        "too-few-judges-assigned",
+        WARNING,
+        lambda r: (
+            f"{r['ID']} has {int(have[r.name])} judge(s) assigned; {r['Category']} needs "
+            f"{int(need[r.name])}."
+        ),
+        "Add rows on the Assignments table (Judges sheet) for this nomination.",
+    )
