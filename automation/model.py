@@ -40,6 +40,9 @@ class ProgrammeData:
     places: dict[str, TablePlace] = field(default_factory=dict)
     problems: list[Issue] = field(default_factory=list)
     source: Path | None = None
+    # Derived frames computed once per read (e.g. scores joined to their criteria), shared by
+    # validation and scoring. The core never changes ``tables`` after reading, so it stays valid.
+    cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         return self.tables[table]

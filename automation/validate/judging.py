@@ -86,7 +86,17 @@ def check_criteria(data: ProgrammeData) -> Iterator[Issue]:
 
 
 def scored_frame(data: ProgrammeData) -> pd.DataFrame:
-    """Scores joined with their nomination's category, scale and criterion weight."""
+    """Scores joined with their nomination's category, scale and criterion weight.
+
+    Computed once per ProgrammeData (validation and scoring both need it) and returned as a
+    copy so callers may add columns.
+    """
+    if "scored_frame" not in data.cache:
+        data.cache["scored_frame"] = _scored_frame(data)
+    return data.cache["scored_frame"].copy()
+
+
+def _scored_frame(data: ProgrammeData) -> pd.DataFrame:
     sc = data["Scores"]
     noms = data["Nominations"][["ID", "Category", "Period", "Calibration"]]
     cats = data["Categories"][["Category", "Scale min", "Scale max"]]
@@ -235,10 +245,9 @@ def check_missing(data: ProgrammeData) -> Iterator[Issue]:
         return
     noms = data["Nominations"]
     calib = set(noms.loc[noms["Calibration"].fillna(False).astype(bool), "ID"])
-    sc = data["Scores"].dropna(subset=["Score"])
-    have = pd.DataFrame(
-        {"j": key(sc["Judge"]), "n": key(sc["Nomination ID"]), "c": key(sc["Criterion"])}
-    ).drop_duplicates()
+    f = scored_frame(data)
+    f = f[f["Score"].notna()]
+    have = pd.DataFrame({"j": f["_j"], "n": f["_nid"], "c": f["_c"]}).drop_duplicates()
     wanted = exp.assign(j=key(exp["Judge"]), n=key(exp["Nomination ID"]), c=key(exp["Criterion"]))
     joined = wanted.merge(have, on=["j", "n", "c"], how="left", indicator=True)
     missing = joined[joined["_merge"] == "left_only"]
