@@ -1135,6 +1135,15 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Path to a PNG or JPG logo, relative to this workbook (optional).",
     ),
+    Setting(
+        "templates_folder",
+        "Templates folder",
+        T.TEXT,
+        "",
+        "Folder of your own restyled templates (certificate.docx, newsletter.docx, "
+        "evaluation_report.docx, email/*.txt), relative to this workbook; any not there come "
+        "from the bundled set (optional).",
+    ),
     Setting("primary_colour", "Primary colour", T.TEXT, "#1F4E79", "Hex colour for headings."),
     Setting("accent_colour", "Accent colour", T.TEXT, "#C9A227", "Hex colour for borders."),
     Setting(

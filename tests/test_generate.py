@@ -78,3 +78,32 @@ def test_no_results_is_a_user_error(example_data, results):
     empty = replace(results, nominations=results.nominations.iloc[0:0])
     with pytest.raises(UserError):
         g.generate_certificates(example_data, empty, "unused")
+
+
+def test_templates_folder_setting_uses_the_managers_own_template(example_data, results, tmp_path):
+    from dataclasses import replace
+
+    from docx import Document
+
+    from automation.documents.render import DEFAULT_TEMPLATE_DIR
+
+    mine = tmp_path / "my templates"
+    mine.mkdir()
+    doc = Document(DEFAULT_TEMPLATE_DIR / "certificate.docx")
+    doc.paragraphs[0].insert_paragraph_before("Restyled by the manager")
+    doc.save(mine / "certificate.docx")
+    source = tmp_path / "programme.xlsx"
+    data = replace(
+        example_data,
+        settings={**example_data.settings, "templates_folder": "my templates"},
+        source=source,
+    )
+    paths = g.generate_certificates(data, results, tmp_path / "out", progress=False)
+    first = Document(paths[0])
+    assert "Restyled by the manager" in "\n".join(p.text for p in first.paragraphs)
+    # the newsletter template is not in the folder: the bundled one is used
+    assert g.generate_newsletter(data, results, tmp_path / "out", today=DAY).exists()
+
+    missing = replace(data, settings={**data.settings, "templates_folder": "nowhere"})
+    with pytest.raises(UserError, match="templates folder"):
+        g.generate_certificates(missing, results, tmp_path / "out2", progress=False)

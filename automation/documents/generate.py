@@ -73,6 +73,33 @@ def branding(data: ProgrammeData) -> Branding:
     )
 
 
+def _folder_setting(data: ProgrammeData, key: str) -> Path | None:
+    value = _text(data.setting(key))
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_absolute() and data.source is not None:
+        path = data.source.parent / path
+    return path
+
+
+def template(data: ProgrammeData, name: str) -> Path | None:
+    """The manager's own template ``name`` from the Templates folder setting, if it is there.
+
+    None means "use the bundled one". A folder that does not exist is a mistake worth saying.
+    """
+    folder = _folder_setting(data, "templates_folder")
+    if folder is None:
+        return None
+    if not folder.is_dir():
+        raise UserError(
+            f"The templates folder {folder} does not exist.",
+            "Correct 'Templates folder' in Settings (relative to the workbook) or clear it.",
+        )
+    path = folder / name
+    return path if path.exists() else None
+
+
 def current_period(data: ProgrammeData, results: Results) -> str:
     """The Settings period if it has results; otherwise the latest period scored."""
     wanted = _text(data.setting("current_period"))
@@ -306,17 +333,28 @@ def generate_certificates(
             "Score the workbook first; check the Results sheet has winners.",
         )
     run = write_certificates(
-        items, branding(data), Path(out_dir) / "certificates", progress=progress
+        items,
+        branding(data),
+        Path(out_dir) / "certificates",
+        progress=progress,
+        template=template(data, "certificate.docx"),
     )
     paths = run.paths
     return paths + (to_pdf(paths, Path(out_dir) / "certificates" / "pdf") if pdf else [])
 
 
-def _period_document(data, results, out_dir, name, make_context, write, today, pdf) -> Path:
+def _period_document(
+    data, results, out_dir, name, make_context, write, today, pdf, template_name
+) -> Path:
     """Fill one period's context, write the .docx (and optionally its PDF) into out_dir."""
     period = current_period(data, results)
     ctx = make_context(data, results, period, today or dt.date.today())
-    path = write(ctx, branding(data), Path(out_dir) / f"{name}-{slug(period)}.docx")
+    path = write(
+        ctx,
+        branding(data),
+        Path(out_dir) / f"{name}-{slug(period)}.docx",
+        template=template(data, template_name),
+    )
     if pdf:
         to_pdf([path], Path(out_dir))
     return path
@@ -332,7 +370,15 @@ def generate_newsletter(
 ) -> Path:
     """The newsletter article about the current period's winners."""
     return _period_document(
-        data, results, out_dir, "newsletter", newsletter_context, write_newsletter, today, pdf
+        data,
+        results,
+        out_dir,
+        "newsletter",
+        newsletter_context,
+        write_newsletter,
+        today,
+        pdf,
+        "newsletter.docx",
     )
 
 
@@ -354,13 +400,19 @@ def generate_evaluation(
         write_evaluation_report,
         today,
         pdf,
+        "evaluation_report.docx",
     )
 
 
 def _outbox(data: ProgrammeData, results: Results, out_dir: Path, today: dt.date | None = None):
     items = awards(data, results)
     run = write_certificates(
-        items, branding(data), Path(out_dir) / "certificates", combined=False, progress=False
+        items,
+        branding(data),
+        Path(out_dir) / "certificates",
+        combined=False,
+        progress=False,
+        template=template(data, "certificate.docx"),
     )
     newsletter = generate_newsletter(data, results, out_dir, today=today)
     return compose_emails(
@@ -370,7 +422,19 @@ def _outbox(data: ProgrammeData, results: Results, out_dir: Path, today: dt.date
         newsletter=newsletter,
         comms_email=_text(data.setting("comms_email")) or None,
         sender=_text(data.setting("from_address")) or None,
+        template_dir=_email_templates(data),
     )
+
+
+EMAIL_TEMPLATES = ("winner.txt", "line_manager.txt", "comms_team.txt")
+
+
+def _email_templates(data: ProgrammeData) -> Path | None:
+    """The manager's email texts if their folder has all three; otherwise the bundled ones."""
+    folder = _folder_setting(data, "templates_folder")
+    if folder is None or not all((folder / "email" / n).exists() for n in EMAIL_TEMPLATES):
+        return None
+    return folder / "email"
 
 
 def generate_email_drafts(
