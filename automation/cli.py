@@ -48,22 +48,30 @@ def _add_format(p: argparse.ArgumentParser) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+def _builder(p, default: str, build: Callable[[Path], Path]):
+    """A command that builds a workbook at OUT, keeping any file it replaces."""
+    p.add_argument("out", type=Path, nargs="?", default=Path(default))
+
+    def run(args) -> int:
+        _refuse_overwrite_open(args.out)
+        print(f"Wrote {build(args.out)}")
+        return 0
+
+    return run
+
+
 @command(
     "template",
     "build the blank programme workbook",
     "awards template workbook/award_programme.xlsx",
 )
 def _template(p):
-    p.add_argument("out", type=Path, nargs="?", default=Path("workbook/award_programme.xlsx"))
-
-    def run(args) -> int:
+    def build(out: Path) -> Path:
         from automation.build.workbook import build_workbook
 
-        _refuse_overwrite_open(args.out)
-        print(f"Wrote {build_workbook(args.out)}")
-        return 0
+        return build_workbook(out)
 
-    return run
+    return _builder(p, "workbook/award_programme.xlsx", build)
 
 
 @command(
@@ -72,16 +80,12 @@ def _template(p):
     "awards example workbook/example_programme.xlsx",
 )
 def _example(p):
-    p.add_argument("out", type=Path, nargs="?", default=Path("workbook/example_programme.xlsx"))
-
-    def run(args) -> int:
+    def build(out: Path) -> Path:
         from automation.build.example import build_example
 
-        _refuse_overwrite_open(args.out)
-        print(f"Wrote {build_example(args.out)}")
-        return 0
+        return build_example(out)
 
-    return run
+    return _builder(p, "workbook/example_programme.xlsx", build)
 
 
 @command(
