@@ -101,6 +101,8 @@ def test_formats_freeze_panes_and_header_comments(template):
     header = int(table.ref.split(":")[0][1:])
     received = schema.TABLE_BY_NAME["Nominations"].names.index("Received") + 1
     assert ws.cell(row=header + 1, column=received).number_format == "dd/mm/yyyy"
+    period = schema.TABLE_BY_NAME["Nominations"].names.index("Period") + 1
+    assert ws.cell(row=header + 1, column=period).number_format == "@"  # "Oct 2026" stays text
     assert ws.cell(row=header, column=1).comment is not None
     weight = schema.TABLE_BY_NAME["Criteria"].names.index("Weight") + 1
     crit = template["Criteria"]

@@ -33,6 +33,7 @@ THIN = Side(style="thin", color="BFBFBF")
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C")
 
+TEXT_TYPES = (ColType.TEXT, ColType.LONGTEXT, ColType.CHOICE, ColType.PERSON, ColType.EMAIL)
 NUMBER_FORMATS = {
     ColType.INT: "0",
     ColType.DECIMAL: "0.00",
@@ -75,6 +76,9 @@ def _style_for(col: schema.Column, cell, *, header: bool = False) -> None:
         return
     if col.type in NUMBER_FORMATS:
         cell.number_format = NUMBER_FORMATS[col.type]
+    elif col.type in TEXT_TYPES and not col.is_formula:
+        # Text format stops Excel turning "Oct 2026" into a date or 0161 into 161.
+        cell.number_format = "@"
     cell.alignment = Alignment(wrap_text=col.type is ColType.LONGTEXT, vertical="top")
     cell.border = Border(bottom=THIN)
     if col.is_formula:
