@@ -1310,7 +1310,11 @@ EVIDENCE: tuple[tuple[str, str, str, str], ...] = (
 
 # Live status on the Start sheet: (label, defined name, formula).
 STATUS: tuple[tuple[str, str, str], ...] = (
-    ("Nominations", "StatusNominations", "=COUNTA(Nominations[ID])"),
+    (
+        "Nominations (not counting calibration)",
+        "StatusNominations",
+        '=COUNTA(Nominations[ID])-COUNTIFS(Nominations[Calibration],"yes")',
+    ),
     (
         "Customer nominations",
         "StatusCustomerNominations",

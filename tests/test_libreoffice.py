@@ -130,7 +130,8 @@ def test_status_summary_counts(recalculated, example_data):
     ):
         ((sheet, ref),) = names[key].destinations
         values[key] = wb[sheet][ref.replace("$", "")].value
-    assert values["StatusNominations"] == len(example_data["Nominations"])
+    noms = example_data["Nominations"]
+    assert values["StatusNominations"] == (~noms["Calibration"].fillna(False).astype(bool)).sum()
     assert values["StatusScores"] == len(example_data["Scores"])
     assert values["StatusWinners"] == 3
     assert values["StatusBudget"] == example_data["Costs"]["Budget"].sum()
