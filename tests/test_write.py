@@ -142,3 +142,18 @@ def test_illegal_xml_characters_are_dropped(example_copy):
     write_tool_tables(example_copy, {"Issues": frame}, backup=False)
     assert read_workbook(example_copy)["Issues"]["Message"].tolist() == ["bell and tab\tkept"]
     assert os.path.exists(example_copy)
+
+
+def test_unchanged_parts_are_copied_compressed_and_the_package_is_sound(example_copy, tmp_path):
+    from openpyxl import load_workbook
+
+    dest = tmp_path / "copy.xlsx"
+    write_tool_tables(example_copy, {"Issues": ISSUES}, dest=dest)
+    with zipfile.ZipFile(example_copy) as a, zipfile.ZipFile(dest) as b:
+        assert b.testzip() is None  # every CRC checks out
+        scores = next(
+            i for i in a.infolist() if i.file_size == max(x.file_size for x in a.infolist())
+        )
+        copied = b.getinfo(scores.filename)
+        assert (copied.CRC, copied.compress_size) == (scores.CRC, scores.compress_size)
+    load_workbook(dest)  # openpyxl opens it too

@@ -15,6 +15,7 @@ import math
 import os
 import re
 import shutil
+import struct
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -153,25 +154,51 @@ def _table_rows_xml(
         _cell(f"{letters[j]}{top + 1}", c.name, styles.header[j]) for j, c in enumerate(cols)
     )
     rows.append(f'<row r="{top + 1}">{header}</row>')
-    # Column-wise lists are much faster than DataFrame row iteration on long tables.
-    values = [
-        frame[c.name].tolist() if c.name in frame.columns and not c.is_formula else None
-        for c in cols
+    count = len(frame)
+    n = max(count, 1)
+    numbers = range(top + 2, top + 2 + n)
+    # Built column by column, each column with the one cell writer its type needs: a Python
+    # call per cell with a chain of type checks was most of the time on a 60,000-row table.
+    columns = [
+        _column_xml(c, frame, letters[j], numbers, styles.body[j], count)
+        for j, c in enumerate(cols)
     ]
-    n = max(len(frame), 1)
-    for i in range(n):
-        r = top + 2 + i
-        parts = []
-        for j, c in enumerate(cols):
-            ref = f"{letters[j]}{r}"
-            if c.is_formula and len(frame):
-                parts.append(_formula_cell(ref, c.formula, styles.body[j]))
-            else:
-                v = values[j][i] if values[j] is not None and i < len(frame) else None
-                parts.append(_cell(ref, v, styles.body[j]))
-        rows.append(f'<row r="{r}">{"".join(parts)}</row>')
+    rows.extend(
+        f'<row r="{r}">{"".join(cells)}</row>'
+        for r, cells in zip(numbers, zip(*columns, strict=True), strict=True)
+    )
     last_ref = f"A{top + 1}:{letters[-1]}{top + 1 + n}"
     return rows, last_ref
+
+
+def _column_xml(
+    col: schema.Column,
+    frame: pd.DataFrame,
+    letter: str,
+    rows: range,
+    style: str | None,
+    count: int,
+) -> list[str]:
+    """The XML of one column's body cells, one string per row."""
+    s = f' s="{style}"' if style else ""
+    empty = f'<c r="{{}}"{s}/>' if s else ""
+    if col.is_formula and count:
+        f = escape(col.formula.lstrip("="))
+        return [f'<c r="{letter}{r}"{s}><f>{f}</f></c>' for r in rows]
+    if col.name not in frame.columns or not count:
+        return [empty.format(f"{letter}{r}") if empty else "" for r in rows]
+    series = frame[col.name]
+    if pd.api.types.is_datetime64_any_dtype(series):
+        series = (series - pd.Timestamp(_EPOCH)) / pd.Timedelta(days=1)
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        series = series.astype(float)  # nullable integers: missing becomes NaN, not pd.NA
+        return [
+            f'<c r="{letter}{r}"{s}><v>{float(v)!r}</v></c>'
+            if v == v
+            else (empty.format(f"{letter}{r}") if empty else "")
+            for r, v in zip(rows, series.tolist(), strict=True)
+        ]
+    return [_cell(f"{letter}{r}", v, style) for r, v in zip(rows, series.tolist(), strict=True)]
 
 
 def _replace_sheet_data(xml: str, rows_xml: str, dimension: str) -> str:
@@ -257,6 +284,45 @@ def render_tool_sheets(
     return out, counts
 
 
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+
+
+def copy_compressed(src: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
+    """Copy an unchanged part as its compressed bytes, without inflating and deflating it.
+
+    The user's own sheets (a long Scores sheet is hundreds of MB of XML) are most of the
+    package; copying them compressed is what keeps a write fast. The stdlib has no public call
+    for this, so the local header is written with ZipInfo.FileHeader and the entry registered
+    in the central directory as ZipFile.writestr would. Returns False (caller copies the slow
+    way) for anything unusual: encrypted entries, other compression methods, ZIP64 sizes.
+    """
+    if (
+        info.flag_bits & 0x01
+        or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        or max(info.compress_size, info.file_size) >= 0xFFFFFFFF
+    ):
+        return False
+    src.fp.seek(info.header_offset)
+    header = _LOCAL_HEADER.unpack(src.fp.read(_LOCAL_HEADER.size))
+    name_length, extra_length = header[-2], header[-1]
+    src.fp.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    raw = src.fp.read(info.compress_size)
+    if len(raw) != info.compress_size:
+        return False
+    zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    zi.compress_type = info.compress_type
+    zi.CRC, zi.compress_size, zi.file_size = info.CRC, info.compress_size, info.file_size
+    zi.external_attr = info.external_attr
+    zi.flag_bits = info.flag_bits & 0x800  # keep UTF-8 names; sizes are in the header now
+    zi.header_offset = out.fp.tell()
+    out.fp.write(zi.FileHeader(zip64=False))
+    out.fp.write(raw)
+    out.filelist.append(zi)
+    out.NameToInfo[zi.filename] = zi
+    out.start_dir = out.fp.tell()
+    return True
+
+
 def _backup_path(path: Path, now: dt.datetime) -> Path:
     folder = path.parent / "backups"
     folder.mkdir(exist_ok=True)
@@ -320,6 +386,8 @@ def write_tool_tables(
                     if info.filename not in parts:
                         continue  # dropped (calcChain)
                     data = parts[info.filename]
+                    if data is None and copy_compressed(zf, info, out):
+                        continue
                     if data is None:
                         data = zf.read(info)
                     zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
