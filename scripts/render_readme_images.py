@@ -4,7 +4,8 @@ Usage: python scripts/render_readme_images.py [--keep DIR]
 
 Builds documents from the test sample data (Northgate Contact Centre), converts them to PDF with
 LibreOffice and turns the first page of each into a PNG with pdftoppm, writing
-docs/images/certificate.png and docs/images/evaluation_report.png. Needs LibreOffice and
+docs/images/certificate.png and docs/images/evaluation_report.png, and the example
+workbook's Start sheet as docs/images/workbook_start.png. Needs LibreOffice and
 poppler-utils (pdftoppm).
 """
 
@@ -50,10 +51,12 @@ def render(work: Path) -> list[Path]:
     )
     report = write_evaluation_report(EVALUATION, branding, work / "evaluation_report.docx")
     certificate_pdf, report_pdf = to_pdf([run.files[0][1], report], work / "pdf")
+    (workbook_pdf,) = to_pdf([ROOT / "workbook" / "example_programme.xlsx"], work / "pdf")
     IMAGES.mkdir(parents=True, exist_ok=True)
     return [
         _png(certificate_pdf, IMAGES / "certificate.png", dpi=90),
         _png(report_pdf, IMAGES / "evaluation_report.png", dpi=70),
+        _png(workbook_pdf, IMAGES / "workbook_start.png", dpi=70),
     ]
 
 
