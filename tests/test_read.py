@@ -134,3 +134,36 @@ def test_dates_from_excel_serials_and_uk_text():
         pd.Timestamp(2026, 11, 5),
     ]
     assert pd.isna(out.iloc[3])
+
+
+def _same(expected, got) -> bool:
+    import datetime as dt
+
+    if expected is None or (isinstance(expected, str) and not expected.strip()):
+        return (
+            got is None
+            or got is pd.NA
+            or (isinstance(got, float) and got != got)
+            or (got is pd.NaT)
+        )
+    if isinstance(expected, str) and expected in ("yes", "no") and not isinstance(got, str):
+        return bool(got) is (expected == "yes")
+    if isinstance(expected, dt.date):
+        return pd.Timestamp(got) == pd.Timestamp(expected)
+    if isinstance(expected, int | float):
+        return got == pytest.approx(expected)
+    return str(got) == str(expected).strip()
+
+
+def test_schema_round_trip_every_value_of_the_example(example_data, example_content):
+    """What the builder writes is what the reader gives back, cell for cell."""
+    from automation import schema
+
+    tables, _ = example_content
+    for name, rows in tables.items():
+        frame = example_data[name]
+        inputs = [c.name for c in schema.TABLE_BY_NAME[name].input_columns]
+        for i, row in enumerate(rows):
+            for column in inputs:
+                expected, got = row.get(column), frame.iloc[i][column]
+                assert _same(expected, got), (name, i, column, expected, got)
