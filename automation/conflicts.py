@@ -15,7 +15,15 @@ COLUMNS = ["Judge", "Nomination ID", "Reason"]
 
 
 def conflicted_pairs(data: ProgrammeData) -> pd.DataFrame:
-    """Every (judge, nomination) pair that must not be scored, with the reason."""
+    """Every (judge, nomination) pair that must not be scored, with the reason.
+
+    Validation, the missing-score and assignment checks and scoring all ask for it, so it is
+    worked out once per read.
+    """
+    return data.cached("conflicted_pairs", _conflicted_pairs)
+
+
+def _conflicted_pairs(data: ProgrammeData) -> pd.DataFrame:
     noms = data["Nominations"][["ID", "Nominee", "Team", "Line manager", "Nominator"]]
     judges = data["Judges"][["Judge", "Team"]].dropna(subset=["Judge"])
     if noms.empty or judges.empty:

@@ -7,6 +7,7 @@ The core (validation, scoring) only ever sees this, never a workbook.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,12 @@ class ProgrammeData:
         return TablePlace(
             spec.sheet, 0, {c.name: column_letter(i + 1) for i, c in enumerate(spec.columns)}
         )
+
+    def cached(self, name: str, compute: Callable[[ProgrammeData], pd.DataFrame]) -> pd.DataFrame:
+        """``compute(self)`` once per read; each caller gets its own copy to change."""
+        if name not in self.cache:
+            self.cache[name] = compute(self)
+        return self.cache[name].copy()
 
     def setting(self, key: str) -> object:
         return self.settings.get(key, schema.SETTING_BY_KEY[key].default)

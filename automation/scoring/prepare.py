@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from automation.conflicts import conflicted_pairs
 from automation.keys import key
 from automation.model import ProgrammeData
 from automation.validate.judging import scored_frame
@@ -51,13 +50,8 @@ def prepare(data: ProgrammeData) -> pd.DataFrame:
     mark(f["Weight"].isna(), "criterion not in the category")
     mark((f["Score"] < f["Scale min"]) | (f["Score"] > f["Scale max"]), "outside the scale")
     mark(pd.DataFrame({"j": f["_j"], "n": f["_nid"], "c": f["_c"]}).duplicated(), "repeated score")
-    pairs = conflicted_pairs(data)
-    if not pairs.empty:
-        keyed = pairs.assign(_j=key(pairs["Judge"]), _nid=key(pairs["Nomination ID"]))
-        hit = f[["_j", "_nid"]].reset_index().merge(keyed, on=["_j", "_nid"])
-        conflict = pd.Series(None, index=f.index, dtype=object)
-        conflict[hit["index"].to_numpy()] = ("conflict: " + hit["Reason"]).to_numpy()
-        reason = reason.where(reason.notna(), conflict)
+    conflict = f["_conflict"].map(lambda why: f"conflict: {why}", na_action="ignore")
+    reason = reason.where(reason.notna(), conflict)
     f["Excluded"] = reason
     f["Calibration"] = f["Calibration"].fillna(False).astype(bool)
     f["Fraction"] = (f["Score"] / f["Scale max"]).astype(float)

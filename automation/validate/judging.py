@@ -88,12 +88,11 @@ def check_criteria(data: ProgrammeData) -> Iterator[Issue]:
 def scored_frame(data: ProgrammeData) -> pd.DataFrame:
     """Scores joined with their nomination's category, scale and criterion weight.
 
+    ``_conflict`` holds why the judge may not score that nomination (None when they may).
     Computed once per ProgrammeData (validation and scoring both need it) and returned as a
     copy so callers may add columns.
     """
-    if "scored_frame" not in data.cache:
-        data.cache["scored_frame"] = _scored_frame(data)
-    return data.cache["scored_frame"].copy()
+    return data.cached("scored_frame", _scored_frame)
 
 
 def _scored_frame(data: ProgrammeData) -> pd.DataFrame:
@@ -118,6 +117,13 @@ def _scored_frame(data: ProgrammeData) -> pd.DataFrame:
         .drop_duplicates(["_cat", "_c"])
     )
     out = out.merge(crit_k, on=["_cat", "_c"], how="left")
+    out["_conflict"] = pd.Series(None, index=out.index, dtype=object)
+    pairs = conflicted_pairs(data)
+    if not pairs.empty:
+        keyed = pairs.assign(_j=key(pairs["Judge"]), _nid=key(pairs["Nomination ID"]))
+        keyed = keyed.drop_duplicates(["_j", "_nid"])
+        hit = out[["_j", "_nid"]].reset_index().merge(keyed, on=["_j", "_nid"])
+        out.loc[hit["index"].to_numpy(), "_conflict"] = hit["Reason"].to_numpy()
     return out
 
 
@@ -191,25 +197,20 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
         "{Judge} scored '{Criterion}' on {Nomination ID} more than once.",
         "Delete the extra row; only the first is used.",
     )
-    pairs = conflicted_pairs(data)
-    if not pairs.empty:
-        keyed = pairs.assign(_j=key(pairs["Judge"]), _nid=key(pairs["Nomination ID"]))
-        hit = f[["_j", "_nid"]].reset_index().merge(keyed, on=["_j", "_nid"])
-        reasons = dict(zip(hit["index"], hit["Reason"], strict=True))
-        mask = sc.index.isin(list(reasons))
-        yield from row_issues(
-            data,
-            "Scores",
-            pd.Series(mask, index=sc.index),
-            "Judge",
-            "conflicted-judge-scored",
-            ERROR,
-            lambda r: (
-                f"{r['Judge']} may not score {r['Nomination ID']}: "
-                f"{reasons[r.name]}. The score is excluded."
-            ),
-            "Delete the score; a judge without a conflict should score this nomination.",
-        )
+    reasons = f["_conflict"]
+    yield from row_issues(
+        data,
+        "Scores",
+        reasons.notna(),
+        "Judge",
+        "conflicted-judge-scored",
+        ERROR,
+        lambda r: (
+            f"{r['Judge']} may not score {r['Nomination ID']}: "
+            f"{reasons[r.name]}. The score is excluded."
+        ),
+        "Delete the score; a judge without a conflict should score this nomination.",
+    )
 
 
 def expected_scores(data: ProgrammeData) -> pd.DataFrame:
