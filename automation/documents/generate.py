@@ -29,13 +29,10 @@ from automation.documents.mail import SmtpSettings, compose_emails, send, write_
 from automation.documents.newsletter import write_newsletter
 from automation.documents.pdf import to_pdf
 from automation.errors import UserError
+from automation.keys import key_of
 from automation.model import ProgrammeData
 from automation.parse import as_python
 from automation.scoring import Results
-
-
-def _key(value: object) -> str:
-    return str(value or "").strip().casefold()
 
 
 def _text(value: object) -> str:
@@ -119,7 +116,7 @@ def current_period(data: ProgrammeData, results: Results) -> str:
 def _emails(data: ProgrammeData) -> dict[str, str]:
     staff = data["Staff"].dropna(subset=["Name"])
     return {
-        _key(n): _text(e) for n, e in zip(staff["Name"], staff["Email"], strict=True) if _text(e)
+        key_of(n): _text(e) for n, e in zip(staff["Name"], staff["Email"], strict=True) if _text(e)
     }
 
 
@@ -131,24 +128,24 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
         & results.nominations["Place"].isin(["winner", "runner-up"])
     ]
     noms = data["Nominations"]
-    cats = data["Categories"].set_index(data["Categories"]["Category"].map(_key))
+    cats = data["Categories"].set_index(data["Categories"]["Category"].map(key_of))
     ceremonies = dict(
         zip(data["Periods"]["Period"].astype(str), data["Periods"]["Ceremony"], strict=True)
     )
     emails = _emails(data)
     leaders = {
-        _key(t): _text(lead)
+        key_of(t): _text(lead)
         for t, lead in zip(data["Teams"]["Team"], data["Teams"]["Team leader"], strict=True)
     }
     out = []
     for _, r in placed.iterrows():
         nom = noms[noms["ID"] == r["Nomination ID"]].iloc[0]
-        cat = cats.loc[_key(r["Category"])] if _key(r["Category"]) in cats.index else None
+        cat = cats.loc[key_of(r["Category"])] if key_of(r["Category"]) in cats.index else None
         kind = _text(cat["Type"]) if cat is not None else "individual"
         same = noms[
             (noms["Category"] == r["Category"])
             & (noms["Period"] == r["Period"])
-            & (noms["Nominee"].map(_key) == _key(r["Nominee"]))
+            & (noms["Nominee"].map(key_of) == key_of(r["Nominee"]))
         ]
         consented = same[
             same["Consent to publish"].fillna(False).astype(bool) & same["Customer quote"].notna()
@@ -156,10 +153,10 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
         basis = r["Normalised score"] if r["Ranked on"] == "normalised" else r["Raw score"]
         if kind == "team":
             # The team leader receives the team's email, so nobody else is the "manager".
-            nominee_email = emails.get(_key(leaders.get(_key(r["Nominee"]))))
+            nominee_email = emails.get(key_of(leaders.get(key_of(r["Nominee"]))))
             manager = None
         else:
-            nominee_email = emails.get(_key(r["Nominee"]))
+            nominee_email = emails.get(key_of(r["Nominee"]))
             manager = _text(nom["Line manager"]) or None
         out.append(
             Award(
@@ -173,13 +170,13 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
                 site=_text(r["Site"]),
                 evidence=_text(nom["Evidence"]),
                 score_pct=float(basis * 100) if pd.notna(basis) else 0.0,
-                nomination_count=int(same["Nominator"].map(_key).nunique()) or 1,
+                nomination_count=int(same["Nominator"].map(key_of).nunique()) or 1,
                 customer_quote=_text(consented["Customer quote"].iloc[0])
                 if len(consented)
                 else None,
                 nominee_email=nominee_email,
                 line_manager=manager,
-                line_manager_email=emails.get(_key(manager)) if manager else None,
+                line_manager_email=emails.get(key_of(manager)) if manager else None,
                 presented_by=_text(cat["Senior presenter"]) or None if cat is not None else None,
                 presented_on=_date(ceremonies.get(_text(r["Period"]))),
             )
@@ -206,7 +203,7 @@ def newsletter_context(
         published_on=today,
         awards=[a for a in awards(data, results, period) if a.place == 1],
         nominations_received=len(noms),
-        nominators=int(noms["Nominator"].map(_key).nunique()),
+        nominators=int(noms["Nominator"].map(key_of).nunique()),
         customer_nominations=int((noms["Nominator type"] == "customer").sum()),
         next_deadline=_date(later["Ends"].iloc[0]) if len(later) else None,
         how_to_nominate=_text(data.setting("how_to_nominate")),
@@ -246,8 +243,8 @@ def evaluation_context(
     staff_total = int(headcount.sum()) or len(staff)
     cats = data["Categories"]
     individual = set(cats.loc[cats["Type"] != "team", "Category"])
-    nominated = noms[noms["Category"].isin(individual)]["Nominee"].map(_key)
-    staff_nominated = int(nominated[nominated.isin(set(staff["Name"].map(_key)))].nunique())
+    nominated = noms[noms["Category"].isin(individual)]["Nominee"].map(key_of)
+    staff_nominated = int(nominated[nominated.isin(set(staff["Name"].map(key_of)))].nunique())
     agree = results.agreement
     excluded = results.excluded
     return EvaluationContext(

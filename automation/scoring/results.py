@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from automation.keys import key
+from automation.keys import key, key_of
 from automation.model import ProgrammeData
 from automation.parse import as_python
 from automation.scoring import tiebreak
@@ -184,7 +184,7 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     for (period, category), grp in noms[~noms["Calibration"]].groupby(
         ["Period", "Category"], sort=True, dropna=True
     ):
-        ckey = str(category).strip().lower()
+        ckey = key_of(category)
         info = cat_info.loc[ckey] if ckey in cat_info.index else None
         result_rows.extend(
             _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible)
@@ -392,10 +392,10 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
     n_customers = (same["Nominator type"] == "customer").groupby(same_key).sum().to_dict()
 
     def independent(n: str) -> tuple:
-        return (int(n_nominators.get(str(nominee_of[n]).strip().lower(), 0)),)
+        return (int(n_nominators.get(key_of(nominee_of[n]), 0)),)
 
     def customers(n: str) -> tuple:
-        return (int(n_customers.get(str(nominee_of[n]).strip().lower(), 0)),)
+        return (int(n_customers.get(key_of(nominee_of[n]), 0)),)
 
     def earliest(n: str) -> tuple:
         r = by_id.at[n, "Received"]
@@ -432,7 +432,7 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
         n = r.nomination
         if n in ineligible or judges_of.get(n, 0) < min_judges:
             continue
-        who = str(nominee_of[n]).strip().lower()
+        who = key_of(nominee_of[n])
         if who in placed_nominees:
             continue
         if r.unresolved and slots[0] == "winner":
@@ -440,7 +440,7 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
             for t in tied:
                 places[t] = "panel vote"
             slots = slots[1:]
-            placed_nominees.update(str(nominee_of[t]).strip().lower() for t in tied)
+            placed_nominees.update(key_of(nominee_of[t]) for t in tied)
             continue
         places[n] = slots.pop(0)
         placed_nominees.add(who)
