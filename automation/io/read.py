@@ -19,7 +19,7 @@ from automation.errors import UserError
 from automation.io.package import open_package
 from automation.io.package import tables as package_tables
 from automation.issues import ERROR, WARNING, Issue, column_letter
-from automation.model import ROW, ProgrammeData, TablePlace
+from automation.model import ROW, ProgrammeData, TablePlace, empty_table
 from automation.parse import blank_rows, clean_text, parse_column
 
 
@@ -91,9 +91,7 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
                         value=spec.name,
                     )
                 )
-            frame = pd.DataFrame({c.name: pd.Series(dtype=object) for c in spec.input_columns})
-            frame[ROW] = pd.Series(dtype="int64")
-            tables[spec.name] = frame
+            tables[spec.name] = empty_table(spec.name)
             continue
         frame, place, found = _map_table(rt, spec)
         places[spec.name] = place
@@ -131,7 +129,7 @@ def _map_table(rt: RawTable, spec: schema.Table):
     n = len(rt.frame)
     rows = pd.Series(range(rt.header_row + 1, rt.header_row + 1 + n), dtype="int64")
     out: dict[str, pd.Series] = {}
-    bad_masks: dict[str, pd.Series] = {}
+    bad_masks: dict[str, tuple[pd.Series, pd.Series]] = {}
     for col in spec.input_columns:
         src = raw_cols.get(_norm(col.name))
         if src is None:
@@ -149,16 +147,17 @@ def _map_table(rt: RawTable, spec: schema.Table):
                 )
             out[col.name] = pd.Series([None] * n, dtype=object)
             continue
-        values, bad = parse_column(rt.frame[src].reset_index(drop=True), col)
+        raw = rt.frame[src].reset_index(drop=True)
+        values, bad = parse_column(raw, col)
         out[col.name] = values
-        bad_masks[col.name] = bad
+        bad_masks[col.name] = (bad, raw)
     frame = pd.DataFrame(out) if out else pd.DataFrame(index=range(n))
     frame[ROW] = rows
     keep = ~blank_rows(frame.drop(columns=[ROW]))
-    for name, bad in bad_masks.items():
+    for name, (bad, raw) in bad_masks.items():
         bad = bad & keep
         if bad.any():
-            problems.extend(_type_problems(rt, spec.column(name), place, rows[bad], bad.index[bad]))
+            problems.extend(_type_problems(rt.sheet, spec.column(name), place, raw[bad], rows[bad]))
     return frame[keep].reset_index(drop=True), place, problems
 
 
@@ -173,19 +172,14 @@ _TYPE_CODES = {
 }
 
 
-def _type_problems(rt: RawTable, col: schema.Column, place: TablePlace, rows, idx):
+def _type_problems(sheet: str, col: schema.Column, place: TablePlace, raw: pd.Series, rows):
+    """One issue per unreadable cell, quoting what the user typed."""
     code, hint = _TYPE_CODES[col.type]
-    raw_vals = clean_text(
-        rt.frame[[c for c in rt.frame.columns if _norm(c) == _norm(col.name)][0]].reset_index(
-            drop=True
-        )
-    )
-    for row, i in zip(rows.tolist(), idx.tolist(), strict=True):
-        value = raw_vals.iloc[i]
+    for value, row in zip(clean_text(raw).tolist(), rows.tolist(), strict=True):
         yield Issue(
             code,
             ERROR,
-            rt.sheet,
+            sheet,
             f"{col.name} must be a {col.type.value}, but the cell holds '{value}'.",
             hint,
             row=row,
