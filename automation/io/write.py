@@ -89,11 +89,6 @@ def _cell(ref: str, value: object, style: str | None) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is>{_text(str(value))}</is></c>'
 
 
-def _formula_cell(ref: str, formula: str, style: str | None) -> str:
-    s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{s}><f>{escape(formula.lstrip("="))}</f></c>'
-
-
 # --------------------------------------------------------------------------------------------
 # Reading styles back from the sheet the builder (or an earlier run) made
 # --------------------------------------------------------------------------------------------

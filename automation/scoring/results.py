@@ -18,7 +18,7 @@ from automation.scoring import tiebreak
 from automation.scoring.agreement import agreement_table
 from automation.scoring.normalise import normalise
 from automation.scoring.prepare import prepare
-from automation.scoring.weighted import judge_scores
+from automation.scoring.weighted import judge_scores, panel_mean
 from automation.validate.nominations import cool_off_blocked
 
 OUTLIER_SD = 2.0
@@ -284,14 +284,6 @@ def _panel_view(counted: pd.DataFrame, excluded: pd.DataFrame, noms: pd.DataFram
     return view.sort_values(["Period", "Category", "Nomination ID", "Judge"]).reset_index(drop=True)
 
 
-def _trimmed(g, col: str, trim_from: int) -> pd.Series:
-    """Mean per group; from ``trim_from`` values (and at least 3) without the top and bottom."""
-    total, count = g[col].sum(), g[col].count()
-    hi, lo = g[col].max(), g[col].min()
-    trim = (trim_from > 0) & (count >= max(trim_from, 3))
-    return ((total - hi - lo) / (count - 2)).where(trim, total / count.replace(0, np.nan))
-
-
 def nomination_stats(
     counted: pd.DataFrame, by_crit: pd.DataFrame, excluded: pd.DataFrame, trim_from: int
 ) -> pd.DataFrame:
@@ -318,8 +310,8 @@ def nomination_stats(
     out = pd.DataFrame(
         {
             "Judges": g["Judge"].count(),
-            "Raw": _trimmed(g, "Weighted", trim_from),
-            "Normalised": _trimmed(g, "Normalised", trim_from),
+            "Raw": panel_mean(g, "Weighted", trim_from),
+            "Normalised": panel_mean(g, "Normalised", trim_from),
             "Spread raw": g["Weighted"].max() - g["Weighted"].min(),
             "Spread normalised": g["Normalised"].max() - g["Normalised"].min(),
         }

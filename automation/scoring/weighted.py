@@ -24,14 +24,13 @@ def judge_scores(rows: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns=["_wx", "_w"]).reset_index()
 
 
-def panel_mean(values: pd.Series, trim_from: int) -> float:
-    """Mean over judges; with ``trim_from`` or more judges, drop the highest and lowest.
+def panel_mean(grouped, column: str, trim_from: int) -> pd.Series:
+    """Mean over each nomination's judges; with ``trim_from`` or more judges (and at least
+    three), the highest and lowest are dropped. ``grouped`` is a groupby by nomination.
 
     A mean (not a sum) so that a judge who abstains does not pull a nomination down.
     """
-    v = values.dropna().sort_values()
-    if v.empty:
-        return float("nan")
-    if trim_from and len(v) >= max(trim_from, 3):
-        v = v.iloc[1:-1]
-    return float(v.mean())
+    total, count = grouped[column].sum(), grouped[column].count()
+    hi, lo = grouped[column].max(), grouped[column].min()
+    trim = (trim_from > 0) & (count >= max(trim_from, 3))
+    return ((total - hi - lo) / (count - 2)).where(trim, total / count.replace(0, np.nan))
