@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from automation import schema
 from automation.keys import key, key_of
 from automation.model import ProgrammeData
 from automation.parse import as_python
@@ -211,24 +212,8 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     )
 
 
-_RESULT_COLUMNS = [
-    "Period",
-    "Category",
-    "Place",
-    "Rank",
-    "Nomination ID",
-    "Nominee",
-    "Team",
-    "Site",
-    "Judges",
-    "Raw score",
-    "Normalised score",
-    "Ranked on",
-    "Tie-break",
-    "Flags",
-    "By criterion",
-    "By judge",
-]
+# The Results table's own columns, as the schema declares them (Excel computes the rest).
+_RESULT_COLUMNS = [c.name for c in schema.TABLE_BY_NAME["Results"].input_columns]
 
 
 def _outliers(counted: pd.DataFrame) -> dict:
