@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from automation.documents.certificates import write_certificates
+from automation.documents.certificates import CertificateRun, write_certificates
 from automation.documents.context import (
     AgreementFigure,
     Award,
@@ -314,6 +314,29 @@ def evaluation_context(
 
 
 # ---- the functions the shells call ------------------------------------------------------
+def _certificate_run(
+    data: ProgrammeData, results: Results, out_dir: Path, *, combined: bool, progress: bool
+) -> CertificateRun:
+    items = awards(data, results)
+    if not items:
+        raise UserError(
+            "No winners to make certificates for.",
+            "Score the workbook first; check the Results sheet has winners.",
+        )
+    return write_certificates(
+        items,
+        branding(data),
+        Path(out_dir) / "certificates",
+        combined=combined,
+        progress=progress,
+        template=template(data, "certificate.docx"),
+    )
+
+
+def _with_pdfs(paths: list[Path], out_dir: Path, pdf: bool) -> list[Path]:
+    return paths + (to_pdf(paths, Path(out_dir) / "certificates" / "pdf") if pdf else [])
+
+
 def generate_certificates(
     data: ProgrammeData,
     results: Results,
@@ -323,21 +346,8 @@ def generate_certificates(
     progress: bool = True,
 ) -> list[Path]:
     """A certificate per winner and runner-up, plus one combined file for printing."""
-    items = awards(data, results)
-    if not items:
-        raise UserError(
-            "No winners to make certificates for.",
-            "Score the workbook first; check the Results sheet has winners.",
-        )
-    run = write_certificates(
-        items,
-        branding(data),
-        Path(out_dir) / "certificates",
-        progress=progress,
-        template=template(data, "certificate.docx"),
-    )
-    paths = run.paths
-    return paths + (to_pdf(paths, Path(out_dir) / "certificates" / "pdf") if pdf else [])
+    run = _certificate_run(data, results, out_dir, combined=True, progress=progress)
+    return _with_pdfs(run.paths, out_dir, pdf)
 
 
 def _period_document(
@@ -401,19 +411,20 @@ def generate_evaluation(
     )
 
 
-def _outbox(data: ProgrammeData, results: Results, out_dir: Path, today: dt.date | None = None):
-    items = awards(data, results)
-    run = write_certificates(
-        items,
-        branding(data),
-        Path(out_dir) / "certificates",
-        combined=False,
-        progress=False,
-        template=template(data, "certificate.docx"),
-    )
-    newsletter = generate_newsletter(data, results, out_dir, today=today)
+def _outbox(
+    data: ProgrammeData,
+    results: Results,
+    out_dir: Path,
+    today: dt.date | None = None,
+    *,
+    certificates: CertificateRun | None = None,
+    newsletter: Path | None = None,
+):
+    """The award emails, attaching certificates and the article (made here unless given)."""
+    run = certificates or _certificate_run(data, results, out_dir, combined=False, progress=False)
+    newsletter = newsletter or generate_newsletter(data, results, out_dir, today=today)
     return compose_emails(
-        items,
+        [award for award, _ in run.files],
         branding(data),
         certificates=run.files,
         newsletter=newsletter,
@@ -482,14 +493,20 @@ def generate_all(
     today: dt.date | None = None,
     progress: bool = True,
 ) -> list[Path]:
-    """Certificates, newsletter, evaluation report and email drafts, into ``out_dir``."""
+    """Certificates, newsletter, evaluation report and email drafts, into ``out_dir``.
+
+    Each document is made once: the drafts attach the certificates and article made here.
+    """
     out_dir = Path(out_dir)
-    paths: list[Path] = []
-    paths += generate_certificates(data, results, out_dir, pdf=pdf, progress=progress)
-    paths.append(generate_newsletter(data, results, out_dir, today=today, pdf=pdf))
-    paths.append(generate_evaluation(data, results, out_dir, today=today, pdf=pdf))
-    paths += generate_email_drafts(data, results, out_dir, today=today)
-    return paths
+    run = _certificate_run(data, results, out_dir, combined=True, progress=progress)
+    newsletter = generate_newsletter(data, results, out_dir, today=today, pdf=pdf)
+    outbox = _outbox(data, results, out_dir, today, certificates=run, newsletter=newsletter)
+    return [
+        *_with_pdfs(run.paths, out_dir, pdf),
+        newsletter,
+        generate_evaluation(data, results, out_dir, today=today, pdf=pdf),
+        *write_drafts(outbox.messages, out_dir / "emails"),
+    ]
 
 
 __all__: Sequence[str] = (
