@@ -134,9 +134,24 @@ def test_runner_up_and_team_wording(outbox) -> None:
     by_to = {str(m["To"]): m for m in outbox.messages}
     runner_up = by_to["Tomasz Nowak <tomasz.nowak@northgate.example>"]
     assert runner_up["Subject"] == "Highly commended: Customer Hero of the Month (October 2026)"
+    body = runner_up.get_body(("plain",)).get_content()
+    assert "will receive" not in body  # the prize is the winner's, not promised to runners-up
     team = by_to["Complaints Resolution Team <complaints.team@northgate.example>"]
     assert team["Subject"].startswith("Congratulations: your team has won Team of the Quarter")
     assert team.get_body().get_content().startswith("Dear Complaints Resolution Team,")
+
+
+def test_runner_up_is_told_of_a_commendation_not_a_prize() -> None:
+    import dataclasses
+    import datetime as dt
+
+    runner_up = dataclasses.replace(
+        HERO, place=2, presented_by="Priya Shah", presented_on=dt.date(2026, 11, 23)
+    )
+    (message, *_) = compose_emails([runner_up], BRANDING).messages
+    body = message.get_body(("plain",)).get_content()
+    assert "The commendation will be presented by Priya Shah on 23 November 2026." in body
+    assert "will receive" not in body
 
 
 def test_comms_email_lists_winners_with_newsletter(outbox) -> None:
