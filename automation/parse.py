@@ -57,18 +57,35 @@ def parse_number(text: pd.Series, *, percent: bool = False) -> pd.Series:
 
 
 def parse_date(text: pd.Series) -> pd.Series:
-    """Dates from real date cells, ISO text, UK day-first text or Excel serial numbers."""
+    """Dates from real date cells, ISO text, UK day-first text or Excel serial numbers.
+
+    Only dates Excel itself can show (1900 to 9999; here 1900-2999, the useful part) are
+    accepted: '01/01/0001' or '.5' is a typing slip, reported as not a date rather than
+    overflowing pandas' nanosecond range.
+    """
     s = text.astype("string")
-    out = pd.to_datetime(s, errors="coerce", format="ISO8601")
+    out = _in_range(pd.to_datetime(s, errors="coerce", format="ISO8601"))
     rest = out.isna() & s.notna()
     if rest.any():
         serial = pd.to_numeric(s[rest], errors="coerce")
-        ok = serial.between(1, 200000)
-        out.loc[serial[ok].index] = _EXCEL_EPOCH + pd.to_timedelta(serial[ok], unit="D")
+        ok = serial.between(1, _MAX_SERIAL)
+        days = _EXCEL_EPOCH + pd.to_timedelta(serial[ok], unit="D")
+        out = out.fillna(_in_range(days).reindex(out.index))
         rest = out.isna() & s.notna()
     if rest.any():
-        out.loc[rest] = pd.to_datetime(s[rest], errors="coerce", dayfirst=True, format="mixed")
+        mixed = pd.to_datetime(s[rest], errors="coerce", dayfirst=True, format="mixed")
+        out = out.fillna(_in_range(mixed).reindex(out.index))
     return out.astype("datetime64[ns]")
+
+
+_FIRST_DAY, _LAST_DAY = pd.Timestamp("1900-01-01"), pd.Timestamp("2999-12-31")
+_MAX_SERIAL = (_LAST_DAY - _EXCEL_EPOCH).days
+
+
+def _in_range(parsed: pd.Series) -> pd.Series:
+    """Parsed dates (any time unit) inside the accepted span, as nanosecond datetimes."""
+    ok = parsed.notna() & (parsed >= _FIRST_DAY) & (parsed <= _LAST_DAY)
+    return parsed.where(ok).astype("datetime64[ns]")
 
 
 def parse_bool(text: pd.Series) -> pd.Series:

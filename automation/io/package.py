@@ -12,7 +12,10 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree as ET
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as _defused_fromstring
 
 from automation.errors import UserError
 
@@ -23,6 +26,15 @@ NS = {
 }
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+
+# Limits that stop a zip bomb before it is inflated. A real workbook's sheet XML compresses
+# about 10-40 times; 1.5 GB of spaces compresses over 1,000 times. Small parts (workbook,
+# relations, table definitions, styles) are kilobytes in any real file.
+SMALL_PART_LIMIT = 64 * 2**20
+PART_LIMIT = 3 * 2**30
+RATIO_LIMIT = 200
+RATIO_FROM = 32 * 2**20
+_BIG_PARTS = re.compile(r"^xl/(worksheets/sheet\d+|sharedStrings)\.xml$")
 
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 
@@ -55,6 +67,9 @@ class TableInfo:
     part: str
     ref: str
     columns: tuple[str, ...]
+    # Why the table cannot be read as declared (a range narrower than its columns, no
+    # range at all); None for a sound table. Excel would "repair" such a table on opening.
+    problem: str | None = None
 
     @property
     def header_row(self) -> int:
@@ -69,13 +84,60 @@ class TableInfo:
         return parse_ref(self.ref)[3]
 
 
+def parse_xml(zf: zipfile.ZipFile, part: str) -> Element:
+    """One small XML part of the package, parsed with entities and DTDs refused.
+
+    defusedxml stops entity expansion (billion laughs) and external entities (XXE); a part
+    that is missing or not XML is a damaged workbook, which the user can repair in Excel.
+    """
+    name = getattr(zf, "filename", None) or "the workbook"
+    try:
+        data = zf.read(part)
+    except KeyError as exc:
+        raise damaged(name, f"its part {part} is missing") from exc
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise damaged(name, f"its part {part} cannot be unpacked ({exc})") from exc
+    try:
+        return _defused_fromstring(data)
+    except DefusedXmlException as exc:
+        raise damaged(
+            name, f"its part {part} declares XML entities, which Excel never writes"
+        ) from exc
+    except (ParseError, ValueError) as exc:
+        raise damaged(name, f"its part {part} is not well-formed XML ({exc})") from exc
+
+
+def damaged(name: str | Path, why: str) -> UserError:
+    """The one message for a workbook whose package is broken."""
+    return UserError(
+        f"{Path(name).name} is damaged: {why}.",
+        "Open it in Excel (Excel offers to repair it) and save it again as an .xlsx workbook, "
+        "or go back to the copy in the backups folder.",
+    )
+
+
+def check_sizes(zf: zipfile.ZipFile, name: str | Path) -> None:
+    """Refuse a package whose parts would inflate to an absurd size (a zip bomb)."""
+    for info in zf.infolist():
+        limit = PART_LIMIT if _BIG_PARTS.match(info.filename) else SMALL_PART_LIMIT
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limit or (info.file_size > RATIO_FROM and ratio > RATIO_LIMIT):
+            raise UserError(
+                f"{Path(name).name} is not a workbook the tool will open: its part "
+                f"{info.filename} would unpack to {info.file_size / 2**20:,.0f} MB "
+                f"({ratio:,.0f} times its packed size).",
+                "A real workbook never looks like this; if it came from outside, do not open "
+                "it. Otherwise open it in Excel, delete unused rows and save it again.",
+            )
+
+
 def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (type, absolute target part) for a part."""
     folder, name = posixpath.split(part)
     rels_part = posixpath.join(folder, "_rels", name + ".rels")
     if rels_part not in zf.namelist():
         return {}
-    root = ET.fromstring(zf.read(rels_part))
+    root = parse_xml(zf, rels_part)
     out = {}
     for rel in root.findall("rel:Relationship", NS):
         target = rel.get("Target", "")
@@ -95,14 +157,19 @@ def open_package(path: Path) -> zipfile.ZipFile:
     path = Path(path)
     if not path.exists():
         raise UserError(f"No workbook at {path}.", "Check the file name and folder.")
+    if path.is_dir():
+        raise UserError(
+            f"{path} is a folder, not a workbook.",
+            f"Give the path of the .xlsx file inside it, e.g. {path / 'award_programme.xlsx'}.",
+        )
     if path.suffix.lower() not in {".xlsx", ".xlsm"}:
         raise UserError(
             f"{path.name} is not an Excel workbook (.xlsx).",
             "Save it from Excel as 'Excel Workbook (*.xlsx)' and try again.",
         )
     try:
-        return zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise UserError(
             f"{path.name} is not a valid .xlsx file (it may be damaged or still downloading).",
             "Open it in Excel and save it again as an .xlsx workbook.",
@@ -112,11 +179,36 @@ def open_package(path: Path) -> zipfile.ZipFile:
             f"Cannot read {path.name}: permission denied.",
             "Close other programs using it and check its permissions.",
         ) from exc
+    except OSError as exc:
+        raise UserError(
+            f"Cannot read {path.name}: {exc.strerror or exc}.",
+            "Check that the file is reachable (a network drive may be offline) and try again.",
+        ) from exc
+    try:
+        names = set(zf.namelist())
+        if "xl/workbook.xml" not in names:
+            kind = (
+                "a Word document"
+                if "word/document.xml" in names
+                else "a PowerPoint file"
+                if "ppt/presentation.xml" in names
+                else "a zip file"
+            )
+            raise UserError(
+                f"{path.name} is {kind}, not an Excel workbook (it has no workbook part).",
+                "Choose the programme workbook (.xlsx) instead; if the name was changed by "
+                "hand, give it its real extension back.",
+            )
+        check_sizes(zf, path)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> sheet XML part, in workbook order."""
-    root = ET.fromstring(zf.read("xl/workbook.xml"))
+    root = parse_xml(zf, "xl/workbook.xml")
     rels = _rels(zf, "xl/workbook.xml")
     out: dict[str, str] = {}
     for sheet in root.findall("m:sheets/m:sheet", NS):
@@ -133,10 +225,23 @@ def tables(zf: zipfile.ZipFile) -> dict[str, TableInfo]:
         for kind, target in _rels(zf, part).values():
             if kind != TABLE_REL or target not in zf.namelist():
                 continue
-            root = ET.fromstring(zf.read(target))
+            root = parse_xml(zf, target)
             name = root.get("displayName") or root.get("name")
             cols = tuple(
                 c.get("name", "") for c in root.findall("m:tableColumns/m:tableColumn", NS)
             )
-            out[name] = TableInfo(name, sheet, part, target, root.get("ref"), cols)
+            ref = root.get("ref") or ""
+            out[name] = TableInfo(name, sheet, part, target, ref, cols, _table_problem(ref, cols))
     return out
+
+
+def _table_problem(ref: str, columns: tuple[str, ...]) -> str | None:
+    try:
+        c1, r1, c2, r2 = parse_ref(ref)
+    except ValueError:
+        return f"its range {ref!r} is not a cell range"
+    if c2 - c1 + 1 != len(columns):
+        return f"its range {ref} is {c2 - c1 + 1} columns wide but it lists {len(columns)}"
+    if r2 < r1 or not columns:
+        return f"its range {ref} has no header row"
+    return None

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from automation import schema
-from automation.errors import UserError
 from automation.io.package import open_package
 from automation.io.package import tables as package_tables
+from automation.io.salvage import reader_guard
 from automation.issues import ERROR, WARNING, Issue, column_letter
 from automation.model import ROW, ProgrammeData, TablePlace, empty_table
 from automation.parse import blank_rows, clean_text, parse_column
@@ -33,6 +33,7 @@ class RawTable:
     first_col: int
     headers: list[str]
     frame: pd.DataFrame  # columns are the headers as written; values raw
+    problem: str | None = None  # the table is damaged and was not read (see package.py)
 
 
 def _norm(header: object) -> str:
@@ -46,17 +47,15 @@ def load_raw_tables(path: Path) -> dict[str, RawTable]:
     path = Path(path)
     with open_package(path) as zf:
         found = package_tables(zf)
-    try:
+    with reader_guard(path):
         reader = fastexcel.read_excel(str(path))
-    except Exception as exc:  # fastexcel raises its own error types for damaged files
-        raise UserError(
-            f"Cannot read {path.name}: {exc}",
-            "Open it in Excel and save it again as an .xlsx workbook.",
-        ) from exc
     out: dict[str, RawTable] = {}
     for name, spec in schema.TABLE_BY_NAME.items():
         info = found.get(name)
         if info is None:
+            continue
+        if info.problem:
+            out[name] = RawTable(name, info.sheet, 0, 1, [], pd.DataFrame(), info.problem)
             continue
         headers = list(info.columns)
         # Formula columns are Excel's business; skipping them keeps long tables fast.
@@ -65,8 +64,8 @@ def load_raw_tables(path: Path) -> dict[str, RawTable]:
         if info.last_row <= info.header_row:
             frame = pd.DataFrame({headers[i]: pd.Series(dtype=object) for i in use})
         else:
-            table = reader.load_table(name, dtypes="string", use_columns=use)
-            frame = table.to_pandas()
+            with reader_guard(path, info):
+                frame = reader.load_table(name, dtypes="string", use_columns=use).to_pandas()
         out[name] = RawTable(name, info.sheet, info.header_row, info.first_col, headers, frame)
     return out
 
@@ -78,6 +77,20 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
     places: dict[str, TablePlace] = {}
     for spec in schema.TABLES:
         rt = raw.get(spec.name)
+        if rt is not None and rt.problem:
+            problems.append(
+                Issue(
+                    "table-damaged",
+                    ERROR,
+                    spec.sheet,
+                    f"The table '{spec.name}' cannot be read: {rt.problem}.",
+                    "Open the workbook in Excel and save it (Excel repairs the table), or copy "
+                    f"the '{spec.name}' table from a fresh template.",
+                    value=spec.name,
+                )
+            )
+            tables[spec.name] = empty_table(spec.name)
+            continue
         if rt is None:
             if spec.owner == "user":
                 problems.append(
@@ -108,7 +121,7 @@ def _map_table(rt: RawTable, spec: schema.Table):
     for i, h in enumerate(rt.headers):
         col = by_norm.get(_norm(h))
         if col is not None:
-            letters[col.name] = column_letter(rt.first_col + i)
+            letters.setdefault(col.name, column_letter(rt.first_col + i))
         elif spec.owner == "user":
             problems.append(
                 Issue(
@@ -125,7 +138,12 @@ def _map_table(rt: RawTable, spec: schema.Table):
                 )
             )
     place = TablePlace(rt.sheet, rt.header_row, letters)
-    raw_cols = {_norm(c): c for c in rt.frame.columns}
+    raw_cols: dict[str, object] = {}
+    for c in rt.frame.columns:
+        if _norm(c) in raw_cols:
+            continue  # reported below; the first one found is the one read
+        raw_cols[_norm(c)] = c
+    problems.extend(_duplicate_headers(rt, spec))
     n = len(rt.frame)
     rows = pd.Series(range(rt.header_row + 1, rt.header_row + 1 + n), dtype="int64")
     out: dict[str, pd.Series] = {}
@@ -147,7 +165,7 @@ def _map_table(rt: RawTable, spec: schema.Table):
                 )
             out[col.name] = pd.Series([None] * n, dtype=object)
             continue
-        raw = rt.frame[src].reset_index(drop=True)
+        raw = rt.frame.iloc[:, list(rt.frame.columns).index(src)].reset_index(drop=True)
         values, bad = parse_column(raw, col)
         out[col.name] = values
         bad_masks[col.name] = (bad, raw)
@@ -159,6 +177,31 @@ def _map_table(rt: RawTable, spec: schema.Table):
         if bad.any():
             problems.extend(_type_problems(rt.sheet, spec.column(name), place, raw[bad], rows[bad]))
     return frame[keep].reset_index(drop=True), place, problems
+
+
+def _duplicate_headers(rt: RawTable, spec: schema.Table):
+    """Two headers that differ only in case or spaces: the tool would read just one of them."""
+    first: dict[str, int] = {}
+    for i, h in enumerate(rt.headers):
+        n = _norm(h)
+        if not n:
+            continue
+        if n not in first:
+            first[n] = i
+            continue
+        kept = column_letter(rt.first_col + first[n])
+        yield Issue(
+            "duplicate-column",
+            ERROR,
+            rt.sheet,
+            f"Table {spec.name} has two columns headed '{rt.headers[first[n]]}' (in column "
+            f"{kept}) and '{h}'; the tool reads only the first.",
+            "Rename or delete one of them so every header in the table is different.",
+            row=rt.header_row,
+            column=str(h),
+            cell=f"{column_letter(rt.first_col + i)}{rt.header_row}",
+            value=str(h),
+        )
 
 
 _TYPE_CODES = {
@@ -212,8 +255,8 @@ def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: li
                 )
             )
             continue
-        if value is None:
-            continue
+        if clean_text(pd.Series([value], dtype=object)).iloc[0] is None:
+            continue  # a blank (or NaN) value means "use the default", like an absent row
         typed, bad = parse_column(
             pd.Series([value]), schema.Column(spec.label, spec.type, choices=spec.choices)
         )

@@ -248,7 +248,7 @@ def render_tool_sheets(
         sheet = schema.SHEET_BY_NAME[sheet_name]
         if sheet_name not in schema.TOOL_SHEETS:
             raise ValueError(f"{sheet_name} is not a tool-owned sheet")
-        missing = [t for t in sheet.tables if t not in found]
+        missing = [t for t in sheet.tables if t not in found or found[t].problem]
         if sheet_name not in parts_by_sheet or missing:
             raise UserError(
                 f"The '{sheet_name}' sheet or its table(s) {', '.join(missing)} are missing.",

@@ -46,6 +46,7 @@ def prepare(data: ProgrammeData) -> pd.DataFrame:
     mark(f["Score"].isna(), "no score")
     mark(~f["_j"].isin(judges), "judge not on the panel")
     mark(f["Category"].isna(), "no such nomination")
+    mark(f["Scale max"].isna() | f["Scale min"].isna(), "category has no scale")
     mark(f["_cat"].isin(blocked), "category weights do not add up to 100%")
     mark(f["Weight"].isna(), "criterion not in the category")
     mark((f["Score"] < f["Scale min"]) | (f["Score"] > f["Scale max"]), "outside the scale")

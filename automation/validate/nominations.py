@@ -105,7 +105,9 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     )
     periods = data["Periods"].dropna(subset=["Period"])
     span = periods.assign(_p=key(periods["Period"])).drop_duplicates("_p").set_index("_p")
-    starts, ends = key(noms["Period"]).map(span["Starts"]), key(noms["Period"]).map(span["Ends"])
+    # to_datetime: an empty or damaged Periods table must not make the comparison fail.
+    starts = pd.to_datetime(key(noms["Period"]).map(span["Starts"]), errors="coerce")
+    ends = pd.to_datetime(key(noms["Period"]).map(span["Ends"]), errors="coerce")
     outside = (
         noms["Received"].notna()
         & starts.notna()
