@@ -17,6 +17,9 @@ from automation.schema import LISTS, ColType, Column
 _TRUE = {"yes", "y", "true", "1", "1.0", "x", "✓"}
 _FALSE = {"no", "n", "false", "0", "0.0"}
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# One address, nothing else: no spaces or line breaks (a CR/LF in a From address would be
+# header injection in an email), no lists.
+EMAIL_ADDRESS = r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+"
 
 
 def clean_text(raw: pd.Series) -> pd.Series:

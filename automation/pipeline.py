@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from automation.errors import UserError
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
@@ -105,7 +106,11 @@ def run_all(
     out.mkdir(parents=True, exist_ok=True)
     dest = None if in_place else out / path.name
     if dest is not None and dest.resolve() == path.resolve():
-        dest = None
+        raise UserError(
+            f"--out {out} is the folder {path.name} is in, so the copy would replace it.",
+            "Choose another folder for the results, or use --in-place to write into the "
+            "workbook itself (a backup is kept).",
+        )
     outcome = score_workbook(path, write=True, dest=dest, today=today)
     if documents and outcome.results.winners.empty:
         outcome.lines.append("No winners yet, so no documents were made.")

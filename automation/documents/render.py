@@ -246,9 +246,12 @@ class DocxRenderer:
                 hint="Open it in Word and check that every {{ }} and {% %} tag is complete"
                 + (f", near: {near[:200]}" if near else "."),
             ) from exc
-        except TemplateError as exc:
+        except (TemplateError, OverflowError, RecursionError) as exc:
+            # OverflowError: the sandbox refuses a huge range(); RecursionError: a macro
+            # calling itself. Both are mistakes in a hand-edited template.
             raise UserError(
-                f"The template {self.template_path.name} could not be filled in: {exc}."
+                f"The template {self.template_path.name} could not be filled in: {exc}.",
+                hint="Open it in Word and check the tags you changed.",
             ) from exc
         _swap_colours(template, self._colours)
         out_path = Path(out_path)
@@ -311,3 +314,8 @@ def render_text(env: ImmutableSandboxedEnvironment, source: str, context: Mappin
         ) from exc
     except TemplateError as exc:
         raise UserError(f"An email template has a broken tag: {exc}.") from exc
+    except (OverflowError, RecursionError) as exc:  # a huge range() or a runaway macro
+        raise UserError(
+            f"An email template asks for too much work: {str(exc).rstrip('.')}.",
+            hint="Check the loops you added to the email templates.",
+        ) from exc

@@ -20,7 +20,7 @@ from automation.io.package import tables as package_tables
 from automation.io.salvage import reader_guard
 from automation.issues import ERROR, WARNING, Issue, column_letter
 from automation.model import ROW, ProgrammeData, TablePlace, empty_table
-from automation.parse import blank_rows, clean_text, parse_column
+from automation.parse import EMAIL_ADDRESS, blank_rows, clean_text, parse_column
 
 
 @dataclass
@@ -233,7 +233,9 @@ def _type_problems(sheet: str, col: schema.Column, place: TablePlace, raw: pd.Se
 
 
 def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: list[Issue]):
-    settings: dict[str, object] = {s.key: s.default for s in schema.SETTINGS}
+    # Defaults are written as a person types them ('yes', '4'); parse them like a typed value
+    # so a blank setting and a missing row mean the same thing as the default typed in.
+    settings: dict[str, object] = {s.key: _typed(s, s.default) for s in schema.SETTINGS}
     if frame is None or frame.empty:
         return settings
     for label, value, row in zip(frame["Setting"], frame["Value"], frame[ROW], strict=True):
@@ -260,6 +262,8 @@ def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: li
         typed, bad = parse_column(
             pd.Series([value]), schema.Column(spec.label, spec.type, choices=spec.choices)
         )
+        if spec.type is schema.ColType.EMAIL and not bad.iloc[0]:
+            bad = ~typed.astype(str).str.fullmatch(EMAIL_ADDRESS)
         if bool(bad.iloc[0]):
             problems.append(
                 Issue(
@@ -275,13 +279,26 @@ def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: li
                 )
             )
             continue
-        v = typed.iloc[0]
-        if spec.type is schema.ColType.BOOL:
-            v = bool(v)
-        elif spec.type is schema.ColType.INT:
-            v = int(v)
-        settings[spec.key] = v
+        settings[spec.key] = _plain_setting(spec, typed.iloc[0])
     return settings
+
+
+def _typed(spec: schema.Setting, value: object) -> object:
+    if value is None or value == "":
+        return value
+    typed, bad = parse_column(
+        pd.Series([value], dtype=object),
+        schema.Column(spec.label, spec.type, choices=spec.choices),
+    )
+    return value if bool(bad.iloc[0]) else _plain_setting(spec, typed.iloc[0])
+
+
+def _plain_setting(spec: schema.Setting, v: object) -> object:
+    if spec.type is schema.ColType.BOOL:
+        return bool(v)
+    if spec.type is schema.ColType.INT:
+        return int(v)
+    return v
 
 
 def read_workbook(path: Path | str) -> ProgrammeData:

@@ -14,9 +14,7 @@ import datetime as dt
 import math
 import os
 import re
-import shutil
 import struct
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,7 +26,8 @@ import pandas as pd
 from automation import schema
 from automation.build import layout
 from automation.errors import UserError
-from automation.io.package import TableInfo, open_package, parse_ref, sheet_parts, tables
+from automation.io.package import TableInfo, damaged, open_package, parse_ref, sheet_parts, tables
+from automation.io.safe_save import check_writable, replace, saving, verified_copy
 from automation.issues import column_letter
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -332,9 +331,19 @@ def _prune_backups(path: Path) -> None:
 
 
 def backup_copy(path: Path, now: dt.datetime | None = None) -> Path:
-    """Copy ``path`` into ``backups/`` beside it with a timestamp; keep the last few."""
-    dest = _backup_path(path, now or dt.datetime.now())
-    shutil.copy2(path, dest)
+    """Copy ``path`` into ``backups/`` beside it with a timestamp; keep the last few.
+
+    The copy is verified against the original before it gets its name (safe_save), so a
+    backup is never a truncated file.
+    """
+    try:
+        dest = _backup_path(path, now or dt.datetime.now())
+    except OSError as exc:
+        raise UserError(
+            f"Could not make the backups folder beside {path.name}: {exc.strerror or exc}.",
+            "Save the workbook in a folder you can write to, then try again.",
+        ) from exc
+    verified_copy(path, dest)
     _prune_backups(path)
     return dest
 
@@ -359,6 +368,7 @@ def write_tool_tables(
     check_not_open(path)
     if target != path:
         check_not_open(target)
+    check_writable(target)
     now = now or dt.datetime.now()
     with open_package(path) as zf:
         new_parts, counts = render_tool_sheets(zf, frames)
@@ -366,16 +376,22 @@ def write_tool_tables(
         parts = {i.filename: new_parts.get(i.filename) for i in infos}
         small = {"xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/workbook.xml"}
         for name in small:
-            parts[name] = zf.read(name)
+            try:
+                parts[name] = zf.read(name)
+            except KeyError as exc:
+                raise damaged(path, f"its part {name} is missing") from exc
         _drop_calc_chain(parts)
         parts["xl/workbook.xml"] = _full_calc_on_load(
             parts["xl/workbook.xml"].decode("utf-8")
         ).encode("utf-8")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(
+                f"Cannot make the folder {target.parent}: {exc.strerror or exc}.",
+                "Choose a folder you can save into.",
+            ) from exc
+        with saving(target) as tmp:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
                 for info in infos:
                     if info.filename not in parts:
@@ -393,16 +409,11 @@ def write_tool_tables(
                     out.writestr(zi, data, compresslevel=level)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    backup_file = backup_copy(path, now) if target == path and backup else None
     try:
-        os.replace(tmp, target)
-    except PermissionError as exc:
+        backup_file = backup_copy(path, now) if target == path and backup else None
+    except BaseException:
         tmp.unlink(missing_ok=True)
-        raise UserError(
-            f"Could not save {target.name}: it is locked by another program.",
-            "Close it in Excel (or any other program) and try again.",
-        ) from exc
+        raise
+    # The file keeps its permissions (mkstemp's 0600 would lock colleagues out on a share).
+    replace(tmp, target)
     return WriteResult(target, backup_file, counts)
