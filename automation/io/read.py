@@ -8,6 +8,7 @@ apply whether a date was typed as a date or as text.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,7 +236,7 @@ def _type_problems(sheet: str, col: schema.Column, place: TablePlace, raw: pd.Se
 def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: list[Issue]):
     # Defaults are written as a person types them ('yes', '4'); parse them like a typed value
     # so a blank setting and a missing row mean the same thing as the default typed in.
-    settings: dict[str, object] = {s.key: _typed(s, s.default) for s in schema.SETTINGS}
+    settings: dict[str, object] = dict(_typed_defaults())
     if frame is None or frame.empty:
         return settings
     for label, value, row in zip(frame["Setting"], frame["Value"], frame[ROW], strict=True):
@@ -281,6 +282,11 @@ def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: li
             continue
         settings[spec.key] = _plain_setting(spec, typed.iloc[0])
     return settings
+
+
+@functools.cache
+def _typed_defaults() -> tuple[tuple[str, object], ...]:
+    return tuple((s.key, _typed(s, s.default)) for s in schema.SETTINGS)
 
 
 def _typed(spec: schema.Setting, value: object) -> object:

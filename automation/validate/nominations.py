@@ -105,9 +105,11 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     )
     periods = data["Periods"].dropna(subset=["Period"])
     span = periods.assign(_p=key(periods["Period"])).drop_duplicates("_p").set_index("_p")
-    # to_datetime: an empty or damaged Periods table must not make the comparison fail.
-    starts = pd.to_datetime(key(noms["Period"]).map(span["Starts"]), errors="coerce")
-    ends = pd.to_datetime(key(noms["Period"]).map(span["Ends"]), errors="coerce")
+    # Through dicts and to_datetime: mapping onto an empty date column (an emptied Periods
+    # table) fails inside pandas, and a damaged column must not break the comparison.
+    nom_period = key(noms["Period"])
+    starts = pd.to_datetime(nom_period.map(span["Starts"].to_dict()), errors="coerce")
+    ends = pd.to_datetime(nom_period.map(span["Ends"].to_dict()), errors="coerce")
     outside = (
         noms["Received"].notna()
         & starts.notna()
