@@ -48,6 +48,13 @@ class Award:
     line_manager_email: str | None = None
     presented_by: str | None = None
     presented_on: date | None = None
+    # The Citation column of the nomination, written or approved by the manager; when empty
+    # the documents propose one from the evidence (``citation.propose``).
+    citation: str = ""
+    # A team award's members from the Staff table, as (name, email) pairs, and its leader:
+    # the team's email goes to them by name, never "Dear Retentions".
+    team_members: tuple[tuple[str, str], ...] = ()
+    team_leader: str | None = None
 
     @property
     def is_winner(self) -> bool:

@@ -151,9 +151,14 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
             same["Consent to publish"].fillna(False).astype(bool) & same["Customer quote"].notna()
         ]
         basis = r["Normalised score"] if r["Ranked on"] == "normalised" else r["Raw score"]
+        members: tuple[tuple[str, str], ...] = ()
+        leader = None
         if kind == "team":
-            # The team leader receives the team's email, so nobody else is the "manager".
-            nominee_email = emails.get(key_of(leaders.get(key_of(r["Nominee"]))))
+            # The team's members (from Staff) receive its email by name; the leader is among
+            # them, so nobody else is the "manager".
+            leader = leaders.get(key_of(r["Nominee"])) or None
+            nominee_email = emails.get(key_of(leader))
+            members = _members(data, _text(r["Nominee"]), emails)
             manager = None
         else:
             nominee_email = emails.get(key_of(r["Nominee"]))
@@ -179,9 +184,19 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
                 line_manager_email=emails.get(key_of(manager)) if manager else None,
                 presented_by=_text(cat["Senior presenter"]) or None if cat is not None else None,
                 presented_on=_date(ceremonies.get(_text(r["Period"]))),
+                citation=_text(nom["Citation"]) if "Citation" in nom.index else "",
+                team_members=members,
+                team_leader=leader,
             )
         )
     return out
+
+
+def _members(data: ProgrammeData, team: str, emails: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """A team's people from the Staff table, as (name, email) in the table's order."""
+    staff = data["Staff"].dropna(subset=["Name"])
+    here = staff[staff["Team"].map(key_of) == key_of(team)]
+    return tuple((_text(n), emails.get(key_of(n), "")) for n in here["Name"])
 
 
 def newsletter_context(
@@ -419,18 +434,23 @@ def _outbox(
     *,
     certificates: CertificateRun | None = None,
     newsletter: Path | None = None,
+    attachments: Sequence[tuple[Award, Path]] | None = None,
 ):
-    """The award emails, attaching certificates and the article (made here unless given)."""
+    """The award emails, attaching certificates and the article (made here unless given).
+
+    ``attachments`` replaces the certificates' own files (the PDFs of a ``--pdf`` run).
+    """
     run = certificates or _certificate_run(data, results, out_dir, combined=False, progress=False)
     newsletter = newsletter or generate_newsletter(data, results, out_dir, today=today)
     return compose_emails(
         [award for award, _ in run.files],
         branding(data),
-        certificates=run.files,
+        certificates=attachments if attachments is not None else run.files,
         newsletter=newsletter,
         comms_email=_text(data.setting("comms_email")) or None,
         sender=_text(data.setting("from_address")) or None,
         template_dir=_email_templates(data),
+        today=today or dt.date.today(),
     )
 
 
@@ -500,9 +520,24 @@ def generate_all(
     out_dir = Path(out_dir)
     run = _certificate_run(data, results, out_dir, combined=True, progress=progress)
     newsletter = generate_newsletter(data, results, out_dir, today=today, pdf=pdf)
-    outbox = _outbox(data, results, out_dir, today, certificates=run, newsletter=newsletter)
+    certificate_files = _with_pdfs(run.paths, out_dir, pdf)
+    attachments = None
+    if pdf:
+        # With --pdf the drafts carry the PDFs: a winner should not get an editable .docx.
+        pdfs = {path.stem: path for path in certificate_files if path.suffix == ".pdf"}
+        attachments = [(award, pdfs[path.stem]) for award, path in run.files]
+        newsletter_pdf = out_dir / f"{newsletter.stem}.pdf"
+    outbox = _outbox(
+        data,
+        results,
+        out_dir,
+        today,
+        certificates=run,
+        newsletter=newsletter_pdf if pdf else newsletter,
+        attachments=attachments,
+    )
     return [
-        *_with_pdfs(run.paths, out_dir, pdf),
+        *certificate_files,
         newsletter,
         generate_evaluation(data, results, out_dir, today=today, pdf=pdf),
         *write_drafts(outbox.messages, out_dir / "emails"),
