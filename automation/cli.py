@@ -147,7 +147,7 @@ def _run(p):
         )
         for line in outcome.lines:
             print(line)
-        return 0
+        return outcome.exit_code
 
     return run
 

@@ -88,9 +88,15 @@ def score_summary(results: Results) -> str:
     winners = results.winners
     parts = [f"{r['Category']} ({r['Period']}): {r['Nominee']}" for _, r in winners.iterrows()]
     ties = (results.nominations["Place"] == "panel vote").sum()
-    text = f"{len(results.nominations)} nominations ranked; winners: " + (
-        "; ".join(parts) if parts else "none"
+    total = len(results.nominations)
+    ranked = int(results.nominations["Rank"].notna().sum()) if total else 0
+    # Nominations nobody scored are listed on Results but not ranked: do not count them.
+    counted = (
+        f"{ranked} nominations ranked"
+        if ranked == total
+        else (f"{ranked} of {total} nominations ranked")
     )
+    text = f"{counted}; winners: " + ("; ".join(parts) if parts else "none")
     if ties:
         text += f"; {ties} nominations tied for a win need a panel vote"
     return text

@@ -139,8 +139,8 @@ def test_runner_up_and_team_wording(outbox) -> None:
     team = by_to["Complaints Resolution Team <complaints.team@northgate.example>"]
     assert team["Subject"].startswith("Congratulations: your team has won Team of the Quarter")
     # A team is never greeted as if it were a person.
-    assert team.get_body().get_content().startswith(
-        "Dear everyone in the Complaints Resolution Team,"
+    assert (
+        team.get_body().get_content().startswith("Dear everyone in the Complaints Resolution Team,")
     )
 
 

@@ -17,10 +17,10 @@ import smtplib
 import ssl
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, getaddresses, make_msgid
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -203,8 +203,10 @@ def team_recipients(award: Award) -> tuple[list[tuple[str, str]], list[str], str
     elif len(members) <= GREET_BY_NAME_UP_TO:
         greeting = join_list(names)
     else:
-        greeting = f"{first_name(leader) or leader} and everyone in {team}" if leader else (
-            f"everyone in {team}"
+        greeting = (
+            f"{first_name(leader) or leader} and everyone in {team}"
+            if leader
+            else (f"everyone in {team}")
         )
     return to, missing, greeting
 

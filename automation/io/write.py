@@ -339,6 +339,36 @@ def backup_copy(path: Path, now: dt.datetime | None = None) -> Path:
     return dest
 
 
+def _mode_for(target: Path) -> int:
+    """The permission bits for the saved workbook: the existing file's, else the umask's."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _make_folder(folder: Path) -> list[Path]:
+    """Create ``folder`` (and missing parents); return the ones made, deepest first."""
+    made = []
+    probe = folder
+    while not probe.exists():
+        made.append(probe)
+        probe = probe.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return made
+
+
+def _remove_folders(made: list[Path]) -> None:
+    """Undo :func:`_make_folder` after a failed write, so no empty folder is left behind."""
+    for folder in made:
+        try:
+            folder.rmdir()
+        except OSError:
+            break  # something else was put there: leave it
+
+
 def write_tool_tables(
     path: Path | str,
     frames: Mapping[str, pd.DataFrame],
@@ -371,11 +401,14 @@ def write_tool_tables(
         parts["xl/workbook.xml"] = _full_calc_on_load(
             parts["xl/workbook.xml"].decode("utf-8")
         ).encode("utf-8")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        made = _make_folder(target.parent)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
+            # mkstemp makes the file private (0600); on a shared drive that would lock
+            # colleagues out of the workbook, so give it the mode the file had or should have.
+            os.chmod(tmp, _mode_for(target))
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
                 for info in infos:
                     if info.filename not in parts:
@@ -395,12 +428,14 @@ def write_tool_tables(
                 os.fsync(fh.fileno())
         except BaseException:
             tmp.unlink(missing_ok=True)
+            _remove_folders(made)
             raise
     backup_file = backup_copy(path, now) if target == path and backup else None
     try:
         os.replace(tmp, target)
     except PermissionError as exc:
         tmp.unlink(missing_ok=True)
+        _remove_folders(made)
         raise UserError(
             f"Could not save {target.name}: it is locked by another program.",
             "Close it in Excel (or any other program) and try again.",
