@@ -84,6 +84,14 @@ def test_stacked_tables_move_down_when_the_first_grows(example_copy):
     assert data["JudgeStats"]["Judge"].tolist() == ["A", "B"]
     assert data["Agreement"]["Alpha"].tolist() == [0.9]
     assert data.place("JudgeStats").header_row > data["Panel"]["_row"].max()
+    # The header notes go with their tables; none is left behind on Panel's data cells.
+    from openpyxl import load_workbook
+
+    ws = load_workbook(example_copy)["Judging"]
+    noted = {c.coordinate for row in ws.iter_rows() for c in row if c.comment}
+    headers = {ws.tables[t].ref.split(":")[0][1:] for t in ("Panel", "JudgeStats", "Agreement")}
+    assert {"".join(ch for ch in cell if ch.isdigit()) for cell in noted} == headers
+    assert ws[f"A{data.place('JudgeStats').header_row}"].comment.text.startswith("Judge")
 
 
 def test_calc_chain_dropped_and_full_calc_on_load(example_copy):

@@ -194,14 +194,7 @@ def _comments(ws, spec: schema.Table, header_row: int) -> None:
     from openpyxl.comments import Comment
 
     for j, col in enumerate(spec.columns, start=1):
-        text = col.help or col.name
-        extra = []
-        if spec.owner == "user" and not col.is_formula:
-            extra.append("Required." if col.required else "Optional.")
-            extra.append(f"Type: {col.type.value}.")
-        if col.is_formula:
-            extra.append("Worked out by a formula; locked.")
-        comment = Comment(" ".join([text, *extra]), "Award workbook")
+        comment = Comment(layout.note_text(spec, col), layout.NOTE_AUTHOR)
         comment.width, comment.height = 260, 90
         ws.cell(row=header_row, column=j).comment = comment
 

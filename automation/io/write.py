@@ -28,6 +28,7 @@ import pandas as pd
 from automation import schema
 from automation.build import layout
 from automation.errors import UserError
+from automation.io import moved
 from automation.io.package import TableInfo, open_package, parse_ref, sheet_parts, tables
 from automation.issues import column_letter
 
@@ -264,19 +265,44 @@ def render_tool_sheets(
         tops = layout.table_tops([len(f) for f in frames_here])
         shift = first_top - layout.FIRST_TABLE_ROW
         last_ref = "A1"
+        notes: list[tuple[int, int, str]] = []  # (row, column, text) of header notes
         for name, frame, top in zip(sheet.tables, frames_here, tops, strict=True):
             spec = schema.TABLE_BY_NAME[name]
             styles = _styles_for(xml, found[name], len(spec.columns))
             table_rows, ref = _table_rows_xml(spec, frame, top + shift, styles)
             rows.extend(table_rows)
             table_xml = zf.read(found[name].part).decode("utf-8")
-            out[found[name].part] = _set_table_ref(table_xml, ref).encode("utf-8")
+            table_xml = moved.set_table_columns(_set_table_ref(table_xml, ref), spec)
+            out[found[name].part] = table_xml.encode("utf-8")
             counts[name] = len(frame)
+            header_row = top + shift + 1
+            notes.extend(
+                (header_row, j, layout.note_text(spec, col)) for j, col in enumerate(spec.columns)
+            )
             last_ref = ref
+        out.update(_notes_parts(zf, part, notes))
         width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
         dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
         out[part] = _replace_sheet_data(xml, "".join(rows), dim).encode("utf-8")
     return out, counts
+
+
+def _notes_parts(
+    zf: zipfile.ZipFile, sheet_part: str, notes: list[tuple[int, int, str]]
+) -> dict[str, bytes]:
+    """Header notes written afresh where each table's header now is (they do not move with
+    a table by themselves; see ``automation.io.moved``)."""
+    comments, vml = moved.drawing_parts(zf, sheet_part)
+    if not comments or not vml:
+        return {}  # the sheet has no notes (removed by the user): leave it so
+    drawing = moved.vml_xml(zf.read(vml).decode("utf-8"), [(r - 1, c) for r, c, _ in notes])
+    if drawing is None:
+        return {}
+    cells = [(f"{column_letter(c + 1)}{r}", text) for r, c, text in notes]
+    return {
+        comments: moved.comments_xml(cells, layout.NOTE_AUTHOR).encode("utf-8"),
+        vml: drawing.encode("utf-8"),
+    }
 
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
