@@ -803,7 +803,8 @@ TABLES: tuple[Table, ...] = (
     Table(
         "Results",
         "Results",
-        "Results (written by the tool; the last two columns are Excel's own check)",
+        "Results (written by the tool; the last two columns are Excel's own check of the raw "
+        "score and raw rank)",
         (
             C("Period", T.TEXT, width=14),
             C("Category", T.TEXT, width=24),
@@ -827,26 +828,46 @@ TABLES: tuple[Table, ...] = (
             C("By criterion", T.TEXT, help="Mean score per criterion.", width=44),
             C("By judge", T.TEXT, help="Each judge's weighted score.", width=40),
             C(
-                "Excel weighted score",
-                T.PERCENT,
-                help="All non-conflicted scores pooled, computed by Excel from the Scores sheet.",
-                width=12,
-                formula=(
-                    "=IFERROR(SUMIFS(Scores[Points],Scores[Nomination ID],{n},Scores[Conflict],"
-                    '"no")/SUMIFS(Scores[Weight],Scores[Nomination ID],{n},Scores[Conflict],'
-                    '"no",Scores[Score],"<>"),"")'
-                ).format(n=this_row("Results", "Nomination ID")),
+                "Raw rank",
+                T.INT,
+                help="Rank by the raw score alone (1 + how many scored higher), to set beside "
+                "Excel's raw rank; the Rank column may differ when ranking is on normalised "
+                "scores or a tie-break decided.",
+                width=8,
             ),
             C(
-                "Excel rank",
+                "Excel raw score",
+                T.PERCENT,
+                help="The raw score worked out again by Excel: each counted judge's weighted "
+                "score from the Scores sheet (Judging > Panel), then their mean (trimmed as "
+                "Settings say). Equals Raw score.",
+                width=11,
+                formula=(
+                    "=IFERROR(ROUND(IF(AND({t}>0,{n}>=MAX({t},3)),({s}-{hi}-{lo})/({n}-2),"
+                    '{s}/{n}),9),"")'
+                )
+                .format(
+                    t='INDEX(Settings[Value],MATCH("Trimmed mean from",Settings[Setting],0))',
+                    n='COUNTIFS(Panel[Nomination ID],{i},Panel[Counted],"yes")',
+                    s="SUMIFS(Panel[Excel weighted score],Panel[Nomination ID],{i},"
+                    'Panel[Counted],"yes")',
+                    hi="_xlfn.MAXIFS(Panel[Excel weighted score],Panel[Nomination ID],{i},"
+                    'Panel[Counted],"yes")',
+                    lo="_xlfn.MINIFS(Panel[Excel weighted score],Panel[Nomination ID],{i},"
+                    'Panel[Counted],"yes")',
+                )
+                .replace("{i}", this_row("Results", "Nomination ID")),
+            ),
+            C(
+                "Excel raw rank",
                 T.INT,
-                help="Rank by Excel's pooled score within the category and period.",
+                help="Rank by Excel's raw score within the category and period; equals Raw rank.",
                 width=8,
                 formula=(
                     '=IF({s}="","",COUNTIFS(Results[Period],{p},Results[Category],{c},'
-                    'Results[Excel weighted score],">"&{s})+1)'
+                    'Results[Excel raw score],">"&{s})+1)'
                 ).format(
-                    s=this_row("Results", "Excel weighted score"),
+                    s=this_row("Results", "Excel raw score"),
                     p=this_row("Results", "Period"),
                     c=this_row("Results", "Category"),
                 ),
@@ -868,6 +889,18 @@ TABLES: tuple[Table, ...] = (
             C("Normalised score", T.PERCENT, width=12),
             C("Counted", T.TEXT, help="yes, or why the score was left out.", width=30),
             C("Flag", T.TEXT, help="Outlier: more than 2 SD from the nomination's mean.", width=24),
+            C(
+                "Excel weighted score",
+                T.PERCENT,
+                help="This judge's weighted score worked out again by Excel from the Scores "
+                "sheet (conflicted scores left out); equals Weighted score.",
+                width=11,
+                formula=(
+                    "=IFERROR(SUMIFS(Scores[Points],Scores[Nomination ID],{n},Scores[Judge],{j},"
+                    'Scores[Conflict],"no")/SUMIFS(Scores[Weight],Scores[Nomination ID],{n},'
+                    'Scores[Judge],{j},Scores[Conflict],"no",Scores[Score],"<>"),"")'
+                ).format(n=this_row("Panel", "Nomination ID"), j=this_row("Panel", "Judge")),
+            ),
         ),
         owner="tool",
         blank_rows=1,
