@@ -155,9 +155,16 @@ LISTS: dict[str, tuple[str, ...]] = {
     "beneficiary": ("organisation", "customers", "staff", "managers"),
     "rank_basis": ("normalised", "raw"),
     "weights_policy": ("error", "normalise with warning"),
-    "survey_scale": ("% agree", "mean of 5", "mean of 10", "eNPS", "count"),
+    "survey_scale": ("% agree", "mean of 5", "mean of 10", "eNPS", "count", "points"),
     "severity": ("error", "warning"),
     "place": ("winner", "runner-up"),
+    "kpi_source": (
+        "nominations",
+        "customer nominations",
+        "customer share of nominations",
+        "share of staff nominated",
+        "people nominating",
+    ),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -281,6 +288,16 @@ TABLES: tuple[Table, ...] = (
                     t=this_row("Objectives", "Target"),
                     h=this_row("Objectives", "Higher is better"),
                 ),
+            ),
+            C(
+                "Worked out from",
+                T.CHOICE,
+                False,
+                "For a KPI the workbook itself can count (nominations, customer share, "
+                "participation in the current period): the tool works it out, shows it beside "
+                "Actual in the evaluation report and warns when the two differ.",
+                choices="kpi_source",
+                width=22,
             ),
         ),
         blank_rows=8,

@@ -527,9 +527,11 @@ def build_evaluation_report() -> DocumentObject:
     _para(doc, "{{ summary }}")
 
     _para(doc, "1. Objectives and results", style="Heading 1")
+    # Column widths leave every header word and figure whole at 10 pt Calibri/Carlito
+    # (tests/test_documents_layout.py measures them with the font's own metrics).
     _data_table(
         doc,
-        ("Objective", "KPI", "Baseline", "Target", "Actual", "Result"),
+        ("Objective", "KPI", "Baseline", "Target", "Actual", "From workbook", "Result"),
         "o in objectives",
         (
             "{{ o.objective }}",
@@ -537,10 +539,12 @@ def build_evaluation_report() -> DocumentObject:
             "{{ o.baseline }}",
             "{{ o.target }}",
             "{{ o.actual }}",
+            "{{ o.computed }}",
             "{{ o.result }}",
         ),
-        (48, 44, 20, 20, 20, 18),
+        (36, 36, 20, 19, 19, 22, 18),
     )
+    _para(doc, "{% if objectives_note %}{{ objectives_note }}{% endif %}", before=4, size=9)
     _para(doc, "{{ objectives_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
 
     _para(doc, "2. Participation", style="Heading 1")
@@ -583,16 +587,19 @@ def build_evaluation_report() -> DocumentObject:
             "{{ v.respondents }}",
             "{{ v.comment }}",
         ),
-        (26, 46, 26, 26, 46),
+        (30, 44, 24, 27, 45),
     )
 
     _para(doc, "4. Judging quality", style="Heading 1")
+    _para(doc, "{{ agreement_reading }}")
+    # One row per category: a table row per criterion buried the reading under near-identical
+    # lines, so each category's criteria share one cell.
     _data_table(
         doc,
-        ("Criterion or category", "Agreement (α)", "Reading"),
+        ("Category", "Whole category (α)", "Each criterion (α)"),
         "a in agreement",
-        ("{{ a.scope }}", "{{ a.alpha }}", "{{ a.reading }}"),
-        (60, 30, 80),
+        ("{{ a.category }}", "{{ a.whole }}", "{{ a.criteria }}"),
+        (40, 26, 104),
     )
     _para(doc, "{{ judging_summary }}", before=8)
 
@@ -616,7 +623,17 @@ def build_evaluation_report() -> DocumentObject:
         (52, 40, 34, 24, 20),
     )
 
-    _para(doc, "7. Recommendations", style="Heading 1")
+    _para(doc, "7. Findings and actions", style="Heading 1")
+    _data_table(
+        doc,
+        ("Finding", "Action", "Owner"),
+        "f in findings",
+        ("{{ f.finding }}", "{{ f.action }}", "{{ f.owner }}"),
+        (75, 65, 30),
+    )
+    _para(doc, "{% if no_findings %}{{ no_findings }}{% endif %}", before=4)
+
+    _para(doc, "8. Recommendations", style="Heading 1")
     _tag(doc, "{%p for r in recommendations %}")
     _para(doc, "{{ r }}", style="List Number")
     _tag(doc, "{%p endfor %}")

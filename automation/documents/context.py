@@ -94,6 +94,10 @@ class ObjectiveResult:
     higher_is_better: bool = True
     deadline: date | None = None
     owner: str = ""
+    # The same KPI worked out from the workbook's own data (e.g. customer nominations this
+    # period), shown beside the typed actual so the report cannot contradict itself.
+    computed: float | None = None
+    computed_from: str = ""
 
     @property
     def met(self) -> bool | None:
@@ -113,7 +117,7 @@ class Viewpoint:
     question: str
     result: float
     scale: str
-    respondents: int
+    respondents: int | None  # None when the cell was left blank (not the same as nobody)
     comment: str = ""
 
 
@@ -124,6 +128,8 @@ class AgreementFigure:
     scope: str
     alpha: float | None
     reading: str = ""
+    category: str = ""
+    criterion: str = ""  # empty for the whole category
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,15 @@ class CostLine:
     item: str
     budget: float
     actual: float
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One row of the Evaluation sheet's Findings table: what was found and what will change."""
+
+    finding: str
+    action: str = ""
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,3 +171,4 @@ class EvaluationContext:
     scores_excluded_for_conflict: int
     costs: list[CostLine]
     winners: list[Award] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from automation import kpis
 from automation.documents.certificates import CertificateRun, write_certificates
 from automation.documents.context import (
     AgreementFigure,
@@ -19,6 +20,7 @@ from automation.documents.context import (
     Branding,
     CostLine,
     EvaluationContext,
+    Finding,
     NewsletterContext,
     ObjectiveResult,
     Viewpoint,
@@ -252,14 +254,11 @@ def evaluation_context(
     noms = noms[noms["Period"].astype(str) == period]
     obj = data["Objectives"].dropna(subset=["Objective"])
     teams = data["Teams"].dropna(subset=["Team"])
-    staff = data["Staff"].dropna(subset=["Name"])
     headcount = teams["Headcount"].fillna(0)
     staff_by_site = {str(k): int(v) for k, v in headcount.groupby(teams["Site"]).sum().items()}
-    staff_total = int(headcount.sum()) or len(staff)
-    cats = data["Categories"]
-    individual = set(cats.loc[cats["Type"] != "team", "Category"])
-    nominated = noms[noms["Category"].isin(individual)]["Nominee"].map(key_of)
-    staff_nominated = int(nominated[nominated.isin(set(staff["Name"].map(key_of)))].nunique())
+    # Counted as the KPI check counts them, so the report and the Objectives agree.
+    staff_total = kpis.staff_total(data)
+    staff_nominated = kpis.staff_nominated(data, noms)
     agree = results.agreement
     excluded = results.excluded
     return EvaluationContext(
@@ -279,6 +278,10 @@ def evaluation_context(
                 else True,
                 deadline=_date(r["Deadline"]),
                 owner=_text(r["Owner"]),
+                computed=kpis.workbook_kpi(data, _text(r.get("Worked out from")), period)
+                if _text(r.get("Worked out from"))
+                else None,
+                computed_from=_text(r.get("Worked out from")),
             )
             for _, r in obj.iterrows()
         ],
@@ -296,7 +299,7 @@ def evaluation_context(
                 question=_text(r["Question"]),
                 result=_survey_result(r["Result"], _text(r["Scale"])),
                 scale=_text(r["Scale"]),
-                respondents=int(r["Respondents"]) if pd.notna(r["Respondents"]) else 0,
+                respondents=int(r["Respondents"]) if pd.notna(r["Respondents"]) else None,
                 comment=_text(r["Comment"]),
             )
             for _, r in data["Survey"].dropna(subset=["Viewpoint"]).iterrows()
@@ -308,6 +311,8 @@ def evaluation_context(
                 else f"{r['Category']} (whole category)",
                 alpha=None if pd.isna(r["Alpha"]) else float(r["Alpha"]),
                 reading=_text(r["Reading"]),
+                category=_text(r["Category"]),
+                criterion="" if r["Scope"] == "whole category" else _text(r["Scope"]),
             )
             for _, r in agree.iterrows()
         ],
@@ -325,6 +330,10 @@ def evaluation_context(
             for _, r in data["Costs"].dropna(subset=["Item"]).iterrows()
         ],
         winners=[a for a in awards(data, results, period) if a.place == 1],
+        findings=[
+            Finding(_text(r["Finding"]), _text(r["Action"]), _text(r["Owner"]))
+            for _, r in data["Findings"].dropna(subset=["Finding"]).iterrows()
+        ],
     )
 
 
