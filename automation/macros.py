@@ -94,7 +94,7 @@ def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
         book,
         {
             "Issues": issues_frame(report),
-            **results_tables(results),
+            **results_tables(results, data),
             "Audit": audit_frame(data, "score", score_summary(results)),
         },
     )

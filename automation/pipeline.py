@@ -95,7 +95,7 @@ def score_workbook(
     if write or dest:
         frames = {
             "Issues": issues_frame(report),
-            **results_tables(results),
+            **results_tables(results, data),
             "Audit": audit_frame(data, "score", score_summary(results), now=now, user=user),
         }
         outcome.written = write_tool_tables(path, frames, dest=dest, backup=backup, now=now)

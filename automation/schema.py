@@ -682,6 +682,15 @@ TABLES: tuple[Table, ...] = (
                 choices="yes_no",
                 width=11,
             ),
+            C(
+                "Citation",
+                T.LONGTEXT,
+                False,
+                "One sentence for the certificate, newsletter and emails saying what the nominee "
+                "did. Leave it blank and the tool proposes one (shown on Results); copy it here "
+                "to edit it.",
+                width=40,
+            ),
         ),
         blank_rows=100,
     ),
@@ -844,6 +853,13 @@ TABLES: tuple[Table, ...] = (
             C("Flags", T.TEXT, help="Disagreement, outliers, too few judges.", width=30),
             C("By criterion", T.TEXT, help="Mean score per criterion.", width=44),
             C("By judge", T.TEXT, help="Each judge's weighted score.", width=40),
+            C(
+                "Citation",
+                T.TEXT,
+                help="What the certificate, newsletter and emails will say of a winner or "
+                "runner-up: the nomination's Citation, or the tool's proposal when that is blank.",
+                width=50,
+            ),
             C(
                 "Raw rank",
                 T.INT,

@@ -370,18 +370,20 @@ def build_certificate() -> DocumentObject:
     _tag(doc, "{%p for c in certificates %}")
     # Each certificate starts with "page break before" rather than a break paragraph: no blank
     # trailing page, and the first certificate still starts on page 1.
-    logo = _para(doc, "{% if logo %}{{ logo }}{% endif %}", align=centre, before=4, after=4)
-    logo.paragraph_format.page_break_before = True
-    _para(
+    # The logo sits in the lower third, between signature and date; the page starts with
+    # the organisation's name.
+    organisation = _para(
         doc,
         "{{ organisation }}",
         align=centre,
+        before=4,
         after=4,
         size=14,
         colour=TEMPLATE_PRIMARY,
         caps=True,
         spacing=2,
     )
+    organisation.paragraph_format.page_break_before = True
     _para(
         doc,
         "{% if c.winner %}Certificate of Achievement{% else %}Certificate of Commendation"
@@ -435,12 +437,13 @@ def build_certificate() -> DocumentObject:
     _no_table_borders(table)
     _fixed_widths(table, (75, 60, 75))
     texts = (
-        ("", "", ""),
+        ("", "{% if logo %}{{ logo }}{% endif %}", ""),
         ("{{ signatory_name }}", "", "{{ c.presented_on }}"),
         (
             "{{ signatory_title }}",
-            "",
-            "{% if c.presented_by %}Presented by {{ c.presented_by }}{% else %}Date{% endif %}",
+            "{{ c.award_line }}",
+            # The signatory is named on the left; a presenter only when it is someone else.
+            "{% if c.presenter %}Presented by {{ c.presenter }}{% else %}Date{% endif %}",
         ),
     )
     for row_index, row in enumerate(table.rows):
@@ -453,8 +456,9 @@ def build_certificate() -> DocumentObject:
                 _run(
                     paragraph,
                     text,
-                    size=12 if row_index == 1 else 10,
+                    size=12 if row_index == 1 else (9 if col_index == 1 else 10),
                     bold=row_index == 1,
+                    italic=row_index == 2 and col_index == 1,
                     colour=DARK if row_index == 1 else GREY,
                 )
             if row_index == 0 and col_index != 1:
