@@ -55,6 +55,9 @@ class Award:
     # the team's email goes to them by name, never "Dear Retentions".
     team_members: tuple[tuple[str, str], ...] = ()
     team_leader: str | None = None
+    # Who nominated, one entry per nominator ("customer", "colleague", "manager", "self"),
+    # so the article can say "nominated by two customers" instead of "received 2 nominations".
+    nominated_by: tuple[str, ...] = ()
 
     @property
     def is_winner(self) -> bool:

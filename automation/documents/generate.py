@@ -187,6 +187,10 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
                 presented_by=_text(cat["Senior presenter"]) or None if cat is not None else None,
                 presented_on=_date(ceremonies.get(_text(r["Period"]))),
                 citation=_text(nom["Citation"]) if "Citation" in nom.index else "",
+                nominated_by=tuple(
+                    _text(kind)
+                    for kind in same.drop_duplicates(subset=["Nominator"])["Nominator type"]
+                ),
                 team_members=members,
                 team_leader=leader,
             )
@@ -218,7 +222,8 @@ def newsletter_context(
     return NewsletterContext(
         period=period,
         published_on=today,
-        awards=[a for a in awards(data, results, period) if a.place == 1],
+        # Runners-up too: the article names them once, after the winners.
+        awards=awards(data, results, period),
         nominations_received=len(noms),
         nominators=int(noms["Nominator"].map(key_of).nunique()),
         customer_nominations=int((noms["Nominator type"] == "customer").sum()),
