@@ -13,7 +13,7 @@ from pathlib import Path
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
-from automation.model import ProgrammeData
+from automation.model import ROW, ProgrammeData
 from automation.scoring import Results, score
 from automation.tables import audit_frame, issues_frame, results_tables, score_summary
 from automation.validate import validate
@@ -56,6 +56,15 @@ def error_lines(report: Report, shown: int = ERRORS_SHOWN) -> list[str]:
     return lines
 
 
+def used_rows(data: ProgrammeData) -> dict[str, int]:
+    """The last Excel row in use in each input table (for print areas)."""
+    out = {}
+    for name, frame in data.tables.items():
+        if ROW in frame.columns and frame[ROW].notna().any():
+            out[name] = int(frame[ROW].max())
+    return out
+
+
 def check_workbook(
     path: Path, *, write: bool = False, dest: Path | None = None, today: dt.date | None = None
 ) -> Outcome:
@@ -68,7 +77,7 @@ def check_workbook(
             "Issues": issues_frame(report),
             "Audit": audit_frame(data, "validate", report.summary()),
         }
-        outcome.written = write_tool_tables(path, frames, dest=dest)
+        outcome.written = write_tool_tables(path, frames, dest=dest, used_rows=used_rows(data))
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 
@@ -98,7 +107,9 @@ def score_workbook(
             **results_tables(results, data),
             "Audit": audit_frame(data, "score", score_summary(results), now=now, user=user),
         }
-        outcome.written = write_tool_tables(path, frames, dest=dest, backup=backup, now=now)
+        outcome.written = write_tool_tables(
+            path, frames, dest=dest, backup=backup, now=now, used_rows=used_rows(data)
+        )
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 
