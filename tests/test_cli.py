@@ -172,3 +172,8 @@ def test_scored_copy_keeps_the_workbooks_mode(tmp_path, capsys, example_copy, to
         assert stat.S_IMODE(example_copy.stat().st_mode) == 0o664  # in place: kept as it was
     finally:
         os.umask(old)
+
+
+def test_score_exits_1_and_names_errors_like_run(capsys, built_template):
+    assert cli.main(["score", str(built_template)]) == 1
+    assert "Settings!B8" in capsys.readouterr().out

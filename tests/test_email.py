@@ -123,7 +123,7 @@ def test_winner_email_wording_and_attachment(outbox) -> None:
     )
     body = message.get_body(("plain",)).get_content()
     assert body.startswith("Dear Ann,\n\nI am delighted to tell you that you have won")
-    assert "You received 3 nominations. The citation on your certificate reads:" in body
+    assert "You received three nominations. The citation on your certificate reads:" in body
     assert "presented by Priya Shah on 23 November 2026" in body
     assert [a.get_filename() for a in message.iter_attachments()] == [
         "customer-hero-of-the-month-ann-patel.docx"

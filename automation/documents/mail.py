@@ -27,7 +27,7 @@ from typing import Any
 from automation.documents.certificates import certificate_fields
 from automation.documents.citation import citation
 from automation.documents.context import Award, Branding
-from automation.documents.english import count_of, first_name, join_list
+from automation.documents.english import first_name, join_list, number_words, plural
 from automation.documents.filenames import unique_stem
 from automation.documents.render import (
     DEFAULT_TEMPLATE_DIR,
@@ -220,7 +220,9 @@ def _award_context(award: Award, branding: Branding, today: date | None) -> dict
         "ceremony_to_come": coming,
         "nominee_first_name": first_name(page["nominee"]) or page["nominee"],
         "award_description": clean_text(award.award_description, single_line=True).rstrip("."),
-        "nominations_text": count_of(award.nomination_count, "nomination"),
+        # "one nomination", not "1 nomination": numbers under ten in words, as in the article.
+        "nominations_text": f"{number_words(award.nomination_count)} "
+        f"{plural('nomination', award.nomination_count)}",
         "nomination_count": award.nomination_count,
         "citation": citation(award),
         "team_phrase": _team_phrase(award.nominee) if award.is_team else "",
@@ -352,7 +354,9 @@ def write_drafts(messages: Iterable[EmailMessage], out_dir: Path) -> list[Path]:
     ``003-runner-up-tomasz-nowak.eml``, ``009-winning-team-retentions.eml``, ``011-comms-team.eml``.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    messages = list(messages)
+    if messages:  # no empty folder when there is nothing to save
+        out_dir.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     paths = []
     for number, message in enumerate(messages, start=1):
