@@ -89,3 +89,16 @@ def test_writer_keeps_print_areas_and_row_heights_with_the_tables(example_copy) 
     ends = [parse_ref(judging.tables[t].ref)[3] for t in ("Panel", "JudgeStats", "Agreement")]
     assert [end for _, end in _areas(judging)] == ends
     assert _areas(wb["Nominations"]) == [(1, 20)]  # refreshed from the rows in use
+
+
+def test_print_area_names_are_replaced_whatever_the_attribute_order() -> None:
+    from automation.io.write import _set_print_areas
+
+    xml = (
+        '<workbook><sheets><sheet name="A &amp; B" sheetId="1"/><sheet name="C" sheetId="2"/>'
+        '</sheets><definedNames><definedName localSheetId="0" name="_xlnm.Print_Area">'
+        "old</definedName></definedNames></workbook>"
+    )
+    out = _set_print_areas(xml, {"A & B": "'A & B'!$A$1:$B$2", "C": "'C'!$A$1:$C$3"})
+    assert out.count("_xlnm.Print_Area") == 2 and "old" not in out
+    assert "'A &amp; B'!$A$1:$B$2" in out

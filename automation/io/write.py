@@ -360,8 +360,10 @@ def _user_print_areas(zf: zipfile.ZipFile, used_rows: Mapping[str, int]) -> dict
     return areas
 
 
+# Attribute order varies between programs (Excel writes name first, others may not).
 _PRINT_AREA = re.compile(
-    r'<definedName name="_xlnm\.Print_Area" localSheetId="(\d+)"\s*>[^<]*</definedName>'
+    r'<definedName\b(?=[^>]*\bname="_xlnm\.Print_Area")[^>]*\blocalSheetId="(\d+)"[^>]*>'
+    r"[^<]*</definedName>"
 )
 
 
