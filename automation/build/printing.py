@@ -26,7 +26,8 @@ MARGIN_IN = 0.4  # left and right
 MARGIN_TOP_IN = 0.6
 
 WRAPPED = (ColType.LONGTEXT,)
-HEADER_CHAR = 1.15  # a bold header letter is wider than the width unit (one "0")
+HEADER_CHAR = 1.15
+MAX_CHOICE_WIDTH = 24  # a bold header letter is wider than the width unit (one "0")
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,15 @@ class PageLayout:
 
 
 def fits_header(col: schema.Column) -> float:
-    """The declared width, widened so no word of the header has to break ("Respondent s")."""
+    """The declared width, widened so no word of the header has to break ("Respondent s")
+    and a dropdown's longest value shows whole."""
     longest = max((len(word) for word in col.name.split()), default=0)
-    return max(col.width, round(longest * HEADER_CHAR + 1.5, 1))
+    width = max(col.width, round(longest * HEADER_CHAR + 1.5, 1))
+    if col.choices:
+        # A dropdown's values do not wrap: leave room for the longest ("customer-nominated").
+        choice = max((len(v) for v in schema.LISTS[col.choices]), default=0)
+        width = max(width, min(choice + 2, MAX_CHOICE_WIDTH))
+    return width
 
 
 def column_widths(sheet: schema.Sheet) -> list[float]:
