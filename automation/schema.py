@@ -759,7 +759,7 @@ TABLES: tuple[Table, ...] = (
                 ref="Nominations.ID",
                 width=13,
             ),
-            C("Criterion", T.TEXT, True, "Criterion of the nomination's category.", width=20),
+            C("Criterion", T.TEXT, True, "Criterion of the nomination's category.", width=24),
             C("Score", T.DECIMAL, True, "Score on the category's scale.", width=8),
             C("Comment", T.LONGTEXT, False, "Why this score (helps moderation).", width=36),
             C(

@@ -74,11 +74,15 @@ NUMERIC_TYPES = (ColType.INT, ColType.DECIMAL, ColType.MONEY, ColType.PERCENT)
 def _style_for(col: schema.Column, cell, *, header: bool = False) -> None:
     # Numbers sit at the right of their cell, so their heading does too: a left heading over
     # right-aligned figures reads as the next column's.
-    right = "right" if col.type in NUMERIC_TYPES else None
+    right = "right" if col.type in NUMERIC_TYPES else "left"
+    # Text starts one step in, so it does not run into a right-aligned figure on its left.
+    indent = 0 if right == "right" else 1
     if header:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal=right)
+        cell.alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal=right, indent=indent
+        )
         return
     if col.type in NUMBER_FORMATS:
         cell.number_format = NUMBER_FORMATS[col.type]
@@ -86,7 +90,7 @@ def _style_for(col: schema.Column, cell, *, header: bool = False) -> None:
         # Text format stops Excel turning "Oct 2026" into a date or 0161 into 161.
         cell.number_format = "@"
     cell.alignment = Alignment(
-        wrap_text=col.type is ColType.LONGTEXT, vertical="top", horizontal=right
+        wrap_text=col.type is ColType.LONGTEXT, vertical="top", horizontal=right, indent=indent
     )
     cell.border = Border(bottom=THIN)
     if col.is_formula:
