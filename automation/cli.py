@@ -147,7 +147,7 @@ def _run(p):
         )
         for line in outcome.lines:
             print(line)
-        return 0
+        return outcome.exit_code
 
     return run
 
@@ -223,7 +223,7 @@ def _score(p):
             _print_results(outcome.results)
             for line in outcome.lines:
                 print(line)
-        return 0
+        return outcome.exit_code  # 1 when validation found errors, as validate and run do
 
     return run
 

@@ -94,7 +94,7 @@ def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
         book,
         {
             "Issues": issues_frame(report),
-            **results_tables(results),
+            **results_tables(results, data),
             "Audit": audit_frame(data, "score", score_summary(results)),
         },
     )
@@ -125,9 +125,16 @@ def _checked(report: Report, notes: int) -> str:
 
 def _winners(results: Results) -> str:
     winners = results.winners
+    total = len(results.nominations)
+    ranked = int(results.nominations["Rank"].notna().sum()) if total else 0
+    counted = (
+        f"{ranked} nominations ranked"
+        if ranked == total
+        else (f"{ranked} of {total} nominations ranked")
+    )
     if winners.empty:
-        return f"{len(results.nominations)} nominations ranked; no winners yet."
-    lines = [f"{len(results.nominations)} nominations ranked. Winners:"]
+        return f"{counted}; no winners yet."
+    lines = [f"{counted}. Winners:"]
     for _, row in winners.head(WINNERS_SHOWN).iterrows():
         lines.append(f"  {row['Category']} ({row['Period']}): {row['Nominee']}")
     if len(winners) > WINNERS_SHOWN:

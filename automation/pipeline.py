@@ -14,10 +14,13 @@ from automation.errors import UserError
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
-from automation.model import ProgrammeData
+from automation.model import ROW, ProgrammeData
 from automation.scoring import Results, score
 from automation.tables import audit_frame, issues_frame, results_tables, score_summary
 from automation.validate import validate
+
+# How many errors the main job names before pointing at the Issues sheet for the rest.
+ERRORS_SHOWN = 5
 
 
 @dataclass
@@ -28,6 +31,39 @@ class Outcome:
     written: WriteResult | None = None
     documents: list[Path] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when validation found errors (the results cannot be trusted yet), else 0."""
+        return 1 if self.report.errors else 0
+
+
+def error_lines(report: Report, shown: int = ERRORS_SHOWN) -> list[str]:
+    """The first few errors, each with its sheet and cell and how to fix it, for the console."""
+    errors = report.errors
+    n = len(errors)
+    lines = [
+        f"There {'is 1 error' if n == 1 else f'are {n} errors'}; anything wrong was left out of "
+        "the scores. Fix and score again before announcing winners:"
+    ]
+    for issue in errors[:shown]:
+        where = f"{issue.sheet}!{issue.cell}" if issue.cell else issue.sheet
+        line = f"  - {where}: {issue.message}"
+        if issue.hint:
+            line += f" Fix: {issue.hint}"
+        lines.append(line)
+    if n > shown:
+        lines.append(f"  ...and {n - shown} more: see the Issues sheet or run 'awards validate'.")
+    return lines
+
+
+def used_rows(data: ProgrammeData) -> dict[str, int]:
+    """The last Excel row in use in each input table (for print areas)."""
+    out = {}
+    for name, frame in data.tables.items():
+        if ROW in frame.columns and frame[ROW].notna().any():
+            out[name] = int(frame[ROW].max())
+    return out
 
 
 def check_workbook(
@@ -42,7 +78,7 @@ def check_workbook(
             "Issues": issues_frame(report),
             "Audit": audit_frame(data, "validate", report.summary()),
         }
-        outcome.written = write_tool_tables(path, frames, dest=dest)
+        outcome.written = write_tool_tables(path, frames, dest=dest, used_rows=used_rows(data))
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 
@@ -64,20 +100,17 @@ def score_workbook(
     outcome = Outcome(data, report, results)
     outcome.lines.append(f"Checked {Path(path).name}: {report.summary()}.")
     if report.errors:
-        n = len(report.errors)
-        outcome.lines.append(
-            f"There {'is 1 error' if n == 1 else f'are {n} errors'} (run 'awards validate' or "
-            "see the Issues sheet): anything wrong was left out of the scores; fix and score "
-            "again before announcing winners."
-        )
+        outcome.lines.extend(error_lines(report))
     outcome.lines.append(score_summary(results) + ".")
     if write or dest:
         frames = {
             "Issues": issues_frame(report),
-            **results_tables(results),
+            **results_tables(results, data),
             "Audit": audit_frame(data, "score", score_summary(results), now=now, user=user),
         }
-        outcome.written = write_tool_tables(path, frames, dest=dest, backup=backup, now=now)
+        outcome.written = write_tool_tables(
+            path, frames, dest=dest, backup=backup, now=now, used_rows=used_rows(data)
+        )
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 
@@ -100,10 +133,12 @@ def run_all(
 ) -> Outcome:
     """The main job: read, validate, score, write the results and generate the documents.
 
-    Results go into a copy of the workbook in ``out`` unless ``in_place`` is set.
+    Results go into a copy of the workbook in ``out`` unless ``in_place`` is set. When
+    validation finds errors the scored workbook is still written (its Issues sheet lights the
+    cells to fix) but no documents are made: they would announce winners that may change.
+    ``out`` is created only when something is written into it.
     """
     path, out = Path(path), Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     dest = None if in_place else out / path.name
     if dest is not None and dest.resolve() == path.resolve():
         raise UserError(
@@ -112,7 +147,12 @@ def run_all(
             "workbook itself (a backup is kept).",
         )
     outcome = score_workbook(path, write=True, dest=dest, today=today)
-    if documents and outcome.results.winners.empty:
+    if documents and outcome.report.errors:
+        outcome.lines.append(
+            "No documents were made because of the errors above: certificates and emails "
+            "would announce winners that may change."
+        )
+    elif documents and outcome.results.winners.empty:
         outcome.lines.append("No winners yet, so no documents were made.")
     elif documents:
         from automation.documents.generate import generate_all

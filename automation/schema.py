@@ -155,9 +155,16 @@ LISTS: dict[str, tuple[str, ...]] = {
     "beneficiary": ("organisation", "customers", "staff", "managers"),
     "rank_basis": ("normalised", "raw"),
     "weights_policy": ("error", "normalise with warning"),
-    "survey_scale": ("% agree", "mean of 5", "mean of 10", "eNPS", "count"),
+    "survey_scale": ("% agree", "mean of 5", "mean of 10", "eNPS", "count", "points"),
     "severity": ("error", "warning"),
     "place": ("winner", "runner-up"),
+    "kpi_source": (
+        "nominations",
+        "customer nominations",
+        "customer share of nominations",
+        "share of staff nominated",
+        "people nominating",
+    ),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -281,6 +288,16 @@ TABLES: tuple[Table, ...] = (
                     t=this_row("Objectives", "Target"),
                     h=this_row("Objectives", "Higher is better"),
                 ),
+            ),
+            C(
+                "Worked out from",
+                T.CHOICE,
+                False,
+                "For a KPI the workbook itself can count (nominations, customer share, "
+                "participation in the current period): the tool works it out, shows it beside "
+                "Actual in the evaluation report and warns when the two differ.",
+                choices="kpi_source",
+                width=22,
             ),
         ),
         blank_rows=8,
@@ -665,6 +682,15 @@ TABLES: tuple[Table, ...] = (
                 choices="yes_no",
                 width=11,
             ),
+            C(
+                "Citation",
+                T.LONGTEXT,
+                False,
+                "One sentence for the certificate, newsletter and emails saying what the nominee "
+                "did. Leave it blank and the tool proposes one (shown on Results); copy it here "
+                "to edit it.",
+                width=40,
+            ),
         ),
         blank_rows=100,
     ),
@@ -733,7 +759,7 @@ TABLES: tuple[Table, ...] = (
                 ref="Nominations.ID",
                 width=13,
             ),
-            C("Criterion", T.TEXT, True, "Criterion of the nomination's category.", width=20),
+            C("Criterion", T.TEXT, True, "Criterion of the nomination's category.", width=24),
             C("Score", T.DECIMAL, True, "Score on the category's scale.", width=8),
             C("Comment", T.LONGTEXT, False, "Why this score (helps moderation).", width=36),
             C(
@@ -803,7 +829,8 @@ TABLES: tuple[Table, ...] = (
     Table(
         "Results",
         "Results",
-        "Results (written by the tool; the last two columns are Excel's own check)",
+        "Results (written by the tool; the last two columns are Excel's own check of the raw "
+        "score and raw rank)",
         (
             C("Period", T.TEXT, width=14),
             C("Category", T.TEXT, width=24),
@@ -822,31 +849,58 @@ TABLES: tuple[Table, ...] = (
                 width=12,
             ),
             C("Ranked on", T.TEXT, help="Which score decided the rank.", width=11),
-            C("Tie-break", T.TEXT, help="The rule that separated a tie, if any.", width=28),
-            C("Flags", T.TEXT, help="Disagreement, outliers, too few judges.", width=30),
-            C("By criterion", T.TEXT, help="Mean score per criterion.", width=44),
-            C("By judge", T.TEXT, help="Each judge's weighted score.", width=40),
+            C("Tie-break", T.LONGTEXT, help="The rule that separated a tie, if any.", width=28),
+            C("Flags", T.LONGTEXT, help="Disagreement, outliers, too few judges.", width=30),
+            C("By criterion", T.LONGTEXT, help="Mean score per criterion.", width=44),
+            C("By judge", T.LONGTEXT, help="Each judge's weighted score.", width=40),
             C(
-                "Excel weighted score",
-                T.PERCENT,
-                help="All non-conflicted scores pooled, computed by Excel from the Scores sheet.",
-                width=12,
-                formula=(
-                    "=IFERROR(SUMIFS(Scores[Points],Scores[Nomination ID],{n},Scores[Conflict],"
-                    '"no")/SUMIFS(Scores[Weight],Scores[Nomination ID],{n},Scores[Conflict],'
-                    '"no",Scores[Score],"<>"),"")'
-                ).format(n=this_row("Results", "Nomination ID")),
+                "Citation",
+                T.LONGTEXT,
+                help="What the certificate, newsletter and emails will say of a winner or "
+                "runner-up: the nomination's Citation, or the tool's proposal when that is blank.",
+                width=50,
             ),
             C(
-                "Excel rank",
+                "Raw rank",
                 T.INT,
-                help="Rank by Excel's pooled score within the category and period.",
+                help="Rank by the raw score alone (1 + how many scored higher), to set beside "
+                "Excel's raw rank; the Rank column may differ when ranking is on normalised "
+                "scores or a tie-break decided.",
+                width=8,
+            ),
+            C(
+                "Excel raw score",
+                T.PERCENT,
+                help="The raw score worked out again by Excel: each counted judge's weighted "
+                "score from the Scores sheet (Judging > Panel), then their mean (trimmed as "
+                "Settings say). Equals Raw score.",
+                width=11,
+                formula=(
+                    "=IFERROR(ROUND(IF(AND({t}>0,{n}>=MAX({t},3)),({s}-{hi}-{lo})/({n}-2),"
+                    '{s}/{n}),9),"")'
+                )
+                .format(
+                    t='INDEX(Settings[Value],MATCH("Trimmed mean from",Settings[Setting],0))',
+                    n='COUNTIFS(Panel[Nomination ID],{i},Panel[Counted],"yes")',
+                    s="SUMIFS(Panel[Excel weighted score],Panel[Nomination ID],{i},"
+                    'Panel[Counted],"yes")',
+                    hi="_xlfn.MAXIFS(Panel[Excel weighted score],Panel[Nomination ID],{i},"
+                    'Panel[Counted],"yes")',
+                    lo="_xlfn.MINIFS(Panel[Excel weighted score],Panel[Nomination ID],{i},"
+                    'Panel[Counted],"yes")',
+                )
+                .replace("{i}", this_row("Results", "Nomination ID")),
+            ),
+            C(
+                "Excel raw rank",
+                T.INT,
+                help="Rank by Excel's raw score within the category and period; equals Raw rank.",
                 width=8,
                 formula=(
                     '=IF({s}="","",COUNTIFS(Results[Period],{p},Results[Category],{c},'
-                    'Results[Excel weighted score],">"&{s})+1)'
+                    'Results[Excel raw score],">"&{s})+1)'
                 ).format(
-                    s=this_row("Results", "Excel weighted score"),
+                    s=this_row("Results", "Excel raw score"),
                     p=this_row("Results", "Period"),
                     c=this_row("Results", "Category"),
                 ),
@@ -868,6 +922,18 @@ TABLES: tuple[Table, ...] = (
             C("Normalised score", T.PERCENT, width=12),
             C("Counted", T.TEXT, help="yes, or why the score was left out.", width=30),
             C("Flag", T.TEXT, help="Outlier: more than 2 SD from the nomination's mean.", width=24),
+            C(
+                "Excel weighted score",
+                T.PERCENT,
+                help="This judge's weighted score worked out again by Excel from the Scores "
+                "sheet (conflicted scores left out); equals Weighted score.",
+                width=11,
+                formula=(
+                    "=IFERROR(SUMIFS(Scores[Points],Scores[Nomination ID],{n},Scores[Judge],{j},"
+                    'Scores[Conflict],"no")/SUMIFS(Scores[Weight],Scores[Nomination ID],{n},'
+                    'Scores[Judge],{j},Scores[Conflict],"no",Scores[Score],"<>"),"")'
+                ).format(n=this_row("Panel", "Nomination ID"), j=this_row("Panel", "Judge")),
+            ),
         ),
         owner="tool",
         blank_rows=1,
@@ -887,7 +953,7 @@ TABLES: tuple[Table, ...] = (
                 help="Lenient, harsh or typical compared with the panel.",
                 width=12,
             ),
-            C("Normalisation", T.TEXT, help="Applied, or why raw scores were kept.", width=40),
+            C("Normalisation", T.LONGTEXT, help="Applied, or why raw scores were kept.", width=40),
         ),
         owner="tool",
         blank_rows=1,
@@ -901,7 +967,7 @@ TABLES: tuple[Table, ...] = (
             C("Scope", T.TEXT, help="A criterion, or the whole category.", width=22),
             C("Alpha", T.DECIMAL, width=8),
             C("Nominations", T.INT, width=11),
-            C("Reading", T.TEXT, width=60),
+            C("Reading", T.LONGTEXT, width=60),
         ),
         owner="tool",
         blank_rows=1,

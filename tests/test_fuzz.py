@@ -34,7 +34,7 @@ def _core(raw) -> None:
     report = validate(data)
     issues_frame(report)
     results = score(data)
-    results_tables(results)
+    results_tables(results, data)
     period = g.current_period(data, results)
     g.awards(data, results, period)
     brand = g.branding(data)

@@ -324,7 +324,7 @@ def test_orphan_temp_files_are_cleaned_and_never_counted_as_backups(example_copy
     from automation.scoring import score
     from automation.tables import results_tables
 
-    result = write_tool_tables(example_copy, results_tables(score(data)))
+    result = write_tool_tables(example_copy, results_tables(score(data), data))
     assert not orphan.exists()
     assert result.backup is not None and result.backup.read_bytes() == built_example.read_bytes()
     assert [p.name for p in backups.iterdir() if not p.name.startswith(".")] == [result.backup.name]
@@ -358,7 +358,7 @@ def test_killed_during_save_leaves_the_original_or_the_new_file(example_copy):
         "from automation.tables import results_tables\n"
         "from automation.io.write import write_tool_tables\n"
         "data = read_workbook(sys.argv[1])\n"
-        "frames = results_tables(score(data))\n"
+        "frames = results_tables(score(data), data)\n"
         "print('ready', flush=True)\n"
         "for _ in range(40):\n"
         "    write_tool_tables(sys.argv[1], frames)\n"
@@ -383,6 +383,6 @@ def test_killed_during_save_leaves_the_original_or_the_new_file(example_copy):
     from automation.scoring import score
     from automation.tables import results_tables
 
-    write_tool_tables(example_copy, results_tables(score(data)))
+    write_tool_tables(example_copy, results_tables(score(data), data))
     _no_leftovers(example_copy.parent)
     assert json.dumps(sorted(outcomes))

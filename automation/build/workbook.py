@@ -21,7 +21,7 @@ from openpyxl.worksheet.table import Table as XLTable
 from openpyxl.worksheet.table import TableFormula, TableStyleInfo
 
 from automation import schema
-from automation.build import layout
+from automation.build import layout, printing
 from automation.issues import column_letter
 from automation.schema import ColType
 
@@ -68,18 +68,30 @@ START_STEPS = (
 )
 
 
+NUMERIC_TYPES = (ColType.INT, ColType.DECIMAL, ColType.MONEY, ColType.PERCENT)
+
+
 def _style_for(col: schema.Column, cell, *, header: bool = False) -> None:
+    # Numbers sit at the right of their cell, so their heading does too: a left heading over
+    # right-aligned figures reads as the next column's.
+    right = "right" if col.type in NUMERIC_TYPES else "left"
+    # Text starts one step in, so it does not run into a right-aligned figure on its left.
+    indent = 0 if right == "right" else 1
     if header:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal=right, indent=indent
+        )
         return
     if col.type in NUMBER_FORMATS:
         cell.number_format = NUMBER_FORMATS[col.type]
     elif col.type in TEXT_TYPES and not col.is_formula:
         # Text format stops Excel turning "Oct 2026" into a date or 0161 into 161.
         cell.number_format = "@"
-    cell.alignment = Alignment(wrap_text=col.type is ColType.LONGTEXT, vertical="top")
+    cell.alignment = Alignment(
+        wrap_text=col.type is ColType.LONGTEXT, vertical="top", horizontal=right, indent=indent
+    )
     cell.border = Border(bottom=THIN)
     if col.is_formula:
         cell.fill = FORMULA_FILL
@@ -117,15 +129,14 @@ def _table_rows(spec: schema.Table, rows: Rows | None, blank: int) -> list[Mappi
     return list(rows or []) + [{} for _ in range(blank)]
 
 
-def _lines_needed(spec: schema.Table, row: Mapping[str, object]) -> int:
-    """Lines the longest wrapped cell of a row needs at its column's width (a fair guess)."""
+def _lines_needed(spec: schema.Table, row: Mapping[str, object], widths: list[float]) -> int:
+    """Lines the longest wrapped cell of a row needs at its column's printed width."""
     most = 1
-    for col in spec.columns:
+    for j, col in enumerate(spec.columns):
         value = row.get(col.name)
-        if col.type is ColType.LONGTEXT and isinstance(value, str):
-            per_line = max(int(col.width * 1.2), 10)
-            most = max(most, -(-len(value) // per_line))
-    return min(most, 8)
+        if col.type in printing.WRAPPED and isinstance(value, str):
+            most = max(most, printing.wrapped_lines(value, widths[j]))
+    return most
 
 
 def _totals(ws, spec: schema.Table, row: int) -> None:
@@ -145,9 +156,20 @@ def _totals(ws, spec: schema.Table, row: int) -> None:
 
 
 def _write_table(
-    wb: Workbook, ws, spec: schema.Table, top: int, rows: Rows | None, blank: int
+    wb: Workbook,
+    ws,
+    spec: schema.Table,
+    top: int,
+    rows: Rows | None,
+    blank: int,
+    widths: list[float] | None = None,
 ) -> int:
-    """Write one table with its title at row ``top``; returns the last row used."""
+    """Write one table with its title at row ``top``; returns the last row used.
+
+    ``widths`` are the sheet's column widths (the widest table column above each), so wrapped
+    headers and long notes get rows tall enough to show them when printed.
+    """
+    widths = widths or [c.width for c in spec.columns]
     title = ws.cell(row=top, column=1, value=spec.title)
     title.font = Font(bold=True, size=12, color="1F4E79")
     _totals(ws, spec, top)
@@ -158,15 +180,16 @@ def _write_table(
     for j, col in enumerate(spec.columns, start=1):
         cell = ws.cell(row=header_row, column=j, value=col.name)
         _style_for(col, cell, header=True)
-        ws.column_dimensions[column_letter(j)].width = max(
-            ws.column_dimensions[column_letter(j)].width or 0, col.width
-        )
+        ws.column_dimensions[column_letter(j)].width = widths[j - 1]
+    height = printing.header_height(spec, widths)
+    if height:
+        ws.row_dimensions[header_row].height = height  # a wrapped header is not cut off
     for i, row in enumerate(body, start=header_row + 1):
-        lines = _lines_needed(spec, row)
-        if lines > 1:
+        height = printing.row_height(_lines_needed(spec, row, widths))
+        if height:
             # Neither Excel nor LibreOffice grows a row for wrapped text it did not lay out
             # itself, so long notes would overlap; size the row for them.
-            ws.row_dimensions[i].height = 15 * lines
+            ws.row_dimensions[i].height = height
         for j, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=i, column=j)
             if col.is_formula:
@@ -194,14 +217,7 @@ def _comments(ws, spec: schema.Table, header_row: int) -> None:
     from openpyxl.comments import Comment
 
     for j, col in enumerate(spec.columns, start=1):
-        text = col.help or col.name
-        extra = []
-        if spec.owner == "user" and not col.is_formula:
-            extra.append("Required." if col.required else "Optional.")
-            extra.append(f"Type: {col.type.value}.")
-        if col.is_formula:
-            extra.append("Worked out by a formula; locked.")
-        comment = Comment(" ".join([text, *extra]), "Award workbook")
+        comment = Comment(layout.note_text(spec, col), layout.NOTE_AUTHOR)
         comment.width, comment.height = 260, 90
         ws.cell(row=header_row, column=j).comment = comment
 
@@ -259,13 +275,16 @@ def _issue_highlighting(ws, sheet: schema.Sheet) -> None:
     )
 
 
-def _page_setup(ws) -> None:
-    """Print landscape, one page wide, so an assessor can print any sheet legibly."""
-    ws.page_setup.orientation = "landscape"
+def _page_setup(ws, layout_: printing.PageLayout) -> None:
+    """A4, the sheet's orientation, as many pages wide as keeps the print readable."""
+    ws.page_setup.orientation = "landscape" if layout_.landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = layout_.pages_wide
     ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = printing.MARGIN_IN
+    ws.page_margins.top = ws.page_margins.bottom = printing.MARGIN_TOP_IN
+    ws.print_options.gridLines = False
 
 
 def _protect(ws) -> None:
@@ -380,6 +399,8 @@ def build_workbook(
         if sheet.name in ("Start", "Lists"):
             continue
         top = layout.write_heading(ws, sheet)
+        widths = printing.column_widths(sheet)
+        spans: list[tuple[int, int]] = []
         for name in sheet.tables:
             spec = schema.TABLE_BY_NAME[name]
             rows = content.get(name)
@@ -393,7 +414,9 @@ def build_workbook(
                 blank = 0 if rows else 1
             else:
                 blank = spec.blank_rows if spare_rows is None or not rows else spare_rows
-            last = _write_table(wb, ws, spec, top, rows, blank)
+            last = _write_table(wb, ws, spec, top, rows, blank, widths)
+            # Printed: the title, header and the rows in use, not the blank rows to type in.
+            spans.append((top, top + 1 + max(len(rows or []), 1)))
             if name == "OptionWeights":
                 for i, (_, defined) in enumerate(schema.OPTION_FACTORS):
                     letter = column_letter(spec.names.index("Weight") + 1)
@@ -407,14 +430,21 @@ def build_workbook(
                     c.protection = Protection(locked=True)
             top = last + layout.GAP + 1
         layout.freeze(ws, sheet)
+        _page_setup(ws, printing.layout_for(sheet, widths))
+        ws.print_area = printing.print_area(spans, len(widths), sheet.name)
+        titles = printing.title_rows(sheet, spans[0][0] + 1) if spans else None
+        if titles:
+            ws.print_title_rows = titles
+        if printing.layout_for(sheet, widths).pages_wide > 1:
+            ws.print_title_cols = "A:A"  # the second page still shows which row is which
         if sheet.protected:
             _protect(ws)
         if any(schema.TABLE_BY_NAME[t].owner == "user" for t in sheet.tables):
             _issue_highlighting(ws, sheet)
     _start_sheet(wb, wb["Start"], settings)
     _protect(wb["Lists"])
-    for ws in wb.worksheets:
-        _page_setup(ws)
+    for name in ("Start", "Lists"):
+        _page_setup(wb[name], printing.PageLayout(landscape=True, pages_wide=1))
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
     path = Path(path)

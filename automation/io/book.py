@@ -237,7 +237,9 @@ def _block(spec: schema.Table, frame: pd.DataFrame) -> list[list[object]]:
     columns = []
     for col in spec.columns:
         if col.is_formula:
-            columns.append([col.formula] * n)
+            # The file format marks newer functions (_xlfn.MAXIFS); typed into Excel they
+            # go in by their plain names.
+            columns.append([col.formula.replace("_xlfn.", "")] * n)
         elif col.name in frame.columns:
             columns.append([_cell_value(v) for v in frame[col.name].tolist()])
         else:

@@ -7,6 +7,7 @@ import datetime as dt
 from automation.issues import Report
 from automation.model import ProgrammeData
 from automation.validate.cells import check_cells, missing_table_names
+from automation.validate.consistency import check_evidence_subject, check_kpis
 from automation.validate.judging import (
     check_assignments,
     check_criteria,
@@ -41,6 +42,8 @@ def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
         report.extend(check_assignments(data))
     report.extend(check_nominations(data))
     report.extend(check_planning(data, today))
+    report.extend(check_kpis(data))
+    report.extend(check_evidence_subject(data))
     return report
 
 
