@@ -71,7 +71,10 @@ def empty_table(name: str) -> pd.DataFrame:
     """A table with the schema's columns and no rows."""
     spec = schema.TABLE_BY_NAME[name]
     # Input columns only, as the reader gives: formula columns are never read.
+    from automation.parse import missing_column  # parse needs schema only; no cycle
+
+    # Typed like a read table (float for numbers, dates as dates) so rules that compare
+    # numbers behave the same on a missing table as on an empty one.
     return pd.DataFrame(
-        {c.name: pd.Series(dtype=object) for c in spec.input_columns}
-        | {ROW: pd.Series(dtype="int64")}
+        {c.name: missing_column(c, 0) for c in spec.input_columns} | {ROW: pd.Series(dtype="int64")}
     )

@@ -135,6 +135,12 @@ def parse_column(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
     return text, pd.Series(False, index=text.index)
 
 
+def missing_column(col: Column, n: int) -> pd.Series:
+    """``n`` empty cells typed like the column (NaN for numbers, NaT for dates), so rules
+    comparing numbers still work when the user deleted the column."""
+    return parse_column(pd.Series([None] * n, dtype=object), col)[0]
+
+
 def blank_rows(frame: pd.DataFrame) -> pd.Series:
     """Rows where every cell is empty (tables are pre-sized with blank rows)."""
     if frame.empty:

@@ -117,7 +117,7 @@ def test_a_table_range_narrower_than_its_columns(example_copy, tmp_path, capsys)
     report = validate(read_workbook(bad))
     assert "table-damaged" in {i.code for i in report}
     code, text = _awards(capsys, "score", bad)
-    assert code == 0 and "Traceback" not in text
+    assert code == 1 and "Periods" in text and "Traceback" not in text  # named, as an error
 
 
 # --- zip bombs ----------------------------------------------------------------------------------

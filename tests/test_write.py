@@ -109,7 +109,7 @@ def test_failed_write_keeps_the_original(example_copy, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(write_mod.zipfile.ZipFile, "writestr", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(UserError, match="Nothing was changed"):  # a message, not OSError
         write_tool_tables(example_copy, {"Issues": ISSUES})
     assert example_copy.read_bytes() == original
     assert not [p for p in example_copy.parent.iterdir() if p.suffix == ".tmp"]

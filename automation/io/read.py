@@ -21,7 +21,7 @@ from automation.io.package import tables as package_tables
 from automation.io.salvage import reader_guard
 from automation.issues import ERROR, WARNING, Issue, column_letter
 from automation.model import ROW, ProgrammeData, TablePlace, empty_table
-from automation.parse import EMAIL_ADDRESS, blank_rows, clean_text, parse_column
+from automation.parse import EMAIL_ADDRESS, blank_rows, clean_text, missing_column, parse_column
 
 
 @dataclass
@@ -164,7 +164,7 @@ def _map_table(rt: RawTable, spec: schema.Table):
                         column=col.name,
                     )
                 )
-            out[col.name] = pd.Series([None] * n, dtype=object)
+            out[col.name] = missing_column(col, n)
             continue
         raw = rt.frame.iloc[:, list(rt.frame.columns).index(src)].reset_index(drop=True)
         values, bad = parse_column(raw, col)

@@ -263,6 +263,14 @@ def _full_calc_on_load(workbook_xml: str) -> str:
     return workbook_xml.replace("<calcPr", '<calcPr fullCalcOnLoad="1"', 1)
 
 
+def _has_range(info: TableInfo) -> bool:
+    try:
+        parse_ref(info.ref)
+    except ValueError:
+        return False
+    return True
+
+
 def render_tool_sheets(
     zf: zipfile.ZipFile, frames: Mapping[str, pd.DataFrame]
 ) -> tuple[dict[str, bytes], dict[str, int]]:
@@ -277,7 +285,9 @@ def render_tool_sheets(
         sheet = schema.SHEET_BY_NAME[sheet_name]
         if sheet_name not in schema.TOOL_SHEETS:
             raise ValueError(f"{sheet_name} is not a tool-owned sheet")
-        missing = [t for t in sheet.tables if t not in found or found[t].problem]
+        # A tool table is rewritten whole, so a wrong column count is repaired here; only a
+        # table with no usable range cannot be placed.
+        missing = [t for t in sheet.tables if t not in found or not _has_range(found[t])]
         if sheet_name not in parts_by_sheet or missing:
             raise UserError(
                 f"The '{sheet_name}' sheet or its table(s) {', '.join(missing)} are missing.",
