@@ -396,27 +396,39 @@ def _excel(p):
 
 @command(
     "simulate",
-    "compare raw and normalised scoring on rounds where the truth is known",
-    "awards simulate --trials 200 --seed 1",
+    "compare raw, normalised and judge-effect scoring on rounds where the truth is known",
+    "awards simulate --trials 1500 --seed 1",
 )
 def _simulate(p):
-    p.add_argument("--trials", type=int, default=200, help="rounds to play (default 200)")
+    p.add_argument("--trials", type=int, default=1500, help="rounds to play (default 1500)")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same result)")
     p.add_argument("--nominations", type=int, default=20, help="nominations per round")
     p.add_argument("--judges", type=int, default=6, help="judges on the panel")
     p.add_argument(
         "--panel-size",
         type=int,
-        default=3,
-        help="judges scoring each nomination in the partial-panel scenario",
+        nargs="+",
+        default=[3, 2],
+        help="judges scoring each nomination in the partial-panel scenarios (default 3 2)",
     )
     p.add_argument(
         "--leniency",
         type=float,
-        default=0.6,
+        default=0.8,
         help="spread of judges' leniency, in scale points (SD)",
     )
-    p.add_argument("--noise", type=float, default=0.5, help="scoring noise, in scale points (SD)")
+    p.add_argument(
+        "--spread",
+        type=float,
+        default=0.3,
+        help="SD of judges' spread factor (1 = marks like the typical judge)",
+    )
+    p.add_argument("--noise", type=float, default=0.6, help="scoring noise, in scale points (SD)")
+    p.add_argument(
+        "--no-fair",
+        action="store_true",
+        help="leave out the scenarios with fair judges (no leniency or spread)",
+    )
 
     def run(args) -> int:
         from automation.scoring.simulate import format_report, simulate
@@ -427,9 +439,11 @@ def _simulate(p):
                 seed=args.seed,
                 nominations=args.nominations,
                 judges=args.judges,
-                panel_size=args.panel_size,
+                panel_sizes=tuple(args.panel_size),
                 leniency_sd=args.leniency,
+                spread_sd=args.spread,
                 noise_sd=args.noise,
+                fair=not args.no_fair,
             )
         except ValueError as exc:
             raise UserError(

@@ -153,7 +153,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     ),
     "cost_type": ("one-off", "per period", "annual"),
     "beneficiary": ("organisation", "customers", "staff", "managers"),
-    "rank_basis": ("normalised", "raw"),
+    "rank_basis": ("normalised", "raw", "judge-effect"),
     "weights_policy": ("error", "normalise with warning"),
     "survey_scale": ("% agree", "mean of 5", "mean of 10", "eNPS", "count"),
     "severity": ("error", "warning"),
@@ -821,6 +821,13 @@ TABLES: tuple[Table, ...] = (
                 help="Same, after evening out lenient and harsh judges.",
                 width=12,
             ),
+            C(
+                "Adjusted score",
+                T.PERCENT,
+                help="Judge-effect estimate: what a typical judge would have given, each judge's "
+                "leniency (and spread) taken out. Can pass 100% when harsh judges gave top marks.",
+                width=11,
+            ),
             C("Ranked on", T.TEXT, help="Which score decided the rank.", width=11),
             C("Tie-break", T.TEXT, help="The rule that separated a tie, if any.", width=28),
             C("Flags", T.TEXT, help="Disagreement, outliers, too few judges.", width=30),
@@ -856,6 +863,50 @@ TABLES: tuple[Table, ...] = (
         blank_rows=1,
     ),
     Table(
+        "WinnersExplained",
+        "Results",
+        "Why each winner won (written by the tool)",
+        (
+            C("Period", T.TEXT, width=14),
+            C("Category", T.TEXT, width=24),
+            C("Place", T.TEXT, help="Winner, or tied for first awaiting a panel vote.", width=10),
+            C("Nomination ID", T.TEXT, width=13),
+            C("Nominee", T.TEXT, width=20),
+            C("Raw score", T.PERCENT, width=10),
+            C("Normalised score", T.PERCENT, width=12),
+            C("Adjusted score", T.PERCENT, width=11),
+            C("Ranked on", T.TEXT, help="Which score decided the rank.", width=11),
+            C(
+                "Next best",
+                T.TEXT,
+                help="The best nomination of another nominee below it.",
+                width=24,
+            ),
+            C(
+                "Margin (points)",
+                T.DECIMAL,
+                help="Lead over the next best, in percentage points of the score ranked on.",
+                width=10,
+            ),
+            C("By criterion", T.TEXT, help="Mean score per criterion.", width=44),
+            C(
+                "By judge, with leniency",
+                T.TEXT,
+                help="Each judge's weighted score, that judge's leniency (points) and the score "
+                "with it taken out.",
+                width=60,
+            ),
+            C(
+                "Decided by",
+                T.TEXT,
+                help="The margin, or the tie-break rule that decided.",
+                width=44,
+            ),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
         "Panel",
         "Judging",
         "Each judge's weighted score per nomination",
@@ -866,6 +917,12 @@ TABLES: tuple[Table, ...] = (
             C("Judge", T.TEXT, width=18),
             C("Weighted score", T.PERCENT, width=10),
             C("Normalised score", T.PERCENT, width=12),
+            C(
+                "Adjusted score",
+                T.PERCENT,
+                help="This judge's score with their leniency and spread taken out.",
+                width=11,
+            ),
             C("Counted", T.TEXT, help="yes, or why the score was left out.", width=30),
             C("Flag", T.TEXT, help="Outlier: more than 2 SD from the nomination's mean.", width=24),
         ),
@@ -888,6 +945,47 @@ TABLES: tuple[Table, ...] = (
                 width=12,
             ),
             C("Normalisation", T.TEXT, help="Applied, or why raw scores were kept.", width=40),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "JudgeEffects",
+        "Judging",
+        "How lenient each judge is, nomination by nomination (judge-effect model)",
+        (
+            C("Category", T.TEXT, width=24),
+            C("Judge", T.TEXT, width=18),
+            C("Scores", T.INT, help="Nominations this judge scored in the category.", width=8),
+            C(
+                "Leniency (points)",
+                T.DECIMAL,
+                help="How many percentage points above (+) or below (-) the other judges this "
+                "judge scores the same nominations; pulled towards 0 when there are few scores.",
+                width=11,
+            ),
+            C(
+                "Uncertainty (points)",
+                T.DECIMAL,
+                help="Standard error of the leniency: about two of these either side is "
+                "plausible. Blank when it cannot be measured.",
+                width=12,
+            ),
+            C(
+                "Spread",
+                T.DECIMAL,
+                help="1 = spreads scores like the typical judge; 1.3 = 30% wider; 0.25 = "
+                "hardly tells nominations apart (for example the same score for all).",
+                width=8,
+            ),
+            C(
+                "Group",
+                T.TEXT,
+                help="Judges linked through shared nominations; different groups cannot be "
+                "compared.",
+                width=8,
+            ),
+            C("Note", T.TEXT, width=44),
         ),
         owner="tool",
         blank_rows=1,
@@ -1071,14 +1169,14 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "Results",
         "Scores, ranks and winners (written by the tool).",
-        ("Results",),
+        ("WinnersExplained", "Results"),
         tab_colour="548235",
         criteria=("2.5", "3.2"),
     ),
     Sheet(
         "Judging",
         "Judges' scores side by side, normalisation and agreement (tool).",
-        ("Panel", "JudgeStats", "Agreement"),
+        ("Panel", "JudgeStats", "JudgeEffects", "Agreement"),
         tab_colour="548235",
         criteria=("2.5",),
     ),
@@ -1180,6 +1278,22 @@ SETTINGS: tuple[Setting, ...] = (
         "normalised",
         "normalised evens out lenient and harsh judges; raw uses the plain mean.",
         choices="rank_basis",
+    ),
+    Setting(
+        "judge_shrinkage",
+        "Judge-effect shrinkage",
+        T.DECIMAL,
+        1,
+        "judge-effect: a judge's leniency is pulled towards 0 as if they had also given this "
+        "many typical scores, so a judge with few scores is corrected less (0 = no pull).",
+    ),
+    Setting(
+        "judge_spread_from",
+        "Judge spread from",
+        T.INT,
+        5,
+        "judge-effect: judges with at least this many scores in a category also get their own "
+        "spread (how widely they mark); 0 = never.",
     ),
     Setting(
         "weights_policy",
