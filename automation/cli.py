@@ -257,15 +257,22 @@ def _print_results(results) -> None:
                 if r["Normalised score"] == r["Normalised score"]
                 else "  n/a"
             )
+            adj = (
+                f"{r['Adjusted score'] * 100:5.1f}%"
+                if r["Adjusted score"] == r["Adjusted score"]
+                else "  n/a"
+            )
             rank = int(r["Rank"]) if r["Rank"] == r["Rank"] and r["Rank"] is not None else "-"
             print(
                 f"  {rank!s:>3}  {r['Nomination ID']:<8} {str(r['Nominee']):<24} raw {raw}  "
-                f"normalised {norm}  {place}"
+                f"normalised {norm}  adjusted {adj}  {place}"
             )
         if len(grp) > 5:
             print(f"  ... and {len(grp) - 5} more (see the Results sheet or --format json)")
     if results.fallbacks:
         print("Normalisation fallbacks: " + "; ".join(results.fallbacks))
+    for text in results.judge_groups:
+        print("Judges not linked: " + text)
 
 
 @command(

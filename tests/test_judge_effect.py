@@ -267,3 +267,38 @@ def test_settings_are_read_from_the_workbook():
     assert (s.rank_by, s.shrinkage, s.spread_from) == ("judge-effect", 0.0, 0)
     default = ScoringSettings.from_data(data_from_rows(small.rows(), small.SETTINGS))
     assert (default.shrinkage, default.spread_from) == (1.0, 5)
+
+
+def _split_panel_rows() -> dict:
+    rows = small.rows()
+    rows["Categories"][0]["Min judges"] = 1
+    rows["Scores"] = [
+        {"Judge": j, "Nomination ID": n, "Criterion": c, "Score": 3}
+        for j, noms in {"Jo Judge": ["N1", "N2"], "Kim Judge": ["N3"], "Lee Judge": ["N3"]}.items()
+        for n in noms
+        for c in ("Care", "Speed")
+    ]
+    return rows
+
+
+def test_unlinked_judges_are_a_warning_on_the_judges_sheet():
+    from automation.validate import validate
+
+    data = data_from_rows(_split_panel_rows(), small.SETTINGS)
+    found = [i for i in validate(data) if i.code == "judges-not-linked"]
+    assert len(found) == 1
+    issue = found[0]
+    assert (issue.severity, issue.sheet, issue.column, issue.value) == (
+        "warning",
+        "Judges",
+        "Judge",
+        "Kim Judge",
+    )
+    assert "Jo Judge" in issue.message and "Lee Judge" in issue.message
+    # Scoring says the same on the Judging sheet and in its notes.
+    results = score(data)
+    assert len(results.judge_groups) == 1 and "Kim Judge and Lee Judge" in results.judge_groups[0]
+    assert set(results.effects["Group"]) == {"1 of 2", "2 of 2"}
+    # Ranking on raw scores never compares judges, so there is nothing to warn about.
+    raw = data_from_rows(_split_panel_rows(), {**small.SETTINGS, "rank_by": "raw"})
+    assert not [i for i in validate(raw) if i.code == "judges-not-linked"]

@@ -615,6 +615,26 @@ def build_evaluation_report() -> DocumentObject:
         ("{{ w.category }}", "{{ w.nominee }}", "{{ w.team }}", "{{ w.site }}", "{{ w.score }}"),
         (52, 40, 34, 24, 20),
     )
+    _para(doc, "How each winner was decided", style="Heading 2", before=8)
+    _data_table(
+        doc,
+        (
+            "Category and winner",
+            "Scores",
+            "By criterion",
+            "By judge (leniency, points)",
+            "Decided by",
+        ),
+        "x in why_won",
+        (
+            "{{ x.category }}: {{ x.nominee }}",
+            "{{ x.scores }}",
+            "{{ x.criteria }}",
+            "{{ x.judges }}",
+            "{{ x.decided_by }}",
+        ),
+        (28, 30, 36, 48, 28),
+    )
 
     _para(doc, "7. Recommendations", style="Heading 1")
     _tag(doc, "{%p for r in recommendations %}")

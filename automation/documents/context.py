@@ -149,3 +149,5 @@ class EvaluationContext:
     scores_excluded_for_conflict: int
     costs: list[CostLine]
     winners: list[Award] = field(default_factory=list)
+    # How each winner was decided (see documents/winners_explained.py): plain strings.
+    winner_explanations: list[dict[str, str]] = field(default_factory=list)

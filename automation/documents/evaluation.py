@@ -391,6 +391,7 @@ def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, A
             for w in ctx.winners
         ],
         "recommendations": advice,
+        "why_won": ctx.winner_explanations,
     }
 
 

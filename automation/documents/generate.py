@@ -28,11 +28,13 @@ from automation.documents.filenames import slugify as slug
 from automation.documents.mail import SmtpSettings, compose_emails, send, write_drafts
 from automation.documents.newsletter import write_newsletter
 from automation.documents.pdf import to_pdf
+from automation.documents.winners_explained import winner_explanations
 from automation.errors import UserError
 from automation.keys import key_of
 from automation.model import ProgrammeData
 from automation.parse import as_python
 from automation.scoring import Results
+from automation.scoring.explain import SCORE_COLUMN
 
 
 def _text(value: object) -> str:
@@ -150,7 +152,7 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
         consented = same[
             same["Consent to publish"].fillna(False).astype(bool) & same["Customer quote"].notna()
         ]
-        basis = r["Normalised score"] if r["Ranked on"] == "normalised" else r["Raw score"]
+        basis = r[SCORE_COLUMN.get(r["Ranked on"], "Raw score")]
         if kind == "team":
             # The team leader receives the team's email, so nobody else is the "manager".
             nominee_email = emails.get(key_of(leaders.get(key_of(r["Nominee"]))))
@@ -219,13 +221,15 @@ def _survey_result(value: object, scale: str) -> float:
 
 
 def _ranks_changed(results: Results) -> int:
-    """Nominations whose rank would differ if ranked on the raw score instead."""
-    frame = results.nominations.dropna(subset=["Raw score", "Normalised score"])
+    """Nominations whose rank would differ if ranked on the raw score instead of the score
+    that ranked them (normalised or judge-effect)."""
+    basis = SCORE_COLUMN.get(results.settings.rank_by, "Raw score")
+    frame = results.nominations.dropna(subset=["Raw score", basis])
     if frame.empty:
         return 0
     keys = ["Period", "Category"]
     raw = frame.groupby(keys)["Raw score"].rank(ascending=False, method="min")
-    norm = frame.groupby(keys)["Normalised score"].rank(ascending=False, method="min")
+    norm = frame.groupby(keys)[basis].rank(ascending=False, method="min")
     return int((raw != norm).sum())
 
 
@@ -310,6 +314,7 @@ def evaluation_context(
             for _, r in data["Costs"].dropna(subset=["Item"]).iterrows()
         ],
         winners=[a for a in awards(data, results, period) if a.place == 1],
+        winner_explanations=winner_explanations(results, period),
     )
 
 

@@ -36,7 +36,11 @@ EFFECT_COLUMNS = [
     "Note",
 ]
 
-_SCORE_OF = {"raw": "Raw score", "normalised": "Normalised score", "judge-effect": "Adjusted score"}
+SCORE_COLUMN = {
+    "raw": "Raw score",
+    "normalised": "Normalised score",
+    "judge-effect": "Adjusted score",
+}
 
 
 def judge_effects_table(effects: pd.DataFrame) -> pd.DataFrame:
@@ -92,7 +96,7 @@ def winners_explained(results) -> pd.DataFrame:
     rows = []
     for _, w in top.iterrows():
         basis = w["Ranked on"] if isinstance(w["Ranked on"], str) else "raw"
-        col = _SCORE_OF.get(basis, "Raw score")
+        col = SCORE_COLUMN.get(basis, "Raw score")
         rivals = groups[(w["Period"], w["Category"])]
         others = rivals[
             (rivals["Nominee"].map(key_of) != key_of(w["Nominee"]))
@@ -167,6 +171,7 @@ def _decided_by(
     if len(above):
         skipped = ", ".join(f"{r['Nominee']} ({r['Nomination ID']})" for _, r in above.iterrows())
         text += (
-            f"; ranked {int(w['Rank'])}: placed above it but not placeable: {skipped} (see Flags)"
+            f"; ranked {int(w['Rank'])}: {skipped} ranked higher but could not be placed "
+            "(see Flags)"
         )
     return text

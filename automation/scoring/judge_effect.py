@@ -92,6 +92,12 @@ def fit_judge_effects(
     if shrinkage < 0:
         raise ValueError("shrinkage must be 0 or more")
     lam = float(shrinkage)
+    usable = np.isfinite(pd.to_numeric(panel["Weighted"], errors="coerce").to_numpy(dtype=float))
+    if not usable.all():
+        # A score with no weight behind it (every criterion weighted 0) says nothing.
+        fit = fit_judge_effects(panel[usable], shrinkage=shrinkage, spread_from=spread_from)
+        fit.scores = fit.scores.reindex(panel.index)
+        return fit
     if panel.empty:
         return JudgeEffectFit(
             pd.Series(dtype=float, index=panel.index),
@@ -389,3 +395,30 @@ def _describe_groups(cats, names, comp_of_judge, group_sizes, scores_per_judge):
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def judge_groups(panel: pd.DataFrame) -> dict[str, list[list[str]]]:
+    """For each category whose judges fall into more than one group that shares no
+    nomination, the judges of each group (names as given, groups in order of their first
+    judge's name). ``panel`` has Category, Judge and Nomination ID, one row per score."""
+    if panel.empty:
+        return {}
+    cats = panel["Category"].astype(str).to_numpy()
+    judges = panel["Judge"].astype(str).to_numpy()
+    c_code, c_names = pd.factorize(cats, sort=True)
+    jn_code, jn_names = pd.factorize(judges, sort=True)
+    en_code, en_names = pd.factorize(panel["Nomination ID"].astype(str).to_numpy(), sort=True)
+    j_key, j = np.unique(c_code.astype(np.int64) * len(jn_names) + jn_code, return_inverse=True)
+    e_key, e = np.unique(c_code.astype(np.int64) * len(en_names) + en_code, return_inverse=True)
+    comp = _Graph(j.ravel(), e.ravel(), len(j_key), len(e_key)).components()
+    cat_of_judge = j_key // len(jn_names)
+    out: dict[str, list[list[str]]] = {}
+    for c in np.unique(cat_of_judge):
+        idx = np.flatnonzero(cat_of_judge == c)
+        comps = list(dict.fromkeys(comp[idx]))
+        if len(comps) > 1:
+            out[str(c_names[c])] = [
+                [str(jn_names[k % len(jn_names)]) for k in j_key[idx[comp[idx] == g]]]
+                for g in comps
+            ]
+    return out

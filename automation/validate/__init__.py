@@ -13,6 +13,7 @@ from automation.validate.judging import (
     check_missing,
     check_scores,
 )
+from automation.validate.linked import check_judges_linked
 from automation.validate.nominations import check_nominations
 from automation.validate.planning import check_planning, check_settings
 
@@ -39,6 +40,7 @@ def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
         report.extend(check_scores(data))
         report.extend(check_missing(data))
         report.extend(check_assignments(data))
+        report.extend(check_judges_linked(data))
     report.extend(check_nominations(data))
     report.extend(check_planning(data, today))
     return report
