@@ -147,7 +147,7 @@ def test_empty_panel():
 
 # ---- invariants ---------------------------------------------------------------------------
 QUICK = settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],

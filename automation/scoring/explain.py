@@ -127,8 +127,13 @@ def winners_explained(results) -> pd.DataFrame:
                 else "",
                 "Margin (points)": margin,
                 "By criterion": w["By criterion"],
-                "By judge, with leniency": _by_judge(
-                    by_nom.get(w["Nomination ID"]), w["Category"], leniency
+                "By judge, with leniency": "; ".join(
+                    x
+                    for x in [
+                        _by_judge(by_nom.get(w["Nomination ID"]), w["Category"], leniency),
+                        *_conflicted(w["By judge"]),
+                    ]
+                    if x
                 ),
                 "Decided by": _decided_by(w, basis, nxt, margin, above),
             }
@@ -152,6 +157,13 @@ def _by_judge(rows: pd.DataFrame | None, category: str, leniency: dict) -> str:
     return "; ".join(parts)
 
 
+def _conflicted(by_judge: object) -> list[str]:
+    """The "excluded (conflict)" parts of the Results sheet's By judge text."""
+    if not isinstance(by_judge, str):
+        return []
+    return [p for p in by_judge.split("; ") if p.endswith("excluded (conflict)")]
+
+
 def _decided_by(
     w: pd.Series, basis: str, nxt: pd.Series | None, margin: float, above: pd.DataFrame
 ) -> str:
@@ -167,7 +179,9 @@ def _decided_by(
     elif np.isnan(margin):
         text = f"higher {basis} score"
     else:
-        text = f"higher {basis} score: {margin:.1f} points ahead of {nxt['Nominee']}"
+        # A lead under a tenth of a point still shows as a number, not as "0.0".
+        lead = f"{margin:.1f}" if margin >= 0.1 else f"{margin:.2g}"
+        text = f"higher {basis} score: {lead} points ahead of {nxt['Nominee']}"
     if len(above):
         skipped = ", ".join(f"{r['Nominee']} ({r['Nomination ID']})" for _, r in above.iterrows())
         text += (

@@ -109,9 +109,10 @@ def fit_judge_effects(
     c_code, c_names = pd.factorize(panel["Category"].astype(str).to_numpy(), sort=True)
     jn_code, jn_names = pd.factorize(panel["Judge"].astype(str).to_numpy(), sort=True)
     en_code, en_names = pd.factorize(panel["Nomination ID"].astype(str).to_numpy(), sort=True)
-    j_key, j_all = np.unique(c_code.astype(np.int64) * len(jn_names) + jn_code, return_inverse=True)
-    e_key, e_all = np.unique(c_code.astype(np.int64) * len(en_names) + en_code, return_inverse=True)
-    order = np.lexsort((e_all, j_all))
+    j_all, j_key = pd.factorize(c_code.astype(np.int64) * len(jn_names) + jn_code, sort=True)
+    e_all, e_key = pd.factorize(c_code.astype(np.int64) * len(en_names) + en_code, sort=True)
+    # One row per judge and nomination (the panel is built that way), so this key is unique.
+    order = np.argsort(j_all.astype(np.int64) * len(e_key) + e_all)
     j, e = j_all[order], e_all[order]
     y = panel["Weighted"].to_numpy(dtype=float)[order]
     n_j, n_e = len(j_key), len(e_key)
@@ -212,7 +213,7 @@ class _Graph:
 
     def __init__(self, j: np.ndarray, e: np.ndarray, n_j: int, n_e: int):
         self.j, self.e, self.n_j, self.n_e = j, e, n_j, n_e
-        by_e = np.lexsort((j, e))
+        by_e = np.argsort(e.astype(np.int64) * n_j + j)
         per_e = np.bincount(e, minlength=n_e)
         first = np.concatenate([[0], np.cumsum(per_e)[:-1]])
         self.panel_of = np.empty(n_e, dtype=np.int64)
@@ -220,7 +221,14 @@ class _Graph:
         for size in np.unique(per_e[per_e > 0]):
             noms = np.flatnonzero(per_e == size)
             judges = j[by_e[first[noms][:, None] + np.arange(size)[None, :]]]
-            uniq, inverse = np.unique(judges, axis=0, return_inverse=True)
+            if size * np.log2(max(n_j, 2)) < 62:
+                # Each panel as one integer (its judges as digits base n_j): hashing those
+                # is far quicker than sorting rows.
+                codes = judges.astype(np.int64) @ (n_j ** np.arange(size, dtype=np.int64))
+                inverse, _ = pd.factorize(codes, sort=True)
+                uniq = judges[np.unique(inverse, return_index=True)[1]]
+            else:
+                uniq, inverse = np.unique(judges, axis=0, return_inverse=True)
             self.panel_of[noms] = offset + inverse.ravel()
             mats.append(uniq)
             offset += len(uniq)
@@ -408,9 +416,9 @@ def judge_groups(panel: pd.DataFrame) -> dict[str, list[list[str]]]:
     c_code, c_names = pd.factorize(cats, sort=True)
     jn_code, jn_names = pd.factorize(judges, sort=True)
     en_code, en_names = pd.factorize(panel["Nomination ID"].astype(str).to_numpy(), sort=True)
-    j_key, j = np.unique(c_code.astype(np.int64) * len(jn_names) + jn_code, return_inverse=True)
-    e_key, e = np.unique(c_code.astype(np.int64) * len(en_names) + en_code, return_inverse=True)
-    comp = _Graph(j.ravel(), e.ravel(), len(j_key), len(e_key)).components()
+    j, j_key = pd.factorize(c_code.astype(np.int64) * len(jn_names) + jn_code, sort=True)
+    e, e_key = pd.factorize(c_code.astype(np.int64) * len(en_names) + en_code, sort=True)
+    comp = _Graph(j, e, len(j_key), len(e_key)).components()
     cat_of_judge = j_key // len(jn_names)
     out: dict[str, list[list[str]]] = {}
     for c in np.unique(cat_of_judge):
