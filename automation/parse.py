@@ -24,7 +24,12 @@ def clean_text(raw: pd.Series) -> pd.Series:
     s = raw.astype(object).where(raw.notna(), None)
     s = s.map(_to_str, na_action="ignore")
     s = s.str.strip()
-    return s.where(s.notna() & (s != ""), None).astype(object)
+    # Blank cells become None however the column arrived: ``where(..., None)`` keeps NaN
+    # when pandas has made an all-blank column a float column, and then a file read and a
+    # live read of the same empty column would differ.
+    out = pd.Series(s.to_numpy(dtype=object), index=s.index, dtype=object)
+    out[~(s.notna() & (s != "")).to_numpy(dtype=bool)] = None
+    return out
 
 
 def _to_str(value: object) -> str:

@@ -1275,8 +1275,9 @@ SETTINGS: tuple[Setting, ...] = (
         "rank_by",
         "Rank by",
         T.CHOICE,
-        "normalised",
-        "normalised evens out lenient and harsh judges; raw uses the plain mean.",
+        "judge-effect",
+        "judge-effect compares judges on the nominations they shared (fair with partial "
+        "panels); normalised uses each judge's z-scores; raw uses the plain mean.",
         choices="rank_basis",
     ),
     Setting(

@@ -26,6 +26,7 @@ from openpyxl.worksheet.table import Table
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation import macros, schema
+from automation.build import layout
 from automation.build.example import build_example
 from automation.io.book import MAX_NOTES, NOTE_TAG, read_book, write_tables
 from automation.io.read import read_workbook
@@ -392,6 +393,7 @@ def test_a_shorter_run_shrinks_tables_and_leaves_nothing_behind(
         for name in ("Panel", "JudgeStats", "Agreement")
     }
     small["Results"] = full["Results"].drop(columns="_row").iloc[0:0]
+    small["WinnersExplained"] = full["WinnersExplained"].drop(columns="_row").iloc[0:0]
 
     def rewrite(book) -> None:
         write_tables(book, small)
@@ -407,8 +409,11 @@ def test_a_shorter_run_shrinks_tables_and_leaves_nothing_behind(
     last = max(box(t.ref)[2] for t in judging.tables.values())
     assert all(c.value is None for row in judging.iter_rows(min_row=last + 1) for c in row)
     results = wb["Results"]
-    assert box(results.tables["Results"].ref)[2] == 6  # header + one empty row
-    assert all(c.value is None for row in results.iter_rows(min_row=6) for c in row)
+    # Why each winner won sits above Results; each is now a header and one empty row.
+    tops = layout.table_tops([0, 0])
+    assert box(results.tables["WinnersExplained"].ref)[2] == tops[0] + 2
+    assert box(results.tables["Results"].ref)[2] == tops[1] + 2
+    assert all(c.value is None for row in results.iter_rows(min_row=tops[1] + 2) for c in row)
     _assert_no_overlaps(tmp_path / "small.xlsx")
 
 

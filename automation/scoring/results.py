@@ -33,7 +33,7 @@ BASIS_COLUMN = {"raw": "Raw", "normalised": "Normalised", "judge-effect": "Adjus
 class ScoringSettings:
     """How scoring behaves; read from the Settings sheet unless given."""
 
-    rank_by: str = "normalised"
+    rank_by: str = "judge-effect"
     trim_from: int = 4
     disagreement_threshold: float = 0.25
     runners_up: int = 1
@@ -45,7 +45,7 @@ class ScoringSettings:
     @classmethod
     def from_data(cls, data: ProgrammeData) -> ScoringSettings:
         return cls(
-            rank_by=str(data.setting("rank_by") or "normalised"),
+            rank_by=str(data.setting("rank_by") or "judge-effect"),
             trim_from=int(data.setting("trim_from") or 0),
             disagreement_threshold=float(data.setting("disagreement_threshold") or 0.25),
             runners_up=int(data.setting("runners_up") or 0),
