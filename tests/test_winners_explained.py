@@ -111,8 +111,12 @@ def test_evaluation_report_rows_match_the_sheet(example_data, example_results, t
     sheet = winners_explained(example_results)
     assert [r["nominee"] for r in rows] == list(sheet["Nominee"])
     assert all(
-        r["judges"] == j for r, j in zip(rows, sheet["By judge, with leniency"], strict=True)
+        r["judges"] == j.replace("leniency -", "leniency \u2212")
+        for r, j in zip(rows, sheet["By judge, with leniency"], strict=True)
     )
+    # Names keep their capitals (the sentence's first letter is raised, nothing lowered).
+    for r, decided in zip(rows, sheet["Decided by"], strict=True):
+        assert r["decided_by"][1:] == decided[1:] and r["decided_by"][0].isupper()
     assert rows[0]["scores"].startswith("Raw ") and "Ranked on the" in rows[0]["scores"]
     ctx = evaluation_context(example_data, example_results, period, today)
     assert ctx.winner_explanations == rows

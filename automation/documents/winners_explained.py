@@ -18,6 +18,11 @@ def _pct(value: object) -> str:
     return f"{float(value) * 100:.1f}%" if pd.notna(value) else "–"
 
 
+def _first_upper(text: str) -> str:
+    # Not str.capitalize(): that would lower-case the names in the sentence.
+    return text[:1].upper() + text[1:]
+
+
 def winner_explanations(results, period: str) -> list[dict[str, str]]:
     """One row per winner of ``period`` as plain strings: category and winner, the scores
     (raw, normalised, adjusted, and which one ranked), the criterion means, each judge's
@@ -40,8 +45,11 @@ def winner_explanations(results, period: str) -> list[dict[str, str]]:
                     f"{_BASIS_WORDS.get(basis, basis)}."
                 ),
                 "criteria": str(r["By criterion"] or "–"),
-                "judges": str(r["By judge, with leniency"] or "–"),
-                "decided_by": str(r["Decided by"]).capitalize(),
+                # A true minus sign, so a line never breaks between it and its number.
+                "judges": str(r["By judge, with leniency"] or "–").replace(
+                    "leniency -", "leniency \u2212"
+                ),
+                "decided_by": _first_upper(str(r["Decided by"])),
             }
         )
     return rows
