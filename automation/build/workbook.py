@@ -145,17 +145,25 @@ def _totals(ws, spec: schema.Table, row: int) -> None:
 
 
 def _write_table(
-    wb: Workbook, ws, spec: schema.Table, top: int, rows: Rows | None, blank: int
+    wb: Workbook,
+    ws,
+    spec: schema.Table,
+    top: int,
+    rows: Rows | None,
+    blank: int,
+    first_col: int = 1,
 ) -> int:
-    """Write one table with its title at row ``top``; returns the last row used."""
-    title = ws.cell(row=top, column=1, value=spec.title)
+    """Write one table with its title at row ``top``, from column ``first_col``; returns the
+    last row used."""
+    off = first_col - 1
+    title = ws.cell(row=top, column=first_col, value=spec.title)
     title.font = Font(bold=True, size=12, color="1F4E79")
     _totals(ws, spec, top)
     header_row = top + 1
     body = _table_rows(spec, rows, blank)
     if not body:
         body = [{}]
-    for j, col in enumerate(spec.columns, start=1):
+    for j, col in enumerate(spec.columns, start=first_col):
         cell = ws.cell(row=header_row, column=j, value=col.name)
         _style_for(col, cell, header=True)
         ws.column_dimensions[column_letter(j)].width = max(
@@ -167,7 +175,7 @@ def _write_table(
             # Neither Excel nor LibreOffice grows a row for wrapped text it did not lay out
             # itself, so long notes would overlap; size the row for them.
             ws.row_dimensions[i].height = 15 * lines
-        for j, col in enumerate(spec.columns, start=1):
+        for j, col in enumerate(spec.columns, start=first_col):
             cell = ws.cell(row=i, column=j)
             if col.is_formula:
                 cell.value = col.formula
@@ -175,7 +183,7 @@ def _write_table(
                 cell.value = _excel_value(row[col.name])
             _style_for(col, cell)
     last = header_row + len(body)
-    ref = f"A{header_row}:{column_letter(len(spec.columns))}{last}"
+    ref = f"{column_letter(first_col)}{header_row}:{column_letter(off + len(spec.columns))}{last}"
     table = XLTable(displayName=spec.name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     table._initialise_columns()
@@ -186,14 +194,14 @@ def _write_table(
     ws.add_table(table)
     if spec.owner == "user":
         _validations(ws, spec, header_row + 1, last)
-    _comments(ws, spec, header_row)
+    _comments(ws, spec, header_row, first_col)
     return last
 
 
-def _comments(ws, spec: schema.Table, header_row: int) -> None:
+def _comments(ws, spec: schema.Table, header_row: int, first_col: int = 1) -> None:
     from openpyxl.comments import Comment
 
-    for j, col in enumerate(spec.columns, start=1):
+    for j, col in enumerate(spec.columns, start=first_col):
         text = col.help or col.name
         extra = []
         if spec.owner == "user" and not col.is_formula:
@@ -380,9 +388,18 @@ def build_workbook(
         if sheet.name in ("Start", "Lists"):
             continue
         top = layout.write_heading(ws, sheet)
+        tops: dict[str, int] = {}
         for name in sheet.tables:
             spec = schema.TABLE_BY_NAME[name]
             rows = content.get(name)
+            if spec.beside:
+                # Beside another table, one blank column after it; the stacking goes on below.
+                width = len(schema.TABLE_BY_NAME[spec.beside].columns)
+                _write_table(
+                    wb, ws, spec, tops[spec.beside], rows, 0 if rows else 1, first_col=width + 2
+                )
+                continue
+            tops[name] = top
             if name == "Settings":
                 rows, blank = _settings_rows(settings), 0
             elif name == "OptionWeights":
