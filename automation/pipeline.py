@@ -13,6 +13,7 @@ from pathlib import Path
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
+from automation.judging.jobs import progress_edit
 from automation.model import ProgrammeData
 from automation.scoring import Results, score
 from automation.tables import audit_frame, issues_frame, results_tables, score_summary
@@ -41,7 +42,7 @@ def check_workbook(
             "Issues": issues_frame(report),
             "Audit": audit_frame(data, "validate", report.summary()),
         }
-        outcome.written = write_tool_tables(path, frames, dest=dest)
+        outcome.written = write_tool_tables(path, frames, dest=dest, edits=progress_edit(data))
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 
@@ -76,7 +77,9 @@ def score_workbook(
             **results_tables(results),
             "Audit": audit_frame(data, "score", score_summary(results), now=now, user=user),
         }
-        outcome.written = write_tool_tables(path, frames, dest=dest, backup=backup, now=now)
+        outcome.written = write_tool_tables(
+            path, frames, dest=dest, backup=backup, now=now, edits=progress_edit(data)
+        )
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 

@@ -159,6 +159,9 @@ def patch_table(
         for i, values in enumerate(edit.appends):
             targets[header + 1 + i] = dict(values)
         new_last = header + max(len(edit.appends), 1)
+        if spec.owner == "user":
+            # An input table keeps its blank rows to type into; only a tool table shrinks.
+            new_last = max(new_last, old_last)
         for n in range(header + 1 + len(edit.appends), max(old_last, new_last) + 1):
             targets[n] = None
     else:
