@@ -49,6 +49,19 @@ def packs(assigned, tmp_path_factory) -> list[Path]:
     return packs_workbook(assigned, out, now=NOW).files
 
 
+@pytest.fixture(scope="module")
+def assigned_data(assigned):
+    return read_workbook(assigned)
+
+
+def _check(data, *files: Path):
+    """Collect (the core only, nothing written) and return the result."""
+    from automation.judging.collect import collect
+    from automation.judging.pack_file import read_pack
+
+    return collect(data, [read_pack(f) for f in files])
+
+
 @pytest.fixture
 def workbook(assigned, tmp_path) -> Path:
     dest = tmp_path / "programme.xlsx"
@@ -108,7 +121,9 @@ def _scores(path: Path) -> set[tuple[str, str, str, float]]:
     sc = read_workbook(path)["Scores"]
     return {
         (j, n, c, float(s))
-        for j, n, c, s in zip(sc["Judge"], sc["Nomination ID"], sc["Criterion"], sc["Score"])
+        for j, n, c, s in zip(
+            sc["Judge"], sc["Nomination ID"], sc["Criterion"], sc["Score"], strict=True
+        )
     }
 
 
@@ -119,8 +134,10 @@ def test_assign_balances_each_category_and_avoids_conflicts(unscored):
     data = read_workbook(unscored)
     plan = plan_assignments(data, 3, seed=3)
     assert plan.categories and all(c.spread <= 1 for c in plan.categories)
-    bad = set(zip(conflicted_pairs(data)["Judge"], conflicted_pairs(data)["Nomination ID"]))
-    pairs = set(zip(plan.rows["Judge"], plan.rows["Nomination ID"]))
+    bad = set(
+        zip(conflicted_pairs(data)["Judge"], conflicted_pairs(data)["Nomination ID"], strict=True)
+    )
+    pairs = set(zip(plan.rows["Judge"], plan.rows["Nomination ID"], strict=True))
     assert not pairs & bad
     noms = data["Nominations"]
     regular = noms[~noms["Calibration"].fillna(False).astype(bool)]
@@ -167,7 +184,7 @@ def test_assign_keeps_manual_rows_and_replace_starts_again(workbook):
     write_tool_tables(workbook, {}, edits={"Assignments": TableEdit(appends=[extra])})
     assign_workbook(workbook, seed=7, now=NOW)
     rows = read_workbook(workbook)["Assignments"]
-    pairs = set(zip(rows["Judge"], rows["Nomination ID"]))
+    pairs = set(zip(rows["Judge"], rows["Nomination ID"], strict=True))
     assert tuple(manual) in pairs and ("Helen Okafor", "N-0027") in pairs
     assign_workbook(workbook, seed=7, replace=True, per_nomination=2, now=NOW)
     rows = read_workbook(workbook)["Assignments"]
@@ -332,12 +349,11 @@ def _grid_edit(pack: Path, dest: Path, column: str, value, row: int = 0) -> Path
         ("Criterion", "Charm", codes.UNKNOWN_CRITERION),
     ],
 )
-def test_row_rejections(workbook, packs, tmp_path, column, value, code):
+def test_row_rejections(assigned_data, packs, tmp_path, column, value, code):
     bad = _grid_edit(packs[0], tmp_path / packs[0].name, column, value)
-    outcome = collect_workbook(workbook, [bad], now=NOW)
-    assert code in outcome.report.codes()
-    judge = next(iter(outcome.collected.tally))
-    tally = outcome.collected.tally[judge]
+    result = _check(assigned_data, bad)
+    assert result.report.codes() == [code]
+    (tally,) = result.tally.values()
     ws = load_workbook(bad)["Scores"]
     rows = len(list(ws[ws.tables[SCORES_TABLE].ref])) - 1
     assert tally.added == rows - 1  # every other row was taken
@@ -355,27 +371,27 @@ def test_row_rejections(workbook, packs, tmp_path, column, value, code):
     ],
 )
 def test_pack_of_another_programme_period_or_judge_is_refused(
-    workbook, packs, tmp_path, changes, code
+    assigned_data, packs, tmp_path, changes, code
 ):
     filled = fill(packs[0], tmp_path / "filled.xlsx")
     if changes.get("judge") == "__other__":  # a real judge, but not the one it was made for
         other = _signature(load_workbook(packs[1]))["judge"]
         changes = {"judge": other}
     bad = _set_signature(filled, tmp_path / "bad.xlsx", **changes)
-    before = _scores(workbook)
-    outcome = collect_workbook(workbook, [bad], now=NOW)
-    assert outcome.report.codes() == [code]
-    assert outcome.written is None and _scores(workbook) == before
+    result = _check(assigned_data, bad)
+    assert result.report.codes() == [code]
+    assert not result.changes_anything
 
 
-def test_same_pack_twice_in_one_collect(workbook, packs, tmp_path):
+def test_same_pack_twice_in_one_collect(assigned_data, packs, tmp_path):
     a = fill(packs[0], tmp_path / "a" / "pack.xlsx")
     b = tmp_path / "b" / "copy.xlsx"
     b.parent.mkdir()
     shutil.copyfile(a, b)
-    outcome = collect_workbook(workbook, [a, b], now=NOW)
-    assert outcome.report.codes() == [codes.RETURNED_TWICE]
-    assert _scores(workbook) == _entered(a)
+    result = _check(assigned_data, a, b)
+    assert result.report.codes() == [codes.RETURNED_TWICE]
+    added = {(r["Judge"], r["Nomination ID"], r["Criterion"], r["Score"]) for r in result.appends}
+    assert added == _entered(a) and len(result.appends) == len(added)
 
 
 def test_changed_scores_need_accept_changes_and_are_audited(workbook, packs, tmp_path):
@@ -475,11 +491,12 @@ def test_cli_commands(workbook, packs, tmp_path, capsys):
     assert cli.main(["collect", str(workbook), str(tmp_path / "missing")]) == 2
 
 
-def test_pack_keys_are_matched_like_people_type(workbook, packs, tmp_path):
-    # Criterion and code typed back in another case still match (a judge retyped one).
+def test_pack_keys_are_matched_like_people_type(assigned_data, packs, tmp_path):
+    # A criterion retyped in another case still matches, and is stored as the rubric spells it.
     bad = _grid_edit(packs[0], tmp_path / "p.xlsx", "Criterion", "OWNERSHIP ")
-    codes_found = _collect_codes(workbook, [bad])
-    assert codes.UNKNOWN_CRITERION not in codes_found
+    result = _check(assigned_data, bad)
+    assert not result.report.codes()
+    assert "OWNERSHIP " not in {r["Criterion"] for r in result.appends}
     assert key_of("OWNERSHIP ") == "ownership"
 
 

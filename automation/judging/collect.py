@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from automation.issues import ERROR, WARNING, Issue, Report
 from automation.judging.pack_file import SCORES_SHEET, ReturnedPack
 from automation.judging.packs import current_period, judge_items, programme_id
@@ -127,6 +125,7 @@ def collect(
     judges = {key_of(j): str(j) for j in data["Judges"]["Judge"].dropna()}
     noms = data["Nominations"].dropna(subset=["ID"]).drop_duplicates("ID")
     cat_of = dict(zip(key(noms["ID"]), noms["Category"], strict=True))
+    id_of = dict(zip(key(noms["ID"]), noms["ID"].astype(str), strict=True))
     cats = data["Categories"].dropna(subset=["Category"])
     scale = {
         key_of(c): (lo, hi)
@@ -291,7 +290,7 @@ def collect(
             out.appends.append(
                 {
                     "Judge": judge,
-                    "Nomination ID": cat_nid(noms, nk),
+                    "Nomination ID": id_of[nk],
                     "Criterion": name,
                     "Score": score,
                     "Comment": comment,
@@ -315,12 +314,6 @@ def collect(
             )
         out.merged_judges.append(judge)
     return out
-
-
-def cat_nid(noms: pd.DataFrame, nk: str) -> str:
-    """The nomination ID as written on the Nominations sheet."""
-    hit = noms.loc[key(noms["ID"]) == nk, "ID"]
-    return str(hit.iloc[0]) if len(hit) else nk
 
 
 def _refuse(pack, sig, pid, period, judge, seen) -> Issue | None:
