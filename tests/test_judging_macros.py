@@ -7,7 +7,6 @@ actions are replayed into a copy, and the copy is read back with the project's f
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import openpyxl
 import pytest
