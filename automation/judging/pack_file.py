@@ -59,7 +59,7 @@ _OF = "=COUNTIFS({t}[Nomination code],{n})".format(
 GRID = (
     ("Nomination code", 14, None),
     ("Category", 22, None),
-    ("Criterion", 20, None),
+    ("Criterion", 26, None),
     ("Weight", 9, "0%"),
     ("Lowest", 8, "0"),
     ("Highest", 8, "0"),
@@ -148,7 +148,7 @@ def _instructions(ws, pack: Pack) -> None:
         "cells (the dropdown shows the scale) and, if you can, a short comment saying why.",
         "4. Score every row: the Check column says 'ok' when a score is on the scale.",
         "5. Save this file (keep it as .xlsx, do not rename its sheets) and return it to the "
-        "organiser by the date above.",
+        "organiser" + (" by the date above." if pack.due else "."),
     ]
     if pack.blind:
         steps.append(
@@ -183,6 +183,7 @@ def _table(ws, name: str, top: int, columns, rows: list[list[object]], formulas=
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[column_letter(j)].width = width
+    ws.row_dimensions[top].height = 30  # room for a two-line header
     body = rows or [[None] * len(columns)]
     for i, values in enumerate(body, start=top + 1):
         for j, ((title, _w, fmt), value) in enumerate(zip(columns, values, strict=True), start=1):
@@ -269,6 +270,7 @@ def _scores_sheet(ws, pack: Pack) -> None:
             cell = ws[f"{letter}{i}"]
             cell.protection = Protection(locked=False)
             cell.fill = INPUT_FILL
+        ws[f"{score_col}{i}"].alignment = Alignment(horizontal="center", vertical="top")
     # One dropdown per run of rows sharing a scale (a category's rows are together).
     start = 5
     for i in range(5, last + 2):
