@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -20,38 +19,31 @@ from automation.judging.assign import plan_assignments
 from automation.judging.jobs import assign_workbook, collect_workbook, packs_workbook
 from automation.judging.pack_file import SCORES_TABLE, SIGNATURE_SHEET
 from automation.keys import key_of
+from tests.conftest import JUDGING_DUE, JUDGING_NOW
 
-NOW = dt.datetime(2026, 11, 20, 9, 0)
-DUE = dt.date(2026, 12, 4)
-
-
-@pytest.fixture(scope="module")
-def unscored(tmp_path_factory) -> Path:
-    """The worked example before judging: no scores, due date and programme ID set."""
-    tables, settings = content()
-    tables = dict(tables) | {"Scores": []}
-    settings = settings | {"programme_id": "NCC-STARS", "scores_due": DUE}
-    path = tmp_path_factory.mktemp("unscored") / "programme.xlsx"
-    return build_workbook(path, tables, settings, spare_rows=10)
+NOW = JUDGING_NOW
+DUE = JUDGING_DUE
 
 
-@pytest.fixture(scope="module")
-def assigned(unscored, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("assigned") / "programme.xlsx"
-    shutil.copyfile(unscored, path)
-    assign_workbook(path, seed=7, now=NOW, user="test")
-    return path
+# Session-wide workbooks from tests/conftest.py, under shorter names.
+@pytest.fixture
+def unscored(judging_unscored) -> Path:
+    return judging_unscored
 
 
-@pytest.fixture(scope="module")
-def packs(assigned, tmp_path_factory) -> list[Path]:
-    out = tmp_path_factory.mktemp("packs")
-    return packs_workbook(assigned, out, now=NOW).files
+@pytest.fixture
+def assigned(judging_assigned) -> Path:
+    return judging_assigned
 
 
-@pytest.fixture(scope="module")
-def assigned_data(assigned):
-    return read_workbook(assigned)
+@pytest.fixture
+def packs(judging_packs) -> list[Path]:
+    return judging_packs
+
+
+@pytest.fixture(scope="session")
+def assigned_data(judging_assigned):
+    return read_workbook(judging_assigned)
 
 
 def _check(data, *files: Path):
@@ -509,3 +501,34 @@ def test_judge_items_leave_out_other_periods(assigned):
     noms = data["Nominations"].set_index("ID")["Period"]
     assert set(items["Nomination ID"].map(noms)) == {"Q3 2026"}
     assert isinstance(items, pd.DataFrame)
+
+
+def test_a_real_nomination_the_judge_was_not_given_is_refused(assigned_data, packs, tmp_path):
+    wb = load_workbook(packs[0])
+    given = {r[0] for r in _signature_items(wb)}
+    other = next(n for n in assigned_data["Nominations"]["ID"] if n not in given)
+    bad = _grid_edit(packs[0], tmp_path / "p.xlsx", "Nomination code", other)
+    assert _check(assigned_data, bad).report.codes() == [codes.UNKNOWN_NOMINATION]
+
+
+def test_pack_made_before_the_assignments_changed(assigned_data, packs, tmp_path):
+    from automation.judging.jobs import _replaced
+
+    filled = fill(packs[0], tmp_path / "p.xlsx")
+    judge = _signature(load_workbook(filled))["judge"]
+    a = assigned_data["Assignments"]
+    mine = a[a["Judge"] == judge]
+    dropped = mine["Nomination ID"].iloc[0]
+    data = _replaced(assigned_data, "Assignments", a.drop(mine.index[:1]))
+    result = _check(data, filled)
+    found = result.report.codes()
+    assert found[0] == codes.ASSIGNMENTS_CHANGED
+    assert set(found[1:]) == {codes.UNKNOWN_NOMINATION}
+    assert dropped not in {r["Nomination ID"] for r in result.appends}
+    assert len(result.appends) == len(_entered(filled)) - len(found[1:])
+
+
+def _signature_items(wb) -> list[tuple]:
+    ws = wb[SIGNATURE_SHEET]
+    rows = list(ws.iter_rows(min_row=10, values_only=True))
+    return [r for r in rows if r[0] and r[0] != "Nomination ID"]

@@ -188,6 +188,7 @@ def collect(
                 )
             )
         missing_by_nom: dict[str, list[str]] = {}
+        made_noms = {n for n, _ in made}
         for _, row in pack.rows.iterrows():
             excel_row = int(row["_row"])
             nid = str(row["Nomination code"] or "").strip()
@@ -195,23 +196,28 @@ def collect(
             where = {"row": excel_row, "cell": None}
             nk, ck = key_of(nid), key_of(crit_text)
             category = cat_of.get(nk)
-            if (nk, ck) not in made or (nk, ck) not in current or category is None:
-                known = any(n == nk for n, _ in made)
-                code = UNKNOWN_CRITERION if known and category is not None else UNKNOWN_NOMINATION
-                what = (
-                    f"criterion '{crit_text}' of {nid}"
-                    if code == UNKNOWN_CRITERION
-                    else f"nomination code '{nid}'"
+            if category is None or nk not in made_noms:
+                code, what = UNKNOWN_NOMINATION, f"nomination code '{nid}', which is not one"
+            elif (nk, ck) not in made:
+                code, what = (
+                    UNKNOWN_CRITERION,
+                    f"criterion '{crit_text}' of {nid}, which is not one",
                 )
+            elif (nk, ck) not in current:
+                code, what = UNKNOWN_NOMINATION, f"{nid}, which is no longer one"
+            else:
+                code = None
+            if code is not None:
                 out.report.add(
                     _issue(
                         code,
                         ERROR,
                         pack.path,
-                        f"Row {excel_row} of {pack.path.name} has {what}, which is not one "
-                        f"{judge} was asked to score; the row was refused.",
+                        f"Row {excel_row} of {pack.path.name} has {what} {judge} is asked to "
+                        "score; the row was refused.",
                         "Codes and criteria in a pack must not be changed; ask the judge to "
-                        "score in an unchanged copy of the pack.",
+                        "score in an unchanged copy of the pack, or send a new pack if the "
+                        "assignments changed.",
                         column="Nomination code" if code == UNKNOWN_NOMINATION else "Criterion",
                         value=nid if code == UNKNOWN_NOMINATION else crit_text,
                         **where,
