@@ -50,8 +50,11 @@ def judge_pack(work: Path) -> Path:
 
     from automation.judging.jobs import assign_workbook, packs_workbook
 
-    book = work / "programme.xlsx"
-    shutil.copyfile(ROOT / "workbook" / "example_programme.xlsx", book)
+    from automation.build.example import content
+    from automation.build.workbook import build_workbook
+
+    tables, settings = content()  # the example before any judge has scored
+    book = build_workbook(work / "programme.xlsx", tables | {"Scores": []}, settings)
     assign_workbook(book, seed=1)
     pack = packs_workbook(book, work / "packs").files[0]
     wb = load_workbook(pack)

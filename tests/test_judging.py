@@ -463,6 +463,10 @@ def test_judge_emails_and_reminders(workbook, packs, tmp_path):
     # One judge returns a complete pack: only the other three get a reminder.
     collect_workbook(workbook, [fill(packs[0], tmp_path / "done.xlsx")], now=NOW)
     done = _signature(load_workbook(packs[0]))["judge"]
+    from automation.judging.packs import build_pack
+
+    again = build_pack(read_workbook(workbook), done, now=NOW)  # a reminder pack: prefilled
+    assert again.grid["Score"].notna().all()
     reminded = judge_emails_workbook(workbook, tmp_path / "remind", reminders=True, now=NOW)
     assert len(reminded.files) == 3
     for path in reminded.files:

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from automation.issues import ERROR, WARNING, Issue, Report
-from automation.judging.pack_file import SCORES_SHEET, ReturnedPack
+from automation.issues import ERROR, WARNING, Issue, Report, column_letter
+from automation.judging.pack_file import GRID, SCORES_SHEET, ReturnedPack
 from automation.judging.packs import current_period, judge_items, programme_id
 from automation.keys import key, key_of
 from automation.model import ROW, ProgrammeData
@@ -96,7 +96,13 @@ def _issue(code: str, severity: str, pack: Path, message: str, hint: str, **wher
     # Issues about a pack name the pack file as their sheet, so they are never mistaken for
     # cells of the workbook (which the Issues sheet lights up).
     sheet = f"{pack.name} {where.pop('sheet', SCORES_SHEET)}".strip()
+    column, row = where.get("column"), where.get("row")
+    if column in _LETTERS and row:
+        where["cell"] = f"{_LETTERS[column]}{row}"  # the cell in the pack, for the manager
     return Issue(code, severity, sheet, message, hint, **where)
+
+
+_LETTERS = {name: column_letter(i + 1) for i, (name, _w, _f) in enumerate(GRID)}
 
 
 def _number(value: object) -> float | None | str:
@@ -193,7 +199,7 @@ def collect(
             excel_row = int(row["_row"])
             nid = str(row["Nomination code"] or "").strip()
             crit_text = str(row["Criterion"] or "").strip()
-            where = {"row": excel_row, "cell": None}
+            where = {"row": excel_row}
             nk, ck = key_of(nid), key_of(crit_text)
             category = cat_of.get(nk)
             if category is None or nk not in made_noms:
@@ -227,7 +233,9 @@ def collect(
                 continue
             score = _number(row["Score"])
             if score is None:
-                missing_by_nom.setdefault(nid, []).append(crit_text)
+                held = existing.get((jk, nk, ck))
+                if held is None or held[0] is None:  # blank here but already in: not missing
+                    missing_by_nom.setdefault(nid, []).append(crit_text)
                 continue
             lo, hi = scale.get(key_of(category), (None, None))
             bad = None

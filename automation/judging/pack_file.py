@@ -261,7 +261,10 @@ def _scores_sheet(ws, pack: Pack) -> None:
     rows = []
     for r in pack.grid.itertuples(index=False):
         lo, hi = pack.scales.get(str(r.Category), (None, None))
-        rows.append([r[0], r.Category, r.Criterion, r.Weight, lo, hi, None, None, None])
+        score = None if r.Score is None or r.Score != r.Score else r.Score
+        score = int(score) if isinstance(score, float) and score.is_integer() else score
+        comment = r.Comment if isinstance(r.Comment, str) else None
+        rows.append([r[0], r.Category, r.Criterion, r.Weight, lo, hi, score, comment, None])
     last = _table(ws, SCORES_TABLE, 4, GRID, rows, {"Check": _CHECK})
     score_col = column_letter(7)
     comment_col = column_letter(8)

@@ -175,6 +175,19 @@ def build_pack(
         (key_of(c), key_of(k)): (float(w) if w == w else None)
         for c, k, w in zip(crit["Category"], crit["Criterion"], crit["Weight"], strict=True)
     }
+    # Scores the judge already gave (a reminder pack): shown, so they only add what is missing.
+    sc = data["Scores"]
+    mine_sc = sc[(key(sc["Judge"]) == key_of(judge)) & sc["Score"].notna()]
+    given = {
+        (key_of(n), key_of(c)): (float(v), m if isinstance(m, str) else None)
+        for n, c, v, m in zip(
+            mine_sc["Nomination ID"],
+            mine_sc["Criterion"],
+            mine_sc["Score"],
+            mine_sc["Comment"],
+            strict=True,
+        )
+    }
     cat_of = dict(zip(key(noms["ID"]), noms["Category"], strict=True))
     for nid in noms["ID"]:
         mine = items[key(items["Nomination ID"]) == key_of(nid)]
@@ -192,8 +205,8 @@ def build_pack(
                     "Criterion": c,
                     "Weight": weight,
                     "Scale": _scale_text(scales.get(str(category))),
-                    "Score": None,
-                    "Comment": None,
+                    "Score": given.get((key_of(nid), key_of(c)), (None, None))[0],
+                    "Comment": given.get((key_of(nid), key_of(c)), (None, None))[1],
                 }
             )
             sig_items.append((str(nid), str(category), c))
