@@ -48,10 +48,9 @@ def judge_pack(work: Path) -> Path:
     """The Scores sheet of a blind judge pack from the example, a few rows scored."""
     from openpyxl import load_workbook
 
-    from automation.judging.jobs import assign_workbook, packs_workbook
-
     from automation.build.example import content
     from automation.build.workbook import build_workbook
+    from automation.judging.jobs import assign_workbook, packs_workbook
 
     tables, settings = content()  # the example before any judge has scored
     book = build_workbook(work / "programme.xlsx", tables | {"Scores": []}, settings)
