@@ -16,7 +16,7 @@ from automation.conflicts import conflicted_pairs
 from automation.io.read import read_workbook
 from automation.judging import collect as codes
 from automation.judging.assign import plan_assignments
-from automation.judging.jobs import assign_workbook, collect_workbook, packs_workbook
+from automation.judging.jobs import assign_workbook, collect_workbook
 from automation.judging.pack_file import SCORES_TABLE, SIGNATURE_SHEET
 from automation.keys import key_of
 from tests.conftest import JUDGING_DUE, JUDGING_NOW
@@ -268,15 +268,22 @@ def test_masking_replaces_each_role():
     )
 
 
-def test_named_packs_when_blind_judging_is_off(assigned, tmp_path):
-    files = packs_workbook(assigned, tmp_path, blind=False, now=NOW).files
-    wb = load_workbook(files[0])
+def test_named_packs_when_blind_judging_is_off(assigned_data, tmp_path):
+    from automation.judging.pack_file import write_pack
+    from automation.judging.packs import build_pack
+
+    data = assigned_data
+    judge = data["Judges"]["Judge"].iloc[0]
+    wb = load_workbook(
+        write_pack(build_pack(data, judge, blind=False, now=NOW), tmp_path / "p.xlsx")
+    )
     ws = wb["Nominations"]
     head = [c.value for c in ws[4]]
     assert {"Nominee", "Team", "Site", "Line manager", "Nominator"} <= set(head)
-    data = read_workbook(assigned)
     first = ws.cell(row=5, column=head.index("Nominee") + 1).value
     assert first in set(data["Nominations"]["Nominee"])
+    steps = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row)
+    assert "This pack is blind" not in steps
 
 
 def test_nominee_code_is_stable():
