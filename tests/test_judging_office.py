@@ -59,9 +59,16 @@ def test_pack_recalculates_in_libreoffice(packs, tmp_path):  # noqa: F811
     not VALIDATOR.exists() or shutil.which("npm") is None,
     reason="the Open XML validator (../shared/tools/ooxml-validate, needs npm) is not available",
 )
-def test_packs_pass_the_open_xml_validator(packs):  # noqa: F811
+def test_packs_and_the_collected_workbook_pass_the_open_xml_validator(
+    assigned,  # noqa: F811
+    packs,  # noqa: F811
+    tmp_path,
+):
+    work = tmp_path / "programme.xlsx"
+    shutil.copyfile(assigned, work)
+    collect_workbook(work, [fill(packs[0], tmp_path / "r" / packs[0].name)], now=NOW)
     done = subprocess.run(
-        [str(VALIDATOR), *map(str, packs)], capture_output=True, text=True, timeout=600
+        [str(VALIDATOR), *map(str, packs), str(work)], capture_output=True, text=True, timeout=600
     )
     if done.returncode == 2:
         pytest.skip(f"the validator could not run: {done.stderr.strip()}")
