@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from automation.build.example import content
@@ -543,3 +547,81 @@ def _signature_items(wb) -> list[tuple]:
     ws = wb[SIGNATURE_SHEET]
     rows = list(ws.iter_rows(min_row=10, values_only=True))
     return [r for r in rows if r[0] and r[0] != "Nomination ID"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Assign: invariants on made-up programmes
+# ---------------------------------------------------------------------------------------------
+_BASE: list = []
+
+
+def _programme(judges: int, noms: int, conflicts: list[tuple[int, int]]):
+    from tests.support.factory import data_from_rows
+    from tests.support.small import category
+
+    if not _BASE:  # parse the fixed tables once; each example parses only what it varies
+        _BASE.append(
+            data_from_rows(
+                {
+                    "Categories": [category("Star"), category("Hero")],
+                    "Criteria": [
+                        {
+                            "Category": c,
+                            "Criterion": "Care",
+                            "Weight": 1,
+                            "Level 1": "a",
+                            "Level 3": "c",
+                            "Level 5": "e",
+                        }
+                        for c in ("Star", "Hero")
+                    ],
+                },  # fmt: skip
+                {"current_period": "Q1"},
+            )
+        )
+    names = [f"Judge {chr(65 + j)}" for j in range(judges)]
+    rows = {
+        "Nominations": [
+            {"ID": f"N{i}", "Period": "Q1", "Category": ("Star", "Hero")[i % 2],
+             "Nominee": f"Person {i}", "Nominator type": "customer", "Nominator": f"C{i}",
+             "Evidence": "x", "Received": dt.date(2027, 1, 2)}
+            for i in range(noms)
+        ],
+        "Judges": [{"Judge": n} for n in names],
+        "Conflicts": [
+            {"Judge": names[j % judges], "Nominee": f"Person {n % noms}", "Type": "other",
+             "Declared on": dt.date(2027, 1, 1)}
+            for j, n in conflicts
+        ],
+    }  # fmt: skip
+    return data_from_rows(rows, base=_BASE[0])
+
+
+@hsettings(
+    max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    judges=st.integers(1, 6),
+    noms=st.integers(1, 14),
+    per=st.integers(1, 4),
+    conflicts=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 13)), max_size=6),
+    seed=st.integers(0, 3),
+)
+def test_assign_invariants(judges, noms, per, conflicts, seed):
+    data = _programme(judges, noms, conflicts)
+    plan = plan_assignments(data, per, seed=seed)
+    bad = set(
+        zip(conflicted_pairs(data)["Judge"], conflicted_pairs(data)["Nomination ID"], strict=True)
+    )
+    pairs = list(zip(plan.rows["Judge"], plan.rows["Nomination ID"], strict=True))
+    assert len(pairs) == len(set(pairs)) and not set(pairs) & bad
+    target = min(per, judges)
+    short = {i.value for i in plan.report if i.code == "assign-too-few-judges"}
+    got = plan.rows.groupby("Nomination ID")["Judge"].nunique()
+    for nid in data["Nominations"]["ID"]:
+        eligible = judges - sum(1 for j, n in bad if n == nid)
+        assert got.get(nid, 0) == min(target, eligible)
+        assert (nid in short) == (eligible < target)
+    if not conflicts:
+        assert all(c.spread <= 1 for c in plan.categories)
+    assert plan.rows.equals(plan_assignments(data, per, seed=seed).rows)
