@@ -3,7 +3,7 @@
 The same ``TableEdit`` the file writer applies is applied here through the xlwings Book API
 that desktop Excel and the JSON book share (docs/xlwings_jsonbook.md): positions come from
 what was read before the first write; updates set single cells; new rows fill the table's
-blank rows and then the rows below it, which the table is resized to take in (Excel copies
+blank rows at its end and then the rows below it, which the table is resized to take in (Excel copies
 the column's formatting and dropdown into them); a replace rewrites the body and clears
 what is left. Only the table's own columns are written, so the input tables beside and
 under it are not touched.
@@ -83,12 +83,14 @@ def _apply(sheet: Any, table: Any, spec: schema.Table, edit: TableEdit) -> int:
             if j is not None:
                 sheet.range((excel_row, left + j)).value = _cell_value(value)
                 written += 1
-    blank = [
-        top + 1 + i
-        for i, row in enumerate(body)
-        if top + 1 + i not in edit.updates
-        and all(row[col_of[c.name]] in (None, "") for c in inputs)
-    ]
+    # The blank rows at the table's end take new rows first, as in the file writer.
+    blank: list[int] = []
+    for i in range(len(body) - 1, -1, -1):
+        if top + 1 + i in edit.updates or any(
+            body[i][col_of[c.name]] not in (None, "") for c in inputs
+        ):
+            break
+        blank.insert(0, top + 1 + i)
     pending = list(edit.appends)
     targets: list[tuple[int, list[object]]] = []
     for r in blank:

@@ -5,8 +5,8 @@ tables (Scores, Assignments) and the tool table that sits on an input sheet (Jud
 beside the Judges table) belong to sheets the user also types on, so they are changed cell by
 cell instead:
 
-* an *edit* sets some cells of existing rows (a changed score), fills the table's blank rows
-  with new rows, and appends what is left below the table, growing it;
+* an *edit* sets some cells of existing rows (a changed score), fills the blank rows at the
+  table's end with new rows, and appends what is left below the table, growing it;
 * a *replace* makes the table's body exactly the given rows (a tool table), shrinking it when
   there are fewer.
 
@@ -44,8 +44,8 @@ class TableEdit:
     """What to change in one table.
 
     ``updates`` maps an Excel row number to the cells to set there (column name -> value;
-    None clears a cell). ``appends`` are new rows: they fill the table's blank rows first,
-    then go below it. ``replace`` makes the body exactly ``appends`` (for tool tables).
+    None clears a cell). ``appends`` are new rows: they fill the blank rows at the table's end
+    first, then go below it. ``replace`` makes the body exactly ``appends`` (for tool tables).
     """
 
     updates: dict[int, dict[str, object]] = field(default_factory=dict)
@@ -170,11 +170,21 @@ def patch_table(
                 raise ValueError(f"row {n} is not in table {info.name} ({info.ref})")
             targets[n] = dict(values)
         pending = list(edit.appends)
-        for n in body:
+        # The blank rows at the table's end (the template's spare rows) take new rows first.
+        # Only the end is searched: on a 300,000-row Scores table a full scan would cost
+        # seconds, and a blank row left in the middle by a user is better left where it is.
+        first_blank = old_last + 1
+        if pending:
+            while (
+                first_blank - 1 > header
+                and first_blank - 1 not in targets
+                and is_blank(first_blank - 1)
+            ):
+                first_blank -= 1
+        for n in range(first_blank, old_last + 1):
             if not pending:
                 break
-            if n not in targets and is_blank(n):
-                targets[n] = pending.pop(0)
+            targets[n] = pending.pop(0)
         n = old_last
         for values in pending:
             n += 1
