@@ -334,6 +334,16 @@ def _email(p):
         "from the AWARDS_SMTP_PASSWORD environment variable",
     )
     group.add_argument("--dry-run", action="store_true", help="list what would be sent")
+    group.add_argument(
+        "--judges",
+        action="store_true",
+        help="instead: a draft to each judge with their judge pack attached and the deadline",
+    )
+    group.add_argument(
+        "--reminders",
+        action="store_true",
+        help="instead: drafts only to judges with scores missing, saying how many",
+    )
     p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
 
     def run(args) -> int:
@@ -341,6 +351,13 @@ def _email(p):
         from automation.io.read import read_workbook
         from automation.scoring import score
 
+        if args.judges or args.reminders:
+            from automation.judging.jobs import judge_emails_workbook
+
+            outcome = judge_emails_workbook(args.workbook, args.out, reminders=args.reminders)
+            for line in outcome.lines:
+                print(line)
+            return 0
         data = read_workbook(args.workbook)
         results = score(data)
         if not (args.send or args.dry_run):
@@ -359,6 +376,119 @@ def _email(p):
             print(f"skipped      {s.kind} {s.name} ({s.category}): {s.reason}")
         failed = [d for d in deliveries if d.error]
         return 1 if failed else 0
+
+    return run
+
+
+@command(
+    "assign",
+    "share out the nominations among the judges (fills the Assignments table)",
+    "awards assign workbook/example_programme.xlsx --judges-per-nomination 3 --seed 1",
+)
+def _assign(p):
+    _add_workbook(p)
+    p.add_argument(
+        "--judges-per-nomination",
+        type=int,
+        default=None,
+        metavar="N",
+        help="judges per nomination (default: the Judges per nomination setting, 3)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="same seed, same assignments (default 0)")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="start again: replace every row of the Assignments table (default: keep them)",
+    )
+
+    def run(args) -> int:
+        from automation.judging.jobs import assign_workbook
+
+        outcome = assign_workbook(
+            args.workbook,
+            per_nomination=args.judges_per_nomination,
+            seed=args.seed,
+            replace=args.replace,
+        )
+        _print_issues(outcome.report) if len(outcome.report) else None
+        for line in outcome.lines:
+            print(line)
+        return 1 if outcome.report.errors else 0
+
+    return run
+
+
+@command(
+    "packs",
+    "write one blind judge pack (.xlsx) per judge, with their nominations and score grid",
+    "awards packs workbook/example_programme.xlsx --out packs/ --email",
+)
+def _packs(p):
+    _add_workbook(p)
+    p.add_argument("--out", type=Path, default=Path("judge packs"), help="folder for the packs")
+    p.add_argument(
+        "--email",
+        action="store_true",
+        help="also write an email draft to each judge (in OUT/emails)",
+    )
+    p.add_argument(
+        "--named",
+        action="store_true",
+        help="show nominees' names even if Blind judging is on (default: the setting)",
+    )
+
+    def run(args) -> int:
+        from automation.judging.jobs import packs_workbook
+
+        outcome = packs_workbook(
+            args.workbook, args.out, blind=False if args.named else None, email=args.email
+        )
+        for line in outcome.lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "collect",
+    "check returned judge packs and merge their scores into the Scores table",
+    "awards collect workbook/example_programme.xlsx returned/ --accept-changes",
+)
+def _collect(p):
+    _add_workbook(p)
+    p.add_argument("packs", type=Path, nargs="+", help="returned pack files or folders of them")
+    p.add_argument(
+        "--accept-changes",
+        action="store_true",
+        help="let a returned score replace a different one already in the Scores table "
+        "(each change is written to the Audit log)",
+    )
+    _add_format(p)
+
+    def run(args) -> int:
+        from automation.judging.jobs import collect_workbook
+
+        outcome = collect_workbook(args.workbook, args.packs, accept_changes=args.accept_changes)
+        if args.format == "json":
+            result = outcome.collected
+            print(
+                json.dumps(
+                    {
+                        "summary": result.summary(),
+                        "judges": {j: vars(t) for j, t in result.tally.items()},
+                        "issues": [i.as_dict() for i in outcome.report],
+                        "written": bool(outcome.written),
+                    },
+                    indent=2,
+                    default=str,
+                )
+            )
+        else:
+            _print_issues(outcome.report) if len(outcome.report) else None
+            for line in outcome.lines:
+                print(line)
+        return 1 if outcome.report.errors else 0
 
     return run
 

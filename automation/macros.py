@@ -80,8 +80,17 @@ def validate(book: Any | None = None, *, today: dt.date | None = None) -> str:
             "Audit": audit_frame(data, "validate", report.summary()),
         },
     )
+    _refresh_progress(book, data)
     notes = highlight_issues(book, report, data)
     return _show(book, _checked(report, notes), problem=bool(report.errors))
+
+
+def _refresh_progress(book: Any, data: ProgrammeData) -> None:
+    """Judge progress beside the Judges table (assigned, scored, missing per judge)."""
+    from automation.io.book_rows import apply_edits
+    from automation.judging.jobs import progress_edit
+
+    apply_edits(book, progress_edit(data))
 
 
 def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
@@ -250,6 +259,143 @@ def output_folder(book: Any) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
+# Judging: assign, packs, collect
+# ---------------------------------------------------------------------------------------------
+def assign_judges(book: Any | None = None, *, seed: int = 0) -> str:
+    """Assign judges button: fill the Assignments table for the current period."""
+    from automation.io.book_rows import apply_edits
+    from automation.judging.assign import plan_assignments
+    from automation.judging.audit import judging_audit
+    from automation.judging.jobs import assign_changes, assign_lines
+
+    book = _book(book)
+    data = read_book(book)
+    plan = plan_assignments(data, seed=seed)
+    lines = assign_lines(plan)
+    if plan.rows.empty:
+        lines.append("Nothing to add: every nomination already has its judges.")
+    else:
+        apply_edits(book, assign_changes(plan, data))
+        write_tables(book, {"Audit": judging_audit(data, "assign", plan.summary())})
+        lines.append(f"Added {plan.summary()} to the Assignments table (Judges sheet).")
+    lines += _issue_lines(plan.report)
+    return _show(book, "\n\n".join(lines), problem=bool(plan.report.errors))
+
+
+def judge_packs(
+    book: Any | None = None, *, out_dir: Path | None = None, now: dt.datetime | None = None
+) -> str:
+    """Judge packs button: one blind pack per judge, and an email draft to each."""
+    from automation.judging.audit import judging_audit
+    from automation.judging.emails import judge_messages
+    from automation.judging.jobs import _drafts, write_packs
+
+    book = _book(book)
+    data = read_book(book)
+    folder = Path(out_dir) if out_dir is not None else output_folder(book) / "judge packs"
+    made = write_packs(data, folder, now=now)
+    messages, skipped = judge_messages(data, made)
+    drafts = _drafts(messages, folder / "emails")
+    detail = f"judge packs: {len(made)} packs and {len(drafts)} email drafts in {folder}"
+    write_tables(book, {"Audit": judging_audit(data, "packs", detail, now=now)})
+    lines = [f"Wrote {len(made)} judge packs into:\n{folder}"]
+    lines.append(
+        f"Email drafts with each pack attached are in its 'emails' folder ({len(drafts)})."
+    )
+    lines += [f"No email for {name}: {why}." for name, why in skipped]
+    return _show(book, "\n\n".join(lines))
+
+
+def collect_scores(
+    book: Any | None = None,
+    *,
+    folder: Path | None = None,
+    accept_changes: bool = False,
+    now: dt.datetime | None = None,
+) -> str:
+    """Collect scores button: merge the returned packs in the folder into the Scores table."""
+    from automation.io.book_rows import apply_edits
+    from automation.judging.collect import collect
+    from automation.judging.jobs import collect_changes, pack_files
+    from automation.judging.pack_file import read_pack
+
+    book = _book(book)
+    data = read_book(book)
+    now = now or dt.datetime.now().replace(microsecond=0)
+    source = Path(folder) if folder is not None else returned_folder(book, data)
+    returned, unreadable = [], []
+    for file in pack_files([source]):
+        try:
+            returned.append(read_pack(file))
+        except UserError as exc:
+            unreadable.append(f"{file.name}: {exc.message}")
+    result = collect(data, returned, accept_changes=accept_changes)
+    lines = [t.line(j) for j, t in sorted(result.tally.items())] or ["No judge packs were found."]
+    if result.changes_anything:
+        edits, frames = collect_changes(data, result, now=now)
+        apply_edits(book, edits)
+        write_tables(book, frames)
+        lines.append(f"{result.summary()}; merged into the Scores table.")
+    else:
+        lines.append("Nothing new to merge: the Scores table already holds these scores.")
+    lines += [f"Could not read {u}" for u in unreadable]
+    lines += _issue_lines(result.report)
+    if any(c.code == "pack-score-changed" for c in result.report):
+        lines.append(
+            "Changed scores were not taken. If they are right, run 'awards collect WORKBOOK "
+            "FOLDER --accept-changes' (each change is written to the Audit log)."
+        )
+    return _show(book, "\n\n".join(lines), problem=bool(result.report.errors or unreadable))
+
+
+def returned_folder(book: Any, data: ProgrammeData) -> Path:
+    """The folder of returned packs: the Returned packs folder setting, else ask for one."""
+    setting = str(data.setting("returned_packs_folder") or "").strip()
+    base = Path(str(book.fullname)).parent
+    if setting:
+        path = Path(setting)
+        return path if path.is_absolute() else base / path
+    picked = _pick_folder(book)
+    if picked is None:
+        raise UserError(
+            "No folder of returned judge packs was chosen.",
+            "Save the returned packs in one folder and name it in Settings > Returned packs "
+            "folder (relative to this workbook), or choose it when asked.",
+        )
+    return picked
+
+
+def _pick_folder(book: Any) -> Path | None:
+    """Excel's own folder picker (Windows); None where there is none (macOS, JSON book)."""
+    import sys
+
+    if sys.platform != "win32" or _engine_name(book) == "remote":
+        return None
+    dialog = book.app.api.FileDialog(4)  # msoFileDialogFolderPicker
+    dialog.Title = "Folder of returned judge packs"
+    if dialog.Show() != -1:
+        return None
+    return Path(dialog.SelectedItems(1))
+
+
+def _engine_name(book: Any) -> str:
+    try:
+        return str(book.app.engine.name)
+    except Exception:  # an engine that cannot say: treat it like the JSON book
+        return "remote"
+
+
+def _issue_lines(report: Report, shown: int = 6) -> list[str]:
+    issues = list(report)
+    if not issues:
+        return []
+    lines = [f"{report.summary()}:"] + [f"  {i.severity}: {i.message}" for i in issues[:shown]]
+    if len(issues) > shown:
+        lines.append(f"  ... and {len(issues) - shown} more (run 'awards collect' to list all).")
+    return ["\n".join(lines)]
+
+
+# ---------------------------------------------------------------------------------------------
 # Help
 # ---------------------------------------------------------------------------------------------
 HELP_TEXT = """How to use the Award Programme tab:
@@ -260,6 +406,11 @@ Score: ranks the nominations and picks winners on the Results sheet; the Judging
 each judge's scores and how far the judges agreed.
 Certificates, Newsletter, Evaluation report, Email drafts: write Word documents and email \
 drafts into a folder named '<workbook> documents' beside this workbook.
+Assign judges: shares this period's nominations out among the judges (Assignments table).
+Judge packs: writes a blind scoring workbook for each judge, with an email draft, into \
+'<workbook> documents/judge packs'.
+Collect scores: merges the judges' returned packs (from the Returned packs folder in \
+Settings) into the Scores table.
 
 Start with the Start sheet. Grey cells are worked out by formulas; white cells are yours.
 Each run is recorded on the Audit log sheet."""
@@ -293,6 +444,9 @@ MACROS: dict[str, Callable[..., str]] = {
     "evaluation_report": evaluation_report,
     "email_drafts": email_drafts,
     "help": help,
+    "assign_judges": assign_judges,
+    "judge_packs": judge_packs,
+    "collect_scores": collect_scores,
 }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
+from automation.judging.jobs import progress_edit
 from automation.model import ROW, ProgrammeData
 from automation.scoring import Results, score
 from automation.tables import audit_frame, issues_frame, results_tables, score_summary
@@ -77,7 +78,9 @@ def check_workbook(
             "Issues": issues_frame(report),
             "Audit": audit_frame(data, "validate", report.summary()),
         }
-        outcome.written = write_tool_tables(path, frames, dest=dest, used_rows=used_rows(data))
+        outcome.written = write_tool_tables(
+            path, frames, dest=dest, used_rows=used_rows(data), edits=progress_edit(data)
+        )
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 
@@ -108,7 +111,13 @@ def score_workbook(
             "Audit": audit_frame(data, "score", score_summary(results), now=now, user=user),
         }
         outcome.written = write_tool_tables(
-            path, frames, dest=dest, backup=backup, now=now, used_rows=used_rows(data)
+            path,
+            frames,
+            dest=dest,
+            backup=backup,
+            now=now,
+            used_rows=used_rows(data),
+            edits=progress_edit(data),
         )
         outcome.lines.append(_written_line(outcome.written))
     return outcome

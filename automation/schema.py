@@ -74,6 +74,9 @@ class Table:
     blank_rows: int = 20
     intro: str = ""
     totals: tuple[str, ...] = ()  # columns summed by a live formula on the title row
+    # Placed to the right of this table (same title row) instead of under the one before: a
+    # tool table on an input sheet must not sit where an input table grows.
+    beside: str | None = None
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -746,6 +749,21 @@ TABLES: tuple[Table, ...] = (
         blank_rows=10,
     ),
     Table(
+        "JudgeProgress",
+        "Judges",
+        "Judge progress (written by the tool at each check and collect)",
+        (
+            C("Judge", T.TEXT, width=20),
+            C("Assigned", T.INT, help="Nominations this judge is to score.", width=10),
+            C("Scored", T.INT, help="Of those, nominations with every criterion scored.", width=9),
+            C("Missing scores", T.INT, help="Criterion scores still to come.", width=10),
+            C("Last pack collected", T.TEXT, help="When scores last came back.", width=18),
+        ),
+        owner="tool",
+        blank_rows=1,
+        beside="Judges",
+    ),
+    Table(
         "Scores",
         "Scores",
         "Scores: one row per judge, nomination and criterion",
@@ -1130,7 +1148,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "Judges",
         "The panel, declared conflicts of interest and judge assignments.",
-        ("Judges", "Conflicts", "Assignments"),
+        ("Judges", "Conflicts", "Assignments", "JudgeProgress"),
         criteria=("2.5",),
     ),
     Sheet("Scores", "Judges' scores, one row per judge, nomination and criterion.", ("Scores",)),
@@ -1286,6 +1304,44 @@ SETTINGS: tuple[Setting, ...] = (
         choices="yes_no",
     ),
     Setting("runners_up", "Runners-up", T.INT, 1, "Runners-up named per category."),
+    Setting(
+        "programme_id",
+        "Programme ID",
+        T.TEXT,
+        "",
+        "A short code for this programme, carried by every judge pack so a pack from another "
+        "programme is refused (blank: the organisation and programme name are used).",
+    ),
+    Setting(
+        "judges_per_nomination",
+        "Judges per nomination",
+        T.INT,
+        3,
+        "How many judges 'Assign judges' gives each nomination (all judges when fewer).",
+    ),
+    Setting(
+        "scores_due",
+        "Scores due",
+        T.DATE,
+        "",
+        "Date judges must return their packs by (printed on packs and emails).",
+    ),
+    Setting(
+        "blind_judging",
+        "Blind judging",
+        T.BOOL,
+        "yes",
+        "yes: judge packs hide who was nominated and by whom, and mask names in the evidence.",
+        choices="yes_no",
+    ),
+    Setting(
+        "returned_packs_folder",
+        "Returned packs folder",
+        T.TEXT,
+        "",
+        "Folder the 'Collect scores' button reads returned judge packs from, relative to this "
+        "workbook (blank: it asks).",
+    ),
 )
 
 SETTING_BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

@@ -40,6 +40,8 @@ SETTINGS = {
     "comms_email": "internal.comms@northgate.example",
     "from_address": "service.stars@northgate.example",
     "smtp_host": "",
+    "programme_id": "NCC-STARS",
+    "scores_due": D(2026, 10, 16),
 }
 
 TEAMS = [

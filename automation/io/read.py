@@ -65,7 +65,10 @@ def load_raw_tables(path: Path) -> dict[str, RawTable]:
         if info.last_row <= info.header_row:
             frame = pd.DataFrame({headers[i]: pd.Series(dtype=object) for i in use})
         else:
-            table = reader.load_table(name, dtypes="string", use_columns=use)
+            # By name: fastexcel 0.21 rejects column indices for a table that does not start
+            # in column A (the JudgeProgress table sits beside the Judges table).
+            names = [headers[i] for i in use]
+            table = reader.load_table(name, dtypes="string", use_columns=names)
             frame = table.to_pandas()
         out[name] = RawTable(name, info.sheet, info.header_row, info.first_col, headers, frame)
     return out

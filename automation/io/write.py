@@ -30,6 +30,7 @@ from automation.build import layout, printing
 from automation.errors import UserError
 from automation.io import moved
 from automation.io.package import TableInfo, open_package, parse_ref, sheet_parts, tables
+from automation.io.rows import TableEdit, patch_table
 from automation.issues import column_letter
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -478,6 +479,33 @@ def _remove_folders(made: list[Path]) -> None:
             break  # something else was put there: leave it
 
 
+def render_table_edits(
+    zf: zipfile.ZipFile, edits: Mapping[str, TableEdit], parts: Mapping[str, bytes]
+) -> tuple[dict[str, bytes], dict[str, int]]:
+    """New XML for the sheets and table parts that ``edits`` change (see ``io.rows``)."""
+    found = tables(zf)
+    out: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
+    for name, edit in edits.items():
+        spec = schema.TABLE_BY_NAME[name]
+        if spec.sheet in schema.TOOL_SHEETS:
+            raise ValueError(f"{name} is on a tool sheet; write it as a frame")
+        info = found.get(name)
+        if info is None:
+            raise UserError(
+                f"The table '{name}' is missing from the '{spec.sheet}' sheet.",
+                f"Copy the '{spec.sheet}' sheet's {name} table from a fresh template "
+                "(awards template) into this workbook.",
+            )
+        sheet = out.get(info.sheet_part) or parts.get(info.sheet_part) or zf.read(info.sheet_part)
+        result = patch_table(sheet.decode("utf-8"), info, spec, edit)
+        out[info.sheet_part] = result.sheet_xml.encode("utf-8")
+        table_xml = zf.read(info.part).decode("utf-8")
+        out[info.part] = _set_table_ref(table_xml, result.table_ref).encode("utf-8")
+        counts[name] = result.rows_written
+    return out, counts
+
+
 def write_tool_tables(
     path: Path | str,
     frames: Mapping[str, pd.DataFrame],
@@ -486,6 +514,7 @@ def write_tool_tables(
     backup: bool = True,
     now: dt.datetime | None = None,
     used_rows: Mapping[str, int] | None = None,
+    edits: Mapping[str, TableEdit] | None = None,
 ) -> WriteResult:
     """Replace tool-owned tables in ``path`` (or write a patched copy to ``dest``).
 
@@ -496,6 +525,10 @@ def write_tool_tables(
     to DataFrames with the schema's column names; every table of a sheet being written
     should be given (a missing one is written empty). Formula columns are filled in by the
     writer. Writing in place keeps a timestamped copy of the original in ``backups/``.
+
+    ``edits`` changes rows of tables on the user's sheets (Scores, Assignments) and of the
+    JudgeProgress table beside the Judges table, cell by cell (``automation.io.rows``), in
+    the same atomic save.
     """
     path = Path(path)
     target = Path(dest) if dest else path
@@ -506,6 +539,12 @@ def write_tool_tables(
     with open_package(path) as zf:
         new_parts, counts, areas = render_tool_sheets(zf, frames)
         areas.update(_user_print_areas(zf, used_rows or {}))
+        if edits:
+            edited, edit_counts = render_table_edits(
+                zf, {k: v for k, v in edits.items() if not v.empty}, new_parts
+            )
+            new_parts |= edited
+            counts |= edit_counts
         infos = zf.infolist()
         parts = {i.filename: new_parts.get(i.filename) for i in infos}
         small = {"xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/workbook.xml"}
