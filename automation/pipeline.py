@@ -10,12 +10,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from automation.audit import record
+from automation.evidence import evaluate, evidence_tables
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
+from automation.lock import refuse_changed_results
 from automation.model import ProgrammeData
 from automation.scoring import Results, score
-from automation.tables import audit_frame, issues_frame, results_tables, score_summary
+from automation.tables import issues_frame, results_tables, score_summary
 from automation.validate import validate
 
 
@@ -37,9 +40,11 @@ def check_workbook(
     report = validate(data, today=today)
     outcome = Outcome(data, report, lines=[f"Checked {Path(path).name}: {report.summary()}."])
     if write or dest:
+        evidence = evaluate(data)
         frames = {
             "Issues": issues_frame(report),
-            "Audit": audit_frame(data, "validate", report.summary()),
+            **evidence_tables(data),
+            **record(data, "validate", f"{report.summary()}; {evidence.summary()}"),
         }
         outcome.written = write_tool_tables(path, frames, dest=dest)
         outcome.lines.append(_written_line(outcome.written))
@@ -71,10 +76,20 @@ def score_workbook(
         )
     outcome.lines.append(score_summary(results) + ".")
     if write or dest:
+        tables = results_tables(results)
+        refuse_changed_results(data, tables["Results"])
+        evidence = evaluate(data, results)
         frames = {
             "Issues": issues_frame(report),
-            **results_tables(results),
-            "Audit": audit_frame(data, "score", score_summary(results), now=now, user=user),
+            **tables,
+            **evidence_tables(data, results),
+            **record(
+                data,
+                "score",
+                f"{score_summary(results)}; {evidence.summary()}",
+                now=now,
+                user=user,
+            ),
         }
         outcome.written = write_tool_tables(path, frames, dest=dest, backup=backup, now=now)
         outcome.lines.append(_written_line(outcome.written))
@@ -114,4 +129,67 @@ def run_all(
 
         outcome.documents = generate_all(outcome.data, outcome.results, out, pdf=pdf, today=today)
         outcome.lines.append(f"Wrote {len(outcome.documents)} documents into {out}.")
+        outcome.lines.append(
+            log_action(
+                outcome.written.path,
+                "documents",
+                f"{len(outcome.documents)} files in {out}",
+                backup=False,
+            )
+        )
     return outcome
+
+
+def lock_workbook(
+    path: Path, *, now: dt.datetime | None = None, user: str | None = None
+) -> Outcome:
+    """Close judging: store the digests of Scores, Assignments and Results (and log it)."""
+    from automation import lock
+
+    data = read_workbook(path)
+    report = validate(data)
+    results = score(data)
+    frames = lock.lock(data, results_tables(results)["Results"], now=now, user=user)
+    outcome = Outcome(data, report, results)
+    outcome.written = write_tool_tables(path, frames, now=now)
+    outcome.lines.append(
+        f"Locked the scores of {Path(path).name}: from now on validation reports any score, "
+        "assignment or result that changes, and scoring will not change the results. "
+        '(To reopen: awards unlock WORKBOOK --reason "...")'
+    )
+    outcome.lines.append(_written_line(outcome.written))
+    return outcome
+
+
+def unlock_workbook(
+    path: Path, reason: str, *, now: dt.datetime | None = None, user: str | None = None
+) -> Outcome:
+    """Reopen judging after a lock; the reason goes into the Audit log."""
+    from automation import lock
+
+    data = read_workbook(path)
+    frames = lock.unlock(data, reason, now=now, user=user)
+    outcome = Outcome(data, Report())
+    outcome.written = write_tool_tables(path, frames, now=now)
+    outcome.lines.append(
+        f"Unlocked the scores of {Path(path).name}; the reason is in the Audit log. Score and "
+        "lock again once the change is made."
+    )
+    outcome.lines.append(_written_line(outcome.written))
+    return outcome
+
+
+def log_action(
+    path: Path, action: str, summary: str, *, backup: bool = True, now: dt.datetime | None = None
+) -> str:
+    """Append an audit entry for an action that wrote files but not the workbook (documents,
+    email). Returns a line to show; a workbook open in Excel is left alone and the line says
+    the entry could not be made."""
+    from automation.errors import UserError
+
+    try:
+        data = read_workbook(path)
+        written = write_tool_tables(path, record(data, action, summary, now=now), backup=backup)
+    except UserError as exc:
+        return f"Not recorded in the Audit log: {exc.message}"
+    return f"Recorded in the Audit log of {written.path.name}."

@@ -367,7 +367,7 @@ def build_workbook(
         ws = wb.create_sheet(sheet.name)
         ws.sheet_properties.tabColor = sheet.tab_colour
         if sheet.hidden:
-            ws.sheet_state = "hidden"
+            ws.sheet_state = "veryHidden" if sheet.very_hidden else "hidden"
     _lists_sheet(wb)
     for spec in schema.TABLES:
         for col in spec.columns:
@@ -387,8 +387,8 @@ def build_workbook(
                 rows, blank = _settings_rows(settings), 0
             elif name == "OptionWeights":
                 rows, blank = content.get(name) or _default_option_weights(), 0
-            elif name == "EvidenceMap":
-                rows, blank = _evidence_rows(), 0
+            elif name in ("EvidenceMap", "EvidenceRequirements"):
+                rows, blank = content.get(name) or _evidence_rows(name), 0
             elif spec.owner == "tool":
                 blank = 0 if rows else 1
             else:
@@ -398,13 +398,6 @@ def build_workbook(
                 for i, (_, defined) in enumerate(schema.OPTION_FACTORS):
                     letter = column_letter(spec.names.index("Weight") + 1)
                     _defined(wb, defined, f"Options!${letter}${top + 2 + i}")
-            if name == "EvidenceMap":
-                for i, (*_, formula) in enumerate(schema.EVIDENCE):
-                    c = ws.cell(
-                        row=top + 2 + i, column=spec.names.index("Entries") + 1, value=formula
-                    )
-                    c.fill = FORMULA_FILL
-                    c.protection = Protection(locked=True)
             top = last + layout.GAP + 1
         layout.freeze(ws, sheet)
         if sheet.protected:
@@ -437,8 +430,9 @@ def _default_option_weights() -> list[dict[str, object]]:
     ]
 
 
-def _evidence_rows() -> list[dict[str, object]]:
-    return [
-        {"Criterion": c, "What is asked": asked, "Where in this workbook": where}
-        for c, asked, where, _ in schema.EVIDENCE
-    ]
+def _evidence_rows(table: str) -> list[dict[str, object]]:
+    """The evidence map before any check: every criterion listed, its status not worked out
+    (the tool writes statuses at each check)."""
+    from automation.evidence import catalogue_tables
+
+    return catalogue_tables()[table].to_dict("records")

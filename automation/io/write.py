@@ -29,6 +29,7 @@ from automation import schema
 from automation.build import layout
 from automation.errors import UserError
 from automation.io.package import TableInfo, open_package, parse_ref, sheet_parts, tables
+from automation.io.upgrade import PackageParts, add_missing, sync_table_columns
 from automation.issues import column_letter
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -236,7 +237,7 @@ def _full_calc_on_load(workbook_xml: str) -> str:
 
 
 def render_tool_sheets(
-    zf: zipfile.ZipFile, frames: Mapping[str, pd.DataFrame]
+    zf: zipfile.ZipFile | PackageParts, frames: Mapping[str, pd.DataFrame]
 ) -> tuple[dict[str, bytes], dict[str, int]]:
     """New XML for each tool-owned sheet that has a table in ``frames``, and its tables."""
     found = tables(zf)
@@ -269,7 +270,7 @@ def render_tool_sheets(
             styles = _styles_for(xml, found[name], len(spec.columns))
             table_rows, ref = _table_rows_xml(spec, frame, top + shift, styles)
             rows.extend(table_rows)
-            table_xml = zf.read(found[name].part).decode("utf-8")
+            table_xml = sync_table_columns(zf.read(found[name].part).decode("utf-8"), spec)
             out[found[name].part] = _set_table_ref(table_xml, ref).encode("utf-8")
             counts[name] = len(frame)
             last_ref = ref
@@ -361,12 +362,23 @@ def write_tool_tables(
         check_not_open(target)
     now = now or dt.datetime.now()
     with open_package(path) as zf:
-        new_parts, counts = render_tool_sheets(zf, frames)
+        # An older workbook may lack a tool sheet or table this version writes: add it empty
+        # first (the user's sheets are untouched), then render as usual.
+        view = PackageParts(zf)
+        add_missing(
+            view,
+            sheet_parts(zf),
+            set(tables(zf)),
+            {schema.TABLE_BY_NAME[name].sheet for name in frames},
+        )
+        new_parts, counts = render_tool_sheets(view, frames)
+        new_parts = {**view.changed, **new_parts}
         infos = zf.infolist()
+        infos += [zipfile.ZipInfo(name, date_time=infos[0].date_time) for name in view.added]
         parts = {i.filename: new_parts.get(i.filename) for i in infos}
         small = {"xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/workbook.xml"}
         for name in small:
-            parts[name] = zf.read(name)
+            parts[name] = view.read(name)
         _drop_calc_chain(parts)
         parts["xl/workbook.xml"] = _full_calc_on_load(
             parts["xl/workbook.xml"].decode("utf-8")
@@ -381,6 +393,8 @@ def write_tool_tables(
                     if info.filename not in parts:
                         continue  # dropped (calcChain)
                     data = parts[info.filename]
+                    if data is None and info.filename in view.added:
+                        data = view.read(info.filename)
                     if data is None and copy_compressed(zf, info, out):
                         continue
                     if data is None:

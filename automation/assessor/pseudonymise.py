@@ -1,0 +1,185 @@
+"""Pseudonymise a copy of the programme workbook for the NVQ assessor.
+
+Customers and nominators are not the assessor's business: their names become stable codes
+(the same person gets the same code everywhere in the pack), contact details go altogether.
+Staff names stay, because the evidence is about how the manager recognised them, unless the
+setting *Assessor pack: codes for staff* says otherwise.
+
+Names are found in the data (the Nominations table) and then replaced wherever they appear:
+in any cell of any sheet, in cell notes and in the workbook's properties, so a customer's
+name typed into a finding or an issue's value does not slip through. The original workbook
+is only read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from automation.keys import key_of
+from automation.model import ProgrammeData
+
+REMOVED = "[removed]"
+# Contact details that may sit in free text too: emails and UK-style phone numbers.
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\w-])(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\w)")
+
+
+@dataclass
+class Pseudonyms:
+    """Who is replaced by what, and which contact details are removed."""
+
+    codes: dict[str, str] = field(default_factory=dict)  # name as written -> code
+    contacts: set[str] = field(default_factory=set)
+    staff_coded: bool = False
+
+    def pattern(self) -> re.Pattern[str] | None:
+        words = sorted({*self.codes, *self.contacts}, key=len, reverse=True)
+        if not words:
+            return None
+        alts = "|".join(re.escape(w) for w in words)
+        return re.compile(rf"(?<![\w]){'(?:' + alts + ')'}(?![\w])", re.IGNORECASE)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every name replaced by its code and every contact removed."""
+        pattern = self.pattern()
+        by_key = {key_of(k): v for k, v in self.codes.items()}
+        contacts = {key_of(c) for c in self.contacts}
+        if pattern is not None:
+
+            def swap(m: re.Match[str]) -> str:
+                k = key_of(m.group(0))
+                return REMOVED if k in contacts else by_key.get(k, m.group(0))
+
+            text = pattern.sub(swap, text)
+        text = EMAIL.sub(REMOVED, text)
+        return PHONE.sub(REMOVED, text)
+
+
+def _names(values: Iterable[object]) -> list[str]:
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and v != v):
+            continue
+        text = str(v).strip()
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def pseudonyms(data: ProgrammeData, *, staff: bool | None = None) -> Pseudonyms:
+    """Codes for every customer and nominator (and staff member when ``staff``).
+
+    Codes follow the order nominations arrived in (then their ID), so rebuilding a pack from
+    the same workbook gives the same codes. Nominators who are staff keep their name where it
+    appears as staff (the Staff list, a nominee, a judge) unless staff are coded too; in the
+    Nominator column every nominator becomes a code.
+    """
+    staff = bool(data.setting("pack_pseudonymise_staff")) if staff is None else staff
+    noms = data.tables["Nominations"]
+    if len(noms):
+        noms = noms.sort_values(["Received", "ID"], kind="stable", na_position="last")
+    staff_names = _names(
+        [
+            *data.tables["Staff"].get("Name", pd.Series(dtype=object)),
+            *data.tables["Judges"].get("Judge", pd.Series(dtype=object)),
+            *noms.get("Nominee", pd.Series(dtype=object)),
+            *noms.get("Line manager", pd.Series(dtype=object)),
+            *data.tables["Staff"].get("Line manager", pd.Series(dtype=object)),
+            *data.tables["Teams"].get("Team leader", pd.Series(dtype=object)),
+        ]
+    )
+    staff_keys = {key_of(n) for n in staff_names}
+    result = Pseudonyms(staff_coded=staff)
+    counters = {"CUS": 0, "NOM": 0, "STAFF": 0}
+    seen: dict[str, str] = {}
+
+    def code_for(name: str, prefix: str) -> None:
+        k = key_of(name)
+        if k not in seen:
+            counters[prefix] += 1
+            seen[k] = f"{prefix}-{counters[prefix]:03d}"
+        result.codes[name] = seen[k]
+
+    for kind, name in zip(noms.get("Nominator type", []), noms.get("Nominator", []), strict=True):
+        if name is None or (isinstance(name, float) and name != name):
+            continue
+        name = str(name).strip()
+        if key_of(name) in staff_keys and not staff:
+            continue  # a colleague: their name stays where it appears as staff
+        code_for(name, "CUS" if kind == "customer" else "NOM")
+    if staff:
+        for name in staff_names:
+            code_for(name, "STAFF")
+    result.contacts = set(_names(noms.get("Nominator contact", [])))
+    for table, column in (("Staff", "Email"), ("Judges", "Email")):
+        result.contacts |= set(_names(data.tables[table].get(column, [])))
+    return result
+
+
+# Columns emptied outright in the copy (contact details), and the Nominator column, which
+# becomes a code for every nominator, colleague or customer.
+CLEARED = {("Nominations", "Nominator contact"), ("Staff", "Email"), ("Judges", "Email")}
+
+
+def pseudonymise_copy(source: Path, dest: Path, names: Pseudonyms, data: ProgrammeData) -> Path:
+    """Write a pseudonymised copy of ``source`` to ``dest`` (openpyxl; the source is only read)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(source)
+    nominator_codes = _nominator_codes(data, names)
+    for ws in wb.worksheets:
+        for table in ws.tables.values():
+            _clear_columns(ws, table, nominator_codes)
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and not cell.value.startswith("="):
+                    cell.value = names.scrub(cell.value)
+                if cell.comment is not None:
+                    cell.comment.text = names.scrub(cell.comment.text)
+                    cell.comment.author = "Award workbook"
+    props = wb.properties
+    props.creator = props.lastModifiedBy = "Award workbook"
+    for attr in ("title", "subject", "description", "keywords"):
+        value = getattr(props, attr, None)
+        if isinstance(value, str):
+            setattr(props, attr, names.scrub(value))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(dest)
+    return dest
+
+
+def _nominator_codes(data: ProgrammeData, names: Pseudonyms) -> dict[str, str]:
+    """Every nominator's code for the Nominator column (colleagues included)."""
+    out = dict(names.codes)
+    n = sum(1 for c in set(names.codes.values()) if c.startswith("NOM-"))
+    noms = data.tables["Nominations"]
+    for name in _names(noms.get("Nominator", [])):
+        if name not in out and key_of(name) not in {key_of(k) for k in out}:
+            n += 1
+            out[name] = f"NOM-{n:03d}"
+    return {key_of(k): v for k, v in out.items()}
+
+
+def _clear_columns(ws, table, nominator_codes: dict[str, str]) -> None:
+    from openpyxl.utils.cell import range_boundaries
+
+    name = table.displayName
+    min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+    headers = {
+        str(ws.cell(row=min_row, column=c).value or "").strip(): c
+        for c in range(min_col, max_col + 1)
+    }
+    for tname, column in CLEARED:
+        if tname == name and column in headers:
+            for r in range(min_row + 1, max_row + 1):
+                ws.cell(row=r, column=headers[column]).value = None
+    if name == "Nominations" and "Nominator" in headers:
+        for r in range(min_row + 1, max_row + 1):
+            cell = ws.cell(row=r, column=headers["Nominator"])
+            if isinstance(cell.value, str) and cell.value.strip():
+                cell.value = nominator_codes.get(key_of(cell.value), cell.value)
