@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from automation.digest import canonical
 from automation.model import ProgrammeData
 
 MET, PARTLY, MISSING = "met", "partly", "missing"
@@ -311,7 +312,7 @@ def rule_2_5(data: ProgrammeData, winners: pd.DataFrame) -> Status:
     cats = _t(data, "Categories")
     cats = cats[_filled(cats, "Category")] if len(cats) else cats
     crit = _t(data, "Criteria")
-    if cats.empty:
+    if cats.empty or crit.empty:
         return Status(MISSING, ["the award categories and their criteria (Categories, Criteria)"])
     levels = [f"Level {i}" for i in range(1, 6)]
     missing, good = [], 0
@@ -328,13 +329,16 @@ def rule_2_5(data: ProgrammeData, winners: pd.DataFrame) -> Status:
             no_desc = rows[~pd.concat([_filled(rows, lv) for lv in levels], axis=1).all(axis=1)]
             if len(no_desc):
                 gaps.append(f"a descriptor for every level of {_names(no_desc['Criterion'])}")
-        if not str(cat.get("Judging procedure") or "").strip():
+        if not canonical(cat.get("Judging procedure")):
             gaps.append("no judging procedure")
         if gaps:
             missing.append(f"{name}: {', '.join(gaps)}")
         else:
             good += 1
-    return _verdict(good, len(cats), missing, len(crit))
+    # Criteria exist, so a gap in them is a part done, never nothing.
+    return Status(
+        MET if good == len(cats) else PARTLY, [] if good == len(cats) else missing, len(crit)
+    )
 
 
 def rule_3_1(data: ProgrammeData, winners: pd.DataFrame) -> Status:
@@ -374,9 +378,9 @@ def rule_3_2(data: ProgrammeData, winners: pd.DataFrame) -> Status:
     def gaps_for(category: str) -> list[str]:
         cat = by_cat.get(category, {})
         gaps = []
-        if not str(cat.get("Senior presenter") or "").strip():
+        if not canonical(cat.get("Senior presenter")):
             gaps.append("a senior presenter or guest (Categories, Senior presenter)")
-        public = _has_any(str(cat.get("How publicised") or "").casefold(), PUBLIC_CHANNELS)
+        public = _has_any(canonical(cat.get("How publicised")).casefold(), PUBLIC_CHANNELS)
         if not public and not announced:
             gaps.append(
                 "a public announcement such as a newsletter article (Categories, How "
@@ -391,17 +395,18 @@ def rule_3_2(data: ProgrammeData, winners: pd.DataFrame) -> Status:
         for c in by_cat:
             missing += [f"{c}: {g}" for g in gaps_for(c)]
         return Status(PARTLY if by_cat and len(planned) == len(by_cat) else MISSING, missing)
-    missing, good = [], 0
+    missing, present = [], 0
     for w in winners.to_dict("records"):
         gaps = gaps_for(w["Category"])
         when = ceremony.get(w["Period"])
         if when is None or pd.isna(when):
             gaps.append(f"a ceremony date for {w['Period']} (Periods, Ceremony)")
+        present += 3 - len(gaps)  # presenter, announcement, ceremony
         if gaps:
             missing.append(f"{w['Nominee']} ({w['Category']}): {', '.join(gaps)}")
-        else:
-            good += 1
-    return _verdict(good, len(winners), missing, len(winners))
+    if not missing:
+        return Status(MET, [], len(winners))
+    return Status(PARTLY if present else MISSING, missing, len(winners))
 
 
 def rule_3_3(data: ProgrammeData, winners: pd.DataFrame) -> Status:

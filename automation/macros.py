@@ -21,13 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from automation import __version__
+from automation import lock as score_lock
+from automation.audit import record
 from automation.errors import UserError
+from automation.evidence import evaluate, evidence_tables
 from automation.io.book import MAX_NOTES, highlight_issues, read_book, write_tables
 from automation.issues import Report
 from automation.model import ProgrammeData
 from automation.scoring import Results
 from automation.scoring import score as score_data
-from automation.tables import audit_frame, issues_frame, results_tables, score_summary
+from automation.tables import issues_frame, results_tables, score_summary
 from automation.validate import validate as check_data
 
 TITLE = "Award Programme"
@@ -73,15 +76,18 @@ def validate(book: Any | None = None, *, today: dt.date | None = None) -> str:
     book = _book(book)
     data = read_book(book)
     report = check_data(data, today=today)
+    evidence = evaluate(data)
     write_tables(
         book,
         {
             "Issues": issues_frame(report),
-            "Audit": audit_frame(data, "validate", report.summary()),
+            **evidence_tables(data),
+            **record(data, "validate", f"{report.summary()}; {evidence.summary()}"),
         },
     )
     notes = highlight_issues(book, report, data)
-    return _show(book, _checked(report, notes), problem=bool(report.errors))
+    text = f"{_checked(report, notes)}\n\nEvidence sheet: {evidence.summary()} of the unit."
+    return _show(book, text, problem=bool(report.errors))
 
 
 def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
@@ -90,12 +96,16 @@ def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
     data = read_book(book)
     report = check_data(data, today=today)
     results = score_data(data)
+    tables = results_tables(results)
+    score_lock.refuse_changed_results(data, tables["Results"])
+    evidence = evaluate(data, results)
     write_tables(
         book,
         {
             "Issues": issues_frame(report),
-            **results_tables(results),
-            "Audit": audit_frame(data, "score", score_summary(results)),
+            **tables,
+            **evidence_tables(data, results),
+            **record(data, "score", f"{score_summary(results)}; {evidence.summary()}"),
         },
     )
     notes = highlight_issues(book, report, data)
@@ -212,7 +222,7 @@ def _documents(
     made = make(generate, data, results, folder)
     paths = [made] if isinstance(made, Path) else list(made)
     detail = f"{what}: {len(paths)} file{'s' if len(paths) != 1 else ''} in {folder}"
-    write_tables(book, {"Audit": audit_frame(data, what.replace(" ", "-"), detail)})
+    write_tables(book, record(data, what.replace(" ", "-"), detail))
     lines = []
     if report.errors:
         lines.append(
@@ -243,6 +253,43 @@ def output_folder(book: Any) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
+# Closing judging and the assessor's pack
+# ---------------------------------------------------------------------------------------------
+def lock_scores(book: Any | None = None, *, today: dt.date | None = None) -> str:
+    """Lock scores button: close judging so the scores behind the results cannot change."""
+    book = _book(book)
+    data = read_book(book)
+    results = score_data(data)
+    write_tables(book, score_lock.lock(data, results_tables(results)["Results"]))
+    return _show(
+        book,
+        "The scores are locked. From now on Validate reports any score, assignment or result "
+        "that changes, and Score will not change the results.\n\nTo reopen judging, run "
+        '"awards unlock WORKBOOK --reason ..." (the reason is kept in the Audit log).',
+    )
+
+
+def assessor_pack(
+    book: Any | None = None, *, out_dir: Path | None = None, today: dt.date | None = None
+) -> str:
+    """Assessor pack button: pseudonymised copy, documents and evidence index, zipped."""
+    from automation.assessor.pack import build_pack
+
+    book = _book(book)
+    path = Path(str(book.fullname))
+    if not path.is_absolute() or not path.is_file():
+        raise UserError(
+            "The assessor pack is made from the saved workbook, and this one is not saved on "
+            "this computer.",
+            "Save the workbook (File > Save As, on this computer), then click the button again.",
+        )
+    folder = Path(out_dir) if out_dir is not None else path.parent / f"{path.stem} assessor pack"
+    pack = build_pack(path, folder, today=today)
+    lines = [*pack.lines, "It was made from the workbook as last saved."]
+    return _show(book, "\n\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------
 # Help
 # ---------------------------------------------------------------------------------------------
 HELP_TEXT = """How to use the Award Programme tab:
@@ -253,6 +300,9 @@ Score: ranks the nominations and picks winners on the Results sheet; the Judging
 each judge's scores and how far the judges agreed.
 Certificates, Newsletter, Evaluation report, Email drafts: write Word documents and email \
 drafts into a folder named '<workbook> documents' beside this workbook.
+Lock scores: closes judging; any later change to a score, assignment or result is reported.
+Assessor pack: a pseudonymised copy of the workbook, the documents and an evidence index for \
+the NVQ assessor, in a folder and a zip beside this workbook.
 
 Start with the Start sheet. Grey cells are worked out by formulas; white cells are yours.
 Each run is recorded on the Audit log sheet."""
@@ -286,6 +336,8 @@ MACROS: dict[str, Callable[..., str]] = {
     "evaluation_report": evaluation_report,
     "email_drafts": email_drafts,
     "help": help,
+    "lock_scores": lock_scores,
+    "assessor_pack": assessor_pack,
 }
 
 
