@@ -270,13 +270,20 @@ def lock_scores(book: Any | None = None, *, today: dt.date | None = None) -> str
 
 
 def assessor_pack(
-    book: Any | None = None, *, out_dir: Path | None = None, today: dt.date | None = None
+    book: Any | None = None,
+    *,
+    out_dir: Path | None = None,
+    today: dt.date | None = None,
+    source: Path | None = None,
 ) -> str:
-    """Assessor pack button: pseudonymised copy, documents and evidence index, zipped."""
+    """Assessor pack button: pseudonymised copy, documents and evidence index, zipped.
+
+    The pack is made from the saved file (``source`` stands in for it in tests).
+    """
     from automation.assessor.pack import build_pack
 
     book = _book(book)
-    path = Path(str(book.fullname))
+    path = Path(source) if source is not None else Path(str(book.fullname))
     if not path.is_absolute() or not path.is_file():
         raise UserError(
             "The assessor pack is made from the saved workbook, and this one is not saved on "

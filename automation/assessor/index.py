@@ -118,12 +118,9 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[float], s
             row.cells[j].width = Mm(w)
     # Repeat the header row on every page of a long table.
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    header_flag = OxmlElement("w:tblHeader")
-    header_flag.set(qn("w:val"), "true")
-    tr_pr.append(header_flag)
+    tr_pr.append(OxmlElement("w:tblHeader"))  # on by default; the SDK rejects val="true"
     return table
 
 

@@ -198,7 +198,10 @@ def add_missing(
         part = sheet_parts.get(name) or add_sheet(parts, sheet)
         sheet_parts[name] = part
         rows = [int(r) for r in re.findall(rb'<row r="(\d+)"', parts[part])]
-        top = max(rows) + layout.GAP + 1 if rows else layout.FIRST_TABLE_ROW
+        # With none of the sheet's tables left, start where the layout does (the writer then
+        # replaces whatever was left below the heading); otherwise go below what is there.
+        some_left = len(missing) < len(sheet.tables)
+        top = max(rows) + layout.GAP + 1 if rows and some_left else layout.FIRST_TABLE_ROW
         for table in missing:
             add_table(parts, part, schema.TABLE_BY_NAME[table], top)
             top += 4
