@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -11,6 +13,8 @@ from automation import cli, lock
 from automation.errors import UserError
 from automation.io.read import read_workbook
 from automation.pipeline import lock_workbook, score_workbook, unlock_workbook
+from automation.scoring import score
+from automation.tables import results_tables
 from automation.validate import validate
 from tests.support.edit import rewrite_table, table_rows
 
@@ -49,7 +53,7 @@ def test_locking_stores_table_and_row_digests_and_logs_it(locked, today):
     assert sheet.sheet_state == "veryHidden"
 
 
-def test_a_changed_score_is_named(locked_copy, today):
+def test_a_changed_score_is_named_after_a_save(locked_copy, today):
     header, rows = _scores(locked_copy)
     j, n, c, s = (header.index(k) for k in ("Judge", "Nomination ID", "Criterion", "Score"))
     rows[5][s] = 1 if rows[5][s] != 1 else 2
@@ -60,47 +64,75 @@ def test_a_changed_score_is_named(locked_copy, today):
     assert "changed" in issue.message and issue.row == 6 + 5
 
 
-def test_added_and_removed_scores_are_named(locked_copy, today):
-    header, rows = _scores(locked_copy)
-    removed = rows.pop(3)
-    added = list(rows[0])
-    added[header.index("Criterion")] = "Made-up criterion"
-    rewrite_table(locked_copy, "Scores", header, [*rows, added])
-    kinds = sorted(
-        (i.message.split(" was ")[1].split()[0], i.value) for i in _lock_issues(locked_copy, today)
-    )
-    j, n, c = (header.index(k) for k in ("Judge", "Nomination ID", "Criterion"))
-    assert kinds == sorted(
+# The kinds of edit, on the data as read (the file round trip is covered above).
+@pytest.fixture(scope="module")
+def locked_data(locked):
+    return read_workbook(locked)
+
+
+def _with(data, **tables):
+    return dataclasses.replace(data, tables={**data.tables, **tables}, cache={})
+
+
+def _found(data) -> list[tuple[str, str, str]]:
+    return sorted((c.table, c.kind, c.key) for c in lock.changes(data))
+
+
+def _key(row, table="Scores") -> str:
+    return " / ".join(str(row[k]) for k in lock.KEYS[table])
+
+
+def test_every_kind_of_edit_is_named(locked_data):
+    scores = locked_data["Scores"]
+    changed = scores.copy()
+    changed.loc[2, "Score"] = 0 if changed.loc[2, "Score"] != 0 else 1
+    changed.loc[7, "Comment"] = "second thoughts"
+    added = scores.iloc[[0]].assign(Criterion="Made-up criterion", _row=9999)
+    edited = pd.concat([changed.drop(index=4), added], ignore_index=True)
+    found = _found(_with(locked_data, Scores=edited))
+    assert found == sorted(
         [
-            ("added", f"{added[j]} / {added[n]} / Made-up criterion"),
-            ("removed", f"{removed[j]} / {removed[n]} / {removed[c]}"),
+            ("Scores", "changed", _key(scores.loc[2])),
+            ("Scores", "changed", _key(scores.loc[7])),
+            ("Scores", "removed", _key(scores.loc[4])),
+            ("Scores", "added", _key(added.iloc[0])),
         ]
     )
 
 
-def test_reordering_rows_is_not_an_edit(locked_copy, today):
-    header, rows = _scores(locked_copy)
-    rewrite_table(locked_copy, "Scores", header, list(reversed(rows)))
-    assert _lock_issues(locked_copy, today) == []
+def test_reordering_rows_is_not_an_edit(locked_data):
+    shuffled = locked_data["Scores"].sample(frac=1, random_state=3).reset_index(drop=True)
+    results = locked_data["Results"].iloc[::-1].reset_index(drop=True)
+    assert _found(_with(locked_data, Scores=shuffled, Results=results)) == []
 
 
-def test_an_edited_result_and_an_added_assignment_are_found(locked_copy, today):
-    header, rows = table_rows(locked_copy, "Results")
-    rows[0][header.index("Place")] = (
-        "runner-up" if rows[0][header.index("Place")] != "runner-up" else None
-    )
-    rewrite_table(locked_copy, "Results", header, rows)
-    rewrite_table(
-        locked_copy, "Assignments", ["Judge", "Nomination ID"], [["Helen Okafor", "N-0001"]]
-    )
-    found = {
-        (i.sheet, i.message.split(" was ")[1].split()[0]) for i in _lock_issues(locked_copy, today)
-    }
-    assert found == {("Results", "changed"), ("Judges", "added")}
+def test_a_duplicated_row_is_an_addition(locked_data):
+    scores = locked_data["Scores"]
+    doubled = pd.concat([scores, scores.iloc[[10]]], ignore_index=True)
+    assert _found(_with(locked_data, Scores=doubled)) == [("Scores", "added", _key(scores.loc[10]))]
 
 
-def test_scoring_refuses_to_change_locked_results_but_reruns_same(locked_copy, today):
-    score_workbook(locked_copy, write=True, today=today)  # same results: allowed
+def test_an_edited_result_and_an_added_assignment_are_found(locked_data):
+    results = locked_data["Results"].copy()
+    results.loc[0, "Place"] = "runner-up" if results.loc[0, "Place"] != "runner-up" else None
+    assignments = pd.DataFrame([{"Judge": "Helen Okafor", "Nomination ID": "N-0001", "_row": 20}])
+    found = _found(_with(locked_data, Results=results, Assignments=assignments))
+    assert found == [
+        ("Assignments", "added", "Helen Okafor / N-0001"),
+        ("Results", "changed", _key(results.loc[0], "Results")),
+    ]
+    issues = list(lock.check_lock(_with(locked_data, Assignments=assignments)))
+    assert [(i.code, i.sheet, i.row, i.cell) for i in issues] == [
+        (lock.CODE, "Judges", 20, issues[0].cell)
+    ]
+
+
+def test_scoring_again_with_the_same_results_is_allowed(locked_data):
+    same = results_tables(score(locked_data))["Results"]
+    lock.refuse_changed_results(locked_data, same)  # does not raise
+
+
+def test_scoring_refuses_to_change_locked_results(locked_copy, today):
     header, rows = _scores(locked_copy)
     s = header.index("Score")
     for r in rows[:40]:
@@ -124,14 +156,13 @@ def test_unlock_needs_a_reason_and_is_logged(locked_copy, capsys):
     assert "not locked" in capsys.readouterr().err
 
 
-def test_locking_twice_or_with_stale_results_is_refused(locked_copy, built_example, tmp_path):
+def test_locking_twice_or_with_stale_results_is_refused(locked_data, example_data):
+    current = results_tables(score(example_data))["Results"]
     with pytest.raises(UserError, match="already locked"):
-        lock_workbook(locked_copy)
-    stale = shutil.copyfile(built_example, tmp_path / "stale.xlsx")
-    header, rows = _scores(stale)
-    s = header.index("Score")
-    for r in rows[:40]:
-        r[s] = 1
-    rewrite_table(stale, "Scores", header, rows)
+        lock.lock(locked_data, current)
+    results = example_data["Results"].copy()
+    results.loc[0, "Rank"] = 99
     with pytest.raises(UserError, match="does not match the scores"):
-        lock_workbook(stale)
+        lock.lock(_with(example_data, Results=results), current)
+    with pytest.raises(UserError, match="no results"):
+        lock.lock(_with(example_data, Results=results.iloc[0:0]), current)
