@@ -51,6 +51,9 @@ SEALED = (
     "Previous digest",
 )
 LEGACY = ("User", "Action", "Detail", "Tool version")
+# Not ISO 8601's "T...Z" form on purpose: xlwings' remote (JSON) book turns such text into a
+# date, which would change what the digest was taken over.
+UTC_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_TEXT = 32767
 
@@ -93,10 +96,8 @@ def _chained(frame: pd.DataFrame) -> pd.Series:
 
 def _previous(frame: pd.DataFrame) -> str:
     """What the next entry's "Previous digest" must be."""
-    if frame.empty:
-        return ""
     chained = _chained(frame)
-    if not chained.any():
+    if not chained.any():  # a new log, or one from before the chain: its unchained start
         return legacy_digest(frame)
     return canonical(frame["Row digest"].iloc[-1])
 
@@ -136,7 +137,7 @@ def record(
         "Action": _clean(action),
         "Detail": _clean(summary),
         "Tool version": __version__,
-        "When (UTC)": utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "When (UTC)": utc.strftime(UTC_FORMAT),
         "Inputs before": before,
         "Inputs after": tables_digest(after) if after is not None else before,
         "Previous digest": _previous(old),
@@ -183,7 +184,7 @@ def check_audit(data: ProgrammeData) -> Iterator[Issue]:
         return Issue(code, ERROR, sheet, message, hint, row, column, place.cell(column, row), value)
 
     first = chained.index(True) if True in chained else len(chained)
-    expected = legacy_digest(frame.iloc[:first]) if first else ""
+    expected = legacy_digest(frame.iloc[:first])
     records = frame.to_dict("records")
     for i in range(first, len(records)):
         r = records[i]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from automation import audit, schema
+from automation.audit import UTC_FORMAT
 from automation.digest import SEP, as_read, canonical, row_texts, sha256
 from automation.errors import UserError
 from automation.issues import ERROR, Issue
@@ -202,7 +203,7 @@ def lock(
         )
     user = user or audit.os_user()
     when = now.astimezone(dt.UTC) if now and now.tzinfo else now or dt.datetime.now(dt.UTC)
-    rows, state = [], {"Locked (UTC)": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "Locked by": user}
+    rows, state = [], {"Locked (UTC)": when.strftime(UTC_FORMAT), "Locked by": user}
     counts = {}
     for table in LOCKED:
         digests = row_digests(data.tables[table], table)

@@ -69,7 +69,7 @@ def _codes(data) -> list[str]:
 def test_an_entry_holds_time_user_action_digests_and_the_chain(base):
     frames = audit.record(base, "score", "3 ranked", now=T0, user="ann")
     row = frames["Audit"].iloc[-1]
-    assert row["When (UTC)"] == "2026-11-20T09:00:00Z" and row["User"] == "ann"
+    assert row["When (UTC)"] == "2026-11-20 09:00:00 UTC" and row["User"] == "ann"
     assert row["Action"] == "score" and row["Detail"] == "3 ranked"
     assert row["Inputs before"] == row["Inputs after"] == tables_digest(base)
     assert len(row["Row digest"]) == 64 and row["Row digest"] == audit.row_digest(row.to_dict())

@@ -599,3 +599,66 @@ def test_the_add_in_works_on_the_active_workbook(monkeypatch: pytest.MonkeyPatch
     own = types.SimpleNamespace(name="awards.xlsm")
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: own))
     assert macros._book(None) is own
+
+
+# --- evidence, audit trail, lock and the assessor pack ----------------------------------------
+
+
+def test_validate_writes_the_evidence_map_and_a_sealed_audit_entry(
+    example: Path, tmp_path: Path
+) -> None:
+    from automation.audit import check_audit
+
+    actions, dest = _run(macros.validate, example, tmp_path, today=TODAY)
+    back = read_workbook(dest)
+    assert (back["EvidenceMap"]["Status"] == "met").all()
+    assert len(back["EvidenceRequirements"]) == 9
+    assert list(check_audit(back)) == []  # the chain holds through the live book too
+    assert back["AuditSeal"]["Entries"].tolist() == [str(len(back["Audit"]))]
+    (alert,) = alerts(actions)
+    assert "12 of 12 criteria met" in alert
+
+
+def test_lock_scores_button_locks_and_score_then_refuses_a_change(
+    workbook: Path, tmp_path: Path
+) -> None:
+    from automation import lock
+
+    actions, locked = _run(macros.lock_scores, workbook, tmp_path, "locked.xlsx")
+    (alert,) = alerts(actions)
+    assert "locked" in alert
+    data = read_workbook(locked)
+    assert lock.is_locked(data) and lock.changes(data) == []
+    assert data["Audit"]["Action"].iloc[-1] == "lock"
+    # A judge's score is changed afterwards: Validate names it, Score refuses.
+    wb = openpyxl.load_workbook(locked)
+    ws = wb["Scores"]
+    score_col = schema.TABLE_BY_NAME["Scores"].names.index("Score") + 1
+    ws.cell(row=6, column=score_col).value = 1 if ws.cell(row=6, column=score_col).value != 1 else 2
+    wb.save(locked)
+    _, checked = _run(macros.validate, locked, tmp_path, "checked.xlsx", today=TODAY)
+    assert "scores-changed-after-lock" in set(read_workbook(checked)["Issues"]["Code"])
+    actions, after = _run(
+        lambda book: macros.run("score", book, today=TODAY), locked, tmp_path, "after.xlsx"
+    )
+    (alert,) = alerts(actions)
+    assert "locked" in alert and "Nothing was written" in alert
+    assert read_workbook(after)["Audit"]["Action"].iloc[-1] == "lock"
+
+
+def test_assessor_pack_button_makes_the_pack_from_the_saved_file(
+    example: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "pack"
+    actions, _ = _run(
+        lambda book: macros.run("assessor_pack", book, out_dir=out, source=example, today=TODAY),
+        example,
+        tmp_path,
+    )
+    (alert,) = alerts(actions)
+    assert "12 of 12 criteria met" in alert and "bug" not in alert
+    assert (out / "Evidence index.docx").is_file() and (tmp_path / "pack.zip").is_file()
+    # The JSON book is not a saved file on this computer: the button says so.
+    actions, _ = _run(lambda book: macros.run("assessor_pack", book), example, tmp_path, "b.xlsx")
+    (alert,) = alerts(actions)
+    assert "Save the workbook" in alert
