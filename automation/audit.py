@@ -110,6 +110,7 @@ def record(
     after: ProgrammeData | None = None,
     now: dt.datetime | None = None,
     user: str | None = None,
+    seal: bool | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The Audit table with a new chained entry, and the Tool data tables to write with it.
 
@@ -120,6 +121,10 @@ def record(
     Merge the result into the frames being written: ``{**other_frames, **record(...)}``.
     The lock tables are passed through unchanged (a writer empties tables it is not given);
     ``automation.lock`` overrides them when it locks or unlocks.
+
+    ``seal``: whether to return the Tool data tables (the seal, and the lock passed through).
+    By default only when the workbook has that sheet: a live workbook in Excel cannot have one
+    added, while the file writer adds it to an older workbook, so file jobs pass True.
     """
     if now is None:
         utc = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -146,12 +151,15 @@ def record(
     new = pd.DataFrame([row], columns=old.columns)
     audit = pd.concat([old, new], ignore_index=True) if len(old) else new
     frames = {AUDIT: audit.drop(columns=[ROW], errors="ignore")}
-    if _has_tool_sheet(data):
+    if seal or (seal is None and _has_tool_sheet(data)):
         frames[SEAL] = pd.DataFrame(
             [{"Entries": str(len(audit)), "Last digest": row["Row digest"]}]
         )
         for name in LOCK_TABLES:
-            frames[name] = data.tables[name].drop(columns=[ROW], errors="ignore")
+            frame = data.tables.get(name)
+            if frame is None:
+                frame = pd.DataFrame(columns=list(schema.TABLE_BY_NAME[name].names))
+            frames[name] = frame.drop(columns=[ROW], errors="ignore")
     return frames
 
 

@@ -218,7 +218,7 @@ def lock(
         f"{counts['Results']} results rows; Scores digest {state['Scores digest'][:12]}, "
         f"Results digest {state['Results digest'][:12]}"
     )
-    frames = audit.record(data, "lock", summary, now=now, user=user)
+    frames = audit.record(data, "lock", summary, now=now, user=user, seal=True)
     frames["LockState"] = pd.DataFrame([state])
     frames["LockRows"] = pd.DataFrame(rows, columns=["Table", "Key", "Digest"])
     return frames
@@ -255,6 +255,7 @@ def unlock(
         f"{state.get('Locked by')}); reason: {reason}",
         now=now,
         user=user,
+        seal=True,
     )
     frames["LockState"] = pd.DataFrame(columns=list(schema.TABLE_BY_NAME["LockState"].names))
     frames["LockRows"] = pd.DataFrame(columns=["Table", "Key", "Digest"])

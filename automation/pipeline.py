@@ -44,7 +44,7 @@ def check_workbook(
         frames = {
             "Issues": issues_frame(report),
             **evidence_tables(data),
-            **record(data, "validate", f"{report.summary()}; {evidence.summary()}"),
+            **record(data, "validate", f"{report.summary()}; {evidence.summary()}", seal=True),
         }
         outcome.written = write_tool_tables(path, frames, dest=dest)
         outcome.lines.append(_written_line(outcome.written))
@@ -89,6 +89,7 @@ def score_workbook(
                 f"{score_summary(results)}; {evidence.summary()}",
                 now=now,
                 user=user,
+                seal=True,
             ),
         }
         outcome.written = write_tool_tables(path, frames, dest=dest, backup=backup, now=now)
@@ -189,7 +190,8 @@ def log_action(
 
     try:
         data = read_workbook(path)
-        written = write_tool_tables(path, record(data, action, summary, now=now), backup=backup)
+        frames = record(data, action, summary, now=now, seal=True)
+        written = write_tool_tables(path, frames, backup=backup)
     except UserError as exc:
         return f"Not recorded in the Audit log: {exc.message}"
     return f"Recorded in the Audit log of {written.path.name}."

@@ -79,7 +79,7 @@ def build_pack(
         copy,
         {
             **evidence_tables(copied, results),
-            **record(log_base, "assessor-pack", summary, after=copied, now=now),
+            **record(log_base, "assessor-pack", summary, after=copied, now=now, seal=True),
         },
         backup=False,
     )

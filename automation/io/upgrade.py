@@ -251,3 +251,23 @@ class PackageParts(MutableMapping):
     @property
     def added(self) -> list[str]:
         return [n for n in self.changed if n not in self._names]
+
+
+def keep_very_hidden(workbook_xml: str) -> str:
+    """Sheets the schema keeps very hidden, made so again.
+
+    LibreOffice saves a very hidden sheet as merely hidden (it has no such state), which
+    would let it be unhidden from the menu; every write puts it back.
+    """
+    for sheet in schema.SHEETS:
+        if not sheet.very_hidden:
+            continue
+        name = re.escape(quoteattr(sheet.name)[1:-1])
+        pattern = re.compile(rf'<sheet\b[^>]*\bname="{name}"[^>]*?/>')
+        m = pattern.search(workbook_xml)
+        if not m:
+            continue
+        tag = re.sub(r'\s+state="[^"]*"', "", m.group(0))
+        tag = tag.replace("<sheet ", '<sheet state="veryHidden" ', 1)
+        workbook_xml = workbook_xml[: m.start()] + tag + workbook_xml[m.end() :]
+    return workbook_xml

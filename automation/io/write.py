@@ -29,7 +29,7 @@ from automation import schema
 from automation.build import layout
 from automation.errors import UserError
 from automation.io.package import TableInfo, open_package, parse_ref, sheet_parts, tables
-from automation.io.upgrade import PackageParts, add_missing, sync_table_columns
+from automation.io.upgrade import PackageParts, add_missing, keep_very_hidden, sync_table_columns
 from automation.issues import column_letter
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -380,8 +380,8 @@ def write_tool_tables(
         for name in small:
             parts[name] = view.read(name)
         _drop_calc_chain(parts)
-        parts["xl/workbook.xml"] = _full_calc_on_load(
-            parts["xl/workbook.xml"].decode("utf-8")
+        parts["xl/workbook.xml"] = keep_very_hidden(
+            _full_calc_on_load(parts["xl/workbook.xml"].decode("utf-8"))
         ).encode("utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
