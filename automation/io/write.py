@@ -159,12 +159,32 @@ def _table_rows_xml(
         _column_xml(c, frame, letters[j], numbers, styles.body[j], count)
         for j, c in enumerate(cols)
     ]
+    heights = _row_heights(spec, frame)
     rows.extend(
-        f'<row r="{r}">{"".join(cells)}</row>'
-        for r, cells in zip(numbers, zip(*columns, strict=True), strict=True)
+        f'<row r="{r}"{heights[i] if heights else ""}>{"".join(cells)}</row>'
+        for i, (r, cells) in enumerate(zip(numbers, zip(*columns, strict=True), strict=True))
     )
     last_ref = f"A{top + 1}:{letters[-1]}{top + 1 + n}"
     return rows, last_ref
+
+
+WRAPPED_ROWS = 2000  # beyond this many rows, heights are left to the reader (speed)
+
+
+def _row_heights(spec: schema.Table, frame: pd.DataFrame) -> list[str]:
+    """Row height attributes so wrapped long text is readable (as the builder sizes rows):
+    neither Excel nor LibreOffice grows a row for text it did not lay out itself."""
+    long = [c for c in spec.columns if c.type is schema.ColType.LONGTEXT and c.name in frame]
+    if not long or not len(frame) or len(frame) > WRAPPED_ROWS:
+        return []
+    lines = pd.Series(1, index=frame.index)
+    for col in long:
+        per_line = max(int(col.width * 1.2), 10)
+        length = frame[col.name].map(lambda v: len(v) if isinstance(v, str) else 0)
+        lines = lines.combine(-(-length // per_line), max)
+    return [
+        f' ht="{15 * min(int(n), 8)}" customHeight="1"' if n > 1 else "" for n in lines.tolist()
+    ]
 
 
 def _column_xml(
