@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from automation.audit import record
+from automation.digest import as_read
 from automation.evidence import evaluate, evidence_tables
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
-from automation.lock import refuse_changed_results
+from automation.lock import changes, is_locked, lock_state, refuse_changed_results
 from automation.model import ProgrammeData
 from automation.scoring import Results, score
 from automation.tables import issues_frame, results_tables, score_summary
@@ -75,6 +76,21 @@ def score_workbook(
             "again before announcing winners."
         )
     outcome.lines.append(score_summary(results) + ".")
+    if is_locked(data):
+        state = lock_state(data)
+        same = not changes(
+            data, {"Results": as_read(results_tables(results)["Results"], "Results")}
+        )
+        outcome.lines.append(
+            f"The scores are locked (since {state.get('Locked (UTC)')} by "
+            f"{state.get('Locked by')}): "
+            + (
+                "these results are the locked ones."
+                if same and not changes(data)
+                else "these results differ from the locked ones, so they cannot be written "
+                'until the scores are unlocked (awards unlock WORKBOOK --reason "...").'
+            )
+        )
     if write or dest:
         tables = results_tables(results)
         refuse_changed_results(data, tables["Results"])

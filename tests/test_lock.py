@@ -142,6 +142,9 @@ def test_scoring_refuses_to_change_locked_results(locked_copy, today):
     with pytest.raises(UserError, match="locked"):
         score_workbook(locked_copy, write=True, today=today)
     assert locked_copy.read_bytes() == before
+    # Scoring without writing says the results differ from the locked ones.
+    lines = score_workbook(locked_copy, today=today).lines
+    assert any("differ from the locked ones" in line for line in lines)
 
 
 def test_unlock_needs_a_reason_and_is_logged(locked_copy, capsys):

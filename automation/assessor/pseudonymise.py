@@ -37,18 +37,28 @@ class Pseudonyms:
     contacts: set[str] = field(default_factory=set)
     staff_coded: bool = False
 
-    def pattern(self) -> re.Pattern[str] | None:
+    def _compiled(self) -> tuple[re.Pattern[str] | None, dict[str, str], set[str]]:
+        # Built once: scrubbing runs over every text cell of the workbook.
+        key = (len(self.codes), len(self.contacts))
+        cached = getattr(self, "_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         words = sorted({*self.codes, *self.contacts}, key=len, reverse=True)
-        if not words:
-            return None
-        alts = "|".join(re.escape(w) for w in words)
-        return re.compile(rf"(?<![\w]){'(?:' + alts + ')'}(?![\w])", re.IGNORECASE)
+        pattern = None
+        if words:
+            alts = "|".join(re.escape(w) for w in words)
+            pattern = re.compile(rf"(?<![\w])(?:{alts})(?![\w])", re.IGNORECASE)
+        compiled = (
+            pattern,
+            {key_of(k): v for k, v in self.codes.items()},
+            {key_of(c) for c in self.contacts},
+        )
+        self._cache = (key, compiled)
+        return compiled
 
     def scrub(self, text: str) -> str:
         """``text`` with every name replaced by its code and every contact removed."""
-        pattern = self.pattern()
-        by_key = {key_of(k): v for k, v in self.codes.items()}
-        contacts = {key_of(c) for c in self.contacts}
+        pattern, by_key, contacts = self._compiled()
         if pattern is not None:
 
             def swap(m: re.Match[str]) -> str:
@@ -58,6 +68,13 @@ class Pseudonyms:
             text = pattern.sub(swap, text)
         text = EMAIL.sub(REMOVED, text)
         return PHONE.sub(REMOVED, text)
+
+    def scrub_cell(self, value: str) -> str | None:
+        """A cell's text scrubbed; a cell that was only a contact detail becomes empty."""
+        if EMAIL.fullmatch(value.strip()) or PHONE.fullmatch(value.strip()):
+            return None
+        scrubbed = self.scrub(value)
+        return None if scrubbed.strip() == REMOVED else scrubbed
 
 
 def _names(values: Iterable[object]) -> list[str]:
@@ -138,7 +155,7 @@ def pseudonymise_copy(source: Path, dest: Path, names: Pseudonyms, data: Program
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and not cell.value.startswith("="):
-                    cell.value = names.scrub(cell.value)
+                    cell.value = names.scrub_cell(cell.value)
                 if cell.comment is not None:
                     cell.comment.text = names.scrub(cell.comment.text)
                     cell.comment.author = "Award workbook"
