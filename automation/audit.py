@@ -68,7 +68,9 @@ def os_user() -> str:
 
 def _clean(text: object) -> str:
     """Text as it will read back from a cell: what the digest must be taken over."""
-    return _ILLEGAL_XML.sub("", "" if text is None else str(text)).strip()[:MAX_TEXT]
+    text = "" if text is None else str(text).replace("\r\n", "\n").replace("\r", "\n")
+    # XML readers turn a carriage return into a line feed, so the digest is taken without.
+    return _ILLEGAL_XML.sub("", text).strip()[:MAX_TEXT]
 
 
 def row_digest(row: dict) -> str:

@@ -38,6 +38,11 @@ def _personal(data) -> set[str]:
     """Every customer's and non-staff nominator's name, and every contact detail."""
     noms = data["Nominations"]
     names = set(noms.loc[noms["Nominator type"] == "customer", "Nominator"])
+    # Nominators who are not staff (colleagues' names stay where they appear as staff).
+    staff = set(data["Staff"]["Name"]) | set(data["Judges"]["Judge"]) | set(noms["Nominee"])
+    staff |= set(noms["Line manager"].dropna()) | set(data["Staff"]["Line manager"].dropna())
+    staff |= set(data["Teams"]["Team leader"].dropna())
+    names |= set(noms["Nominator"]) - staff
     names |= set(noms["Nominator contact"].dropna())
     names |= set(data["Staff"]["Email"].dropna()) | set(data["Judges"]["Email"].dropna())
     return {n for n in names if n}
