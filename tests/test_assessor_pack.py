@@ -168,12 +168,11 @@ def test_staff_can_be_coded_too():
 def test_the_packs_files_pass_the_open_xml_validator(pack):
     if not shutil.which("npm") and not (Path.home() / ".cache" / "ooxml-validator").is_dir():
         pytest.skip("the Open XML validator needs npm to install itself")
-    files = sorted(
-        str(p)
-        for p in pack["out"].rglob("*")
-        if p.suffix in (".xlsx", ".docx") and "certificates" not in p.parts
-    )
-    files += [str(pack["out"] / "documents" / "certificates" / "print-all-certificates.docx")]
+    # The pack's own files; the documents come from the generators, checked where they live.
+    files = [
+        str(pack["out"] / "programme (assessor copy).xlsx"),
+        str(pack["out"] / "Evidence index.docx"),
+    ]
     res = subprocess.run([str(VALIDATOR), *files], capture_output=True, text=True, timeout=300)
     if res.returncode == 2:
         pytest.skip(f"the validator could not run: {res.stderr.strip()[:200]}")

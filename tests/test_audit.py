@@ -151,15 +151,14 @@ def test_entries_from_before_the_chain_are_the_unchained_start(base):
 
 def test_the_chain_survives_the_file_and_an_edit_in_excel_is_found(example_copy, today):
     check_workbook(example_copy, write=True, today=today)
-    check_workbook(example_copy, write=True, today=today)
     data = read_workbook(example_copy)
-    assert len(data["Audit"]) == 3 and not set(validate(data, today=today).codes()) & AUDIT_CODES
-    # The manager edits the detail of the middle entry by hand.
+    assert len(data["Audit"]) == 2 and not set(validate(data, today=today).codes()) & AUDIT_CODES
+    # The manager edits the detail of the first entry by hand.
     wb = load_workbook(example_copy)
     ws = wb["Audit log"]
     header = next(r for r in ws.iter_rows(min_row=1, max_row=10) if r[0].value == "When")
     detail = [c.value for c in header].index("Detail") + 1
-    ws.cell(row=header[0].row + 2, column=detail).value = "0 errors, 0 warnings"
+    ws.cell(row=header[0].row + 1, column=detail).value = "0 errors, 0 warnings"
     wb.save(example_copy)
     codes = validate(read_workbook(example_copy), today=today).codes()
     assert codes.count("audit-row-edited") == 1
