@@ -162,3 +162,16 @@ def test_the_chain_survives_the_file_and_an_edit_in_excel_is_found(example_copy,
     wb.save(example_copy)
     codes = validate(read_workbook(example_copy), today=today).codes()
     assert codes.count("audit-row-edited") == 1
+
+
+def test_documents_and_email_are_logged_unless_excel_has_the_workbook_open(example_copy):
+    from automation.io.write import lock_file
+    from automation.pipeline import log_action
+
+    assert "Recorded" in log_action(example_copy, "documents", "9 files in out", backup=False)
+    assert read_workbook(example_copy)["Audit"]["Action"].iloc[-1] == "documents"
+    lock_file(example_copy).write_text("", encoding="utf-8")
+    before = example_copy.read_bytes()
+    line = log_action(example_copy, "email-drafts", "7 files in out")
+    assert line.startswith("Not recorded in the Audit log") and "open in Excel" in line
+    assert example_copy.read_bytes() == before
