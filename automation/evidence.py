@@ -62,9 +62,10 @@ class Status:
 
     @property
     def missing_text(self) -> str:
-        if self.status == MET:
+        if self.status == MET or not self.missing:
             return ""
-        return "; ".join(self.missing).rstrip(".") + "." if self.missing else ""
+        text = "; ".join(self.missing).rstrip(".") + "."
+        return text[0].upper() + text[1:]
 
 
 @dataclass(frozen=True)

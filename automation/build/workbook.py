@@ -62,6 +62,9 @@ START_STEPS = (
     "are listed on Issues and the cells light up (red: error, amber: warning).",
     "8. Click Score: Results and Judging show ranks, winners and how far the judges agreed.",
     "9. Generate certificates, the newsletter article and email drafts; record the evaluation.",
+    "10. Once winners are announced, click Lock scores: any later change to a score is "
+    "reported. The Evidence sheet shows which criteria of the unit are met; Assessor pack "
+    "makes a pseudonymised copy and an evidence index for your assessor.",
     "Grey cells are worked out by formulas and locked; white cells are yours. Sheets are "
     "protected without a password so formulas are not overwritten by accident "
     "(Review > Unprotect Sheet if you need to change the layout).",
