@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from automation import lock
 from automation.assessor.index import write_index
 from automation.assessor.pseudonymise import pseudonymise_copy, pseudonyms
 from automation.audit import record
@@ -52,6 +53,7 @@ def build_pack(
             "Choose a new folder for the pack, e.g. --out 'assessor pack'.",
         )
     data = read_workbook(source)
+    changed = lock.changes(data)
     names = pseudonyms(data)
     out.mkdir(parents=True, exist_ok=True)
     copy = out / f"{source.stem} (assessor copy).xlsx"
@@ -103,6 +105,12 @@ def build_pack(
     if pdf:
         pack.files += _pdf(pack.index, out, pack)
     _zip(pack)
+    if changed:
+        pack.lines.append(
+            f"Warning: {len(changed)} score, assignment or result rows changed after the scores "
+            "were locked, so the documents may not show the published results (run awards "
+            "validate to see them)."
+        )
     pack.lines[:0] = [
         f"Wrote the assessor pack into {out} and {pack.zip_path.name}: {evidence.summary()}.",
         f"The workbook copy is {copy.name}; customers' and nominators' names are codes and "
