@@ -121,6 +121,8 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[float], s
 
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:tblHeader"))  # on by default; the SDK rejects val="true"
+    for row in table.rows:  # a criterion's row is never split across two pages
+        row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
     return table
 
 
