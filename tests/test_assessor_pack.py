@@ -168,11 +168,13 @@ def test_staff_can_be_coded_too():
 def test_the_packs_files_pass_the_open_xml_validator(pack):
     if not shutil.which("npm") and not (Path.home() / ".cache" / "ooxml-validator").is_dir():
         pytest.skip("the Open XML validator needs npm to install itself")
-    # The pack's own files; the documents come from the generators, checked where they live.
-    files = [
-        str(pack["out"] / "programme (assessor copy).xlsx"),
-        str(pack["out"] / "Evidence index.docx"),
-    ]
+    # Every kind of file in the pack: the copy, the index, the newsletter and the evaluation
+    # report, and the combined certificates (each single certificate is the same template).
+    out = pack["out"]
+    files = [out / "programme (assessor copy).xlsx", out / "Evidence index.docx"]
+    files += sorted((out / "documents").glob("*.docx"))
+    files += [out / "documents" / "certificates" / "print-all-certificates.docx"]
+    files = [str(f) for f in files]
     res = subprocess.run([str(VALIDATOR), *files], capture_output=True, text=True, timeout=300)
     if res.returncode == 2:
         pytest.skip(f"the validator could not run: {res.stderr.strip()[:200]}")
