@@ -159,6 +159,8 @@ def test_staff_can_be_coded_too():
     text = names.scrub("Ann Able was nominated by Customer 0 (call 07700 900123, ann@x.example).")
     assert "Ann Able" not in text and "Customer 0" not in text
     assert "07700" not in text and "@" not in text
+    # A first name on its own is coded too, matched with its capital.
+    assert names.scrub("Ann will call back.") == f"{names.codes['Ann Able']} will call back."
     assert not pseudonyms(data, staff=False).staff_coded
 
 

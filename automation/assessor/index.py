@@ -206,7 +206,9 @@ def write_index(
         p.add_run(f": {what}")
     doc.add_heading("Personal data", level=1)
     staff = (
-        "Staff names are replaced by codes too."
+        "Staff names are replaced by codes too (STAFF-001...), also in the Audit log, whose "
+        "digests therefore no longer match in this copy: the manager's original holds the "
+        "sealed log."
         if staff_coded
         else "Staff names are kept, because the evidence is about how they were recognised."
     )

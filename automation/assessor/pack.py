@@ -73,9 +73,10 @@ def build_pack(
         },
         places=copied.places,
     )
+    who = "customers, nominators and staff" if names.staff_coded else "customers and nominators"
     summary = (
-        f"assessor pack in {out}: customers and nominators coded ({len(set(names.codes.values()))} "
-        f"codes), contact details removed; {evidence.summary()}"
+        f"assessor pack in {out}: {who} coded ({len(set(names.codes.values()))} people), "
+        f"contact details removed; {evidence.summary()}"
     )
     write_tool_tables(
         copy,
@@ -111,10 +112,15 @@ def build_pack(
             "were locked, so the documents may not show the published results (run awards "
             "validate to see them)."
         )
+    if names.staff_coded:
+        pack.lines.append(
+            "Staff names are codes too, including in the copy's Audit log, so the copy's audit "
+            "chain no longer checks out; the original's does."
+        )
     pack.lines[:0] = [
         f"Wrote the assessor pack into {out} and {pack.zip_path.name}: {evidence.summary()}.",
-        f"The workbook copy is {copy.name}; customers' and nominators' names are codes and "
-        "contact details are removed. The original was not changed.",
+        f"The workbook copy is {copy.name}; the names of {who} are codes and contact details "
+        "are removed. The original was not changed.",
     ]
     return pack
 

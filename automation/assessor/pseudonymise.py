@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from automation import schema
 from automation.keys import key_of
 from automation.model import ProgrammeData
 
@@ -36,6 +37,10 @@ class Pseudonyms:
     codes: dict[str, str] = field(default_factory=dict)  # name as written -> code
     contacts: set[str] = field(default_factory=set)
     staff_coded: bool = False
+    # With staff coded, a first name on its own ("Ella rang back...") is replaced too when it
+    # belongs to one person only; matched with its capital, so "Will" the name is replaced
+    # and "will" the word is not.
+    first_names: dict[str, str] = field(default_factory=dict)
 
     def _compiled(self) -> tuple[re.Pattern[str] | None, dict[str, str], set[str]]:
         # Built once: scrubbing runs over every text cell of the workbook.
@@ -56,6 +61,16 @@ class Pseudonyms:
         self._cache = (key, compiled)
         return compiled
 
+    def _first_names(self) -> re.Pattern[str] | None:
+        if not self.first_names:
+            return None
+        cached = getattr(self, "_first_cache", None)
+        if cached is None:
+            alts = "|".join(re.escape(n) for n in sorted(self.first_names, key=len, reverse=True))
+            cached = re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
+            self._first_cache = cached
+        return cached
+
     def scrub(self, text: str) -> str:
         """``text`` with every name replaced by its code and every contact removed."""
         pattern, by_key, contacts = self._compiled()
@@ -66,6 +81,9 @@ class Pseudonyms:
                 return REMOVED if k in contacts else by_key.get(k, m.group(0))
 
             text = pattern.sub(swap, text)
+        first = self._first_names()
+        if first is not None:
+            text = first.sub(lambda m: self.first_names[m.group(0)], text)
         text = EMAIL.sub(REMOVED, text)
         return PHONE.sub(REMOVED, text)
 
@@ -100,16 +118,21 @@ def pseudonyms(data: ProgrammeData, *, staff: bool | None = None) -> Pseudonyms:
     noms = data.tables["Nominations"]
     if len(noms):
         noms = noms.sort_values(["Received", "ID"], kind="stable", na_position="last")
-    staff_names = _names(
-        [
-            *data.tables["Staff"].get("Name", pd.Series(dtype=object)),
-            *data.tables["Judges"].get("Judge", pd.Series(dtype=object)),
-            *noms.get("Nominee", pd.Series(dtype=object)),
-            *noms.get("Line manager", pd.Series(dtype=object)),
-            *data.tables["Staff"].get("Line manager", pd.Series(dtype=object)),
-            *data.tables["Teams"].get("Team leader", pd.Series(dtype=object)),
-        ]
-    )
+    # Staff are everyone named in a person column of any input table (nominees, judges,
+    # line managers, owners, presenters...), the Staff list, and the signatory.
+    people: list[object] = [*data.tables["Staff"].get("Name", pd.Series(dtype=object))]
+    for spec in schema.TABLES:
+        if spec.owner != "user":
+            continue
+        frame = data.tables.get(spec.name)
+        for col in spec.columns:
+            if col.type is schema.ColType.PERSON and frame is not None and col.name in frame:
+                people += frame[col.name].tolist()
+    people.append(data.setting("signatory_name"))
+    staff_names = _names(people)
+    # Team names are not personal data: a team nominated for a team award keeps its name.
+    teams = {key_of(t) for t in _names(data.tables["Teams"].get("Team", pd.Series(dtype=object)))}
+    staff_names = [n for n in staff_names if key_of(n) not in teams]
     staff_keys = {key_of(n) for n in staff_names}
     result = Pseudonyms(staff_coded=staff)
     counters = {"CUS": 0, "NOM": 0, "STAFF": 0}
@@ -122,6 +145,15 @@ def pseudonyms(data: ProgrammeData, *, staff: bool | None = None) -> Pseudonyms:
             seen[k] = f"{prefix}-{counters[prefix]:03d}"
         result.codes[name] = seen[k]
 
+    if staff:  # first, so a colleague who also nominated is STAFF-, not NOM-
+        for name in staff_names:
+            code_for(name, "STAFF")
+        firsts: dict[str, set[str]] = {}
+        for name in staff_names:
+            parts = name.split()
+            if len(parts) > 1 and len(parts[0]) > 2:
+                firsts.setdefault(parts[0], set()).add(seen[key_of(name)])
+        result.first_names = {f: next(iter(c)) for f, c in firsts.items() if len(c) == 1}
     for kind, name in zip(noms.get("Nominator type", []), noms.get("Nominator", []), strict=True):
         if name is None or (isinstance(name, float) and name != name):
             continue
@@ -129,9 +161,6 @@ def pseudonyms(data: ProgrammeData, *, staff: bool | None = None) -> Pseudonyms:
         if key_of(name) in staff_keys and not staff:
             continue  # a colleague: their name stays where it appears as staff
         code_for(name, "CUS" if kind == "customer" else "NOM")
-    if staff:
-        for name in staff_names:
-            code_for(name, "STAFF")
     result.contacts = set(_names(noms.get("Nominator contact", [])))
     for table, column in (("Staff", "Email"), ("Judges", "Email")):
         result.contacts |= set(_names(data.tables[table].get(column, [])))
