@@ -311,6 +311,9 @@ def _documents(p):
         for path in paths:
             print(path)
         print(f"Wrote {len(paths)} files into {args.out}.")
+        from automation.pipeline import log_action
+
+        print(log_action(args.workbook, "documents", f"{len(paths)} files in {args.out}"))
         return 0
 
     return run
@@ -360,13 +363,17 @@ def _email(p):
             return 0
         data = read_workbook(args.workbook)
         results = score(data)
+        from automation.pipeline import log_action
+
         if not (args.send or args.dry_run):
-            for path in g.generate_email_drafts(data, results, args.out, today=args.today):
+            drafts = g.generate_email_drafts(data, results, args.out, today=args.today)
+            for path in drafts:
                 print(path)
             print(
                 f"Drafts are in {args.out / 'emails'}: open one in Outlook or Thunderbird to "
                 "check and send it."
             )
+            print(log_action(args.workbook, "email-drafts", f"{len(drafts)} files in {args.out}"))
             return 0
         outbox, deliveries = g.send_emails(data, results, args.out, dry_run=args.dry_run)
         for d in deliveries:
@@ -375,6 +382,9 @@ def _email(p):
         for s in outbox.skipped:
             print(f"skipped      {s.kind} {s.name} ({s.category}): {s.reason}")
         failed = [d for d in deliveries if d.error]
+        if not args.dry_run:
+            sent = len(deliveries) - len(failed)
+            print(log_action(args.workbook, "email-send", f"{sent} sent, {len(failed)} failed"))
         return 1 if failed else 0
 
     return run
@@ -567,6 +577,65 @@ def _simulate(p):
                 "See 'awards simulate --help' for the allowed ranges.",
             ) from exc
         print(format_report(report))
+        return 0
+
+    return run
+
+
+@command(
+    "lock",
+    "close judging: lock the scores, assignments and results against later change",
+    "awards lock workbook/example_programme.xlsx",
+)
+def _lock(p):
+    _add_workbook(p)
+
+    def run(args) -> int:
+        from automation.pipeline import lock_workbook
+
+        for line in lock_workbook(args.workbook).lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "unlock",
+    "reopen judging after a lock (the reason is kept in the Audit log)",
+    'awards unlock workbook/example_programme.xlsx --reason "appeal upheld for N-0012"',
+)
+def _unlock(p):
+    _add_workbook(p)
+    p.add_argument("--reason", required=True, help="why the scores must change (logged)")
+
+    def run(args) -> int:
+        from automation.pipeline import unlock_workbook
+
+        for line in unlock_workbook(args.workbook, args.reason).lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "assessor-pack",
+    "the NVQ assessor's pack: pseudonymised workbook, documents and an evidence index",
+    "awards assessor-pack workbook/example_programme.xlsx --out pack/",
+)
+def _assessor_pack(p):
+    _add_workbook(p)
+    p.add_argument("--out", type=Path, default=Path("assessor pack"), help="folder for the pack")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF of the index")
+    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+
+    def run(args) -> int:
+        from automation.assessor.pack import build_pack
+
+        pack = build_pack(args.workbook, args.out, pdf=not args.no_pdf, today=args.today)
+        for line in pack.lines:
+            print(line)
         return 0
 
     return run

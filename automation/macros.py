@@ -21,13 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from automation import __version__
+from automation import lock as score_lock
+from automation.audit import record
 from automation.errors import UserError
+from automation.evidence import evaluate, evidence_tables
 from automation.io.book import MAX_NOTES, highlight_issues, read_book, write_tables
 from automation.issues import Report
 from automation.model import ProgrammeData
 from automation.scoring import Results
 from automation.scoring import score as score_data
-from automation.tables import audit_frame, issues_frame, results_tables, score_summary
+from automation.tables import issues_frame, results_tables, score_summary
 from automation.validate import validate as check_data
 
 TITLE = "Award Programme"
@@ -73,16 +76,19 @@ def validate(book: Any | None = None, *, today: dt.date | None = None) -> str:
     book = _book(book)
     data = read_book(book)
     report = check_data(data, today=today)
+    evidence = evaluate(data)
     write_tables(
         book,
         {
             "Issues": issues_frame(report),
-            "Audit": audit_frame(data, "validate", report.summary()),
+            **evidence_tables(data),
+            **record(data, "validate", f"{report.summary()}; {evidence.summary()}"),
         },
     )
     _refresh_progress(book, data)
     notes = highlight_issues(book, report, data)
-    return _show(book, _checked(report, notes), problem=bool(report.errors))
+    text = f"{_checked(report, notes)}\n\nEvidence sheet: {evidence.summary()} of the unit."
+    return _show(book, text, problem=bool(report.errors))
 
 
 def _refresh_progress(book: Any, data: ProgrammeData) -> None:
@@ -99,12 +105,16 @@ def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
     data = read_book(book)
     report = check_data(data, today=today)
     results = score_data(data)
+    tables = results_tables(results, data)
+    score_lock.refuse_changed_results(data, tables["Results"])
+    evidence = evaluate(data, results)
     write_tables(
         book,
         {
             "Issues": issues_frame(report),
-            **results_tables(results, data),
-            "Audit": audit_frame(data, "score", score_summary(results)),
+            **tables,
+            **evidence_tables(data, results),
+            **record(data, "score", f"{score_summary(results)}; {evidence.summary()}"),
         },
     )
     notes = highlight_issues(book, report, data)
@@ -228,7 +238,7 @@ def _documents(
     made = make(generate, data, results, folder)
     paths = [made] if isinstance(made, Path) else list(made)
     detail = f"{what}: {len(paths)} file{'s' if len(paths) != 1 else ''} in {folder}"
-    write_tables(book, {"Audit": audit_frame(data, what.replace(" ", "-"), detail)})
+    write_tables(book, record(data, what.replace(" ", "-"), detail))
     lines = []
     if report.errors:
         lines.append(
@@ -266,17 +276,18 @@ def assign_judges(book: Any | None = None, *, seed: int = 0) -> str:
     from automation.io.book_rows import apply_edits
     from automation.judging.assign import plan_assignments
     from automation.judging.audit import judging_audit
-    from automation.judging.jobs import assign_changes, assign_lines
+    from automation.judging.jobs import assign_changes, assign_lines, refuse_if_locked
 
     book = _book(book)
     data = read_book(book)
+    refuse_if_locked(data, "assign judges")
     plan = plan_assignments(data, seed=seed)
     lines = assign_lines(plan)
     if plan.rows.empty:
         lines.append("Nothing to add: every nomination already has its judges.")
     else:
         apply_edits(book, assign_changes(plan, data))
-        write_tables(book, {"Audit": judging_audit(data, "assign", plan.summary())})
+        write_tables(book, judging_audit(data, "assign", plan.summary()))
         lines.append(f"Added {plan.summary()} to the Assignments table (Judges sheet).")
     lines += _issue_lines(plan.report)
     return _show(book, "\n\n".join(lines), problem=bool(plan.report.errors))
@@ -297,7 +308,7 @@ def judge_packs(
     messages, skipped = judge_messages(data, made)
     drafts = _drafts(messages, folder / "emails")
     detail = f"judge packs: {len(made)} packs and {len(drafts)} email drafts in {folder}"
-    write_tables(book, {"Audit": judging_audit(data, "packs", detail, now=now)})
+    write_tables(book, judging_audit(data, "packs", detail, now=now))
     lines = [f"Wrote {len(made)} judge packs into:\n{folder}"]
     lines.append(
         f"Email drafts with each pack attached are in its 'emails' folder ({len(drafts)})."
@@ -316,11 +327,12 @@ def collect_scores(
     """Collect scores button: merge the returned packs in the folder into the Scores table."""
     from automation.io.book_rows import apply_edits
     from automation.judging.collect import collect
-    from automation.judging.jobs import collect_changes, pack_files
+    from automation.judging.jobs import collect_changes, pack_files, refuse_if_locked
     from automation.judging.pack_file import read_pack
 
     book = _book(book)
     data = read_book(book)
+    refuse_if_locked(data, "collect scores")
     now = now or dt.datetime.now().replace(microsecond=0)
     source = Path(folder) if folder is not None else returned_folder(book, data)
     returned, unreadable = [], []
@@ -396,6 +408,50 @@ def _issue_lines(report: Report, shown: int = 6) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Closing judging and the assessor's pack
+# ---------------------------------------------------------------------------------------------
+def lock_scores(book: Any | None = None, *, today: dt.date | None = None) -> str:
+    """Lock scores button: close judging so the scores behind the results cannot change."""
+    book = _book(book)
+    data = read_book(book)
+    results = score_data(data)
+    write_tables(book, score_lock.lock(data, results_tables(results, data)["Results"]))
+    return _show(
+        book,
+        "The scores are locked. From now on Validate reports any score, assignment or result "
+        "that changes, and Score will not change the results.\n\nTo reopen judging, run "
+        '"awards unlock WORKBOOK --reason ..." (the reason is kept in the Audit log).',
+    )
+
+
+def assessor_pack(
+    book: Any | None = None,
+    *,
+    out_dir: Path | None = None,
+    today: dt.date | None = None,
+    source: Path | None = None,
+) -> str:
+    """Assessor pack button: pseudonymised copy, documents and evidence index, zipped.
+
+    The pack is made from the saved file (``source`` stands in for it in tests).
+    """
+    from automation.assessor.pack import build_pack
+
+    book = _book(book)
+    path = Path(source) if source is not None else Path(str(book.fullname))
+    if not path.is_absolute() or not path.is_file():
+        raise UserError(
+            "The assessor pack is made from the saved workbook, and this one is not saved on "
+            "this computer.",
+            "Save the workbook (File > Save As, on this computer), then click the button again.",
+        )
+    folder = Path(out_dir) if out_dir is not None else path.parent / f"{path.stem} assessor pack"
+    pack = build_pack(path, folder, today=today)
+    lines = [*pack.lines, "It was made from the workbook as last saved."]
+    return _show(book, "\n\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------
 # Help
 # ---------------------------------------------------------------------------------------------
 HELP_TEXT = """How to use the Award Programme tab:
@@ -411,6 +467,9 @@ Judge packs: writes a blind scoring workbook for each judge, with an email draft
 '<workbook> documents/judge packs'.
 Collect scores: merges the judges' returned packs (from the Returned packs folder in \
 Settings) into the Scores table.
+Lock scores: closes judging; any later change to a score, assignment or result is reported.
+Assessor pack: a pseudonymised copy of the workbook, the documents and an evidence index for \
+the NVQ assessor, in a folder and a zip beside this workbook.
 
 Start with the Start sheet. Grey cells are worked out by formulas; white cells are yours.
 Each run is recorded on the Audit log sheet."""
@@ -447,6 +506,8 @@ MACROS: dict[str, Callable[..., str]] = {
     "assign_judges": assign_judges,
     "judge_packs": judge_packs,
     "collect_scores": collect_scores,
+    "lock_scores": lock_scores,
+    "assessor_pack": assessor_pack,
 }
 
 

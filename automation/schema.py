@@ -104,6 +104,9 @@ class Sheet:
     hidden: bool = False
     tab_colour: str = "1F4E79"
     criteria: tuple[str, ...] = ()  # unit criteria (L/506/2181) this sheet gives evidence for
+    # Very hidden (Excel's xlSheetVeryHidden): not listed under Unhide, so a manager cannot
+    # open and edit it by accident; the sheet still travels with the file through a save.
+    very_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ LISTS: dict[str, tuple[str, ...]] = {
         "share of staff nominated",
         "people nominating",
     ),
+    "finding_kind": ("went well", "to improve"),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -1046,20 +1050,53 @@ TABLES: tuple[Table, ...] = (
             C("Finding", T.LONGTEXT, True, "What the evaluation showed.", width=50),
             C("Action", T.LONGTEXT, False, "What will change next period.", width=44),
             C("Owner", T.PERSON, False, "Who will do it.", width=18),
+            C(
+                "Kind",
+                T.CHOICE,
+                False,
+                "went well or to improve: where the finding goes in the assessor's reflective "
+                "account (blank: to improve when an action is given, else went well).",
+                choices="finding_kind",
+                width=12,
+            ),
         ),
         blank_rows=8,
     ),
     Table(
         "EvidenceMap",
         "Evidence",
-        "Evidence map for the assessor (unit L/506/2181)",
+        "Evidence map for the assessor (unit L/506/2181; written by the tool)",
         (
-            C("Criterion", T.TEXT, True, "Assessment criterion number.", width=9),
-            C("What is asked", T.LONGTEXT, True, "In plain words.", width=46),
-            C("Where in this workbook", T.LONGTEXT, True, "Sheet and table.", width=34),
-            C("Entries", T.INT, False, "Rows of evidence found (live count).", width=9),
-            C("Notes", T.LONGTEXT, False, "Anything the assessor should know.", width=40),
+            C("Criterion", T.TEXT, True, "Assessment criterion number (L/506/2181).", width=9),
+            C("D17", T.TEXT, False, "The same ground in the 2010 unit (OCR D17).", width=11),
+            C("What is asked", T.LONGTEXT, True, "In plain words.", width=40),
+            C("Status", T.TEXT, False, "met, partly or missing, worked out by the tool.", width=9),
+            C("What is missing", T.LONGTEXT, False, "What to add before it is met.", width=46),
+            C("Where in this workbook", T.LONGTEXT, True, "Sheet, table or document.", width=34),
+            C("Entries", T.INT, False, "Rows of evidence found at the last check.", width=9),
+            C(
+                "Notes",
+                T.LONGTEXT,
+                False,
+                "Anything the assessor should know (yours: the tool keeps what you type).",
+                width=34,
+            ),
         ),
+        owner="tool",
+        blank_rows=0,
+    ),
+    Table(
+        "EvidenceRequirements",
+        "Evidence",
+        "Evidence requirements of the 2010 unit (D17; written by the tool)",
+        (
+            C("Requirement", T.TEXT, help="What D17 asks the evidence to show.", width=20),
+            C("What is asked", T.LONGTEXT, help="In plain words.", width=40),
+            C("Status", T.TEXT, help="met, partly or missing, worked out by the tool.", width=9),
+            C("What is missing", T.LONGTEXT, help="What to add before it is met.", width=46),
+            C("Where in this workbook", T.LONGTEXT, help="Sheet, table or document.", width=34),
+        ),
+        owner="tool",
         blank_rows=0,
     ),
     Table(
@@ -1091,6 +1128,63 @@ TABLES: tuple[Table, ...] = (
             C("Action", T.TEXT, width=14),
             C("Detail", T.LONGTEXT, width=70),
             C("Tool version", T.TEXT, width=10),
+            C(
+                "When (UTC)",
+                T.TEXT,
+                help="Time of the entry in UTC (sealed by the digest).",
+                width=20,
+            ),
+            C(
+                "Inputs before",
+                T.TEXT,
+                help="SHA-256 of the input tables before the action.",
+                width=20,
+            ),
+            C("Inputs after", T.TEXT, help="SHA-256 of the input tables after it.", width=20),
+            C("Previous digest", T.TEXT, help="Row digest of the entry above.", width=20),
+            C(
+                "Row digest",
+                T.TEXT,
+                help="SHA-256 of this entry and the previous digest: an edit breaks the chain.",
+                width=20,
+            ),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "AuditSeal",
+        "Tool data",
+        "The last audit entry (written by the tool; shows if the newest entries were deleted)",
+        (
+            C("Entries", T.TEXT, help="How many audit entries there were.", width=10),
+            C("Last digest", T.TEXT, help="Row digest of the last entry.", width=66),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "LockState",
+        "Tool data",
+        "Score lock (written by the tool)",
+        (
+            C("Locked (UTC)", T.TEXT, width=20),
+            C("Locked by", T.TEXT, width=14),
+            C("Scores digest", T.TEXT, width=66),
+            C("Assignments digest", T.TEXT, width=66),
+            C("Results digest", T.TEXT, width=66),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "LockRows",
+        "Tool data",
+        "Score lock: one digest per locked row (written by the tool)",
+        (
+            C("Table", T.TEXT, width=12),
+            C("Key", T.TEXT, width=40),
+            C("Digest", T.TEXT, width=66),
         ),
         owner="tool",
         blank_rows=1,
@@ -1178,12 +1272,25 @@ SHEETS: tuple[Sheet, ...] = (
         ("Survey", "Findings"),
         criteria=("3.3",),
     ),
-    Sheet("Evidence", "Where the assessor finds evidence for each criterion.", ("EvidenceMap",)),
+    Sheet(
+        "Evidence",
+        "Where the assessor finds evidence for each criterion, and what is still missing.",
+        ("EvidenceMap", "EvidenceRequirements"),
+        tab_colour="548235",
+    ),
     Sheet(
         "Issues", "Problems found by the last validation (tool).", ("Issues",), tab_colour="C00000"
     ),
     Sheet("Audit log", "Every run of the tool (tool).", ("Audit",), tab_colour="7F7F7F"),
     Sheet("Lists", "Values for dropdowns.", protected=True, hidden=True),
+    Sheet(
+        "Tool data",
+        "The audit seal and the score lock (tool).",
+        ("AuditSeal", "LockState", "LockRows"),
+        hidden=True,
+        very_hidden=True,
+        tab_colour="7F7F7F",
+    ),
 )
 
 SHEET_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
@@ -1342,6 +1449,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder the 'Collect scores' button reads returned judge packs from, relative to this "
         "workbook (blank: it asks).",
     ),
+    Setting(
+        "pack_pseudonymise_staff",
+        "Assessor pack: codes for staff",
+        T.BOOL,
+        "no",
+        "yes: the assessor pack replaces staff names with codes too (customers' and "
+        "nominators' names and all contact details are always removed).",
+        choices="yes_no",
+    ),
 )
 
 SETTING_BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
@@ -1352,82 +1468,6 @@ OPTION_FACTORS: tuple[tuple[str, str], ...] = (
     ("Drawbacks", "OptWeightDrawbacks"),
     ("Cost", "OptWeightCost"),
     ("Fit with objectives", "OptWeightFit"),
-)
-
-# Evidence map rows: (criterion, what is asked in our words, where, live count formula).
-EVIDENCE: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "1.1",
-        "Reasons for running an award programme, tied to service standards and strategy.",
-        "Programme > Rationale",
-        '=COUNTIFS(Rationale[Criterion],"*1.1*")',
-    ),
-    (
-        "1.2",
-        "How the programme promotes the organisation to customers.",
-        "Programme > Rationale; Comms",
-        '=COUNTIFS(Comms[Audience],"*customers*")',
-    ),
-    (
-        "1.3",
-        "How the organisation's culture shapes the programme.",
-        "Programme > Rationale",
-        '=COUNTIFS(Rationale[Criterion],"*1.3*")',
-    ),
-    (
-        "1.4",
-        "The business case: costs, benefits, risks and return.",
-        "Programme > Costs, Benefits; Plan > Risks",
-        "=COUNTA(Costs[Item])+COUNTA(Benefits[Benefit])+COUNTA(Risks[Risk])",
-    ),
-    (
-        "2.1",
-        "SMART objectives with KPI, baseline, target and deadline.",
-        "Programme > Objectives",
-        "=COUNTA(Objectives[Objective])",
-    ),
-    (
-        "2.2",
-        "Options appraised on benefits, drawbacks and cost.",
-        "Options > Options",
-        "=COUNTA(Options[Option])",
-    ),
-    (
-        "2.3",
-        "The option chosen and why it best meets the objectives.",
-        "Options > Options (Chosen, Reason)",
-        '=COUNTIFS(Options[Chosen],"yes")',
-    ),
-    (
-        "2.4",
-        "The plan: roles, actions, resources, contingencies and timescales.",
-        "Plan > Actions, Risks; Categories",
-        "=COUNTA(Actions[Action])+COUNTA(Risks[Risk])",
-    ),
-    (
-        "2.5",
-        "Transparent, fair award criteria and judging.",
-        "Categories; Criteria; Judges > Conflicts; Results; Judging",
-        "=COUNTA(Criteria[Criterion])",
-    ),
-    (
-        "3.1",
-        "Promotion that motivates the team and engages customers.",
-        "Comms; Nominations (customer nominations)",
-        "=COUNTA(Comms[Message])",
-    ),
-    (
-        "3.2",
-        "Winners recognised in public, showing commitment to service.",
-        "Results; Categories (How presented); certificates and newsletter",
-        '=COUNTIFS(Results[Place],"winner")',
-    ),
-    (
-        "3.3",
-        "Evaluation of how well the programme worked, from four viewpoints.",
-        "Evaluation > Survey, Findings; Programme > Objectives (Actual)",
-        "=COUNTA(Survey[Question])",
-    ),
 )
 
 # Live status on the Start sheet: (label, defined name, formula).
@@ -1464,6 +1504,14 @@ STATUS: tuple[tuple[str, str, str], ...] = (
         "Expected return on cost",
         "StatusReturn",
         '=IFERROR((SUM(Benefits[Estimated value])-SUM(Costs[Budget]))/SUM(Costs[Budget]),"")',
+    ),
+    (
+        "Unit criteria met (at the last check)",
+        "StatusCriteriaMet",
+        '=IF(COUNTIFS(EvidenceMap[Status],"met")+COUNTIFS(EvidenceMap[Status],"partly")'
+        '+COUNTIFS(EvidenceMap[Status],"missing")=0,"not checked yet",'
+        'COUNTIFS(EvidenceMap[Status],"met")&" of "&COUNTA(EvidenceMap[Criterion])'
+        '&" criteria met")',
     ),
 )
 

@@ -747,16 +747,19 @@ def content() -> tuple[dict[str, list[dict]], dict[str, object]]:
                 "the service desks.",
                 "Action": "Keep the cards; add a QR code.",
                 "Owner": "Lily Chen",
+                "Kind": "went well",
             },
             {
                 "Finding": "Sunderland nominated less per head than Leeds.",
                 "Action": "Team leaders at Sunderland to share one story a week at huddles.",
                 "Owner": "Nadia Kowalski",
+                "Kind": "to improve",
             },
             {
                 "Finding": "Some non-winners felt the same people are always noticed.",
                 "Action": "Publish every nominee's name with thanks, not only the winners.",
                 "Owner": "Helen Okafor",
+                "Kind": "to improve",
             },
         ],
     }

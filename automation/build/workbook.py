@@ -62,6 +62,9 @@ START_STEPS = (
     "are listed on Issues and the cells light up (red: error, amber: warning).",
     "8. Click Score: Results and Judging show ranks, winners and how far the judges agreed.",
     "9. Generate certificates, the newsletter article and email drafts; record the evaluation.",
+    "10. Once winners are announced, click Lock scores: any later change to a score is "
+    "reported. The Evidence sheet shows which criteria of the unit are met; Assessor pack "
+    "makes a pseudonymised copy and an evidence index for your assessor.",
     "Grey cells are worked out by formulas and locked; white cells are yours. Sheets are "
     "protected without a password so formulas are not overwritten by accident "
     "(Review > Unprotect Sheet if you need to change the layout).",
@@ -394,7 +397,7 @@ def build_workbook(
         ws = wb.create_sheet(sheet.name)
         ws.sheet_properties.tabColor = sheet.tab_colour
         if sheet.hidden:
-            ws.sheet_state = "hidden"
+            ws.sheet_state = "veryHidden" if sheet.very_hidden else "hidden"
     _lists_sheet(wb)
     for spec in schema.TABLES:
         for col in spec.columns:
@@ -427,8 +430,8 @@ def build_workbook(
                 rows, blank = _settings_rows(settings), 0
             elif name == "OptionWeights":
                 rows, blank = content.get(name) or _default_option_weights(), 0
-            elif name == "EvidenceMap":
-                rows, blank = _evidence_rows(), 0
+            elif name in ("EvidenceMap", "EvidenceRequirements"):
+                rows, blank = content.get(name) or _evidence_rows(name), 0
             elif spec.owner == "tool":
                 blank = 0 if rows else 1
             else:
@@ -440,13 +443,6 @@ def build_workbook(
                 for i, (_, defined) in enumerate(schema.OPTION_FACTORS):
                     letter = column_letter(spec.names.index("Weight") + 1)
                     _defined(wb, defined, f"Options!${letter}${top + 2 + i}")
-            if name == "EvidenceMap":
-                for i, (*_, formula) in enumerate(schema.EVIDENCE):
-                    c = ws.cell(
-                        row=top + 2 + i, column=spec.names.index("Entries") + 1, value=formula
-                    )
-                    c.fill = FORMULA_FILL
-                    c.protection = Protection(locked=True)
             top = last + layout.GAP + 1
         layout.freeze(ws, sheet)
         _page_setup(ws, printing.layout_for(sheet, widths))
@@ -486,8 +482,9 @@ def _default_option_weights() -> list[dict[str, object]]:
     ]
 
 
-def _evidence_rows() -> list[dict[str, object]]:
-    return [
-        {"Criterion": c, "What is asked": asked, "Where in this workbook": where}
-        for c, asked, where, _ in schema.EVIDENCE
-    ]
+def _evidence_rows(table: str) -> list[dict[str, object]]:
+    """The evidence map before any check: every criterion listed, its status not worked out
+    (the tool writes statuses at each check)."""
+    from automation.evidence import catalogue_tables
+
+    return catalogue_tables()[table].to_dict("records")

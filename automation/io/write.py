@@ -31,6 +31,7 @@ from automation.errors import UserError
 from automation.io import moved
 from automation.io.package import TableInfo, open_package, parse_ref, sheet_parts, tables
 from automation.io.rows import TableEdit, patch_table
+from automation.io.upgrade import PackageParts, add_missing, keep_very_hidden
 from automation.issues import column_letter
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -266,7 +267,7 @@ def _full_calc_on_load(workbook_xml: str) -> str:
 
 
 def render_tool_sheets(
-    zf: zipfile.ZipFile, frames: Mapping[str, pd.DataFrame]
+    zf: zipfile.ZipFile | PackageParts, frames: Mapping[str, pd.DataFrame]
 ) -> tuple[dict[str, bytes], dict[str, int]]:
     """New XML for each tool-owned sheet that has a table in ``frames``, and its tables."""
     found = tables(zf)
@@ -537,7 +538,17 @@ def write_tool_tables(
         check_not_open(target)
     now = now or dt.datetime.now()
     with open_package(path) as zf:
-        new_parts, counts, areas = render_tool_sheets(zf, frames)
+        # An older workbook may lack a tool sheet or table this version writes: add it empty
+        # first (the user's sheets are untouched), then render as usual.
+        view = PackageParts(zf)
+        add_missing(
+            view,
+            sheet_parts(zf),
+            set(tables(zf)),
+            {schema.TABLE_BY_NAME[name].sheet for name in frames},
+        )
+        new_parts, counts, areas = render_tool_sheets(view, frames)
+        new_parts = {**view.changed, **new_parts}
         areas.update(_user_print_areas(zf, used_rows or {}))
         if edits:
             edited, edit_counts = render_table_edits(
@@ -546,12 +557,15 @@ def write_tool_tables(
             new_parts |= edited
             counts |= edit_counts
         infos = zf.infolist()
+        infos += [zipfile.ZipInfo(name, date_time=infos[0].date_time) for name in view.added]
         parts = {i.filename: new_parts.get(i.filename) for i in infos}
         small = {"xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/workbook.xml"}
         for name in small:
-            parts[name] = zf.read(name)
+            parts[name] = view.read(name)
         _drop_calc_chain(parts)
-        workbook_xml = _full_calc_on_load(parts["xl/workbook.xml"].decode("utf-8"))
+        workbook_xml = keep_very_hidden(
+            _full_calc_on_load(parts["xl/workbook.xml"].decode("utf-8"))
+        )
         parts["xl/workbook.xml"] = _set_print_areas(workbook_xml, areas).encode("utf-8")
         made = _make_folder(target.parent)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
@@ -566,6 +580,8 @@ def write_tool_tables(
                     if info.filename not in parts:
                         continue  # dropped (calcChain)
                     data = parts[info.filename]
+                    if data is None and info.filename in view.added:
+                        data = view.read(info.filename)
                     if data is None and copy_compressed(zf, info, out):
                         continue
                     if data is None:

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from automation.audit import record
 from automation.judging.collect import Change
 from automation.model import ProgrammeData
-from automation.tables import audit_frame
 
 SCORE_CHANGED = "score-changed"
 
@@ -28,22 +28,28 @@ def judging_audit(
     *,
     now: dt.datetime | None = None,
     user: str | None = None,
-) -> pd.DataFrame:
-    """The Audit table with the run's entry and one entry per applied score change."""
+    seal: bool | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The chained Audit entries of a run: the run's own, then one per applied score change.
+
+    Returns the frames to merge into a write (the Audit table, and the seal and lock tables
+    when ``seal`` says so; see ``automation.audit.record``). Each change is its own chained
+    entry, so removing one is detected like any other edit of the log.
+    """
     now = now or dt.datetime.now().replace(microsecond=0)
-    frame = audit_frame(data, action, detail, now=now, user=user)
-    extra = [
-        {
-            **frame.iloc[-1].to_dict(),
-            "Action": SCORE_CHANGED,
-            "Detail": (
-                f"judge {c.judge}; nomination {c.nomination}; criterion {c.criterion}; "
-                f"old {c.old:g}; new {c.new:g}"
-            ),
-        }
-        for c in changes
-        if c.applied
-    ]
-    if not extra:
-        return frame
-    return pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
+    frames = record(data, action, detail, now=now, user=user, seal=seal)
+    for c in changes:
+        if not c.applied:
+            continue
+        text = (
+            f"judge {c.judge}; nomination {c.nomination}; criterion {c.criterion}; "
+            f"old {c.old:g}; new {c.new:g}"
+        )
+        step = ProgrammeData(
+            {**data.tables, "Audit": frames["Audit"]},
+            data.settings,
+            data.places,
+            source=data.source,
+        )
+        frames = {**frames, **record(step, SCORE_CHANGED, text, now=now, user=user, seal=seal)}
+    return frames

@@ -105,6 +105,7 @@ def assign_workbook(
 ) -> JudgingOutcome:
     """Fill the Assignments table of the workbook at ``path`` (see ``judging.assign``)."""
     data = read_workbook(path)
+    refuse_if_locked(data, "assign judges")
     if per_nomination is not None and per_nomination < 1:
         raise UserError(
             "--judges-per-nomination must be 1 or more.", "For example: --judges-per-nomination 3"
@@ -116,7 +117,7 @@ def assign_workbook(
         out.lines.append("Nothing to add: every nomination already has its judges.")
         return out
     detail = plan.summary() + f" (seed {seed})"
-    frames = {"Audit": judging_audit(data, "assign", detail, now=now, user=user)}
+    frames = judging_audit(data, "assign", detail, now=now, user=user, seal=True)
     out.written = write_tool_tables(path, frames, edits=assign_changes(plan, data), now=now)
     out.lines.append(f"Wrote {plan.summary()} into {path}.")
     return out
@@ -230,10 +231,26 @@ def pack_files(sources: Iterable[Path]) -> list[Path]:
     return files
 
 
+def refuse_if_locked(data: ProgrammeData, what: str) -> None:
+    """Judging is closed while the scores are locked: nothing may change the Scores or
+    Assignments tables until a manager unlocks them (with a reason, in the Audit log)."""
+    from automation.lock import is_locked
+
+    if is_locked(data):
+        raise UserError(
+            f"The scores are locked, so the tool will not {what}.",
+            'Reopen judging first with: awards unlock WORKBOOK --reason "..." (the reason is '
+            "kept in the Audit log).",
+        )
+
+
 def collect_changes(
-    data: ProgrammeData, result: Collected, *, now: dt.datetime
+    data: ProgrammeData, result: Collected, *, now: dt.datetime, seal: bool | None = None
 ) -> tuple[dict[str, TableEdit], dict[str, pd.DataFrame]]:
-    """The table edits and tool frames that write a collect ``result``."""
+    """The table edits and tool frames that write a collect ``result``.
+
+    ``seal``: True for a file job (see ``automation.audit.record``); a live book decides.
+    """
     edits = {"Scores": TableEdit(updates=result.updates, appends=result.appends)}
     stamp = now.strftime("%d/%m/%Y %H:%M")
     edits |= progress_edit(with_scores(data, result), dict.fromkeys(result.merged_judges, stamp))
@@ -244,7 +261,7 @@ def collect_changes(
     issues = Report([*result.report.issues, *report.issues])
     frames = {
         "Issues": issues_frame(issues),
-        "Audit": judging_audit(data, "collect", result.summary(), result.changes, now=now),
+        **judging_audit(data, "collect", result.summary(), result.changes, now=now, seal=seal),
     }
     return edits, frames
 
@@ -259,6 +276,7 @@ def collect_workbook(
     """Check the returned packs and merge their scores into the Scores table."""
     now = now or dt.datetime.now().replace(microsecond=0)
     data = read_workbook(path)
+    refuse_if_locked(data, "collect scores")
     returned = []
     unreadable: list[Issue] = []
     for file in pack_files(sources):
@@ -275,7 +293,7 @@ def collect_workbook(
     if not result.changes_anything:
         out.lines.append("Nothing new to merge: the Scores table already holds these scores.")
         return out
-    edits, frames = collect_changes(data, result, now=now)
+    edits, frames = collect_changes(data, result, now=now, seal=True)
     out.written = write_tool_tables(path, frames, edits=edits, now=now)
     out.lines.append(f"{result.summary()[0].upper()}{result.summary()[1:]}; merged into {path}.")
     if out.written.backup:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from automation.audit import check_audit
 from automation.issues import Report
+from automation.lock import check_lock
 from automation.model import ProgrammeData
 from automation.validate.cells import check_cells, missing_table_names
 from automation.validate.consistency import check_evidence_subject, check_kpis
@@ -44,6 +46,8 @@ def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
     report.extend(check_planning(data, today))
     report.extend(check_kpis(data))
     report.extend(check_evidence_subject(data))
+    report.extend(check_audit(data))
+    report.extend(check_lock(data))
     return report
 
 
