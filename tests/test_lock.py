@@ -66,7 +66,9 @@ def test_a_changed_score_is_named_after_a_save_and_scoring_refuses(locked_copy, 
     outcome = score_workbook(locked_copy, today=today)
     assert any("differ from the locked ones" in line for line in outcome.lines)
     with pytest.raises(UserError, match="Nothing was written"):
-        lock.refuse_changed_results(outcome.data, results_tables(outcome.results)["Results"])
+        lock.refuse_changed_results(
+            outcome.data, results_tables(outcome.results, outcome.data)["Results"]
+        )
 
 
 # The kinds of edit, on the data as read (the file round trip is covered above).
@@ -133,7 +135,7 @@ def test_an_edited_result_and_an_added_assignment_are_found(locked_data):
 
 
 def test_scoring_again_with_the_same_results_is_allowed(locked_data):
-    same = results_tables(score(locked_data))["Results"]
+    same = results_tables(score(locked_data), locked_data)["Results"]
     lock.refuse_changed_results(locked_data, same)  # does not raise
 
 
@@ -150,7 +152,7 @@ def test_unlock_needs_a_reason_and_is_logged(locked_copy, capsys):
 
 
 def test_locking_twice_or_with_stale_results_is_refused(locked_data, example_data):
-    current = results_tables(score(example_data))["Results"]
+    current = results_tables(score(example_data), example_data)["Results"]
     with pytest.raises(UserError, match="already locked"):
         lock.lock(locked_data, current)
     results = example_data["Results"].copy()
