@@ -98,7 +98,9 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
         problems.extend(found)
         tables[spec.name] = frame
     settings = _settings(tables.get("Settings"), places.get("Settings"), problems)
-    return ProgrammeData(tables, settings, places, problems, source)
+    from automation.io.sidecar import attach  # history rows kept beside the workbook
+
+    return attach(ProgrammeData(tables, settings, places, problems, source))
 
 
 def _map_table(rt: RawTable, spec: schema.Table):
