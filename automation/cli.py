@@ -442,6 +442,41 @@ def _simulate(p):
     return run
 
 
+@command(
+    "new-period",
+    "close the current period and start the next (history kept, winners to PastWinners)",
+    'awards new-period workbook/example_programme.xlsx --period "Q4 2026"',
+)
+def _new_period(p):
+    _add_workbook(p)
+    p.add_argument("--period", required=True, help="name of the new period, e.g. 2027-01")
+    p.add_argument("--starts", type=_date, help="its first day (when not on the Periods sheet)")
+    p.add_argument("--ends", type=_date, help="its last day (when not on the Periods sheet)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="close even with unscored nominations, results not final or open appeals",
+    )
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.period_job import new_period_workbook
+
+        outcome = new_period_workbook(
+            args.workbook,
+            args.period,
+            starts=args.starts,
+            ends=args.ends,
+            force=args.force,
+            dest=args.out,
+        )
+        for line in outcome.lines:
+            print(line)
+        return 0
+
+    return run
+
+
 def _date(text: str):
     import datetime as dt
 

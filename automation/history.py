@@ -103,6 +103,8 @@ def results_unlocked(data: ProgrammeData, results: Results, period: str) -> str 
 
     written = data.tables.get("Results")
     now = placed(results.nominations)
+    if not now and (written is None or not placed(written)):
+        return None  # nothing was nominated or placed: nothing to make final
     if written is None or written.empty or not placed(written):
         return "the results have not been written to the Results sheet (run Score first)"
     if placed(written) != now:
