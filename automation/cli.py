@@ -477,6 +477,61 @@ def _new_period(p):
     return run
 
 
+@command(
+    "import",
+    "append nominations from a Microsoft Forms (.xlsx) or Google Forms (.csv) export",
+    'awards import workbook/example_programme.xlsx responses.csv --map "Who?=Nominee"',
+)
+def _import(p):
+    _add_workbook(p)
+    p.add_argument("export", type=Path, help="the form's responses (.xlsx or .csv)")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='"QUESTION=COLUMN"',
+        help="which Nominations column a question fills (repeatable; saved in Settings)",
+    )
+    p.add_argument(
+        "--source",
+        choices=("customer", "colleague", "manager", "self"),
+        help="who nominates, for a form that does not ask",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.import_job import import_workbook
+        from automation.importer import parse_mapping
+
+        given = parse_mapping("; ".join(args.map))
+        outcome = import_workbook(
+            args.workbook,
+            args.export,
+            given=given,
+            source=args.source,
+            ask=_ask_column if sys.stdin.isatty() else None,
+            dry_run=args.dry_run,
+            dest=args.out,
+        )
+        for line in outcome.lines:
+            print(line)
+        return 0
+
+    return run
+
+
+def _ask_column(target: str, headers: list[str]) -> str | None:
+    """Ask at the terminal which export column holds ``target`` (first import only)."""
+    print(f"Which column of the export holds {target}?")
+    for i, h in enumerate(headers, start=1):
+        print(f"  {i}. {h}")
+    answer = input("Number (Enter to skip): ").strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(headers):
+        return headers[int(answer) - 1]
+    return None
+
+
 def _date(text: str):
     import datetime as dt
 
