@@ -532,6 +532,51 @@ def _ask_column(target: str, headers: list[str]) -> str | None:
     return None
 
 
+@command(
+    "anonymise",
+    "replace old nominators' contact details and customer names with a marker",
+    "awards anonymise workbook/example_programme.xlsx --before 2025-11-01",
+)
+def _anonymise(p):
+    _add_workbook(p)
+    p.add_argument(
+        "--before",
+        type=_date,
+        help="anonymise nominations received before this date (default: today less the "
+        "Retention setting, 12 months)",
+    )
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.privacy_job import anonymise_workbook
+
+        for line in anonymise_workbook(args.workbook, before=args.before, dest=args.out).lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "erase",
+    "remove one person's personal data from nominations and history (right to erasure)",
+    'awards erase workbook/example_programme.xlsx --person "Jon Smith"',
+)
+def _erase(p):
+    _add_workbook(p)
+    p.add_argument("--person", required=True, help="the person's name as on the Nominations sheet")
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.privacy_job import erase_workbook
+
+        for line in erase_workbook(args.workbook, args.person, dest=args.out).lines:
+            print(line)
+        return 0
+
+    return run
+
+
 def _date(text: str):
     import datetime as dt
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from automation import schema
+from automation.appeals import open_appeals
 from automation.errors import UserError
 from automation.keys import key, key_of
 from automation.model import ROW, ProgrammeData
@@ -112,20 +113,6 @@ def results_unlocked(data: ProgrammeData, results: Results, period: str) -> str 
     if any(p == "panel vote" for _, p, _ in now):
         return "a tie needs a panel vote"
     return None
-
-
-def open_appeals(data: ProgrammeData, period: str) -> list[str]:
-    """Appeal IDs still open against nominations of the period."""
-    appeals = data.tables.get("Appeals")
-    if appeals is None or appeals.empty:
-        return []
-    noms = data["Nominations"]
-    ids = set(key(noms.loc[key(noms["Period"]) == key_of(period), "ID"]).dropna())
-    open_ = appeals[
-        (appeals["Outcome"].fillna("open").astype(str).str.lower() == "open")
-        & key(appeals["Nomination ID"]).isin(ids)
-    ]
-    return [str(a) for a in open_["Appeal ID"]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -367,7 +354,7 @@ def period_summary(
 def _figure(value: object, unit: object) -> str:
     v = float(value)
     text = f"{v:g}"
-    unit = str(unit or "").strip()
+    unit = "" if unit is None or unit != unit else str(unit).strip()  # NaN: no unit
     return f"{text}{unit}" if unit == "%" else (f"{text} {unit}" if unit else text)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from automation import __version__
+from automation.equity import equity_frames
 from automation.errors import UserError
 from automation.io.book import MAX_NOTES, highlight_issues, read_book, write_tables
 from automation.issues import Report
@@ -95,6 +96,7 @@ def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
         {
             "Issues": issues_frame(report),
             **results_tables(results),
+            **equity_frames(data, results),
             "Audit": audit_frame(data, "score", score_summary(results)),
         },
     )

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from automation.equity import equity_frames
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
@@ -74,6 +75,7 @@ def score_workbook(
         frames = {
             "Issues": issues_frame(report),
             **results_tables(results),
+            **equity_frames(data, results),
             "Audit": audit_frame(data, "score", score_summary(results), now=now, user=user),
         }
         outcome.written = write_tool_tables(path, frames, dest=dest, backup=backup, now=now)

@@ -35,6 +35,11 @@ class RawTable:
     frame: pd.DataFrame  # columns are the headers as written; values raw
 
 
+# Tables whose extra columns (added by the manager) are read too: Staff's become equity
+# groupings when the "Equity groups" setting names them.
+EXTRA_COLUMNS = ("Staff",)
+
+
 def _norm(header: object) -> str:
     return re.sub(r"\s+", " ", str(header or "")).strip().casefold()
 
@@ -61,7 +66,7 @@ def load_raw_tables(path: Path) -> dict[str, RawTable]:
         headers = list(info.columns)
         # Formula columns are Excel's business; skipping them keeps long tables fast.
         inputs = {_norm(c.name) for c in spec.input_columns}
-        use = [i for i, h in enumerate(headers) if _norm(h) in inputs]
+        use = [i for i, h in enumerate(headers) if _norm(h) in inputs or name in EXTRA_COLUMNS]
         if info.last_row <= info.header_row:
             frame = pd.DataFrame({headers[i]: pd.Series(dtype=object) for i in use})
         else:
@@ -98,6 +103,12 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
         problems.extend(found)
         tables[spec.name] = frame
     settings = _settings(tables.get("Settings"), places.get("Settings"), problems)
+    groups = {_norm(g) for g in str(settings.get("equity_groups") or "").split(";") if g.strip()}
+    problems = [
+        p
+        for p in problems
+        if not (p.code == "unknown-column" and p.sheet == "Staff" and _norm(p.value) in groups)
+    ]
     from automation.io.sidecar import attach  # history rows kept beside the workbook
 
     return attach(ProgrammeData(tables, settings, places, problems, source))
@@ -154,6 +165,11 @@ def _map_table(rt: RawTable, spec: schema.Table):
         out[col.name] = values
         bad_masks[col.name] = (bad, raw)
     frame = pd.DataFrame(out) if out else pd.DataFrame(index=range(n))
+    if spec.name in EXTRA_COLUMNS:
+        known = {_norm(c.name) for c in spec.columns}
+        for header, src in raw_cols.items():
+            if header not in known and header and rt.frame[src].notna().any():
+                frame[str(src)] = clean_text(rt.frame[src].reset_index(drop=True))
     frame[ROW] = rows
     keep = ~blank_rows(frame.drop(columns=[ROW]))
     for name, (bad, raw) in bad_masks.items():

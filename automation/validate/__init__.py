@@ -15,6 +15,7 @@ from automation.validate.judging import (
 )
 from automation.validate.nominations import check_nominations
 from automation.validate.planning import check_planning, check_settings
+from automation.validate.running import check_running
 
 
 def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
@@ -41,6 +42,7 @@ def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
         report.extend(check_assignments(data))
     report.extend(check_nominations(data))
     report.extend(check_planning(data, today))
+    report.extend(check_running(data, today))
     return report
 
 
