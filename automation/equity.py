@@ -165,10 +165,12 @@ def equity(data: ProgrammeData, results: Results | None, period: str | None = No
     judges = data["Judges"].dropna(subset=["Judge"])
     panel = {
         "team": {
-            str(k): int(v) for k, v in judges["Team"].fillna("(not recorded)").value_counts().items()
+            str(k): int(v)
+            for k, v in judges["Team"].fillna("(not recorded)").value_counts().items()
         },
         "site": {
-            str(k): int(v) for k, v in judges["Site"].fillna("(not recorded)").value_counts().items()
+            str(k): int(v)
+            for k, v in judges["Site"].fillna("(not recorded)").value_counts().items()
         },
     }
     return Equity(
@@ -208,8 +210,13 @@ def equity_tables(eq: Equity) -> dict[str, pd.DataFrame]:
     ]
     total = sum(eq.sources.values())
     part = [
-        {"Measure": "Nominations by source", "Group": s, "Count": n, "Out of": total,
-         "Share": n / total if total else None}
+        {
+            "Measure": "Nominations by source",
+            "Group": s,
+            "Count": n,
+            "Out of": total,
+            "Share": n / total if total else None,
+        }
         for s, n in eq.sources.items()
     ]
     part.append(
@@ -223,8 +230,13 @@ def equity_tables(eq: Equity) -> dict[str, pd.DataFrame]:
     )
     for dim, counts in eq.panel.items():
         part += [
-            {"Measure": f"Judging panel by {dim}", "Group": g, "Count": n, "Out of": eq.judges,
-             "Share": n / eq.judges if eq.judges else None}
+            {
+                "Measure": f"Judging panel by {dim}",
+                "Group": g,
+                "Count": n,
+                "Out of": eq.judges,
+                "Share": n / eq.judges if eq.judges else None,
+            }
             for g, n in counts.items()
         ]
     from automation.history import columns

@@ -92,6 +92,7 @@ def results_unlocked(data: ProgrammeData, results: Results, period: str) -> str 
     holds this period's placings exactly as scoring gives them now. This is the one place the
     rule lives, so a real lock can replace it.
     """
+
     def placed(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
         rows = frame[
             (key(frame["Period"].astype("string")) == key_of(period))
@@ -269,8 +270,7 @@ def close_period(
             starts, ends = starts or guessed[0], ends or guessed[1]
         if ends < starts:
             raise UserError(
-                f"{new_period} would end ({ends:%d/%m/%Y}) before it starts "
-                f"({starts:%d/%m/%Y}).",
+                f"{new_period} would end ({ends:%d/%m/%Y}) before it starts ({starts:%d/%m/%Y}).",
                 "Check --starts and --ends.",
             )
         row = {c: None for c in table.columns if c != ROW}
@@ -325,9 +325,7 @@ def period_summary(
     row = periods[key(periods["Period"]) == key_of(period)]
     appeals = data.tables.get("Appeals")
     ids = set(key(nominations["ID"]).dropna())
-    n_appeals = (
-        int(key(appeals["Nomination ID"]).isin(ids).sum()) if appeals is not None else 0
-    )
+    n_appeals = int(key(appeals["Nomination ID"]).isin(ids).sum()) if appeals is not None else 0
     kpis = kpi_rows(data, period)
     return {
         "Period": period,
@@ -396,8 +394,10 @@ def history_views(data: ProgrammeData, change: PeriodChange) -> dict[str, pd.Dat
     )
     old = frame_of(data, "PeriodHistory")
     old = old[key(old["Period"].astype("string")) != p]
-    ph = pd.concat([old, pd.DataFrame([row])], ignore_index=True) if len(old) else pd.DataFrame(
-        [row], columns=columns("PeriodHistory")
+    ph = (
+        pd.concat([old, pd.DataFrame([row])], ignore_index=True)
+        if len(old)
+        else pd.DataFrame([row], columns=columns("PeriodHistory"))
     )
     old_k = frame_of(data, "KpiHistory")
     old_k = old_k[key(old_k["Period"].astype("string")) != p]
@@ -420,9 +420,11 @@ def trend(data: ProgrammeData, results: Results | None = None) -> pd.DataFrame:
         if results is not None:
             res = res[key(res["Period"].astype("string")) == key_of(current)]
         rows.append(pd.DataFrame([period_summary(data, current, mine, scores, res)]))
-    frame = pd.concat([r for r in rows if len(r)], ignore_index=True) if any(
-        len(r) for r in rows
-    ) else past
+    frame = (
+        pd.concat([r for r in rows if len(r)], ignore_index=True)
+        if any(len(r) for r in rows)
+        else past
+    )
     if "Ends" in frame and len(frame):
         frame = frame.sort_values("Ends", kind="stable", na_position="last")
     return frame.reset_index(drop=True)

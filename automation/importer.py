@@ -188,7 +188,7 @@ def map_headers(
         raise UserError(
             "The export has no column for " + ", ".join(missing) + ".",
             'Say which question holds each with --map, e.g. --map "Who are you nominating?'
-            '=Nominee" (the mapping is saved in Settings for the next import). The export\'s '
+            "=Nominee\" (the mapping is saved in Settings for the next import). The export's "
             "columns are: " + "; ".join(str(h) for h in headers) + ".",
         )
     return mapping
@@ -298,19 +298,22 @@ def plan_import(
     columns = {mapping[_norm(h)]: h for h in export.columns if _norm(h) in mapping}
     noms = data["Nominations"]
     hist = data.tables.get("NominationHistory")
-    old = pd.concat(
-        [noms, hist] if hist is not None and len(hist) else [noms], ignore_index=True
-    )
+    old = pd.concat([noms, hist] if hist is not None and len(hist) else [noms], ignore_index=True)
     seen_responses = set(key(old["Response ID"].astype("string")).dropna())
     seen_nominations = {
-        (key_of(r["Nominee"]), key_of(r["Category"]), key_of(r["Period"]), key_of(r["Nominator"])): r[
-            "ID"
-        ]
+        (
+            key_of(r["Nominee"]),
+            key_of(r["Category"]),
+            key_of(r["Period"]),
+            key_of(r["Nominator"]),
+        ): r["ID"]
         for _, r in old.iterrows()
     }
     cats = data["Categories"].dropna(subset=["Category"])
     categories = {key_of(c): str(c) for c in cats["Category"]}
-    team_cats = {key_of(c) for c, t in zip(cats["Category"], cats["Type"], strict=True) if t == "team"}
+    team_cats = {
+        key_of(c) for c, t in zip(cats["Category"], cats["Type"], strict=True) if t == "team"
+    }
     staff = data["Staff"].dropna(subset=["Name"])
     staff_names = {key_of(n): str(n) for n in staff["Name"]}
     staff_rows = {key_of(r["Name"]): r for _, r in staff.iterrows()}
@@ -379,8 +382,7 @@ def plan_import(
                     Skipped(
                         row,
                         "no period",
-                        f"received {received:%d/%m/%Y}, which is in no period on the Periods "
-                        "sheet",
+                        f"received {received:%d/%m/%Y}, which is in no period on the Periods sheet",
                     )
                 )
                 continue

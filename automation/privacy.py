@@ -89,8 +89,10 @@ def anonymise(data: ProgrammeData, before: dt.date) -> PrivacyChange:
         if frame is None or frame.empty:
             continue
         old = frame["Received"].notna() & (frame["Received"] < cutoff)
-        has_contact = old & frame["Nominator contact"].notna() & (
-            frame["Nominator contact"].astype(str) != REMOVED
+        has_contact = (
+            old
+            & frame["Nominator contact"].notna()
+            & (frame["Nominator contact"].astype(str) != REMOVED)
         )
         customer = (
             old
@@ -182,8 +184,10 @@ def erase(data: ProgrammeData, person: str) -> PrivacyChange:
         for i in frame.index[touched]:
             for col in columns:
                 before, after = frame.at[i, col], new.at[i, col]
-                if not (pd.isna(before) and pd.isna(after)) and before is not after and (
-                    pd.isna(before) or pd.isna(after) or before != after
+                if (
+                    not (pd.isna(before) and pd.isna(after))
+                    and before is not after
+                    and (pd.isna(before) or pd.isna(after) or before != after)
                 ):
                     change.set(table, int(frame.at[i, ROW]), col, None if pd.isna(after) else after)
     change.counts = {"rows": rows}

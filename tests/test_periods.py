@@ -36,8 +36,8 @@ def closed(built_example: Path, tmp_path_factory) -> tuple[Path, Path]:
 
 
 def _plain(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    return frame.reindex(columns=cols).astype(object).where(frame.notna(), None).reset_index(
-        drop=True
+    return (
+        frame.reindex(columns=cols).astype(object).where(frame.notna(), None).reset_index(drop=True)
     )
 
 
@@ -228,9 +228,11 @@ def test_history_past_the_row_cap_goes_to_a_sidecar(closed, tmp_path):
 def test_workbook_saved_by_libreoffice_can_start_a_new_period(closed, tmp_path):
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
-    src = Path(shutil.copy(closed[0], tmp_path / "in" / "example.xlsx")) if (
-        tmp_path / "in"
-    ).mkdir() is None else None
+    src = (
+        Path(shutil.copy(closed[0], tmp_path / "in" / "example.xlsx"))
+        if (tmp_path / "in").mkdir() is None
+        else None
+    )
     soffice(
         tmp_path / "profile",
         "--calc",

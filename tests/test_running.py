@@ -62,9 +62,7 @@ def _equity_data():
         },
         {"equity_groups": "Shift; Grade"},
     )
-    data.tables["Staff"]["Shift"] = ["day", "day", "night", "night", "night", "day"] + [
-        "night"
-    ] * 3
+    data.tables["Staff"]["Shift"] = ["day", "day", "night", "night", "night", "day"] + ["night"] * 3
     return data
 
 
@@ -198,9 +196,7 @@ def test_anonymise_keeps_every_score_and_result(example_copy, tmp_path):
     assert twice.nunique() == 1
     pd.testing.assert_frame_equal(before["Scores"], after["Scores"])
     cols = ["Period", "Category", "Place", "Rank", "Nomination ID", "Raw score", "Normalised score"]
-    pd.testing.assert_frame_equal(
-        score(before).nominations[cols], score(after).nominations[cols]
-    )
+    pd.testing.assert_frame_equal(score(before).nominations[cols], score(after).nominations[cols])
     assert after["Audit"]["Action"].iloc[-1] == "anonymise"
 
 
@@ -214,10 +210,12 @@ def test_erase_removes_a_person_but_keeps_the_counts(example_copy, tmp_path):
     )
     assert not text.apply(lambda c: c.str.contains(person, case=False)).any().any()
     assert len(after["Nominations"]) == len(before["Nominations"])
-    assert after["Nominations"]["Team"].value_counts().equals(
-        before["Nominations"]["Team"].value_counts()
+    assert (
+        after["Nominations"]["Team"]
+        .value_counts()
+        .equals(before["Nominations"]["Team"].value_counts())
     )
     mine = before["Nominations"]["Nominee"] == person
     assert after["Nominations"].loc[mine, "Evidence"].eq("[erased]").all()
-    assert "erase" == after["Audit"]["Action"].iloc[-1]
+    assert after["Audit"]["Action"].iloc[-1] == "erase"
     assert person not in after["Audit"]["Detail"].iloc[-1]

@@ -56,7 +56,14 @@ def test_status_and_evidence_formulas_reference_real_columns():
 
 
 def test_tool_sheets_hold_only_tool_tables():
-    assert set(schema.TOOL_SHEETS) == {"Results", "Judging", "Issues", "Audit log"}
+    assert set(schema.TOOL_SHEETS) == {"Results", "Judging", "Issues", "Audit log"} | {
+        "Equity",
+        "History",
+        "Nomination history",
+        "Score history",
+        "Assignment history",
+        "Result history",
+    }
 
 
 def test_every_column_has_help_for_its_header_comment():

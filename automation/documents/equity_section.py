@@ -66,7 +66,9 @@ def panel_summary(eq: Equity) -> str:
     )
     unknown = eq.panel.get("site", {}).get("(not recorded)", 0)
     if unknown:
-        text += f" {count_of(unknown, 'judge')} {'has' if unknown == 1 else 'have'} no site recorded."
+        text += (
+            f" {count_of(unknown, 'judge')} {'has' if unknown == 1 else 'have'} no site recorded."
+        )
     if eq.judges > 1 and len(teams) <= 1:
         text += " A panel from one team is easy to challenge: add judges from elsewhere."
     return text
@@ -84,7 +86,9 @@ def equity_chart(eq: Equity, primary: str = "#1F4E79", accent: str = "#C9A227") 
         axes.bar([g.group for g in groups], rates, color=colours)
         if rates and max(rates) > 0:
             axes.axhline(FOUR_FIFTHS * max(rates), color="#404040", linestyle="--", linewidth=1)
-        axes.set_title(f"Nominations per member of staff, by {kind.lower()}", fontsize=9, loc="left")
+        axes.set_title(
+            f"Nominations per member of staff, by {kind.lower()}", fontsize=9, loc="left"
+        )
         axes.tick_params(labelsize=7)
         for label in axes.get_xticklabels():
             label.set_rotation(30)
@@ -92,8 +96,11 @@ def equity_chart(eq: Equity, primary: str = "#1F4E79", accent: str = "#C9A227") 
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
     figure.text(
-        0.01, -0.02, "Dashed line: four-fifths of the best group's rate; light bars are below it.",
-        fontsize=7, color="#595959",
+        0.01,
+        -0.02,
+        "Dashed line: four-fifths of the best group's rate; light bars are below it.",
+        fontsize=7,
+        color="#595959",
     )
     figure.tight_layout()
     return _png(figure)

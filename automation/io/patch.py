@@ -210,9 +210,7 @@ def _clear_span(rows: dict[int, _Row], first: int, last: int, c1: int, c2: int) 
         row.attrs = _row_attrs(row.attrs, number, fresh=True)
 
 
-def _apply(
-    edit: TableEdit, info: TableInfo, rows: dict[int, _Row]
-) -> tuple[int, int]:
+def _apply(edit: TableEdit, info: TableInfo, rows: dict[int, _Row]) -> tuple[int, int]:
     """Edit the rows of one table; return (old last row, new last row)."""
     spec = schema.TABLE_BY_NAME[edit.table]
     c1, r1, c2, r2 = parse_ref(info.ref)
@@ -346,7 +344,7 @@ def _shift_comments(zf: zipfile.ZipFile, sheet_part: str, boundary: int, delta: 
 def render_edits(zf: zipfile.ZipFile, edits: Mapping[str, TableEdit]) -> dict[str, bytes]:
     """New XML for every sheet and table part the edits touch."""
     found = tables(zf)
-    parts = sheet_parts(zf)
+    sheet_parts(zf)
     out: dict[str, bytes] = {}
     by_sheet: dict[str, list[TableEdit]] = {}
     for edit in edits.values():
@@ -408,7 +406,10 @@ def render_edits(zf: zipfile.ZipFile, edits: Mapping[str, TableEdit]) -> dict[st
             if refs[t.name] != t.ref:
                 table_xml = zf.read(t.part).decode("utf-8")
                 table_xml = re.sub(
-                    r'(<table\b[^>]*?\bref=")[^"]*(")', rf"\g<1>{refs[t.name]}\g<2>", table_xml, 1
+                    r'(<table\b[^>]*?\bref=")[^"]*(")',
+                    rf"\g<1>{refs[t.name]}\g<2>",
+                    table_xml,
+                    count=1,
                 )
                 table_xml = re.sub(
                     r'(<autoFilter\b[^>]*?\bref=")[^"]*(")',

@@ -82,7 +82,9 @@ def attach(data: ProgrammeData) -> ProgrammeData:
         sheet = data.tables.get(table)
         older = older.assign(**{ROW: 0})
         data.tables[table] = (
-            pd.concat([older, sheet], ignore_index=True) if sheet is not None and len(sheet) else older
+            pd.concat([older, sheet], ignore_index=True)
+            if sheet is not None and len(sheet)
+            else older
         )
     return data
 
