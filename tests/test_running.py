@@ -219,3 +219,45 @@ def test_erase_removes_a_person_but_keeps_the_counts(example_copy, tmp_path):
     assert after["Nominations"].loc[mine, "Evidence"].eq("[erased]").all()
     assert after["Audit"]["Action"].iloc[-1] == "erase"
     assert person not in after["Audit"]["Detail"].iloc[-1]
+
+
+def test_report_sections_on_equity_trend_and_appeals(example_copy, tmp_path):
+    """The report's own sections, from the example plus one earlier period in History."""
+    from automation.documents.generate import generate_evaluation
+    from tests.documents_sample import check_golden, describe_docx
+
+    data = read_workbook(example_copy)
+    data.tables["PeriodHistory"] = pd.DataFrame(
+        [
+            {
+                "Period": "Q2 2026",
+                "Starts": pd.Timestamp(2026, 4, 1),
+                "Ends": pd.Timestamp(2026, 6, 30),
+                "Nominations": 41,
+                "Customer nominations": 18,
+                "Share of staff nominated": 0.5,
+                "Winners": 3,
+                "KPI actuals": "CSAT (% satisfied): 82.9%",
+            }
+        ]
+    )
+    data.tables["Appeals"] = data_from_rows(
+        {
+            "Appeals": [
+                {
+                    "Appeal ID": "A-1",
+                    "Appellant": "Luca Rossi",
+                    "Nomination ID": "N-0003",
+                    "Grounds": "g",
+                    "Received": D(2026, 10, 1),
+                    "Outcome": "not upheld",
+                }
+            ]
+        }
+    )["Appeals"]
+    path = generate_evaluation(data, score(data), tmp_path, today=D(2026, 10, 20))
+    text = describe_docx(path)
+    start = text.index("[Heading 2] Fairness across groups")
+    end = text.index("[Heading 1] 3. Four viewpoints")
+    appeals = text[text.index("[Heading 2] Appeals") :].split("[Heading 1]")[0]
+    check_golden("evaluation_sections_equity.txt", text[start:end] + appeals)

@@ -627,6 +627,7 @@ def build_evaluation_report() -> DocumentObject:
 
 def _equity_block(doc: DocumentObject) -> None:
     """Fairness across groups and the trend over periods (fields: documents.equity_section)."""
+    _tag(doc, "{%p if equity_rows %}")
     _para(doc, "Fairness across groups", style="Heading 2")
     _para(doc, "{{ equity_summary }}")
     _data_table(
@@ -656,6 +657,8 @@ def _equity_block(doc: DocumentObject) -> None:
     )
     _para(doc, "{{ equity_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
     _para(doc, "{{ panel_summary }}", before=4)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if trend %}")
     _para(doc, "Over the periods", style="Heading 2")
     _para(doc, "{{ trend_summary }}")
     _data_table(
@@ -673,6 +676,7 @@ def _equity_block(doc: DocumentObject) -> None:
         (24, 24, 24, 24, 18, 56),
     )
     _para(doc, "{{ trend_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
+    _tag(doc, "{%p endif %}")
 
 
 def _appeals_block(doc: DocumentObject) -> None:
