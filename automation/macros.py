@@ -245,6 +245,57 @@ def output_folder(book: Any) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
+# New period
+# ---------------------------------------------------------------------------------------------
+def new_period(
+    book: Any | None = None, *, period: str | None = None, require_saved: bool = True
+) -> str:
+    """New period button: close the current period and open the next one on the Periods sheet.
+
+    The button cannot ask for a name, so it opens the period that follows the current one on
+    the Periods sheet. Excel cannot undo a macro, so the workbook as last saved is copied into
+    ``backups/`` first; an unsaved workbook must be saved before (``require_saved`` is for tests
+    on the JSON book, which has no file).
+    """
+    from automation.io.book_rows import write_input_tables
+    from automation.period_job import live_change
+
+    book = _book(book)
+    data = read_book(book)
+    results = score_data(data)
+    backup = None
+    source = data.source
+    if source is not None and source.is_file():
+        from automation.io.write import backup_copy
+
+        backup = backup_copy(source)
+    elif require_saved:
+        raise UserError(
+            "Save the workbook first: starting a new period cannot be undone, so the tool "
+            "keeps a copy of the saved workbook before it changes anything.",
+            "Save it (File > Save), then click New period again.",
+        )
+    change, inputs, tools = live_change(data, results, period)
+    write_input_tables(book, inputs)
+    write_tables(book, tools)
+    lines = [
+        f"Closed {change.closed} and opened {change.opened}.",
+        "Moved into the history sheets: "
+        + ", ".join(f"{n} {w}" for w, n in change.moved.items())
+        + ".",
+    ]
+    if len(change.past_winners):
+        lines.append(
+            "Winners added to PastWinners (the cool-off rule now applies): "
+            + "; ".join(f"{r['Nominee']} ({r['Category']})" for _, r in change.past_winners.iterrows())
+            + "."
+        )
+    if backup is not None:
+        lines.append(f"The workbook as last saved is kept in {backup}. Save to keep the change.")
+    return _show(book, "\n\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------
 # Help
 # ---------------------------------------------------------------------------------------------
 HELP_TEXT = """How to use the Award Programme tab:
@@ -255,6 +306,8 @@ Score: ranks the nominations and picks winners on the Results sheet; the Judging
 each judge's scores and how far the judges agreed.
 Certificates, Newsletter, Evaluation report, Email drafts: write Word documents and email \
 drafts into a folder named '<workbook> documents' beside this workbook.
+New period: closes the current period (its nominations, scores and results move to the \
+history sheets, its winners to PastWinners) and opens the next one on the Periods sheet.
 
 Start with the Start sheet. Grey cells are worked out by formulas; white cells are yours.
 Each run is recorded on the Audit log sheet."""
@@ -288,6 +341,7 @@ MACROS: dict[str, Callable[..., str]] = {
     "evaluation_report": evaluation_report,
     "email_drafts": email_drafts,
     "help": help,
+    "new_period": new_period,
 }
 
 

@@ -117,16 +117,7 @@ def new_period_workbook(
         older, newer = sidecar.split(frame, row_cap)
         sheet_history[name] = newer.reset_index(drop=True)
         overflow[name] = older
-    tool_frames = {
-        **sheet_history,
-        **change.views,
-        "Results": _empty("Results"),
-        "Panel": _empty("Panel"),
-        "JudgeStats": _empty("JudgeStats"),
-        "Agreement": _empty("Agreement"),
-        "Issues": _empty("Issues"),
-        "Audit": audit_entry(data, "new-period", change.summary(), now=now, user=user),
-    }
+    frames = tool_frames(data, change, sheet_history, now=now, user=user)
     if target != path and sidecar.folder(path).exists() and not sidecar.folder(target).exists():
         # A copy of the workbook needs its own copy of the history kept beside it.
         import shutil
@@ -134,7 +125,7 @@ def new_period_workbook(
         shutil.copytree(sidecar.folder(path), sidecar.folder(target))
     pending = sidecar.prepare(target, overflow)
     try:
-        written = write_changes(path, edits, tool_frames, dest=dest, now=now)
+        written = write_changes(path, edits, frames, dest=dest, now=now)
     except BaseException:
         sidecar.discard(pending)
         raise
@@ -160,7 +151,79 @@ def new_period_workbook(
     return out
 
 
-def require_period(period: str | None) -> str:
-    if not period or not period.strip():
-        raise UserError("No period given.", "Name the new period, e.g. --period 2027-01.")
-    return period
+def next_period(data: ProgrammeData) -> str:
+    """The period after the current one on the Periods sheet (what the button opens)."""
+    periods = data["Periods"].dropna(subset=["Period", "Starts"]).sort_values("Starts")
+    current = key_of(data.setting("current_period"))
+    ends = periods.loc[periods["Period"].map(key_of) == current, "Ends"]
+    later = periods[
+        (periods["Starts"] > (ends.iloc[0] if len(ends) else pd.Timestamp.min))
+        & (periods["Status"].fillna("").astype(str).str.lower() != "closed")
+        & (periods["Period"].map(key_of) != current)
+    ]
+    if later.empty:
+        raise UserError(
+            "There is no next period on the Periods sheet to open.",
+            "Add the next period (its name, first and last day, status planned) to the Periods "
+            "table, then click New period again.",
+        )
+    return str(later["Period"].iloc[0])
+
+
+def tool_frames(
+    data: ProgrammeData,
+    change: PeriodChange,
+    history: dict[str, pd.DataFrame],
+    *,
+    now: dt.datetime | None = None,
+    user: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The tool tables a new period writes: history, the History view, emptied results."""
+    return {
+        **history,
+        **change.views,
+        "Results": _empty("Results"),
+        "Panel": _empty("Panel"),
+        "JudgeStats": _empty("JudgeStats"),
+        "Agreement": _empty("Agreement"),
+        "Issues": _empty("Issues"),
+        "Equity": _empty("Equity"),
+        "Participation": _empty("Participation"),
+        "Audit": audit_entry(data, "new-period", change.summary(), now=now, user=user),
+    }
+
+
+def live_change(
+    data: ProgrammeData, results, period: str | None, *, force: bool = False
+) -> tuple[PeriodChange, dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """The change for the New period button: (change, input table frames, tool table frames).
+
+    A live workbook has no sidecar files, so history that would not fit on a sheet is refused.
+    """
+    change = close_period(data, results, period or next_period(data), force=force)
+    too_long = [n for n, f in change.history.items() if len(f) > SHEET_ROW_CAP]
+    if too_long:
+        raise UserError(
+            f"The history in {', '.join(too_long)} is too long for a sheet.",
+            "Close the workbook and run 'awards new-period' from the command line, which "
+            "keeps the oldest history in a file beside the workbook.",
+        )
+    settings = data["Settings"].drop(columns=[ROW]).copy()
+    label = schema.SETTING_BY_KEY["current_period"].label
+    hit = settings["Setting"].map(key_of) == key_of(label)
+    if hit.any():
+        settings.loc[hit, "Value"] = change.opened
+    else:
+        spec = schema.SETTING_BY_KEY["current_period"]
+        settings = pd.concat(
+            [settings, pd.DataFrame([{"Setting": label, "Value": change.opened, "Help": spec.help}])]
+        )
+    inputs = {
+        **{name: keep.drop(columns=[ROW]) for name, keep in change.keep.items()},
+        "Periods": change.periods.drop(columns=[ROW]),
+        "PastWinners": pd.concat(
+            [data["PastWinners"].drop(columns=[ROW]), change.past_winners], ignore_index=True
+        ),
+        "Settings": settings,
+    }
+    return change, inputs, tool_frames(data, change, change.history)

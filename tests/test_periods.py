@@ -126,18 +126,18 @@ def test_cool_off_applies_from_history_in_the_next_period(closed, tmp_path):
     assert ("repeat-winner", "Ella Turner") in codes
 
 
-def test_refuses_to_close_with_unscored_nominations_unless_forced(closed, tmp_path):
-    path = Path(shutil.copy(closed[0], tmp_path / "example.xlsx"))
+def test_refuses_to_close_with_unscored_nominations_unless_forced(small_copy, tmp_path):
+    path = small_copy
     data = read_workbook(path)
     extra = {
-        "ID": "N-0999",
-        "Period": "Q3 2026",
-        "Category": "Customer Hero",
-        "Nominee": "Sam Patel",
+        "ID": "N9",
+        "Period": "Q1 2027",
+        "Category": "Star",
+        "Nominee": "Ben Best",
         "Nominator type": "colleague",
         "Nominator": "Ann Other",
         "Evidence": "Late entry.",
-        "Received": dt.date(2026, 9, 1),
+        "Received": dt.date(2027, 2, 1),
     }
     write_changes(
         path,
@@ -148,15 +148,15 @@ def test_refuses_to_close_with_unscored_nominations_unless_forced(closed, tmp_pa
         },
         backup=False,
     )
-    with pytest.raises(UserError, match="N-0999"):
-        new_period_workbook(path, "Q4 2026", dest=tmp_path / "x.xlsx")
-    assert cli.main(["new-period", str(path), "--period", "Q4 2026"]) == 2
-    out = new_period_workbook(path, "Q4 2026", force=True, dest=tmp_path / "y.xlsx")
-    assert any("N-0999" in w for w in out.change.warnings)
-    assert "N-0999" in set(read_workbook(tmp_path / "y.xlsx")["NominationHistory"]["ID"])
+    with pytest.raises(UserError, match="N9"):
+        new_period_workbook(path, "Q2 2027", dest=tmp_path / "x.xlsx")
+    assert cli.main(["new-period", str(path), "--period", "Q2 2027"]) == 2
+    out = new_period_workbook(path, "Q2 2027", force=True, dest=tmp_path / "y.xlsx")
+    assert any("N9" in w for w in out.change.warnings)
+    assert "N9" in set(read_workbook(tmp_path / "y.xlsx")["NominationHistory"]["ID"])
 
 
-def test_refuses_when_results_were_not_written(built_template, tmp_path):
+def test_refuses_when_results_were_not_written(tmp_path):
     path = build_workbook(tmp_path / "small.xlsx", small.rows(), small.SETTINGS)
     with pytest.raises(UserError, match="Results sheet"):
         new_period_workbook(path, "Q2 2027")
@@ -177,18 +177,25 @@ def test_period_dates_from_names(name, dates):
     assert history.period_dates(name) == dates
 
 
-def _small_scored(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def small_scored(tmp_path_factory) -> Path:
     """The small programme with no spare rows, scored and written (so it may be closed)."""
     from automation.pipeline import score_workbook
 
-    path = build_workbook(tmp_path / "small.xlsx", small.rows(), small.SETTINGS, spare_rows=0)
+    folder = tmp_path_factory.mktemp("small")
+    path = build_workbook(folder / "small.xlsx", small.rows(), small.SETTINGS, spare_rows=0)
     score_workbook(path, write=True, backup=False)
     return path
 
 
-def test_a_new_period_row_moves_the_table_below_it(tmp_path):
+@pytest.fixture
+def small_copy(small_scored: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copy(small_scored, tmp_path / "small.xlsx"))
+
+
+def test_a_new_period_row_moves_the_table_below_it(small_copy):
     """Periods is full, so its new row pushes PastWinners (and its notes) down."""
-    path = _small_scored(tmp_path)
+    path = small_copy
     before = openpyxl.load_workbook(path)["Periods"]
     pw_before = before.tables["PastWinners"].ref
     out = new_period_workbook(path, "Q2 2027", now=NOW)
@@ -208,31 +215,29 @@ def test_a_new_period_row_moves_the_table_below_it(tmp_path):
     assert not [p for p in data.problems if p.severity == "error"]
 
 
-def test_history_past_the_row_cap_goes_to_a_sidecar(closed, tmp_path):
-    src = Path(shutil.copy(closed[0], tmp_path / "example.xlsx"))
-    out = new_period_workbook(src, "Q4 2026", row_cap=500, now=NOW)
+def test_history_past_the_row_cap_goes_to_a_sidecar(small_copy):
+    src = small_copy
+    before = read_workbook(src)
+    out = new_period_workbook(src, "Q2 2027", row_cap=5, now=NOW)
     data = read_workbook(src)
-    full = read_workbook(closed[1])["ScoreHistory"]
-    assert len(data["ScoreHistory"]) == len(full)  # the reader puts both parts together
-    on_sheet = data["ScoreHistory"][data["ScoreHistory"][ROW] > 0]
-    assert len(on_sheet) == 500
-    files = {p.name for p in out.sidecars}
-    assert "ScoreHistory.parquet" in files and "ResultHistory.parquet" not in files
+    scores = data["ScoreHistory"]
+    assert len(scores) == len(before["Scores"]) == 18  # the reader puts both parts together
+    assert (scores[ROW] > 0).sum() == 5  # the newest rows stay on the sheet
+    assert {p.name for p in out.sidecars} == {"ScoreHistory.parquet"}  # 3 results fit
     assert sidecar.file_for(src, "ScoreHistory").exists()
-    cols = [c for c in history.columns("ScoreHistory")]
+    cols = [c for c in history.columns("ScoreHistory") if c != "Period"]
     pd.testing.assert_frame_equal(
-        _plain(data["ScoreHistory"], cols), _plain(full, cols), check_dtype=False
+        _plain(before["Scores"], cols), _plain(scores, cols), check_dtype=False
     )
+    # A second period appends: the sheet keeps the cap, the sidecar takes the rest.
+    new_period_workbook(src, "Q3 2027", row_cap=5, force=True, now=NOW)
+    again = read_workbook(src)["ScoreHistory"]
+    assert len(again) == 18 and (again[ROW] > 0).sum() == 5
 
 
-def test_workbook_saved_by_libreoffice_can_start_a_new_period(closed, tmp_path):
+def test_workbook_saved_by_libreoffice_can_start_a_new_period(small_copy, tmp_path):
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
-    src = (
-        Path(shutil.copy(closed[0], tmp_path / "in" / "example.xlsx"))
-        if (tmp_path / "in").mkdir() is None
-        else None
-    )
     soffice(
         tmp_path / "profile",
         "--calc",
@@ -240,13 +245,16 @@ def test_workbook_saved_by_libreoffice_can_start_a_new_period(closed, tmp_path):
         "xlsx:Calc MS Excel 2007 XML",
         "--outdir",
         str(tmp_path / "lo"),
-        str(src),
+        str(small_copy),
     )
-    lo = tmp_path / "lo" / "example.xlsx"
+    lo = tmp_path / "lo" / small_copy.name
     before = read_workbook(lo)
-    new_period_workbook(lo, "Q4 2026", dest=tmp_path / "next.xlsx", force=True)
+    assert len(before["Nominations"]) == 3
+    new_period_workbook(lo, "Q2 2027", dest=tmp_path / "next.xlsx", force=True)
     after = read_workbook(tmp_path / "next.xlsx")
-    assert after.setting("current_period") == "Q4 2026"
-    assert after["Nominations"].empty
-    assert len(after["NominationHistory"]) == len(before["Nominations"])
+    assert after.setting("current_period") == "Q2 2027"
+    assert after["Nominations"].empty and after["Scores"].empty
+    assert len(after["NominationHistory"]) == 3 and len(after["ScoreHistory"]) == 18
+    assert list(after["Periods"]["Period"]) == ["Q1 2027", "Q2 2027"]
+    assert list(after["PastWinners"]["Nominee"]) == ["Ann Able"]
     assert not [p for p in after.problems if p.severity == "error"]

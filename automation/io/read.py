@@ -140,6 +140,11 @@ def _map_table(rt: RawTable, spec: schema.Table):
     place = TablePlace(rt.sheet, rt.header_row, letters)
     raw_cols = {_norm(c): c for c in rt.frame.columns}
     n = len(rt.frame)
+    # A table of nothing but blank rows (a tool table before its first run, an unused input
+    # table) reads as no rows, without parsing each of its columns.
+    empty = n > 0 and not rt.frame.notna().to_numpy().any()
+    if empty:
+        n = 0
     rows = pd.Series(range(rt.header_row + 1, rt.header_row + 1 + n), dtype="int64")
     out: dict[str, pd.Series] = {}
     bad_masks: dict[str, tuple[pd.Series, pd.Series]] = {}
@@ -159,6 +164,9 @@ def _map_table(rt: RawTable, spec: schema.Table):
                     )
                 )
             out[col.name] = pd.Series([None] * n, dtype=object)
+            continue
+        if empty:  # parsing costs the same per column however few the rows: skip blanks
+            out[col.name] = pd.Series(dtype=object)
             continue
         raw = rt.frame[src].reset_index(drop=True)
         values, bad = parse_column(raw, col)
