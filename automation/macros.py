@@ -287,7 +287,9 @@ def new_period(
     if len(change.past_winners):
         lines.append(
             "Winners added to PastWinners (the cool-off rule now applies): "
-            + "; ".join(f"{r['Nominee']} ({r['Category']})" for _, r in change.past_winners.iterrows())
+            + "; ".join(
+                f"{r['Nominee']} ({r['Category']})" for _, r in change.past_winners.iterrows()
+            )
             + "."
         )
     if backup is not None:

@@ -216,7 +216,10 @@ def live_change(
     else:
         spec = schema.SETTING_BY_KEY["current_period"]
         settings = pd.concat(
-            [settings, pd.DataFrame([{"Setting": label, "Value": change.opened, "Help": spec.help}])]
+            [
+                settings,
+                pd.DataFrame([{"Setting": label, "Value": change.opened, "Help": spec.help}]),
+            ]
         )
     inputs = {
         **{name: keep.drop(columns=[ROW]) for name, keep in change.keep.items()},
