@@ -160,3 +160,19 @@ def test_headers_the_services_write_are_mapped_without_help():
     assert "start time" not in mapping
     google = ["Timestamp", "Email Address", "Nominee", "Category", "Evidence", "Nominator"]
     assert map_headers(google)["timestamp"] == "Received"
+
+
+def test_first_import_asks_for_a_column_it_cannot_place():
+    headers = ["Timestamp", "Pick one", "Award", "Why?", "Your name"]
+    asked = []
+
+    def ask(target, free):
+        asked.append((target, list(free)))
+        return {"Category": "Award", "Nominee": "Pick one", "Evidence": "Why?"}.get(target)
+
+    mapping = map_headers(headers, ask=ask)
+    assert [t for t, _ in asked] == ["Category", "Nominee", "Evidence"]
+    assert "Timestamp" not in asked[0][1]  # already mapped, so not offered
+    assert mapping["pick one"] == "Nominee" and mapping["why?"] == "Evidence"
+    with pytest.raises(UserError, match="Category"):
+        map_headers(headers, ask=lambda target, free: None)

@@ -261,3 +261,14 @@ def test_report_sections_on_equity_trend_and_appeals(example_copy, tmp_path):
     end = text.index("[Heading 1] 3. Four viewpoints")
     appeals = text[text.index("[Heading 2] Appeals") :].split("[Heading 1]")[0]
     check_golden("evaluation_sections_equity.txt", text[start:end] + appeals)
+
+
+def test_the_example_has_its_equity_sheet_filled_in(example_copy):
+    data = read_workbook(example_copy)
+    equity_rows = data["Equity"]
+    assert set(equity_rows["Grouping"]) == {"Team", "Site"}
+    assert equity_rows.loc[equity_rows["Nomination ratio"] < 0.8, "Flag"].str.contains(
+        "four-fifths"
+    ).all()
+    measures = set(data["Participation"]["Measure"])
+    assert "Staff nominated at least once" in measures and "Judging panel by site" in measures
