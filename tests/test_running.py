@@ -267,8 +267,10 @@ def test_the_example_has_its_equity_sheet_filled_in(example_copy):
     data = read_workbook(example_copy)
     equity_rows = data["Equity"]
     assert set(equity_rows["Grouping"]) == {"Team", "Site"}
-    assert equity_rows.loc[equity_rows["Nomination ratio"] < 0.8, "Flag"].str.contains(
-        "four-fifths"
-    ).all()
+    assert (
+        equity_rows.loc[equity_rows["Nomination ratio"] < 0.8, "Flag"]
+        .str.contains("four-fifths")
+        .all()
+    )
     measures = set(data["Participation"]["Measure"])
     assert "Staff nominated at least once" in measures and "Judging panel by site" in measures
