@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from automation.equity import equity_frames
+from automation.io.patch import write_tables
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
@@ -78,7 +79,8 @@ def score_workbook(
             **equity_frames(data, results),
             "Audit": audit_frame(data, "score", score_summary(results), now=now, user=user),
         }
-        outcome.written = write_tool_tables(path, frames, dest=dest, backup=backup, now=now)
+        # Equity sits on the Evaluation sheet beside the user's tables: the patch writer.
+        outcome.written = write_tables(path, frames, dest=dest, backup=backup, now=now)
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 

@@ -1027,7 +1027,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "Equity",
-        "Equity",
+        "Evaluation",
         "Nominations and wins per eligible member of staff, by group (written by the tool)",
         (
             C("Grouping", T.TEXT, help="Team, Site or a column you added to Staff.", width=14),
@@ -1056,7 +1056,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "Participation",
-        "Equity",
+        "Evaluation",
         "Participation: sources of nominations, staff nominated, the judging panel (tool)",
         (
             C("Measure", T.TEXT, width=30),
@@ -1296,8 +1296,9 @@ SHEETS: tuple[Sheet, ...] = (
     ),
     Sheet(
         "Evaluation",
-        "Survey results for the four viewpoints, findings and actions.",
-        ("Survey", "Findings"),
+        "Survey results for the four viewpoints, findings and actions; equity and "
+        "participation (written by the tool at each Score).",
+        ("Survey", "Findings", "Equity", "Participation"),
         criteria=("3.3",),
     ),
     Sheet("Evidence", "Where the assessor finds evidence for each criterion.", ("EvidenceMap",)),
@@ -1306,13 +1307,6 @@ SHEETS: tuple[Sheet, ...] = (
         "Appeals against results: grounds, reviewer and outcome.",
         ("Appeals",),
         criteria=("2.5",),
-    ),
-    Sheet(
-        "Equity",
-        "Nomination and win rates by team, site and other groups; who takes part (tool).",
-        ("Equity", "Participation"),
-        tab_colour="548235",
-        criteria=("3.3",),
     ),
     Sheet(
         "History",

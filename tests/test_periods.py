@@ -177,6 +177,38 @@ def test_period_dates_from_names(name, dates):
     assert history.period_dates(name) == dates
 
 
+def _sheet_rels(path: Path, sheet: str) -> dict[str, str]:
+    import zipfile
+
+    from automation.io.package import _rels, sheet_parts
+
+    with zipfile.ZipFile(path) as zf:
+        part = sheet_parts(zf)[sheet]
+        return {kind.rsplit("/", 1)[-1]: target for kind, target in _rels(zf, part).values()}
+
+
+def _note_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column) of each note in the comments part, 1-based."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(_sheet_rels(path, sheet)["comments"]).decode()
+    refs = re.findall(r'<comment\b[^>]*\bref="([A-Z]+)(\d+)"', xml)
+    return {(int(r), openpyxl.utils.column_index_from_string(c)) for c, r in refs}
+
+
+def _note_shapes(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column) where each note's drawing sits, 1-based (VML counts from 0)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(_sheet_rels(path, sheet)["vmlDrawing"]).decode("utf-8", "replace")
+    pairs = re.findall(r"Row>(\d+)</(?:\w+:)?Row><(?:\w+:)?Column>(\d+)<", xml)
+    return {(int(r) + 1, int(c) + 1) for r, c in pairs}
+
+
 @pytest.fixture(scope="module")
 def small_scored(tmp_path_factory) -> Path:
     """The small programme with no spare rows, scored and written (so it may be closed)."""
@@ -208,6 +240,7 @@ def test_a_new_period_row_moves_the_table_below_it(small_copy):
     assert openpyxl.utils.cell.range_boundaries(pw_before)[1] < w_first
     assert ws.cell(row=w_first, column=1).value == "Period"  # header moved with its table
     assert ws.cell(row=w_first, column=1).comment is not None  # and so did its note
+    assert _note_cells(path, "Periods") == _note_shapes(path, "Periods")  # and its shape
     data = read_workbook(path)
     assert list(data["Periods"]["Period"]) == ["Q1 2027", "Q2 2027"]
     assert data["Periods"]["Starts"].iloc[1] == pd.Timestamp(2027, 4, 1)

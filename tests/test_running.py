@@ -274,3 +274,26 @@ def test_the_example_has_its_equity_sheet_filled_in(example_copy):
     )
     measures = set(data["Participation"]["Measure"])
     assert "Staff nominated at least once" in measures and "Judging panel by site" in measures
+
+
+def test_equity_on_the_evaluation_sheet_moves_participation_and_its_chart(example_copy):
+    import re
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.cell import range_boundaries
+
+    from tests.test_periods import _note_cells, _note_shapes
+
+    ws = openpyxl.load_workbook(example_copy)["Evaluation"]
+    equity_ref, part_ref = ws.tables["Equity"].ref, ws.tables["Participation"].ref
+    _, e_top, _, e_last = range_boundaries(equity_ref)
+    _, p_top, _, _ = range_boundaries(part_ref)
+    assert p_top - e_last == 4  # the title row and two blank rows between them
+    assert ws.cell(row=p_top, column=1).value == "Measure"
+    assert _note_cells(example_copy, "Evaluation") == _note_shapes(example_copy, "Evaluation")
+    with zipfile.ZipFile(example_copy) as zf:
+        chart = next(n for n in zf.namelist() if n.startswith("xl/charts/chart"))
+        refs = re.findall(r"<(?:c:)?f>([^<]*)</(?:c:)?f>", zf.read(chart).decode())
+    assert f"'Evaluation'!$B${e_top + 1}:$B${e_last}" in refs
+    assert f"'Evaluation'!$F${e_top + 1}:$F${e_last}" in refs

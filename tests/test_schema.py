@@ -57,7 +57,6 @@ def test_status_and_evidence_formulas_reference_real_columns():
 
 def test_tool_sheets_hold_only_tool_tables():
     assert set(schema.TOOL_SHEETS) == {"Results", "Judging", "Issues", "Audit log"} | {
-        "Equity",
         "History",
         "Nomination history",
         "Score history",

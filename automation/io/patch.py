@@ -47,6 +47,8 @@ from automation.io.write import (
 from automation.issues import column_letter
 
 COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+DRAWING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
 
 _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
@@ -210,6 +212,14 @@ def _clear_span(rows: dict[int, _Row], first: int, last: int, c1: int, c2: int) 
         row.attrs = _row_attrs(row.attrs, number, fresh=True)
 
 
+def _planned_last(edit: TableEdit, info: TableInfo) -> int:
+    """The table's last row after ``edit`` (worked out before anything moves)."""
+    _, r1, _, r2 = parse_ref(info.ref)
+    last_data = r1 if edit.clear else max(edit.last_data_row or r1, r1)
+    new_last = max(last_data + len(edit.append) + edit.blank_rows, r1 + 1)
+    return new_last if edit.clear else max(new_last, r2)
+
+
 def _apply(edit: TableEdit, info: TableInfo, rows: dict[int, _Row]) -> tuple[int, int]:
     """Edit the rows of one table; return (old last row, new last row)."""
     spec = schema.TABLE_BY_NAME[edit.table]
@@ -323,7 +333,8 @@ def _shift_comments(zf: zipfile.ZipFile, sheet_part: str, boundary: int, delta: 
                 n = int(m.group(2))  # 0-based in VML
                 return f"{m.group(1)}{n + delta if n + 1 >= boundary else n}{m.group(3)}"
 
-            xml = re.sub(r"(<x:Row>)(\d+)(</x:Row>)", row, xml)
+            # Excel writes the x: prefix; openpyxl and LibreOffice may use others.
+            xml = re.sub(r"(<(?:\w+:)?Row>)(\d+)(</(?:\w+:)?Row>)", row, xml)
 
             def anchor(m: re.Match) -> str:
                 nums = [int(x.strip()) for x in m.group(2).split(",")]
@@ -333,9 +344,39 @@ def _shift_comments(zf: zipfile.ZipFile, sheet_part: str, boundary: int, delta: 
                             nums[i] += delta
                 return f"{m.group(1)}{', '.join(map(str, nums))}{m.group(3)}"
 
-            xml = re.sub(r"(<x:Anchor>)([^<]*)(</x:Anchor>)", anchor, xml)
+            xml = re.sub(r"(<(?:\w+:)?Anchor>)([^<]*)(</(?:\w+:)?Anchor>)", anchor, xml)
             out[target] = xml.encode("utf-8")
     return out
+
+
+def _charts(zf: zipfile.ZipFile, sheet_part: str) -> list[str]:
+    """The chart parts drawn on a sheet."""
+    out = []
+    for kind, drawing in part_rels(zf, sheet_part).values():
+        if kind == DRAWING_REL and drawing in zf.namelist():
+            out += [
+                t
+                for k, t in part_rels(zf, drawing).values()
+                if k == CHART_REL and t in zf.namelist()
+            ]
+    return out
+
+
+def _resize_chart_refs(xml: str, sheet: str, spans: list[tuple[int, int, int, int, int]]) -> str:
+    """Chart series that plotted a table's body column follow the table's new last row."""
+
+    def fix(m: re.Match) -> str:
+        name, c1, r1 = m.group(1), m.group(2), int(m.group(3))
+        c2, r2 = m.group(4) or c1, int(m.group(5) or r1)  # a one-row table: a single cell
+        if name.strip("'").replace("''", "'") != sheet or c1 != c2:
+            return m.group(0)
+        col = col_index(c1)
+        for a, b, top, old_last, new_last in spans:
+            if a <= col <= b and r1 == top and r2 == old_last:
+                return f"{name}!${c1}${r1}:${c2}${max(new_last, top)}"
+        return m.group(0)
+
+    return re.sub(r"('[^']+'|[A-Za-z0-9_]+)!\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?", fix, xml)
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,9 +409,10 @@ def render_edits(zf: zipfile.ZipFile, edits: Mapping[str, TableEdit]) -> dict[st
         # Bottom table first: growing it never moves the tables already edited above.
         for edit in sorted(sheet_edits, key=lambda e: -found[e.table].header_row):
             info = TableInfo(**{**found[edit.table].__dict__, "ref": refs[edit.table]})
-            old_last, new_last = _apply(edit, info, rows)
+            new_last = _planned_last(edit, info)
             c1, r1, c2, _ = parse_ref(info.ref)
             below = [t for t in on_sheet if parse_ref(refs[t.name])[1] > r1]
+            # Make room first: the tables below move before this one writes its new rows.
             if below:
                 boundary = min(parse_ref(refs[t.name])[1] for t in below) - 1  # its title row
                 room = boundary - GAP - 1
@@ -388,6 +430,8 @@ def render_edits(zf: zipfile.ZipFile, edits: Mapping[str, TableEdit]) -> dict[st
                         for a, b, top, o, n in spans
                     ]
                     extra_parts |= _shift_comments(zf, sheet_part, boundary, delta)
+            old_last, applied_last = _apply(edit, info, rows)
+            assert applied_last == new_last, (applied_last, new_last)
             refs[edit.table] = f"{column_letter(c1)}{r1}:{column_letter(c2)}{new_last}"
             spans.append((c1, c2, r1 + 1, old_last, new_last))
         # Dropdowns follow the final table sizes (after any move).
@@ -402,6 +446,12 @@ def render_edits(zf: zipfile.ZipFile, edits: Mapping[str, TableEdit]) -> dict[st
         )
         out[sheet_part] = (head + _serialise(rows) + tail).encode("utf-8")
         out |= extra_parts
+        sheet_name = on_sheet[0].sheet if on_sheet else ""
+        for chart in _charts(zf, sheet_part):
+            xml_c = zf.read(chart).decode("utf-8")
+            new_c = _resize_chart_refs(xml_c, sheet_name, spans)
+            if new_c != xml_c:
+                out[chart] = new_c.encode("utf-8")
         for t in on_sheet:
             if refs[t.name] != t.ref:
                 table_xml = zf.read(t.part).decode("utf-8")
@@ -489,10 +539,18 @@ def write_changes(
     backup: bool = True,
     now: dt.datetime | None = None,
 ) -> WriteResult:
-    """Apply input-table ``edits`` and rewrite tool tables (``tool_frames``) in one save."""
+    """Apply input-table ``edits`` and rewrite tool tables (``tool_frames``) in one save.
+
+    A tool table on a sheet that also holds the user's tables (Equity on Evaluation) is
+    rewritten in place like an input table; whole tool sheets are regenerated.
+    """
     from automation.io.write import render_tool_sheets
 
     path = Path(path)
+    edits = dict(edits)
+    tool_frames = dict(tool_frames or {})
+    for name in [n for n in tool_frames if schema.TABLE_BY_NAME[n].sheet not in schema.TOOL_SHEETS]:
+        edits[name] = TableEdit(name, clear=True, append=_records(tool_frames.pop(name)))
     with open_package(path) as zf:
         new_parts = render_edits(zf, edits)
         counts: dict[str, int] = {}
@@ -502,3 +560,20 @@ def write_changes(
     for name, edit in edits.items():
         counts[name] = len(edit.append)
     return save_parts(path, new_parts, dest=dest, backup=backup, now=now, counts=counts)
+
+
+def write_tables(
+    path: Path | str,
+    frames: Mapping,
+    *,
+    dest: Path | str | None = None,
+    backup: bool = True,
+    now: dt.datetime | None = None,
+) -> WriteResult:
+    """Write tool tables wherever they are (see ``write_changes``)."""
+    return write_changes(path, {}, frames, dest=dest, backup=backup, now=now)
+
+
+def _records(frame) -> list[dict[str, object]]:
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame.to_dict("records")
