@@ -53,7 +53,7 @@ class GroupRate:
 
 @dataclass
 class Equity:
-    """Everything the Equity sheet and the report's equity section show."""
+    """Everything the Equity tables and the report's equity section show."""
 
     groups: list[GroupRate]
     sources: dict[str, int]
@@ -185,7 +185,7 @@ def equity(data: ProgrammeData, results: Results | None, period: str | None = No
 
 
 def equity_tables(eq: Equity) -> dict[str, pd.DataFrame]:
-    """The Equity and Participation tables of the Equity sheet."""
+    """The Equity and Participation tables (on the Evaluation sheet)."""
     rows = [
         {
             "Grouping": g.grouping,
@@ -248,7 +248,7 @@ def equity_tables(eq: Equity) -> dict[str, pd.DataFrame]:
 
 
 def equity_frames(data: ProgrammeData, results: Results | None) -> dict[str, pd.DataFrame]:
-    """The Equity sheet for the current period (or every nomination when none is set)."""
+    """The Equity tables for the current period (or every nomination when none is set)."""
     period = str(data.setting("current_period") or "").strip() or None
     if period and not (key(data["Nominations"]["Period"]) == key_of(period)).any():
         period = None
