@@ -248,8 +248,19 @@ def equity_tables(eq: Equity) -> dict[str, pd.DataFrame]:
 
 
 def equity_frames(data: ProgrammeData, results: Results | None) -> dict[str, pd.DataFrame]:
-    """The Equity tables for the current period (or every nomination when none is set)."""
+    """The Equity tables for the current period (or every nomination when none is set).
+
+    Nothing for a workbook made before the Equity tables existed: scoring it still writes
+    its results (``equity_missing`` says what to add to get the figures).
+    """
+    if equity_missing(data):
+        return {}
     period = str(data.setting("current_period") or "").strip() or None
     if period and not (key(data["Nominations"]["Period"]) == key_of(period)).any():
         period = None
     return equity_tables(equity(data, results, period))
+
+
+def equity_missing(data: ProgrammeData) -> bool:
+    """True when the workbook read has no Equity or Participation table to write into."""
+    return bool(data.places) and not {"Equity", "Participation"} <= set(data.places)

@@ -297,3 +297,18 @@ def test_equity_on_the_evaluation_sheet_moves_participation_and_its_chart(exampl
         refs = re.findall(r"<(?:c:)?f>([^<]*)</(?:c:)?f>", zf.read(chart).decode())
     assert f"'Evaluation'!$B${e_top + 1}:$B${e_last}" in refs
     assert f"'Evaluation'!$F${e_top + 1}:$F${e_last}" in refs
+
+
+def test_a_workbook_made_before_these_tables_still_scores(example_copy, tmp_path):
+    """No Equity, Participation or Appeals tables: scoring writes its results, and the
+    missing Appeals table is a warning, not an error."""
+    from automation.pipeline import score_workbook
+    from tests.support.edit import delete_table
+
+    old = Path(shutil.copy(example_copy, tmp_path / "old.xlsx"))
+    for table in ("Equity", "Participation", "Appeals"):
+        delete_table(old, table)
+    outcome = score_workbook(old, write=True, backup=False, today=D(2026, 11, 7))
+    missing = [i for i in outcome.report if i.code == "table-missing"]
+    assert [(i.value, i.severity) for i in missing] == [("Appeals", "warning")]
+    assert not read_workbook(old)["Results"].empty

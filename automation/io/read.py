@@ -35,6 +35,10 @@ class RawTable:
     frame: pd.DataFrame  # columns are the headers as written; values raw
 
 
+# Input tables added after the first release: a workbook made earlier lacks them, which is
+# worth a warning (copy the sheet from a fresh template to use them), not an error.
+NEWER_TABLES = ("Appeals",)
+
 # Tables whose extra columns (added by the manager) are read too: Staff's become equity
 # groupings when the "Equity groups" setting names them.
 EXTRA_COLUMNS = ("Staff",)
@@ -88,7 +92,7 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
                 problems.append(
                     Issue(
                         "table-missing",
-                        ERROR,
+                        WARNING if spec.name in NEWER_TABLES else ERROR,
                         spec.sheet,
                         f"The table '{spec.name}' ({spec.title}) is missing.",
                         f"Copy the '{spec.name}' table from a fresh template into the "
