@@ -57,11 +57,10 @@ def read_export(path: Path | str) -> pd.DataFrame:
                 break
             except UnicodeDecodeError:
                 continue
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+        # The header line decides the separator: a sniffer can be fooled by the answers.
+        header = text.split("\n", 1)[0]
+        delimiter = next((d for d in (",", ";", "\t") if d in header), ",")
+        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
     else:
         raise UserError(
             f"{path.name} is not a form export this tool reads.",

@@ -197,8 +197,27 @@ def map_headers(
 # ---------------------------------------------------------------------------------------------
 # Values
 # ---------------------------------------------------------------------------------------------
-def parse_received(value: object) -> pd.Timestamp | None:
-    """A response time: a real date cell, Google's '2026/10/03 2:15:07 pm GMT+1', or UK text."""
+_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
+
+
+def day_first(values: list[object]) -> bool:
+    """Whether slashed dates in an export are day first (UK) or month first (US).
+
+    A first number above 12 settles it one way, a second number above 12 the other; with
+    neither (every day 12 or under) the UK reading is taken.
+    """
+    for value in values:
+        m = _SLASHED.match(str(value or ""))
+        if m and int(m.group(1)) > 12:
+            return True
+        if m and int(m.group(2)) > 12:
+            return False
+    return True
+
+
+def parse_received(value: object, *, dayfirst: bool = True) -> pd.Timestamp | None:
+    """A response time: a real date cell, Google's '2026/10/03 2:15:07 pm GMT+1', or text
+    (slashed dates day first unless ``dayfirst`` is False)."""
     if value is None or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, dt.datetime | dt.date):
@@ -211,6 +230,13 @@ def parse_received(value: object) -> pd.Timestamp | None:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         try:
             return pd.Timestamp(dt.date(y, mo, d))
+        except ValueError:
+            return None
+    m = _SLASHED.match(text)
+    if m and not dayfirst:
+        month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        try:
+            return pd.Timestamp(dt.date(year + 2000 if year < 100 else year, month, day))
         except ValueError:
             return None
     parsed = parse_date(pd.Series([text])).iloc[0]
@@ -325,6 +351,7 @@ def plan_import(
 
     added: list[dict[str, object]] = []
     plan = ImportPlan(pd.DataFrame(), mapping=dict(mapping))
+    dayfirst = day_first(list(export[columns["Received"]])) if "Received" in columns else True
     for i, values in enumerate(export.to_dict("records")):
         row = first_row + i
 
@@ -344,7 +371,7 @@ def plan_import(
                 Skipped(row, "already imported", f"response {response} is already a nomination")
             )
             continue
-        received = parse_received(get("Received"))
+        received = parse_received(get("Received"), dayfirst=dayfirst)
         if received is None:
             raw = _text(get("Received"))
             plan.skipped.append(
@@ -425,7 +452,11 @@ def plan_import(
                 f"row {row}: the consent answer '{raw_consent}' is neither yes nor no; "
                 "recorded as no consent"
             )
-        consent_date = parse_received(get("Consent date")) if "Consent date" in columns else None
+        consent_date = (
+            parse_received(get("Consent date"), dayfirst=dayfirst)
+            if "Consent date" in columns
+            else None
+        )
         record = {
             "Period": period,
             "Category": category,

@@ -176,3 +176,18 @@ def test_first_import_asks_for_a_column_it_cannot_place():
     assert mapping["pick one"] == "Nominee" and mapping["why?"] == "Evidence"
     with pytest.raises(UserError, match="Category"):
         map_headers(headers, ask=lambda target, free: None)
+
+
+def test_us_month_first_dates_are_recognised_from_the_column(workbook, tmp_path):
+    export = tmp_path / "us.csv"
+    export.write_text(
+        "Timestamp;Nominee;Category;Evidence;Your name\n"
+        "10/14/2026 9:00:00;Luca Rossi;Customer Hero;Calm on a hard call.;Bo Yu\n"
+        "11/2/2026 9:00:00;Aoife Byrne;Customer Hero;Kind to everyone.;Bo Yu\n",
+        encoding="utf-8",
+    )
+    out = import_workbook(workbook, export, source="customer", dry_run=True)
+    assert list(out.plan.added["Received"]) == [
+        pd.Timestamp(2026, 10, 14),
+        pd.Timestamp(2026, 11, 2),  # 2 November, not 11 February
+    ]
