@@ -76,10 +76,59 @@ def _norm(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 # A sheet's rows as a small editable model
 # --------------------------------------------------------------------------------------------
-@dataclass
 class _Row:
-    attrs: str
-    cells: dict[int, str]  # column index -> cell XML
+    """One row: its attributes and its cells, parsed only when something needs them (a long
+    Scores sheet has hundreds of thousands of rows that a new period simply drops)."""
+
+    def __init__(
+        self, attrs: str, cells: dict[int, str] | None = None, *, inner: str = "", number: int = 0
+    ) -> None:
+        self.attrs = attrs
+        self._cells = cells
+        self._inner = inner
+        self._number = number
+
+    @property
+    def cells(self) -> dict[int, str]:  # column index -> cell XML
+        if self._cells is None:
+            self._cells = _parse_cells(self._inner, self._number)
+            self._inner = ""
+        return self._cells
+
+    @cells.setter
+    def cells(self, value: dict[int, str]) -> None:
+        self._cells, self._inner = value, ""
+
+    def span(self) -> tuple[int, int] | None:
+        """First and last column holding a cell, without parsing every cell."""
+        if self._cells is not None:
+            return (min(self._cells), max(self._cells)) if self._cells else None
+        first, last = self._inner.find("<c "), self._inner.rfind("<c ")
+        refs = _CELL_REF.match(self._inner, first), _CELL_REF.match(self._inner, last)
+        if not all(refs):
+            return (min(self.cells), max(self.cells)) if self.cells else None
+        return col_index(refs[0].group(1)), col_index(refs[1].group(1))
+
+    def xml(self) -> str:
+        if self._cells is None:
+            return self._inner
+        return "".join(self._cells[c] for c in sorted(self._cells))
+
+
+_CELL_REF = re.compile(r'<c\b[^>]*?\br="([A-Z]+)\d+"')
+
+
+def _parse_cells(inner: str, number: int) -> dict[int, str]:
+    cells: dict[int, str] = {}
+    col = 0
+    for cm in _CELL.finditer(inner):
+        ref = _R_ATTR.search(cm.group(1))
+        col = col_index(ref.group(1)) if ref and ref.group(1) else col + 1
+        text = cm.group(0)
+        if not ref:  # give every cell its address, so moved rows can be renumbered
+            text = f'<c r="{column_letter(col)}{number}"' + text[2:]
+        cells[col] = text
+    return cells
 
 
 def _parse_rows(xml: str) -> tuple[str, dict[int, _Row], str]:
@@ -96,16 +145,7 @@ def _parse_rows(xml: str) -> tuple[str, dict[int, _Row], str]:
         ra = re.search(r'\br="(\d+)"', attrs)
         number = int(ra.group(1)) if ra else last + 1
         last = number
-        cells: dict[int, str] = {}
-        col = 0
-        for cm in _CELL.finditer(rm.group(3) or ""):
-            ref = _R_ATTR.search(cm.group(1))
-            col = col_index(ref.group(1)) if ref and ref.group(1) else col + 1
-            text = cm.group(0)
-            if not ref:  # give every cell its address, so moved rows can be renumbered
-                text = f'<c r="{column_letter(col)}{number}"' + text[2:]
-            cells[col] = text
-        rows[number] = _Row(attrs, cells)
+        rows[number] = _Row(attrs, inner=rm.group(3) or "", number=number)
     return xml[: m.start()], rows, xml[m.end() :]
 
 
@@ -121,7 +161,7 @@ def _serialise(rows: dict[int, _Row]) -> str:
     out = []
     for number in sorted(rows):
         row = rows[number]
-        cells = "".join(row.cells[c] for c in sorted(row.cells))
+        cells = row.xml()
         if not cells and "ht=" not in row.attrs and "s=" not in row.attrs:
             continue
         out.append(f"<row{row.attrs}>{cells}</row>" if cells else f"<row{row.attrs}/>")
@@ -207,8 +247,12 @@ def _clear_span(rows: dict[int, _Row], first: int, last: int, c1: int, c2: int) 
         row = rows.get(number)
         if row is None:
             continue
-        for c in [c for c in row.cells if c1 <= c <= c2]:
-            del row.cells[c]
+        span = row.span()
+        if span is None or (c1 <= span[0] and span[1] <= c2):
+            row.cells = {}  # everything in the row is the table's: no need to look at it
+        else:
+            for c in [c for c in row.cells if c1 <= c <= c2]:
+                del row.cells[c]
         row.attrs = _row_attrs(row.attrs, number, fresh=True)
 
 
@@ -437,7 +481,7 @@ def render_edits(zf: zipfile.ZipFile, edits: Mapping[str, TableEdit]) -> dict[st
         # Dropdowns follow the final table sizes (after any move).
         tail = _resize_validations(tail, spans)
         last_row = max(rows) if rows else 1
-        last_col = max((max(r.cells) for r in rows.values() if r.cells), default=1)
+        last_col = max((sp[1] for r in rows.values() if (sp := r.span())), default=1)
         head = re.sub(
             r'<dimension ref="[^"]*"\s*/>',
             f'<dimension ref="A1:{column_letter(last_col)}{last_row}"/>',
