@@ -601,6 +601,41 @@ def _lock(p):
 
 
 @command(
+    "new-period",
+    "close the current period and start the next (history kept, winners to PastWinners)",
+    'awards new-period workbook/example_programme.xlsx --period "Q4 2026"',
+)
+def _new_period(p):
+    _add_workbook(p)
+    p.add_argument("--period", required=True, help="name of the new period, e.g. 2027-01")
+    p.add_argument("--starts", type=_date, help="its first day (when not on the Periods sheet)")
+    p.add_argument("--ends", type=_date, help="its last day (when not on the Periods sheet)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="close even with unscored nominations, results not final or open appeals",
+    )
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.period_job import new_period_workbook
+
+        outcome = new_period_workbook(
+            args.workbook,
+            args.period,
+            starts=args.starts,
+            ends=args.ends,
+            force=args.force,
+            dest=args.out,
+        )
+        for line in outcome.lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
     "unlock",
     "reopen judging after a lock (the reason is kept in the Audit log)",
     'awards unlock workbook/example_programme.xlsx --reason "appeal upheld for N-0012"',
@@ -613,6 +648,86 @@ def _unlock(p):
         from automation.pipeline import unlock_workbook
 
         for line in unlock_workbook(args.workbook, args.reason).lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "import",
+    "append nominations from a Microsoft Forms (.xlsx) or Google Forms (.csv) export",
+    'awards import workbook/example_programme.xlsx responses.csv --map "Who?=Nominee"',
+)
+def _import(p):
+    _add_workbook(p)
+    p.add_argument("export", type=Path, help="the form's responses (.xlsx or .csv)")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='"QUESTION=COLUMN"',
+        help="which Nominations column a question fills (repeatable; saved in Settings)",
+    )
+    p.add_argument(
+        "--source",
+        choices=("customer", "colleague", "manager", "self"),
+        help="who nominates, for a form that does not ask",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.import_job import import_workbook
+        from automation.importer import parse_mapping
+
+        given = parse_mapping("; ".join(args.map))
+        outcome = import_workbook(
+            args.workbook,
+            args.export,
+            given=given,
+            source=args.source,
+            ask=_ask_column if sys.stdin.isatty() else None,
+            dry_run=args.dry_run,
+            dest=args.out,
+        )
+        for line in outcome.lines:
+            print(line)
+        return 0
+
+    return run
+
+
+def _ask_column(target: str, headers: list[str]) -> str | None:
+    """Ask at the terminal which export column holds ``target`` (first import only)."""
+    print(f"Which column of the export holds {target}?")
+    for i, h in enumerate(headers, start=1):
+        print(f"  {i}. {h}")
+    answer = input("Number (Enter to skip): ").strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(headers):
+        return headers[int(answer) - 1]
+    return None
+
+
+@command(
+    "anonymise",
+    "replace old nominators' contact details and customer names with a marker",
+    "awards anonymise workbook/example_programme.xlsx --before 2025-11-01",
+)
+def _anonymise(p):
+    _add_workbook(p)
+    p.add_argument(
+        "--before",
+        type=_date,
+        help="anonymise nominations received before this date (default: today less the "
+        "Retention setting, 12 months)",
+    )
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.privacy_job import anonymise_workbook
+
+        for line in anonymise_workbook(args.workbook, before=args.before, dest=args.out).lines:
             print(line)
         return 0
 
@@ -635,6 +750,26 @@ def _assessor_pack(p):
 
         pack = build_pack(args.workbook, args.out, pdf=not args.no_pdf, today=args.today)
         for line in pack.lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "erase",
+    "remove one person's personal data from nominations and history (right to erasure)",
+    'awards erase workbook/example_programme.xlsx --person "Jon Smith"',
+)
+def _erase(p):
+    _add_workbook(p)
+    p.add_argument("--person", required=True, help="the person's name as on the Nominations sheet")
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.privacy_job import erase_workbook
+
+        for line in erase_workbook(args.workbook, args.person, dest=args.out).lines:
             print(line)
         return 0
 

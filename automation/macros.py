@@ -23,6 +23,7 @@ from typing import Any
 from automation import __version__
 from automation import lock as score_lock
 from automation.audit import record
+from automation.equity import equity_frames
 from automation.errors import UserError
 from automation.evidence import evaluate, evidence_tables
 from automation.io.book import MAX_NOTES, highlight_issues, read_book, write_tables
@@ -115,6 +116,7 @@ def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
             **tables,
             **evidence_tables(data, results),
             **record(data, "score", f"{score_summary(results)}; {evidence.summary()}"),
+            **equity_frames(data, results),
         },
     )
     notes = highlight_issues(book, report, data)
@@ -452,6 +454,59 @@ def assessor_pack(
 
 
 # ---------------------------------------------------------------------------------------------
+# New period
+# ---------------------------------------------------------------------------------------------
+def new_period(
+    book: Any | None = None, *, period: str | None = None, require_saved: bool = True
+) -> str:
+    """New period button: close the current period and open the next one on the Periods sheet.
+
+    The button cannot ask for a name, so it opens the period that follows the current one on
+    the Periods sheet. Excel cannot undo a macro, so the workbook as last saved is copied into
+    ``backups/`` first; an unsaved workbook must be saved before (``require_saved`` is for tests
+    on the JSON book, which has no file).
+    """
+    from automation.io.book_inputs import write_input_tables
+    from automation.period_job import live_change
+
+    book = _book(book)
+    data = read_book(book)
+    results = score_data(data)
+    backup = None
+    source = data.source
+    if source is not None and source.is_file():
+        from automation.io.write import backup_copy
+
+        backup = backup_copy(source)
+    elif require_saved:
+        raise UserError(
+            "Save the workbook first: starting a new period cannot be undone, so the tool "
+            "keeps a copy of the saved workbook before it changes anything.",
+            "Save it (File > Save), then click New period again.",
+        )
+    change, inputs, tools = live_change(data, results, period)
+    write_input_tables(book, inputs)
+    write_tables(book, tools)
+    lines = [
+        f"Closed {change.closed} and opened {change.opened}.",
+        "Moved into the history sheets: "
+        + ", ".join(f"{n} {w}" for w, n in change.moved.items())
+        + ".",
+    ]
+    if len(change.past_winners):
+        lines.append(
+            "Winners added to PastWinners (the cool-off rule now applies): "
+            + "; ".join(
+                f"{r['Nominee']} ({r['Category']})" for _, r in change.past_winners.iterrows()
+            )
+            + "."
+        )
+    if backup is not None:
+        lines.append(f"The workbook as last saved is kept in {backup}. Save to keep the change.")
+    return _show(book, "\n\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------
 # Help
 # ---------------------------------------------------------------------------------------------
 HELP_TEXT = """How to use the Award Programme tab:
@@ -470,6 +525,8 @@ Settings) into the Scores table.
 Lock scores: closes judging; any later change to a score, assignment or result is reported.
 Assessor pack: a pseudonymised copy of the workbook, the documents and an evidence index for \
 the NVQ assessor, in a folder and a zip beside this workbook.
+New period: closes the current period (its nominations, scores and results move to the \
+history sheets, its winners to PastWinners) and opens the next one on the Periods sheet.
 
 Start with the Start sheet. Grey cells are worked out by formulas; white cells are yours.
 Each run is recorded on the Audit log sheet."""
@@ -508,6 +565,7 @@ MACROS: dict[str, Callable[..., str]] = {
     "collect_scores": collect_scores,
     "lock_scores": lock_scores,
     "assessor_pack": assessor_pack,
+    "new_period": new_period,
 }
 
 

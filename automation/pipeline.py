@@ -12,7 +12,9 @@ from pathlib import Path
 
 from automation.audit import record
 from automation.digest import as_read
+from automation.equity import equity_frames
 from automation.evidence import evaluate, evidence_tables
+from automation.io.patch import write_tables
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
@@ -151,6 +153,11 @@ def score_workbook(
             used_rows=used_rows(data),
             edits=progress_edit(data),
         )
+        # Equity sits on the Evaluation sheet beside the user's tables: the patch writer
+        # adds it to the file just written (its backup was made by the first write).
+        equity = equity_frames(data, results)
+        if equity:
+            write_tables(outcome.written.path, equity, backup=False, now=now)
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 

@@ -677,3 +677,35 @@ class _App:
 
     def alert(self, *args, **kwargs) -> None:
         return None
+
+
+# --- new period ------------------------------------------------------------------------------
+
+
+def test_new_period_button_closes_the_period_and_opens_the_next(
+    example: Path, example_data, tmp_path: Path
+) -> None:
+    actions, dest = _run(macros.new_period, example, tmp_path, require_saved=False)
+    back = read_workbook(dest)
+    assert back.setting("current_period") == "Q4 2026"
+    assert back["Nominations"].empty and back["Scores"].empty and back["Results"].empty
+    assert len(back["NominationHistory"]) == len(example_data["Nominations"])
+    assert len(back["ScoreHistory"]) == len(example_data["Scores"])
+    status = dict(zip(back["Periods"]["Period"], back["Periods"]["Status"], strict=True))
+    assert status["Q3 2026"] == "closed" and status["Q4 2026"] == "open"
+    added = back["PastWinners"][back["PastWinners"]["Period"] == "Q3 2026"]
+    assert sorted(added["Nominee"]) == sorted(score(example_data).winners["Nominee"])
+    assert back["Audit"]["Action"].iloc[-1] == "new-period"
+    # The table keeps its size, now all blank rows to type into.
+    _, before = _table(example, "Nominations", "Nominations")
+    _, after = _table(dest, "Nominations", "Nominations")
+    assert box(after.ref) == box(before.ref)
+    (alert,) = alerts(actions)
+    assert "Closed Q3 2026 and opened Q4 2026" in alert
+    _assert_no_overlaps(dest)
+
+
+def test_new_period_button_needs_a_saved_workbook(example: Path, tmp_path: Path) -> None:
+    actions, _ = _run(lambda book: macros.run("new_period", book), example, tmp_path)
+    (alert,) = alerts(actions)
+    assert "Save the workbook first" in alert

@@ -63,6 +63,11 @@ def test_tool_sheets_hold_only_tool_tables():
         "Issues",
         "Audit log",
         "Tool data",
+        "History",
+        "Nomination history",
+        "Score history",
+        "Assignment history",
+        "Result history",
     }
 
 

@@ -456,6 +456,9 @@ def build_workbook(
             _protect(ws)
         if any(schema.TABLE_BY_NAME[t].owner == "user" for t in sheet.tables):
             _issue_highlighting(ws, sheet)
+    from automation.build.charts import add_equity_chart
+
+    add_equity_chart(wb)
     _start_sheet(wb, wb["Start"], settings)
     _protect(wb["Lists"])
     for name in ("Start", "Lists"):

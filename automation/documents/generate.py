@@ -339,7 +339,34 @@ def evaluation_context(
             Finding(_text(r["Finding"]), _text(r["Action"]), _text(r["Owner"]))
             for _, r in data["Findings"].dropna(subset=["Finding"]).iterrows()
         ],
+        **running_sections(data, results, period),
     )
+
+
+def running_sections(data: ProgrammeData, results: Results, period: str) -> dict[str, object]:
+    """Equity, the trend over periods and appeals, for the report's own sections."""
+    from automation.appeals import appeal_counts
+    from automation.equity import equity
+    from automation.history import trend
+
+    rows = trend(data, results)
+    return {
+        "equity": equity(data, results, period),
+        "trend": [
+            {
+                "period": str(r["Period"]),
+                "nominations_n": int(r["Nominations"] or 0),
+                "customer_n": int(r["Customer nominations"] or 0),
+                "share_n": float(r["Share of staff nominated"])
+                if pd.notna(r["Share of staff nominated"])
+                else 0.0,
+                "winners_n": int(r["Winners"] or 0),
+                "kpis": _text(r["KPI actuals"]),
+            }
+            for _, r in rows.iterrows()
+        ],
+        "appeals": appeal_counts(data, period),
+    }
 
 
 # ---- the functions the shells call ------------------------------------------------------

@@ -18,6 +18,7 @@ from automation.validate.judging import (
 )
 from automation.validate.nominations import check_nominations
 from automation.validate.planning import check_planning, check_settings
+from automation.validate.running import check_running
 
 
 def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
@@ -48,6 +49,7 @@ def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
     report.extend(check_evidence_subject(data))
     report.extend(check_audit(data))
     report.extend(check_lock(data))
+    report.extend(check_running(data, today))
     return report
 
 
