@@ -10,13 +10,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from automation.audit import record
+from automation.digest import as_read
+from automation.equity import equity_frames
+from automation.evidence import evaluate, evidence_tables
+from automation.io.patch import write_tables
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
-from automation.model import ProgrammeData
+from automation.judging.jobs import progress_edit
+from automation.lock import changes, is_locked, lock_state, refuse_changed_results
+from automation.model import ROW, ProgrammeData
 from automation.scoring import Results, score
-from automation.tables import audit_frame, issues_frame, results_tables, score_summary
+from automation.tables import issues_frame, results_tables, score_summary
 from automation.validate import validate
+
+# How many errors the main job names before pointing at the Issues sheet for the rest.
+ERRORS_SHOWN = 5
 
 
 @dataclass
@@ -28,6 +38,39 @@ class Outcome:
     documents: list[Path] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
 
+    @property
+    def exit_code(self) -> int:
+        """1 when validation found errors (the results cannot be trusted yet), else 0."""
+        return 1 if self.report.errors else 0
+
+
+def error_lines(report: Report, shown: int = ERRORS_SHOWN) -> list[str]:
+    """The first few errors, each with its sheet and cell and how to fix it, for the console."""
+    errors = report.errors
+    n = len(errors)
+    lines = [
+        f"There {'is 1 error' if n == 1 else f'are {n} errors'}; anything wrong was left out of "
+        "the scores. Fix and score again before announcing winners:"
+    ]
+    for issue in errors[:shown]:
+        where = f"{issue.sheet}!{issue.cell}" if issue.cell else issue.sheet
+        line = f"  - {where}: {issue.message}"
+        if issue.hint:
+            line += f" Fix: {issue.hint}"
+        lines.append(line)
+    if n > shown:
+        lines.append(f"  ...and {n - shown} more: see the Issues sheet or run 'awards validate'.")
+    return lines
+
+
+def used_rows(data: ProgrammeData) -> dict[str, int]:
+    """The last Excel row in use in each input table (for print areas)."""
+    out = {}
+    for name, frame in data.tables.items():
+        if ROW in frame.columns and frame[ROW].notna().any():
+            out[name] = int(frame[ROW].max())
+    return out
+
 
 def check_workbook(
     path: Path, *, write: bool = False, dest: Path | None = None, today: dt.date | None = None
@@ -37,11 +80,15 @@ def check_workbook(
     report = validate(data, today=today)
     outcome = Outcome(data, report, lines=[f"Checked {Path(path).name}: {report.summary()}."])
     if write or dest:
+        evidence = evaluate(data)
         frames = {
             "Issues": issues_frame(report),
-            "Audit": audit_frame(data, "validate", report.summary()),
+            **evidence_tables(data),
+            **record(data, "validate", f"{report.summary()}; {evidence.summary()}", seal=True),
         }
-        outcome.written = write_tool_tables(path, frames, dest=dest)
+        outcome.written = write_tool_tables(
+            path, frames, dest=dest, used_rows=used_rows(data), edits=progress_edit(data)
+        )
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 
@@ -63,20 +110,54 @@ def score_workbook(
     outcome = Outcome(data, report, results)
     outcome.lines.append(f"Checked {Path(path).name}: {report.summary()}.")
     if report.errors:
-        n = len(report.errors)
-        outcome.lines.append(
-            f"There {'is 1 error' if n == 1 else f'are {n} errors'} (run 'awards validate' or "
-            "see the Issues sheet): anything wrong was left out of the scores; fix and score "
-            "again before announcing winners."
-        )
+        outcome.lines.extend(error_lines(report))
     outcome.lines.append(score_summary(results) + ".")
+    if is_locked(data):
+        state = lock_state(data)
+        same = not changes(
+            data, {"Results": as_read(results_tables(results, data)["Results"], "Results")}
+        )
+        outcome.lines.append(
+            f"The scores are locked (since {state.get('Locked (UTC)')} by "
+            f"{state.get('Locked by')}): "
+            + (
+                "these results are the locked ones."
+                if same and not changes(data)
+                else "these results differ from the locked ones, so they cannot be written "
+                'until the scores are unlocked (awards unlock WORKBOOK --reason "...").'
+            )
+        )
     if write or dest:
+        tables = results_tables(results, data)
+        refuse_changed_results(data, tables["Results"])
+        evidence = evaluate(data, results)
         frames = {
             "Issues": issues_frame(report),
-            **results_tables(results),
-            "Audit": audit_frame(data, "score", score_summary(results), now=now, user=user),
+            **tables,
+            **evidence_tables(data, results),
+            **record(
+                data,
+                "score",
+                f"{score_summary(results)}; {evidence.summary()}",
+                now=now,
+                user=user,
+                seal=True,
+            ),
         }
-        outcome.written = write_tool_tables(path, frames, dest=dest, backup=backup, now=now)
+        outcome.written = write_tool_tables(
+            path,
+            frames,
+            dest=dest,
+            backup=backup,
+            now=now,
+            used_rows=used_rows(data),
+            edits=progress_edit(data),
+        )
+        # Equity sits on the Evaluation sheet beside the user's tables: the patch writer
+        # adds it to the file just written (its backup was made by the first write).
+        equity = equity_frames(data, results)
+        if equity:
+            write_tables(outcome.written.path, equity, backup=False, now=now)
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 
@@ -99,19 +180,90 @@ def run_all(
 ) -> Outcome:
     """The main job: read, validate, score, write the results and generate the documents.
 
-    Results go into a copy of the workbook in ``out`` unless ``in_place`` is set.
+    Results go into a copy of the workbook in ``out`` unless ``in_place`` is set. When
+    validation finds errors the scored workbook is still written (its Issues sheet lights the
+    cells to fix) but no documents are made: they would announce winners that may change.
+    ``out`` is created only when something is written into it.
     """
     path, out = Path(path), Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     dest = None if in_place else out / path.name
     if dest is not None and dest.resolve() == path.resolve():
         dest = None
     outcome = score_workbook(path, write=True, dest=dest, today=today)
-    if documents and outcome.results.winners.empty:
+    if documents and outcome.report.errors:
+        outcome.lines.append(
+            "No documents were made because of the errors above: certificates and emails "
+            "would announce winners that may change."
+        )
+    elif documents and outcome.results.winners.empty:
         outcome.lines.append("No winners yet, so no documents were made.")
     elif documents:
         from automation.documents.generate import generate_all
 
         outcome.documents = generate_all(outcome.data, outcome.results, out, pdf=pdf, today=today)
         outcome.lines.append(f"Wrote {len(outcome.documents)} documents into {out}.")
+        outcome.lines.append(
+            log_action(
+                outcome.written.path,
+                "documents",
+                f"{len(outcome.documents)} files in {out}",
+                backup=False,
+            )
+        )
     return outcome
+
+
+def lock_workbook(
+    path: Path, *, now: dt.datetime | None = None, user: str | None = None
+) -> Outcome:
+    """Close judging: store the digests of Scores, Assignments and Results (and log it)."""
+    from automation import lock
+
+    data = read_workbook(path)
+    report = validate(data)
+    results = score(data)
+    frames = lock.lock(data, results_tables(results, data)["Results"], now=now, user=user)
+    outcome = Outcome(data, report, results)
+    outcome.written = write_tool_tables(path, frames, now=now)
+    outcome.lines.append(
+        f"Locked the scores of {Path(path).name}: from now on validation reports any score, "
+        "assignment or result that changes, and scoring will not change the results. "
+        '(To reopen: awards unlock WORKBOOK --reason "...")'
+    )
+    outcome.lines.append(_written_line(outcome.written))
+    return outcome
+
+
+def unlock_workbook(
+    path: Path, reason: str, *, now: dt.datetime | None = None, user: str | None = None
+) -> Outcome:
+    """Reopen judging after a lock; the reason goes into the Audit log."""
+    from automation import lock
+
+    data = read_workbook(path)
+    frames = lock.unlock(data, reason, now=now, user=user)
+    outcome = Outcome(data, Report())
+    outcome.written = write_tool_tables(path, frames, now=now)
+    outcome.lines.append(
+        f"Unlocked the scores of {Path(path).name}; the reason is in the Audit log. Score and "
+        "lock again once the change is made."
+    )
+    outcome.lines.append(_written_line(outcome.written))
+    return outcome
+
+
+def log_action(
+    path: Path, action: str, summary: str, *, backup: bool = True, now: dt.datetime | None = None
+) -> str:
+    """Append an audit entry for an action that wrote files but not the workbook (documents,
+    email). Returns a line to show; a workbook open in Excel is left alone and the line says
+    the entry could not be made."""
+    from automation.errors import UserError
+
+    try:
+        data = read_workbook(path)
+        frames = record(data, action, summary, now=now, seal=True)
+        written = write_tool_tables(path, frames, backup=backup)
+    except UserError as exc:
+        return f"Not recorded in the Audit log: {exc.message}"
+    return f"Recorded in the Audit log of {written.path.name}."

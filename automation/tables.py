@@ -7,11 +7,11 @@ what these return, so the workbook looks the same whichever way the tool was run
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 
 import pandas as pd
 
-from automation import __version__, schema
+from automation import schema
+from automation.audit import record
 from automation.issues import Report
 from automation.model import ProgrammeData
 from automation.scoring import Results
@@ -54,33 +54,65 @@ def audit_frame(
     now: dt.datetime | None = None,
     user: str | None = None,
 ) -> pd.DataFrame:
-    """The Audit table with one new entry appended (earlier entries are kept)."""
-    try:
-        user = user or getpass.getuser()
-    except Exception:  # no login name (some service accounts): still log the run
-        user = "unknown"
-    cols = list(schema.TABLE_BY_NAME["Audit"].names)
-    old = data["Audit"][cols] if "Audit" in data.tables else pd.DataFrame(columns=cols)
-    new = pd.DataFrame(
-        [
-            {
-                "When": now or dt.datetime.now().replace(microsecond=0),
-                "User": user,
-                "Action": action,
-                "Detail": detail,
-                "Tool version": __version__,
-            }
-        ]
-    )
-    return pd.concat([old, new], ignore_index=True) if len(old) else new
+    """The Audit table with one new chained entry appended (earlier entries are kept).
+
+    Prefer ``automation.audit.record``, which also returns the seal that shows when the
+    newest entries are deleted; this gives the Audit table alone.
+    """
+    return record(data, action, detail, now=now, user=user)["Audit"]
 
 
-def results_tables(results: Results) -> dict[str, pd.DataFrame]:
-    """Results, Panel, JudgeStats and Agreement frames in the schema's columns."""
+def results_tables(results: Results, data: ProgrammeData | None = None) -> dict[str, pd.DataFrame]:
+    """Results, Panel, JudgeStats and Agreement frames in the schema's columns.
+
+    With ``data``, each winner's and runner-up's Citation is filled in: the nomination's own
+    Citation, or the tool's proposal, so the manager sees what the documents will say.
+    """
     out = {}
     for name, frame in results.to_tables().items():
         cols = [c.name for c in schema.TABLE_BY_NAME[name].input_columns]
         out[name] = frame.reindex(columns=cols)
+    if data is not None and not out["Results"].empty:
+        out["Results"] = out["Results"].assign(Citation=placed_citations(data, out["Results"]))
+    return out
+
+
+def placed_citations(data: ProgrammeData, results: pd.DataFrame) -> list[str | None]:
+    """The citation each placed nomination's documents use (None for the others)."""
+    from automation.documents.citation import citation
+    from automation.documents.context import Award
+    from automation.keys import key_of
+
+    noms = data["Nominations"].set_index("ID", drop=False)
+    noms = noms[~noms.index.duplicated()]
+    kinds = dict(
+        zip(data["Categories"]["Category"].map(key_of), data["Categories"]["Type"], strict=True)
+    )
+    out: list[str | None] = []
+    for _, r in results.iterrows():
+        nid = r["Nomination ID"]
+        if r["Place"] not in ("winner", "runner-up") or nid not in noms.index:
+            out.append(None)
+            continue
+        nom = noms.loc[nid]
+        consent = nom.get("Consent to publish")
+        consented = pd.notna(consent) and bool(consent) and pd.notna(nom.get("Customer quote"))
+        award = Award(
+            category=str(r["Category"]),
+            award_kind=str(kinds.get(key_of(r["Category"])) or "individual"),
+            award_description="",
+            period=str(r["Period"]),
+            place=1 if r["Place"] == "winner" else 2,
+            nominee=str(r["Nominee"]),
+            team=str(r["Team"] or ""),
+            site=str(r["Site"] or ""),
+            evidence=str(nom["Evidence"]) if pd.notna(nom["Evidence"]) else "",
+            score_pct=0.0,
+            nomination_count=1,
+            customer_quote=str(nom["Customer quote"]) if consented else None,
+            citation=str(nom["Citation"]) if pd.notna(nom.get("Citation")) else "",
+        )
+        out.append(citation(award))
     return out
 
 
@@ -88,9 +120,15 @@ def score_summary(results: Results) -> str:
     winners = results.winners
     parts = [f"{r['Category']} ({r['Period']}): {r['Nominee']}" for _, r in winners.iterrows()]
     ties = (results.nominations["Place"] == "panel vote").sum()
-    text = f"{len(results.nominations)} nominations ranked; winners: " + (
-        "; ".join(parts) if parts else "none"
+    total = len(results.nominations)
+    ranked = int(results.nominations["Rank"].notna().sum()) if total else 0
+    # Nominations nobody scored are listed on Results but not ranked: do not count them.
+    counted = (
+        f"{ranked} nominations ranked"
+        if ranked == total
+        else (f"{ranked} of {total} nominations ranked")
     )
+    text = f"{counted}; winners: " + ("; ".join(parts) if parts else "none")
     if ties:
         text += f"; {ties} nominations tied for a win need a panel vote"
     return text

@@ -12,6 +12,7 @@ from automation.documents.context import (
     Branding,
     CostLine,
     EvaluationContext,
+    Finding,
     NewsletterContext,
     ObjectiveResult,
     Viewpoint,
@@ -207,6 +208,19 @@ EVALUATION = EvaluationContext(
             deadline=date(2027, 3, 31),
             owner="Dev Raman",
         ),
+        ObjectiveResult(
+            objective="Recognise more people",
+            kpi="Nominations received",
+            baseline=30.0,
+            target=40.0,
+            actual=52.0,
+            unit="",
+            higher_is_better=True,
+            deadline=date(2026, 12, 31),
+            owner="Priya Shah",
+            computed=48.0,
+            computed_from="nominations",
+        ),
     ],
     nominations_by_source={"customer": 12, "colleague": 24, "manager": 9, "self": 3},
     nominations_by_team={
@@ -238,6 +252,7 @@ EVALUATION = EvaluationContext(
             "Would like more notice of the ceremony",
         ),
         Viewpoint("winners", "I felt genuinely recognised", 4.8, "mean of 5", 4, ""),
+        Viewpoint("organisation", "Complaints escalated, change since launch", -6, "count", None),
         Viewpoint(
             "non-winners",
             "The programme is fair to everyone",
@@ -248,9 +263,27 @@ EVALUATION = EvaluationContext(
         ),
     ],
     agreement=[
-        AgreementFigure("Customer impact", 0.81, "good agreement"),
-        AgreementFigure("Going the extra mile", 0.58, "weak: judges read it differently"),
-        AgreementFigure("Teamwork", 0.72, "acceptable"),
+        AgreementFigure(
+            "Customer Hero of the Month: Customer impact",
+            0.81,
+            "",
+            "Customer Hero of the Month",
+            "Customer impact",
+        ),
+        AgreementFigure(
+            "Customer Hero of the Month: Going the extra mile",
+            0.58,
+            "",
+            "Customer Hero of the Month",
+            "Going the extra mile",
+        ),
+        AgreementFigure(
+            "Customer Hero of the Month (whole category)", 0.74, "", "Customer Hero of the Month"
+        ),
+        AgreementFigure(
+            "Team of the Quarter: Teamwork", 0.72, "", "Team of the Quarter", "Teamwork"
+        ),
+        AgreementFigure("Team of the Quarter (whole category)", 0.70, "", "Team of the Quarter"),
     ],
     ranks_changed_by_normalisation=2,
     conflicts_declared=3,
@@ -273,6 +306,14 @@ EVALUATION = EvaluationContext(
             "(leniency -4.2 ± 1.8, adjusted 86%)",
             "decided_by": "Higher judge-effect score: 2.4 points ahead of Tomasz Nowak",
         }
+    ],
+    findings=[
+        Finding(
+            "Night-shift work is nominated less often.",
+            "Night-shift team leader to collect nominations at handover.",
+            "Grace Okafor",
+        ),
+        Finding("Customers like being asked."),
     ],
 )
 

@@ -78,9 +78,12 @@ def test_package_declares_its_ribbon_and_vba_project(built: Path) -> None:
         r.get("Target", "").lstrip("/")
         for r in rels
         if r.get("Type")
-        == "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+        == "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
     ]
+    # The 2006 relationship type goes with the 2006/01 customUI namespace the ribbon uses.
     assert ui_targets == ["customUI/customUI.xml"]
+    assert b"http://schemas.microsoft.com/office/2006/01/customui" in parts["customUI/customUI.xml"]
+    assert b"2007/relationships/ui" not in parts["_rels/.rels"]
     assert ui_targets[0] in parts
 
     types = ET.fromstring(parts["[Content_Types].xml"])

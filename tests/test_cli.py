@@ -97,7 +97,8 @@ def test_run_writes_a_scored_copy_and_documents(built_example, tmp_path, capsys,
     assert built_example.read_bytes() == before
     scored = read_workbook(out / built_example.name)
     assert len(scored["Results"]) == 60
-    assert len(scored["Audit"]) == 2  # the example's own scoring, then this run
+    # The example's own scoring, then this run's scoring and its documents.
+    assert scored["Audit"]["Action"].tolist() == ["score", "score", "documents"]
     assert sorted(p.name for p in (out / "certificates").glob("*.docx"))
     assert list(out.glob("newsletter-*.docx")) and list(out.glob("evaluation-*.docx"))
     assert len(list((out / "emails").glob("*.eml"))) >= 7
@@ -131,3 +132,49 @@ def test_building_over_a_workbook_keeps_the_old_one(tmp_path, capsys):
     (backup,) = (tmp_path / "backups").iterdir()
     assert backup.read_bytes() == first
     assert "Kept a copy" in capsys.readouterr().out
+
+
+def test_run_names_errors_exits_1_and_still_writes_the_workbook(tmp_path, capsys, built_template):
+    out = tmp_path / "out"
+    assert cli.main(["run", str(built_template), "--out", str(out)]) == 1
+    text = capsys.readouterr().out
+    # The error is named with its sheet and cell and how to fix it, not just counted.
+    assert "Settings!B8" in text and "Fix:" in text
+    assert (out / built_template.name).is_file()  # the Issues sheet shows what to fix
+    assert not (out / "certificates").exists() and not (out / "emails").exists()
+
+
+def test_run_without_scores_table_is_an_error_not_a_ranking(tmp_path, capsys, example_copy):
+    from tests.support.edit import delete_table
+
+    delete_table(example_copy, "Scores")
+    assert cli.main(["run", str(example_copy), "--out", str(tmp_path / "out")]) == 1
+    text = capsys.readouterr().out
+    assert "table 'Scores'" in text and "0 of 60 nominations ranked" in text
+
+
+def test_failed_run_leaves_no_empty_output_folder(tmp_path, capsys):
+    out = tmp_path / "out" / "deeper"
+    assert cli.main(["run", str(tmp_path / "missing.xlsx"), "--out", str(out)]) == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_scored_copy_keeps_the_workbooks_mode(tmp_path, capsys, example_copy, today):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "out"
+        cli.main(["run", str(example_copy), "--out", str(out), "--no-documents"])
+        assert stat.S_IMODE((out / example_copy.name).stat().st_mode) == 0o644  # new file
+        example_copy.chmod(0o664)
+        cli.main(["run", str(example_copy), "--in-place", "--no-documents"])
+        assert stat.S_IMODE(example_copy.stat().st_mode) == 0o664  # in place: kept as it was
+    finally:
+        os.umask(old)
+
+
+def test_score_exits_1_and_names_errors_like_run(capsys, built_template):
+    assert cli.main(["score", str(built_template)]) == 1
+    assert "Settings!B8" in capsys.readouterr().out

@@ -125,7 +125,8 @@ def test_workbook_text_is_printed_literally(tmp_path: Path) -> None:
         text = _text(path)
         assert "<Ann & {{Bob}}>" in text
         assert "Hero {% raw %}{{ 7*7 }}{% endraw %} & <b>Co</b>" in text
-        assert "She typed {{ 7*7 }} and {% if true %}x{% endif %} & <w:p/> into the form." in text
+        # The proposed citation names the nominee in place of "She".
+        assert "<Ann typed {{ 7*7 }} and {% if true %}x{% endif %} & <w:p/> into the form." in text
         assert "49" not in text
 
 

@@ -178,4 +178,54 @@ def test_rule_low_agreement_on_several_scopes_is_one_recommendation() -> None:
     ]
     advice = _only(dataclasses.replace(HEALTHY, agreement=figures))
     assert advice.startswith("Judges agreed poorly on 2 of the 3 criteria")
-    assert "“Teamwork” (α = 0.41)" in advice
+    # The weakest are named once, in the judging section's reading, not again here.
+    assert "section 4 names the weakest" in advice and "Teamwork" not in advice
+    from automation.documents.evaluation import agreement_reading
+
+    reading = agreement_reading(dataclasses.replace(HEALTHY, agreement=figures))
+    assert "“Teamwork” (α 0.41)" in reading
+
+
+def test_agreement_is_one_row_per_category_with_one_reading() -> None:
+    from automation.documents.evaluation import agreement_reading, agreement_rows
+
+    rows = agreement_rows(EVALUATION)
+    assert [r["category"] for r in rows] == ["Customer Hero of the Month", "Team of the Quarter"]
+    assert rows[0]["whole"] == "0.74"
+    assert rows[0]["criteria"] == "Customer impact 0.81 · Going the extra mile 0.58"
+    reading = agreement_reading(EVALUATION)
+    assert reading.count("Going the extra mile") == 1 and "weakest" in reading
+
+
+def test_viewpoint_results_read_on_their_own_scale() -> None:
+    from automation.documents.evaluation import evaluation_fields
+
+    ctx = dataclasses.replace(
+        EVALUATION,
+        viewpoints=[
+            Viewpoint("organisation", "CSAT change (points)", 3.2, "points", None),
+            Viewpoint("organisation", "Complaints escalated", 12, "count", 5),
+        ],
+    )
+    shown = evaluation_fields(ctx, BRANDING)["viewpoints"]
+    assert [v["result"] for v in shown] == ["3.2 points", "12"]  # never "3.2 (count)"
+    assert [v["respondents"] for v in shown] == ["–", "5"]  # a blank cell is not "0"
+
+
+def test_objectives_chart_axis_fits_the_longest_bar() -> None:
+    from automation.documents.charts import objectives_figure
+
+    far = ObjectiveResult("Involve customers", "Customer nominations", 5, 20, 39)  # 227%
+    figure = objectives_figure([far, *EVALUATION.objectives[:2]])
+    axes = figure.axes[0]
+    assert axes.get_xlim()[1] > progress_to_target(far) + 10
+    assert max(p.get_width() for p in axes.patches) == pytest.approx(progress_to_target(far))
+
+
+def test_computed_kpi_is_shown_beside_the_typed_actual() -> None:
+    from automation.documents.evaluation import evaluation_fields
+
+    fields = evaluation_fields(EVALUATION, BRANDING)
+    row = next(o for o in fields["objectives"] if o["objective"] == "Recognise more people")
+    assert (row["actual"], row["computed"]) == ("52", "48")
+    assert "differs from the workbook's count (48)" in fields["objectives_note"]

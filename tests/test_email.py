@@ -123,7 +123,7 @@ def test_winner_email_wording_and_attachment(outbox) -> None:
     )
     body = message.get_body(("plain",)).get_content()
     assert body.startswith("Dear Ann,\n\nI am delighted to tell you that you have won")
-    assert "You received 3 nominations. One of them said:" in body
+    assert "You received three nominations. The citation on your certificate reads:" in body
     assert "presented by Priya Shah on 23 November 2026" in body
     assert [a.get_filename() for a in message.iter_attachments()] == [
         "customer-hero-of-the-month-ann-patel.docx"
@@ -138,7 +138,10 @@ def test_runner_up_and_team_wording(outbox) -> None:
     assert "will receive" not in body  # the prize is the winner's, not promised to runners-up
     team = by_to["Complaints Resolution Team <complaints.team@northgate.example>"]
     assert team["Subject"].startswith("Congratulations: your team has won Team of the Quarter")
-    assert team.get_body().get_content().startswith("Dear Complaints Resolution Team,")
+    # A team is never greeted as if it were a person.
+    assert (
+        team.get_body().get_content().startswith("Dear everyone in the Complaints Resolution Team,")
+    )
 
 
 def test_runner_up_is_told_of_a_commendation_not_a_prize() -> None:
@@ -165,7 +168,18 @@ def test_comms_email_lists_winners_with_newsletter(outbox) -> None:
 def test_drafts_parse_back_with_x_unsent(outbox, tmp_path: Path) -> None:
     paths = write_drafts(outbox.messages, tmp_path / "drafts")
     assert len(paths) == len(outbox.messages)
-    assert paths[0].name == "001-winner-ann-patel.eml"
+    # Named by the recipient's role and the place: a runner-up is never filed as a winner.
+    assert [p.name for p in paths] == [
+        "001-winner-ann-patel.eml",
+        "002-line-manager-of-winner-mark-ellis.eml",
+        "003-runner-up-tomasz-nowak.eml",
+        "004-line-manager-of-runner-up-grace-okafor.eml",
+        "005-line-manager-of-winner-grace-okafor.eml",
+        "006-winning-team-complaints-resolution-team.eml",
+        "007-line-manager-of-winner-mark-ellis.eml",
+        "008-winner-leah-o-brien.eml",
+        "009-comms-team.eml",
+    ]
     for path, original in zip(paths, outbox.messages, strict=True):
         parsed = email.message_from_bytes(path.read_bytes(), policy=policy.default)
         assert parsed["X-Unsent"] == "1"
@@ -238,3 +252,59 @@ def test_unreachable_server_is_a_user_error(outbox) -> None:
 def test_team_award_sent_to_team_address(tmp_path: Path) -> None:
     composed = compose_emails([TEAM], BRANDING, comms_email=COMMS)
     assert str(composed.messages[0]["To"]).endswith("<complaints.team@northgate.example>")
+
+
+def _body(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def test_line_manager_of_runner_up_is_told_what_a_commendation_is() -> None:
+    import dataclasses
+    import datetime as dt
+
+    runner_up = dataclasses.replace(
+        HERO, place=2, presented_by="Priya Shah", presented_on=dt.date(2026, 11, 23)
+    )
+    messages = compose_emails([runner_up], BRANDING, today=dt.date(2026, 11, 1)).messages
+    manager = next(m for m in messages if m["X-Award-Recipient"] == LINE_MANAGER)
+    body = _body(manager)
+    assert "certificate of commendation, not the award itself" in body
+    assert "close second" not in body
+    assert "award will be presented" not in body and "can be there" not in body
+
+
+def test_ceremony_is_announced_only_while_it_is_to_come() -> None:
+    import datetime as dt
+
+    before = compose_emails([HERO], BRANDING, today=dt.date(2026, 11, 1)).messages
+    after = compose_emails([HERO], BRANDING, today=dt.date(2026, 12, 1)).messages
+    assert all("23 November 2026" in _body(m) for m in before)
+    assert not any("will be presented" in _body(m) for m in after)
+    assert not any("can be there" in _body(m) for m in after)
+
+
+def test_team_email_greets_members_by_name_from_staff() -> None:
+    import dataclasses
+
+    team = dataclasses.replace(
+        TEAM,
+        team_leader="Tom Harris",
+        team_members=(
+            ("Tom Harris", "tom.harris@northgate.example"),
+            ("Aisha Khan", "aisha.khan@northgate.example"),
+            ("Ben Lowe", ""),
+        ),
+        line_manager=None,
+        line_manager_email=None,
+    )
+    composed = compose_emails([team], BRANDING)
+    (message,) = composed.messages
+    assert _body(message).startswith("Dear Tom, Aisha and Ben,")
+    assert "Tom Harris <tom.harris@northgate.example>" in str(message["To"])
+    assert "aisha.khan@northgate.example" in str(message["To"])
+    assert [(s.kind, s.name) for s in composed.skipped][0] == (WINNER, "Ben Lowe")
+    big = dataclasses.replace(
+        team, team_members=tuple((f"Person {i}", f"p{i}@northgate.example") for i in range(9))
+    )
+    (message,) = compose_emails([big], BRANDING).messages
+    assert _body(message).startswith("Dear Tom and everyone in the Complaints Resolution Team,")

@@ -29,9 +29,43 @@ def test_awards_are_the_placed_nominations_of_the_current_period(example_data, r
 def test_team_awards_email_the_team_leader_and_no_separate_manager(example_data, results):
     team = [a for a in g.awards(example_data, results) if a.award_kind == "team"]
     assert team
+    staff = example_data["Staff"]
     for award in team:
         assert award.nominee_email and award.nominee_email.endswith("@northgate.example")
         assert award.line_manager is None
+        assert award.team_leader
+        members = set(staff.loc[staff["Team"] == award.nominee, "Name"])
+        assert {name for name, _ in award.team_members} == members and members
+
+
+def test_pdf_run_attaches_pdfs_to_the_drafts(example_data, results, tmp_path, monkeypatch):
+    import email
+    import sys
+    from email import policy
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "soffice"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import sys, pathlib\n"
+        "args = sys.argv[1:]\n"
+        "out = pathlib.Path(args[args.index('--outdir') + 1])\n"
+        "for name in args[args.index('--outdir') + 2:]:\n"
+        "    (out / (pathlib.Path(name).stem + '.pdf')).write_bytes(b'%PDF-1.4 fake')\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    paths = g.generate_all(example_data, results, tmp_path / "out", pdf=True, today=DAY)
+    drafts = [p for p in paths if p.suffix == ".eml"]
+    attached = [
+        part.get_filename()
+        for path in drafts
+        for part in email.message_from_bytes(
+            path.read_bytes(), policy=policy.default
+        ).iter_attachments()
+    ]
+    assert attached and all(name.endswith(".pdf") for name in attached)
 
 
 def test_customer_quotes_only_with_consent(example_data, results):
@@ -47,7 +81,7 @@ def test_newsletter_counts(example_data, results):
     assert ctx.nominations_received == 60  # the calibration entry is not a nomination
     assert ctx.customer_nominations == 31
     assert ctx.next_deadline == dt.date(2026, 12, 31)
-    assert [a.place for a in ctx.awards] == [1, 1, 1]
+    assert sorted(a.place for a in ctx.awards) == [1, 1, 1, 2, 2, 2]  # runners-up are named too
 
 
 def test_evaluation_reads_survey_fractions_as_percentages(example_data, results):

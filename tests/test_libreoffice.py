@@ -65,23 +65,25 @@ def _table(wb, name) -> pd.DataFrame:
     raise KeyError(name)
 
 
-def test_excel_weighted_score_equals_python_pooled_score(recalculated, example_data):
+def test_excel_check_columns_equal_the_tools_raw_score_and_rank(recalculated, example_data):
+    """The check beside each score is the same quantity: Excel's raw score is the tool's raw
+    score (trimmed mean of the judges' weighted scores), and the raw ranks agree."""
     wb = load_workbook(recalculated, data_only=True)
-    results = _table(wb, "Results").dropna(subset=["Nomination ID"])
-    from automation.scoring.prepare import prepare
-
-    rows = prepare(example_data)
-    ok = rows[rows["Excluded"].isna()]
-    pooled = (ok["Weight"] * ok["Fraction"]).groupby(ok["Nomination ID"]).sum() / ok.groupby(
-        "Nomination ID"
-    )["Weight"].sum()
-    got = results.set_index("Nomination ID")["Excel weighted score"].astype(float)
-    assert len(got) == 60
-    pd.testing.assert_series_equal(
-        got.sort_index(), pooled.loc[got.index].sort_index(), check_names=False, atol=1e-9, rtol=0
+    results = _table(wb, "Results").dropna(subset=["Nomination ID"]).set_index("Nomination ID")
+    assert len(results) == 60
+    got = results["Excel raw score"].astype(float)
+    want = results["Raw score"].astype(float)
+    pd.testing.assert_series_equal(got, want, check_names=False, atol=1e-9, rtol=0)
+    assert (
+        results["Excel raw rank"].astype(int).tolist() == results["Raw rank"].astype(int).tolist()
     )
-    ranks = results.set_index("Nomination ID")["Excel rank"].astype(int)
-    assert (ranks >= 1).all()
+    panel = _table(wb, "Panel").dropna(subset=["Judge"])
+    counted = panel[panel["Counted"] == "yes"]
+    assert (
+        counted["Excel weighted score"].astype(float) - counted["Weighted score"]
+    ).abs().max() < 1e-9
+    # Four judges: the trimmed mean is in play, so a pooled check would not have agreed.
+    assert (results["Judges"] >= 4).any()
 
 
 def test_sheet_formulas_equal_python(recalculated, example_data):
@@ -127,6 +129,7 @@ def test_status_summary_counts(recalculated, example_data):
         "StatusWinners",
         "StatusBudget",
         "StatusWarnings",
+        "StatusCriteriaMet",
     ):
         ((sheet, ref),) = names[key].destinations
         values[key] = wb[sheet][ref.replace("$", "")].value
@@ -140,6 +143,7 @@ def test_status_summary_counts(recalculated, example_data):
     higher = obj["Higher is better"].astype(bool)
     met = (higher & (obj["Actual"] >= obj["Target"])) | (~higher & (obj["Actual"] <= obj["Target"]))
     assert values["StatusObjectivesMet"] == f"{int(met.sum())} of {len(obj)}"
+    assert values["StatusCriteriaMet"] == "12 of 12 criteria met"
 
 
 def test_title_row_totals_equal_python(recalculated, example_data):
@@ -181,6 +185,12 @@ def test_tool_writes_into_a_workbook_saved_by_another_program(recalculated, tmp_
     score_workbook(path, write=True, backup=False)
     data = read_workbook(path)
     assert len(data["Results"]) == 60 and len(data["Audit"]) == 2
+    # The Tool data sheet and the audit chain survive another program's save (LibreOffice
+    # saves a very hidden sheet as hidden; the tool's write makes it very hidden again).
+    from automation.audit import check_audit
+
+    assert load_workbook(path, read_only=True)["Tool data"].sheet_state == "veryHidden"
+    assert list(check_audit(data)) == [] and data["AuditSeal"]["Entries"].tolist() == ["2"]
     with zipfile.ZipFile(path) as zf:
         after = {i.filename: zf.read(i) for i in zf.infolist()}
     assert before["xl/sharedStrings.xml"] == after["xl/sharedStrings.xml"]

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from automation.io.read import read_workbook
 from automation.validate import validate
 from tests.support import small
 from tests.support.factory import HEADER_ROW, data_from_rows
@@ -570,3 +571,33 @@ def test_scores_pointing_at_unknown_names_get_one_issue_per_cell():
     report = _run(_set("Scores", 0, Judge="Nobody", Nomination_ID="N99"))
     cells = [i.cell for i in report if i.sheet == "Scores"]
     assert len(cells) == len(set(cells))
+
+
+def test_typed_kpi_that_contradicts_the_workbook_is_a_warning(example_copy, today):
+    from tests.support.edit import rewrite_table, table_rows
+
+    header, rows = table_rows(example_copy, "Objectives")
+    actual = header.index("Actual")
+    source = header.index("Worked out from")
+    hit = next(r for r in rows if r[source] == "customer nominations")
+    hit[actual] = 39  # the workbook counts 31 customer nominations in Q3 2026
+    rewrite_table(example_copy, "Objectives", header, rows)
+    report = validate(read_workbook(example_copy), today=today)
+    (issue,) = [i for i in report if i.code == "actual-differs-from-workbook"]
+    assert issue.severity == "warning" and issue.column == "Actual" and "31" in issue.message
+
+
+def test_evidence_or_quote_about_someone_else_is_a_warning(example_copy, today):
+    from tests.support.edit import rewrite_table, table_rows
+
+    header, rows = table_rows(example_copy, "Nominations")
+    ev, nominee = header.index("Evidence"), header.index("Nominee")
+    first = rows[0]
+    assert not str(first[ev]).startswith("Jordan")
+    first[ev] = "Jordan stayed on the line with an elderly customer."
+    second = rows[2]
+    second[ev] = f"{second[nominee].split()[0]} and Jordan fixed the fault together."
+    rewrite_table(example_copy, "Nominations", header, rows)
+    report = validate(read_workbook(example_copy), today=today)
+    flagged = [i for i in report if i.code == "evidence-names-someone-else"]
+    assert [(i.column, i.row) for i in flagged] == [("Evidence", 6)]  # not the shared credit

@@ -84,6 +84,14 @@ def test_stacked_tables_move_down_when_the_first_grows(example_copy):
     assert data["JudgeStats"]["Judge"].tolist() == ["A", "B"]
     assert data["Agreement"]["Alpha"].tolist() == [0.9]
     assert data.place("JudgeStats").header_row > data["Panel"]["_row"].max()
+    # The header notes go with their tables; none is left behind on Panel's data cells.
+    from openpyxl import load_workbook
+
+    ws = load_workbook(example_copy)["Judging"]
+    noted = {c.coordinate for row in ws.iter_rows() for c in row if c.comment}
+    headers = {ws.tables[t].ref.split(":")[0][1:] for t in ("Panel", "JudgeStats", "Agreement")}
+    assert {"".join(ch for ch in cell if ch.isdigit()) for cell in noted} == headers
+    assert ws[f"A{data.place('JudgeStats').header_row}"].comment.text.startswith("Judge")
 
 
 def test_calc_chain_dropped_and_full_calc_on_load(example_copy):
@@ -129,12 +137,16 @@ def test_backups_are_pruned(example_copy):
     assert len(backups) == write_mod.BACKUPS_KEPT
 
 
-def test_missing_tool_sheet_is_a_user_error(example_copy):
+def test_a_missing_tool_table_is_added_back(example_copy):
+    # Older workbooks lack tool tables this version writes (the Tool data sheet, the D17
+    # requirements); one a user deleted is put back the same way.
     from tests.support.edit import delete_table
 
     delete_table(example_copy, "Issues")
-    with pytest.raises(UserError, match="Issues"):
-        write_tool_tables(example_copy, {"Issues": ISSUES})
+    write_tool_tables(example_copy, {"Issues": ISSUES}, backup=False)
+    back = read_workbook(example_copy)
+    assert back["Issues"]["Code"].tolist() == ["x-code"]
+    assert back.places["Issues"].sheet == "Issues" and back.places["Issues"].header_row == 5
 
 
 def test_illegal_xml_characters_are_dropped(example_copy):
@@ -157,3 +169,30 @@ def test_unchanged_parts_are_copied_compressed_and_the_package_is_sound(example_
         copied = b.getinfo(scores.filename)
         assert (copied.CRC, copied.compress_size) == (scores.CRC, scores.compress_size)
     load_workbook(dest)  # openpyxl opens it too
+
+
+def test_a_tool_table_from_an_older_layout_gets_the_schemas_columns(example_copy, tmp_path):
+    """A workbook made before a tool column was added: the writer writes the schema's columns
+    into the table definition too, so header cells and table columns agree (else Excel repairs)."""
+    import re
+
+    with open_package(example_copy) as zf:
+        part = tables(zf)["Results"].part
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    xml = parts[part].decode()
+    xml = re.sub(r'<tableColumn id="\d+" name="Citation"\s*/>', "", xml)
+    xml = re.sub(r'tableColumns count="\d+"', 'tableColumns count="20"', xml)
+    parts[part] = xml.encode()
+    older = tmp_path / "older.xlsx"
+    with zipfile.ZipFile(older, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    from automation import schema
+    from automation.scoring import score
+    from automation.tables import results_tables
+
+    data = read_workbook(older)
+    write_tool_tables(older, results_tables(score(data), data), backup=False)
+    with open_package(older) as zf:
+        info = tables(zf)["Results"]
+    assert info.columns == schema.TABLE_BY_NAME["Results"].names

@@ -40,6 +40,8 @@ SETTINGS = {
     "comms_email": "internal.comms@northgate.example",
     "from_address": "service.stars@northgate.example",
     "smtp_host": "",
+    "programme_id": "NCC-STARS",
+    "scores_due": D(2026, 10, 16),
 }
 
 TEAMS = [
@@ -284,9 +286,10 @@ TEAM_EVIDENCE = [
 ]
 QUOTES = [
     "Nothing was too much trouble and I felt listened to.",
-    "She sorted in ten minutes what had taken me weeks.",
+    # No "he" or "she": the same quotes go to nominees of any gender.
+    "Sorted in ten minutes what had taken me weeks.",
     "Kind, patient and clear from start to finish.",
-    "He called me back exactly when he said he would.",
+    "Called me back exactly when promised.",
     "I will be telling all my friends about this service.",
 ]
 
@@ -443,6 +446,9 @@ def _nominations(rng: random.Random, staff: list[dict]) -> list[dict]:
     noms[1].update(
         {"Nominee": conflicted, "Team": "Billing", "Line manager": "Marcus Bell", "Site": "Leeds"}
     )
+    # The evidence is about the person now nominated, not the adviser it was written for.
+    was = noms[1]["Evidence"].split()[0]
+    noms[1]["Evidence"] = conflicted.split()[0] + noms[1]["Evidence"][len(was) :]
     return noms
 
 
@@ -578,7 +584,8 @@ def content() -> tuple[dict[str, list[dict]], dict[str, object]]:
                 "Higher is better": "yes",
                 "Deadline": D(2026, 9, 30),
                 "Owner": "Lily Chen",
-                "Actual": 39,
+                "Actual": 31,
+                "Worked out from": "customer nominations",
             },
             {
                 "Objective": "Reduce first-year attrition",
@@ -740,16 +747,19 @@ def content() -> tuple[dict[str, list[dict]], dict[str, object]]:
                 "the service desks.",
                 "Action": "Keep the cards; add a QR code.",
                 "Owner": "Lily Chen",
+                "Kind": "went well",
             },
             {
                 "Finding": "Sunderland nominated less per head than Leeds.",
                 "Action": "Team leaders at Sunderland to share one story a week at huddles.",
                 "Owner": "Nadia Kowalski",
+                "Kind": "to improve",
             },
             {
                 "Finding": "Some non-winners felt the same people are always noticed.",
                 "Action": "Publish every nominee's name with thanks, not only the winners.",
                 "Owner": "Helen Okafor",
+                "Kind": "to improve",
             },
         ],
     }
@@ -974,7 +984,7 @@ def _survey() -> list[dict]:
             "organisation",
             "CSAT change since launch (points)",
             3.2,
-            "count",
+            "points",
             None,
             "From 81% to 84.2% over the quarter.",
         ),
@@ -1016,7 +1026,7 @@ def _survey() -> list[dict]:
             0.68,
             "% agree",
             61,
-            "Lower at Sunderland (0.61).",
+            "Lower at Sunderland (61%).",
         ),
         ("organisation", "Employee Net Promoter Score", 18, "eNPS", 61, "Up from 9 before launch."),
     ]

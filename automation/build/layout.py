@@ -39,3 +39,17 @@ def table_tops(row_counts: list[int]) -> list[int]:
         tops.append(top)
         top = top + 1 + max(n, 1) + GAP + 1
     return tops
+
+
+NOTE_AUTHOR = "Award workbook"
+
+
+def note_text(spec: schema.Table, col: schema.Column) -> str:
+    """The note on a table's header cell: the column's help, and how to fill it in."""
+    extra = []
+    if spec.owner == "user" and not col.is_formula:
+        extra.append("Required." if col.required else "Optional.")
+        extra.append(f"Type: {col.type.value}.")
+    if col.is_formula:
+        extra.append("Worked out by a formula; locked.")
+    return " ".join([col.help or col.name, *extra])

@@ -21,7 +21,7 @@ from openpyxl.worksheet.table import Table as XLTable
 from openpyxl.worksheet.table import TableFormula, TableStyleInfo
 
 from automation import schema
-from automation.build import layout
+from automation.build import layout, printing
 from automation.issues import column_letter
 from automation.schema import ColType
 
@@ -62,24 +62,39 @@ START_STEPS = (
     "are listed on Issues and the cells light up (red: error, amber: warning).",
     "8. Click Score: Results and Judging show ranks, winners and how far the judges agreed.",
     "9. Generate certificates, the newsletter article and email drafts; record the evaluation.",
+    "10. Once winners are announced, click Lock scores: any later change to a score is "
+    "reported. The Evidence sheet shows which criteria of the unit are met; Assessor pack "
+    "makes a pseudonymised copy and an evidence index for your assessor.",
     "Grey cells are worked out by formulas and locked; white cells are yours. Sheets are "
     "protected without a password so formulas are not overwritten by accident "
     "(Review > Unprotect Sheet if you need to change the layout).",
 )
 
 
+NUMERIC_TYPES = (ColType.INT, ColType.DECIMAL, ColType.MONEY, ColType.PERCENT)
+
+
 def _style_for(col: schema.Column, cell, *, header: bool = False) -> None:
+    # Numbers sit at the right of their cell, so their heading does too: a left heading over
+    # right-aligned figures reads as the next column's.
+    right = "right" if col.type in NUMERIC_TYPES else "left"
+    # Text starts one step in, so it does not run into a right-aligned figure on its left.
+    indent = 0 if right == "right" else 1
     if header:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal=right, indent=indent
+        )
         return
     if col.type in NUMBER_FORMATS:
         cell.number_format = NUMBER_FORMATS[col.type]
     elif col.type in TEXT_TYPES and not col.is_formula:
         # Text format stops Excel turning "Oct 2026" into a date or 0161 into 161.
         cell.number_format = "@"
-    cell.alignment = Alignment(wrap_text=col.type is ColType.LONGTEXT, vertical="top")
+    cell.alignment = Alignment(
+        wrap_text=col.type is ColType.LONGTEXT, vertical="top", horizontal=right, indent=indent
+    )
     cell.border = Border(bottom=THIN)
     if col.is_formula:
         cell.fill = FORMULA_FILL
@@ -117,15 +132,14 @@ def _table_rows(spec: schema.Table, rows: Rows | None, blank: int) -> list[Mappi
     return list(rows or []) + [{} for _ in range(blank)]
 
 
-def _lines_needed(spec: schema.Table, row: Mapping[str, object]) -> int:
-    """Lines the longest wrapped cell of a row needs at its column's width (a fair guess)."""
+def _lines_needed(spec: schema.Table, row: Mapping[str, object], widths: list[float]) -> int:
+    """Lines the longest wrapped cell of a row needs at its column's printed width."""
     most = 1
-    for col in spec.columns:
+    for j, col in enumerate(spec.columns):
         value = row.get(col.name)
-        if col.type is ColType.LONGTEXT and isinstance(value, str):
-            per_line = max(int(col.width * 1.2), 10)
-            most = max(most, -(-len(value) // per_line))
-    return min(most, 8)
+        if col.type in printing.WRAPPED and isinstance(value, str):
+            most = max(most, printing.wrapped_lines(value, widths[j]))
+    return most
 
 
 def _totals(ws, spec: schema.Table, row: int) -> None:
@@ -145,29 +159,49 @@ def _totals(ws, spec: schema.Table, row: int) -> None:
 
 
 def _write_table(
-    wb: Workbook, ws, spec: schema.Table, top: int, rows: Rows | None, blank: int
+    wb: Workbook,
+    ws,
+    spec: schema.Table,
+    top: int,
+    rows: Rows | None,
+    blank: int,
+    widths: list[float] | None = None,
+    first_col: int = 1,
 ) -> int:
-    """Write one table with its title at row ``top``; returns the last row used."""
-    title = ws.cell(row=top, column=1, value=spec.title)
+    """Write one table with its title at row ``top``, from column ``first_col``; returns the
+    last row used.
+
+    ``widths`` are the sheet's column widths (the widest table column above each), so wrapped
+    headers and long notes get rows tall enough to show them when printed. A table placed
+    beside another (``first_col`` > 1) uses its own columns' widths.
+    """
+    if first_col > 1 or not widths:
+        widths = [0.0] * (first_col - 1) + [c.width for c in spec.columns]
+    off = first_col - 1
+    title = ws.cell(row=top, column=first_col, value=spec.title)
     title.font = Font(bold=True, size=12, color="1F4E79")
     _totals(ws, spec, top)
     header_row = top + 1
     body = _table_rows(spec, rows, blank)
     if not body:
         body = [{}]
-    for j, col in enumerate(spec.columns, start=1):
+    for j, col in enumerate(spec.columns, start=first_col):
         cell = ws.cell(row=header_row, column=j, value=col.name)
         _style_for(col, cell, header=True)
-        ws.column_dimensions[column_letter(j)].width = max(
-            ws.column_dimensions[column_letter(j)].width or 0, col.width
-        )
+        dim = ws.column_dimensions[column_letter(j)]
+        # Beside another table's columns, keep the wider of the two widths.
+        dim.width = widths[j - 1] if first_col == 1 else max(dim.width or 0, widths[j - 1])
+    own = widths[off:]
+    height = printing.header_height(spec, own)
+    if height:
+        ws.row_dimensions[header_row].height = height  # a wrapped header is not cut off
     for i, row in enumerate(body, start=header_row + 1):
-        lines = _lines_needed(spec, row)
-        if lines > 1:
+        height = printing.row_height(_lines_needed(spec, row, own))
+        if height:
             # Neither Excel nor LibreOffice grows a row for wrapped text it did not lay out
             # itself, so long notes would overlap; size the row for them.
-            ws.row_dimensions[i].height = 15 * lines
-        for j, col in enumerate(spec.columns, start=1):
+            ws.row_dimensions[i].height = height
+        for j, col in enumerate(spec.columns, start=first_col):
             cell = ws.cell(row=i, column=j)
             if col.is_formula:
                 cell.value = col.formula
@@ -175,7 +209,7 @@ def _write_table(
                 cell.value = _excel_value(row[col.name])
             _style_for(col, cell)
     last = header_row + len(body)
-    ref = f"A{header_row}:{column_letter(len(spec.columns))}{last}"
+    ref = f"{column_letter(first_col)}{header_row}:{column_letter(off + len(spec.columns))}{last}"
     table = XLTable(displayName=spec.name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     table._initialise_columns()
@@ -186,22 +220,15 @@ def _write_table(
     ws.add_table(table)
     if spec.owner == "user":
         _validations(ws, spec, header_row + 1, last)
-    _comments(ws, spec, header_row)
+    _comments(ws, spec, header_row, first_col)
     return last
 
 
-def _comments(ws, spec: schema.Table, header_row: int) -> None:
+def _comments(ws, spec: schema.Table, header_row: int, first_col: int = 1) -> None:
     from openpyxl.comments import Comment
 
-    for j, col in enumerate(spec.columns, start=1):
-        text = col.help or col.name
-        extra = []
-        if spec.owner == "user" and not col.is_formula:
-            extra.append("Required." if col.required else "Optional.")
-            extra.append(f"Type: {col.type.value}.")
-        if col.is_formula:
-            extra.append("Worked out by a formula; locked.")
-        comment = Comment(" ".join([text, *extra]), "Award workbook")
+    for j, col in enumerate(spec.columns, start=first_col):
+        comment = Comment(layout.note_text(spec, col), layout.NOTE_AUTHOR)
         comment.width, comment.height = 260, 90
         ws.cell(row=header_row, column=j).comment = comment
 
@@ -259,13 +286,16 @@ def _issue_highlighting(ws, sheet: schema.Sheet) -> None:
     )
 
 
-def _page_setup(ws) -> None:
-    """Print landscape, one page wide, so an assessor can print any sheet legibly."""
-    ws.page_setup.orientation = "landscape"
+def _page_setup(ws, layout_: printing.PageLayout) -> None:
+    """A4, the sheet's orientation, as many pages wide as keeps the print readable."""
+    ws.page_setup.orientation = "landscape" if layout_.landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = layout_.pages_wide
     ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = printing.MARGIN_IN
+    ws.page_margins.top = ws.page_margins.bottom = printing.MARGIN_TOP_IN
+    ws.print_options.gridLines = False
 
 
 def _protect(ws) -> None:
@@ -367,7 +397,7 @@ def build_workbook(
         ws = wb.create_sheet(sheet.name)
         ws.sheet_properties.tabColor = sheet.tab_colour
         if sheet.hidden:
-            ws.sheet_state = "hidden"
+            ws.sheet_state = "veryHidden" if sheet.very_hidden else "hidden"
     _lists_sheet(wb)
     for spec in schema.TABLES:
         for col in spec.columns:
@@ -380,41 +410,59 @@ def build_workbook(
         if sheet.name in ("Start", "Lists"):
             continue
         top = layout.write_heading(ws, sheet)
+        widths = printing.column_widths(sheet)
+        spans: list[tuple[int, int]] = []
+        tops: dict[str, int] = {}
+        printed_cols = len(widths)
         for name in sheet.tables:
             spec = schema.TABLE_BY_NAME[name]
             rows = content.get(name)
+            if spec.beside:
+                # Beside another table, one blank column after it; the stacking goes on below.
+                width = len(schema.TABLE_BY_NAME[spec.beside].columns)
+                _write_table(
+                    wb, ws, spec, tops[spec.beside], rows, 0 if rows else 1, first_col=width + 2
+                )
+                printed_cols = max(printed_cols, width + 1 + len(spec.columns))
+                continue
+            tops[name] = top
             if name == "Settings":
                 rows, blank = _settings_rows(settings), 0
             elif name == "OptionWeights":
                 rows, blank = content.get(name) or _default_option_weights(), 0
-            elif name == "EvidenceMap":
-                rows, blank = _evidence_rows(), 0
+            elif name in ("EvidenceMap", "EvidenceRequirements"):
+                rows, blank = content.get(name) or _evidence_rows(name), 0
             elif spec.owner == "tool":
                 blank = 0 if rows else 1
             else:
                 blank = spec.blank_rows if spare_rows is None or not rows else spare_rows
-            last = _write_table(wb, ws, spec, top, rows, blank)
+            last = _write_table(wb, ws, spec, top, rows, blank, widths)
+            # Printed: the title, header and the rows in use, not the blank rows to type in.
+            spans.append((top, top + 1 + max(len(rows or []), 1)))
             if name == "OptionWeights":
                 for i, (_, defined) in enumerate(schema.OPTION_FACTORS):
                     letter = column_letter(spec.names.index("Weight") + 1)
                     _defined(wb, defined, f"Options!${letter}${top + 2 + i}")
-            if name == "EvidenceMap":
-                for i, (*_, formula) in enumerate(schema.EVIDENCE):
-                    c = ws.cell(
-                        row=top + 2 + i, column=spec.names.index("Entries") + 1, value=formula
-                    )
-                    c.fill = FORMULA_FILL
-                    c.protection = Protection(locked=True)
             top = last + layout.GAP + 1
         layout.freeze(ws, sheet)
+        _page_setup(ws, printing.layout_for(sheet, widths))
+        ws.print_area = printing.print_area(spans, printed_cols, sheet.name)
+        titles = printing.title_rows(sheet, spans[0][0] + 1) if spans else None
+        if titles:
+            ws.print_title_rows = titles
+        if printing.layout_for(sheet, widths).pages_wide > 1:
+            ws.print_title_cols = "A:A"  # the second page still shows which row is which
         if sheet.protected:
             _protect(ws)
         if any(schema.TABLE_BY_NAME[t].owner == "user" for t in sheet.tables):
             _issue_highlighting(ws, sheet)
+    from automation.build.charts import add_equity_chart
+
+    add_equity_chart(wb)
     _start_sheet(wb, wb["Start"], settings)
     _protect(wb["Lists"])
-    for ws in wb.worksheets:
-        _page_setup(ws)
+    for name in ("Start", "Lists"):
+        _page_setup(wb[name], printing.PageLayout(landscape=True, pages_wide=1))
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
     path = Path(path)
@@ -437,8 +485,9 @@ def _default_option_weights() -> list[dict[str, object]]:
     ]
 
 
-def _evidence_rows() -> list[dict[str, object]]:
-    return [
-        {"Criterion": c, "What is asked": asked, "Where in this workbook": where}
-        for c, asked, where, _ in schema.EVIDENCE
-    ]
+def _evidence_rows(table: str) -> list[dict[str, object]]:
+    """The evidence map before any check: every criterion listed, its status not worked out
+    (the tool writes statuses at each check)."""
+    from automation.evidence import catalogue_tables
+
+    return catalogue_tables()[table].to_dict("records")

@@ -370,18 +370,20 @@ def build_certificate() -> DocumentObject:
     _tag(doc, "{%p for c in certificates %}")
     # Each certificate starts with "page break before" rather than a break paragraph: no blank
     # trailing page, and the first certificate still starts on page 1.
-    logo = _para(doc, "{% if logo %}{{ logo }}{% endif %}", align=centre, before=4, after=4)
-    logo.paragraph_format.page_break_before = True
-    _para(
+    # The logo sits in the lower third, between signature and date; the page starts with
+    # the organisation's name.
+    organisation = _para(
         doc,
         "{{ organisation }}",
         align=centre,
+        before=4,
         after=4,
         size=14,
         colour=TEMPLATE_PRIMARY,
         caps=True,
         spacing=2,
     )
+    organisation.paragraph_format.page_break_before = True
     _para(
         doc,
         "{% if c.winner %}Certificate of Achievement{% else %}Certificate of Commendation"
@@ -435,12 +437,13 @@ def build_certificate() -> DocumentObject:
     _no_table_borders(table)
     _fixed_widths(table, (75, 60, 75))
     texts = (
-        ("", "", ""),
+        ("", "{% if logo %}{{ logo }}{% endif %}", ""),
         ("{{ signatory_name }}", "", "{{ c.presented_on }}"),
         (
             "{{ signatory_title }}",
-            "",
-            "{% if c.presented_by %}Presented by {{ c.presented_by }}{% else %}Date{% endif %}",
+            "{{ c.award_line }}",
+            # The signatory is named on the left; a presenter only when it is someone else.
+            "{% if c.presenter %}Presented by {{ c.presenter }}{% else %}Date{% endif %}",
         ),
     )
     for row_index, row in enumerate(table.rows):
@@ -453,8 +456,9 @@ def build_certificate() -> DocumentObject:
                 _run(
                     paragraph,
                     text,
-                    size=12 if row_index == 1 else 10,
+                    size=12 if row_index == 1 else (9 if col_index == 1 else 10),
                     bold=row_index == 1,
+                    italic=row_index == 2 and col_index == 1,
                     colour=DARK if row_index == 1 else GREY,
                 )
             if row_index == 0 and col_index != 1:
@@ -497,6 +501,10 @@ def build_newsletter() -> DocumentObject:
     _tag(doc, "{%p endif %}")
     _para(doc, "{{ w.prize }}")
     _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if commended %}")
+    _para(doc, "Highly commended", style="Heading 2")
+    _para(doc, "{{ commended }}")
+    _tag(doc, "{%p endif %}")
     _para(doc, "Thank you", style="Heading 2")
     _para(doc, "{{ thanks }}")
     _para(doc, "Nominate someone next time", style="Heading 2")
@@ -527,9 +535,11 @@ def build_evaluation_report() -> DocumentObject:
     _para(doc, "{{ summary }}")
 
     _para(doc, "1. Objectives and results", style="Heading 1")
+    # Column widths leave every header word and figure whole at 10 pt Calibri/Carlito
+    # (tests/test_documents_layout.py measures them with the font's own metrics).
     _data_table(
         doc,
-        ("Objective", "KPI", "Baseline", "Target", "Actual", "Result"),
+        ("Objective", "KPI", "Baseline", "Target", "Actual", "From workbook", "Result"),
         "o in objectives",
         (
             "{{ o.objective }}",
@@ -537,10 +547,12 @@ def build_evaluation_report() -> DocumentObject:
             "{{ o.baseline }}",
             "{{ o.target }}",
             "{{ o.actual }}",
+            "{{ o.computed }}",
             "{{ o.result }}",
         ),
-        (48, 44, 20, 20, 20, 18),
+        (36, 36, 20, 19, 19, 22, 18),
     )
+    _para(doc, "{% if objectives_note %}{{ objectives_note }}{% endif %}", before=4, size=9)
     _para(doc, "{{ objectives_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
 
     _para(doc, "2. Participation", style="Heading 1")
@@ -569,6 +581,7 @@ def build_evaluation_report() -> DocumentObject:
         (70, 35),
     )
     _para(doc, "{{ participation_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
+    _equity_block(doc)
 
     _para(doc, "3. Four viewpoints", style="Heading 1")
     _para(doc, "{{ viewpoints_summary }}")
@@ -583,18 +596,22 @@ def build_evaluation_report() -> DocumentObject:
             "{{ v.respondents }}",
             "{{ v.comment }}",
         ),
-        (26, 46, 26, 26, 46),
+        (30, 44, 24, 27, 45),
     )
 
     _para(doc, "4. Judging quality", style="Heading 1")
+    _para(doc, "{{ agreement_reading }}")
+    # One row per category: a table row per criterion buried the reading under near-identical
+    # lines, so each category's criteria share one cell.
     _data_table(
         doc,
-        ("Criterion or category", "Agreement (α)", "Reading"),
+        ("Category", "Whole category (α)", "Each criterion (α)"),
         "a in agreement",
-        ("{{ a.scope }}", "{{ a.alpha }}", "{{ a.reading }}"),
-        (60, 30, 80),
+        ("{{ a.category }}", "{{ a.whole }}", "{{ a.criteria }}"),
+        (40, 26, 104),
     )
     _para(doc, "{{ judging_summary }}", before=8)
+    _appeals_block(doc)
 
     _para(doc, "5. Costs against budget", style="Heading 1")
     _data_table(
@@ -636,11 +653,81 @@ def build_evaluation_report() -> DocumentObject:
         (28, 30, 36, 48, 28),
     )
 
-    _para(doc, "7. Recommendations", style="Heading 1")
+    _para(doc, "7. Findings and actions", style="Heading 1")
+    _data_table(
+        doc,
+        ("Finding", "Action", "Owner"),
+        "f in findings",
+        ("{{ f.finding }}", "{{ f.action }}", "{{ f.owner }}"),
+        (75, 65, 30),
+    )
+    _para(doc, "{% if no_findings %}{{ no_findings }}{% endif %}", before=4)
+
+    _para(doc, "8. Recommendations", style="Heading 1")
     _tag(doc, "{%p for r in recommendations %}")
     _para(doc, "{{ r }}", style="List Number")
     _tag(doc, "{%p endfor %}")
     return doc
+
+
+def _equity_block(doc: DocumentObject) -> None:
+    """Fairness across groups and the trend over periods (fields: documents.equity_section)."""
+    _tag(doc, "{%p if equity_rows %}")
+    _para(doc, "Fairness across groups", style="Heading 2")
+    _para(doc, "{{ equity_summary }}")
+    _data_table(
+        doc,
+        (
+            "Grouping",
+            "Group",
+            "Staff",
+            "Individual nominations",
+            "Per member",
+            "Ratio to best",
+            "Wins",
+            "Flag",
+        ),
+        "e in equity_rows",
+        (
+            "{{ e.grouping }}",
+            "{{ e.group }}",
+            "{{ e.staff }}",
+            "{{ e.nominations }}",
+            "{{ e.rate }}",
+            "{{ e.ratio }}",
+            "{{ e.wins }}",
+            "{{ e.flag }}",
+        ),
+        (20, 28, 14, 20, 18, 18, 12, 40),
+    )
+    _para(doc, "{{ equity_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
+    _para(doc, "{{ panel_summary }}", before=4)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if trend %}")
+    _para(doc, "Over the periods", style="Heading 2")
+    _para(doc, "{{ trend_summary }}")
+    _data_table(
+        doc,
+        ("Period", "Nominations", "From customers", "Staff nominated", "Winners", "KPIs"),
+        "t in trend",
+        (
+            "{{ t.period }}",
+            "{{ t.nominations }}",
+            "{{ t.customer }}",
+            "{{ t.share }}",
+            "{{ t.winners }}",
+            "{{ t.kpis }}",
+        ),
+        (24, 24, 24, 24, 18, 56),
+    )
+    _para(doc, "{{ trend_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
+    _tag(doc, "{%p endif %}")
+
+
+def _appeals_block(doc: DocumentObject) -> None:
+    """Appeals and their outcomes (fields: documents.equity_section)."""
+    _para(doc, "Appeals", style="Heading 2")
+    _para(doc, "{{ appeals_summary }}")
 
 
 TEMPLATES = {

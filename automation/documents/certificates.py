@@ -14,9 +14,10 @@ from automation.documents.citation import citation
 from automation.documents.context import Award, Branding
 from automation.documents.filenames import unique_stem
 from automation.documents.render import DEFAULT_TEMPLATE_DIR, DocxRenderer, Image, clean_text
+from automation.keys import key_of
 
 COMBINED_NAME = "print-all-certificates.docx"
-LOGO_HEIGHT_MM = 16
+LOGO_HEIGHT_MM = 14
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,13 @@ class CertificateRun:
         return [path for _, path in self.files] + ([self.combined] if self.combined else [])
 
 
-def certificate_fields(award: Award) -> dict[str, Any]:
-    """The plain values one certificate page shows (the template's ``c``)."""
+def certificate_fields(award: Award, signatory: str = "") -> dict[str, Any]:
+    """The plain values one certificate page shows (the template's ``c``).
+
+    The presenter is shown only when someone other than the signatory presents the award
+    (the signature already names the signatory); a winner's certificate says what the award
+    is in the lower third.
+    """
     team, site = (clean_text(part, single_line=True) for part in (award.team, award.site))
     # A team award names the team already; show only where it works.
     unit = site if award.is_team else " · ".join(part for part in (team, site) if part)
@@ -47,8 +53,20 @@ def certificate_fields(award: Award) -> dict[str, Any]:
         "customer_nominated": award.award_kind == "customer-nominated",
         "citation": citation(award),
         "presented_by": award.presented_by or "",
+        "presenter": ""
+        if not award.presented_by or key_of(award.presented_by) == key_of(signatory)
+        else clean_text(award.presented_by, single_line=True),
         "presented_on": award.presented_on,
+        "award_line": _award_line(award),
     }
+
+
+def _award_line(award: Award) -> str:
+    """``The award: a framed certificate, a £75 voucher and an extra day of leave``."""
+    what = clean_text(award.award_description or "", single_line=True).strip().rstrip(".")
+    if not award.is_winner or not what:
+        return ""
+    return f"The award: {what}"
 
 
 def _logo(branding: Branding) -> Image | None:
@@ -98,7 +116,7 @@ def write_certificates(
     }
     logo = _logo(branding)
     images = {"logo": logo} if logo else {}
-    pages = [certificate_fields(award) for award in awards]
+    pages = [certificate_fields(award, branding.signatory_name) for award in awards]
     taken = {COMBINED_NAME.removesuffix(".docx")}
     files: list[tuple[Award, Path]] = []
     steps = len(awards) * individual + (1 if combined and awards else 0)

@@ -16,6 +16,7 @@ from automation.documents.context import EvaluationContext, ObjectiveResult
 
 DPI = 200
 GREY = "#9E9E9E"
+CAP = 400.0  # progress (%) beyond which a bar is drawn short: the label says the real figure
 
 
 def _png(figure: Figure) -> bytes:
@@ -42,23 +43,34 @@ def objectives_chart(
     objectives: Sequence[ObjectiveResult], primary: str = "#1F4E79", accent: str = "#C9A227"
 ) -> bytes:
     """Horizontal bars: progress from baseline to target for each objective, target line at 100%."""
+    return _png(objectives_figure(objectives, primary, accent))
+
+
+def objectives_figure(
+    objectives: Sequence[ObjectiveResult], primary: str = "#1F4E79", accent: str = "#C9A227"
+) -> Figure:
+    """The figure behind :func:`objectives_chart` (tests read its axis limits)."""
     height = 0.55 * max(len(objectives), 1) + 1.0
     figure = Figure(figsize=(6.3, height))
     axes = figure.subplots()
     labels = [textwrap.fill(o.objective, 28) for o in objectives]
     positions = list(range(len(objectives)))[::-1]
+    progresses = [p for p in map(progress_to_target, objectives) if p is not None]
+    # The axis reaches past the longest bar so no bar or label is cut off; only a wild figure
+    # (beyond CAP) is drawn short, and its label still gives the real percentage.
+    right = max([110.0, *(min(p, CAP) for p in progresses)]) * 1.15
     for position, objective in zip(positions, objectives, strict=True):
         progress = progress_to_target(objective)
         if progress is None:
             axes.text(2, position, "no result recorded", va="center", fontsize=8, color=GREY)
             continue
-        shown = max(min(progress, 150.0), -50.0)  # keep a wild figure from squashing the rest
+        shown = max(min(progress, CAP), -50.0)
         colour = primary if objective.met else accent
         axes.barh(position, shown, color=colour, height=0.6)
         axes.text(
             shown + (2 if shown >= 0 else -2),
             position,
-            f"{progress:.0f}%",
+            f"{progress:.0f}%" + (" (bar cut short)" if progress > CAP else ""),
             va="center",
             ha="left" if shown >= 0 else "right",
             fontsize=8,
@@ -67,7 +79,7 @@ def objectives_chart(
     axes.text(100, len(objectives) - 0.45, " target", fontsize=8, color="#404040", va="bottom")
     axes.axvline(0, color="#404040", linewidth=0.8)
     axes.set_yticks(positions, labels, fontsize=8)
-    axes.set_xlim(min(-10, axes.get_xlim()[0]), 165)
+    axes.set_xlim(min(-10, axes.get_xlim()[0]), right)
     axes.set_ylim(-0.7, len(objectives) - 0.2)
     axes.set_xlabel("Progress from baseline to target (%)", fontsize=8)
     axes.tick_params(axis="x", labelsize=8)
@@ -76,7 +88,7 @@ def objectives_chart(
     )
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    return _png(figure)
+    return figure
 
 
 def per_100_staff(nominations: int, staff: int) -> float | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from automation.documents.context import Award
-from automation.documents.english import capitalise_first
+from automation.documents.english import capitalise_first, first_name
 from automation.documents.render import clean_text
 
 CITATION_LIMIT = 200  # characters: two lines of 13 pt italic on a landscape certificate
@@ -74,16 +74,112 @@ def trim_sentence(sentence: str, limit: int = CITATION_LIMIT) -> str:
     return capitalise_first(" ".join(words).rstrip(",;:–—-. ")) + "…"
 
 
-def citation(award: Award, limit: int = CITATION_LIMIT) -> str:
-    """One readable sentence for the certificate, taken from the nomination evidence.
+# Words that describe the customer's problem rather than what the nominee did about it.
+_PROBLEM_WORDS = re.compile(
+    r"\b(whose|failed|fail|fault|complaint|complained|overcharged|upset|angry|confused|"
+    r"escalated|missing|problem|could not|couldn't|had not|hadn't|lost|broken|wrong)\b",
+    re.I,
+)
+# Verbs of doing something about it: a sentence with one of these says what the nominee did.
+_ACTION_WORDS = re.compile(
+    r"\b(sorted|fixed|resolved|solved|turned round|turned around|found|cleared|cut|raised|"
+    r"set up|helped|arranged|explained|rang|called|spotted|noticed|chased|covered|ran|taught|"
+    r"rewrote|coached|kept|followed up|shared|trained|built|saved|stayed|went)\b",
+    re.I,
+)
+_PRONOUN_SUBJECT = re.compile(r"^(They|She|He)\s+(\w+)")
+_AGREE = {"were": "was", "are": "is", "have": "has", "do": "does"}
 
-    The first sentence of the evidence is used (a long one is trimmed at a clause or word
-    boundary). With no evidence, a plain sentence in recognition of the award is used instead.
+
+def _subject_score(sentence: str, name: str, team: bool) -> int:
+    words = [w.strip(_QUOTES + ",;:").lower() for w in sentence.split()]
+    first = words[0] if words else ""
+    lowered = sentence.lower()
+    if team and (lowered.startswith(("the team", f"the {name.lower()}", name.lower()))):
+        return 3
+    own = first_name(name).lower() if name else ""
+    if not team and own and first == own:
+        return 3
+    if not team and own and own in words[:6]:
+        return 2  # "In their first year Jordan rewrote..."
+    if first in {"they", "she", "he"}:
+        return 2
+    return 0
+
+
+def _as_named(sentence: str, name: str, team: bool) -> str:
+    """Put the nominee's name in place of an opening pronoun: "They kept" -> "Aoife kept"."""
+    m = _PRONOUN_SUBJECT.match(sentence)
+    if not m:
+        return sentence
+    who = "The team" if team else (first_name(name) or name)
+    verb, rest = m.group(2), sentence[m.end() :]
+    if verb.lower() in {"then", "also"}:  # "They then shared" follows a sentence we dropped
+        verb, _, rest = rest.strip().partition(" ")
+        rest = " " + rest
+    if not team:
+        verb = _AGREE.get(verb.lower(), verb)
+    return f"{who} {verb}{rest}"
+
+
+def propose(
+    evidence: str,
+    nominee: str,
+    *,
+    team: bool = False,
+    quote: str | None = None,
+    customer_nominated: bool = False,
+) -> str:
+    """The tool's proposed citation: the sentence of the evidence that says what the nominee
+    did, or for a customer-nominated award the customer's quote (only pass a consented one).
+
+    Each sentence scores for naming the nominee (or "they"/"she"/"he") as its subject and for
+    a verb of doing something, and loses for words describing the customer's problem; the
+    first best sentence wins. "Aoife took a call from a customer whose direct debit had
+    failed" loses to "They kept the customer updated...", which is given Aoife's name. Empty
+    when there is nothing to propose from.
     """
-    sentences = split_sentences(award.evidence or "")
+    if customer_nominated and quote and quote.strip():
+        return trim_sentence(quote)
+    sentences = split_sentences(evidence or "")
     if not sentences:
-        return f"In recognition of outstanding service to our customers in {award.period}."
-    return trim_sentence(sentences[0], limit)
+        return ""
+
+    def score(sentence: str) -> int:
+        points = _subject_score(sentence, nominee, team)
+        acted = bool(_ACTION_WORDS.search(sentence))
+        # A problem the nominee acted on ("turned round a complaint") costs less than one that
+        # is only described ("took a call from a customer whose debit had failed").
+        points += 1 if acted else 0
+        points -= min(len(_PROBLEM_WORDS.findall(sentence)), 1 if acted else 2)
+        points -= 2 if len(sentence.split()) < 6 else 0
+        points += 1 if re.search(r"\d", sentence) else 0  # a measured result: "31% to 38%"
+        # "...coaches new starters on it" leans on a sentence the certificate leaves out.
+        points -= 1 if re.search(r"\b(it|this|that|them)\W*$", sentence, re.I) else 0
+        return points
+
+    best = max(range(len(sentences)), key=lambda i: (score(sentences[i]), -i))
+    return trim_sentence(_as_named(sentences[best], nominee, team))
+
+
+def citation(award: Award, limit: int = CITATION_LIMIT) -> str:
+    """The sentence the certificate, article and emails use for an award.
+
+    The manager's own Citation (the nomination's column) when there is one; otherwise the
+    tool's proposal from the evidence or consented quote (:func:`propose`); with neither, a
+    plain sentence in recognition of the award.
+    """
+    own = clean_text(award.citation or "", single_line=True).strip()
+    if own:
+        return _finish(own) if len(own) <= limit else trim_sentence(own, limit)
+    proposed = propose(
+        award.evidence,
+        award.nominee,
+        team=award.is_team,
+        quote=award.customer_quote,
+        customer_nominated=award.award_kind == "customer-nominated",
+    )
+    return proposed or f"In recognition of outstanding service to our customers in {award.period}."
 
 
 def summary(text: str, max_sentences: int = 2, limit: int = 420) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 AWARD_KINDS = ("individual", "team", "customer-nominated")
 VIEWPOINTS = ("organisation", "winners' managers", "winners", "non-winners")
@@ -48,6 +49,16 @@ class Award:
     line_manager_email: str | None = None
     presented_by: str | None = None
     presented_on: date | None = None
+    # The Citation column of the nomination, written or approved by the manager; when empty
+    # the documents propose one from the evidence (``citation.propose``).
+    citation: str = ""
+    # A team award's members from the Staff table, as (name, email) pairs, and its leader:
+    # the team's email goes to them by name, never "Dear Retentions".
+    team_members: tuple[tuple[str, str], ...] = ()
+    team_leader: str | None = None
+    # Who nominated, one entry per nominator ("customer", "colleague", "manager", "self"),
+    # so the article can say "nominated by two customers" instead of "received 2 nominations".
+    nominated_by: tuple[str, ...] = ()
 
     @property
     def is_winner(self) -> bool:
@@ -87,6 +98,10 @@ class ObjectiveResult:
     higher_is_better: bool = True
     deadline: date | None = None
     owner: str = ""
+    # The same KPI worked out from the workbook's own data (e.g. customer nominations this
+    # period), shown beside the typed actual so the report cannot contradict itself.
+    computed: float | None = None
+    computed_from: str = ""
 
     @property
     def met(self) -> bool | None:
@@ -106,7 +121,7 @@ class Viewpoint:
     question: str
     result: float
     scale: str
-    respondents: int
+    respondents: int | None  # None when the cell was left blank (not the same as nobody)
     comment: str = ""
 
 
@@ -117,6 +132,8 @@ class AgreementFigure:
     scope: str
     alpha: float | None
     reading: str = ""
+    category: str = ""
+    criterion: str = ""  # empty for the whole category
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,15 @@ class CostLine:
     item: str
     budget: float
     actual: float
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One row of the Evaluation sheet's Findings table: what was found and what will change."""
+
+    finding: str
+    action: str = ""
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,3 +177,8 @@ class EvaluationContext:
     winners: list[Award] = field(default_factory=list)
     # How each winner was decided (see documents/winners_explained.py): plain strings.
     winner_explanations: list[dict[str, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # Sections rendered by automation.documents.equity_section.
+    equity: Any = None  # automation.equity.Equity
+    trend: list[dict] | None = None  # one dict per period, oldest first
+    appeals: dict[str, int] | None = None  # outcome -> appeals

@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from datetime import date
 
 # Irregular plurals we are likely to meet in award wording; everything else takes "s".
-_IRREGULAR = {"person": "people", "child": "children", "entry": "entries", "category": "categories"}
+_IRREGULAR = {
+    "person": "people",
+    "child": "children",
+    "entry": "entries",
+    "category": "categories",
+    "criterion": "criteria",
+}
 
 
 def long_date(day: date) -> str:

@@ -4,6 +4,7 @@ recommendations derived from the figures."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,13 @@ from automation.documents.charts import (
 )
 from automation.documents.context import (
     VIEWPOINTS,
+    AgreementFigure,
     Branding,
     EvaluationContext,
     ObjectiveResult,
     Viewpoint,
 )
-from automation.documents.english import count_of, join_list, money, plural
+from automation.documents.english import count_of, join_list, money, number_words, plural
 from automation.documents.render import (
     DEFAULT_TEMPLATE_DIR,
     DocxRenderer,
@@ -27,6 +29,7 @@ from automation.documents.render import (
     clean_text,
     hex_colour,
 )
+from automation.kpis import differs
 
 # Thresholds behind the recommendations, in one place so they can be argued about.
 LOW_SITE_RATIO = 0.6  # a site below 60% of the best other site's nominations per head
@@ -71,13 +74,15 @@ def viewpoint_level(viewpoint: Viewpoint) -> float | None:
 
 
 def _viewpoint_result(viewpoint: Viewpoint) -> str:
-    if "%" in viewpoint.scale:
-        return f"{number(viewpoint.result, '%')} {viewpoint.scale.replace('%', '').strip()}".strip()
-    return (
-        f"{number(viewpoint.result)} ({viewpoint.scale})"
-        if viewpoint.scale
-        else number(viewpoint.result)
-    )
+    """The result as its scale reads: ``86% agree``, ``4.7 (mean of 5)``, ``3.2 points``."""
+    scale = viewpoint.scale.strip()
+    if "%" in scale:
+        return f"{number(viewpoint.result, '%')} {scale.replace('%', '').strip()}".strip()
+    if scale.lower() == "points":
+        return number(viewpoint.result, "points" if viewpoint.result != 1 else "point")
+    if scale.lower() == "count" or not scale:
+        return number(viewpoint.result)  # a plain number needs no label
+    return f"{number(viewpoint.result)} ({scale})"
 
 
 def site_rates(ctx: EvaluationContext) -> dict[str, float]:
@@ -135,7 +140,9 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
     # One recommendation per kind of agreement problem, naming every scope: a report with a
     # line per criterion buries the other advice.
     unmeasured = [f.scope for f in ctx.agreement if f.alpha is None]
-    weak = [f for f in ctx.agreement if f.alpha is not None and f.alpha < LOW_ALPHA]
+    weak = [f for f in _criteria(ctx) if f.alpha is not None and f.alpha < LOW_ALPHA] or [
+        f for f in ctx.agreement if f.alpha is not None and f.alpha < LOW_ALPHA
+    ]
     if unmeasured:
         advice.append(
             f"Judges' agreement could not be measured on {join_list(f'“{s}”' for s in unmeasured)}."
@@ -148,12 +155,13 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
             "examples before the next round and sharpen the criterion's wording."
         )
     elif weak:
-        worst = min(weak, key=lambda f: f.alpha)
+        measured = [f for f in _criteria(ctx) if f.alpha is not None] or ctx.agreement
+        # Section 4 names the weakest criteria; saying it again here would repeat it.
         advice.append(
-            f"Judges agreed poorly on {len(weak)} of the {len(ctx.agreement)} criteria and "
-            f"categories measured ({LOW_ALPHA} is the usual minimum), lowest on “{worst.scope}” "
-            f"(α = {worst.alpha:.2f}). Hold a calibration session with scored examples before "
-            "the next round and sharpen the descriptors of those criteria."
+            f"Judges agreed poorly on {len(weak)} of the {len(measured)} criteria measured "
+            f"({LOW_ALPHA} is the usual minimum; section 4 names the weakest). Hold a "
+            "calibration session with scored examples before the next round and sharpen the "
+            "descriptors of those criteria."
         )
     if ctx.ranks_changed_by_normalisation > 0:
         changed = count_of(ctx.ranks_changed_by_normalisation, "ranking")
@@ -211,6 +219,66 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
     return advice
 
 
+def _criteria(ctx: EvaluationContext) -> list[AgreementFigure]:
+    """Agreement figures for single criteria (not whole categories)."""
+    return [f for f in ctx.agreement if f.criterion]
+
+
+def _weakest(figures: Sequence[AgreementFigure], count: int = 3) -> str:
+    """``“Customer feedback” (Team of the Quarter, α 0.37), ...``: the lowest few, named once."""
+    lowest = sorted((f for f in figures if f.alpha is not None), key=lambda f: f.alpha)[:count]
+    return join_list(
+        f"“{f.criterion or f.scope}” ({f.category + ', ' if f.category else ''}α {f.alpha:.2f})"
+        for f in lowest
+    )
+
+
+def agreement_rows(ctx: EvaluationContext) -> list[dict[str, str]]:
+    """One row per category: the whole category's alpha and each criterion's, in one cell."""
+    rows: dict[str, dict[str, Any]] = {}
+    for figure in ctx.agreement:
+        category = figure.category or ("" if figure.criterion else figure.scope)
+        row = rows.setdefault(category, {"category": category, "whole": "–", "criteria": []})
+        alpha = f"{figure.alpha:.2f}" if figure.alpha is not None else "not measured"
+        if figure.criterion or not figure.category:
+            row["criteria"].append(f"{figure.criterion or figure.scope} {alpha}")
+        else:
+            row["whole"] = alpha
+    return [
+        {"category": r["category"], "whole": r["whole"], "criteria": " · ".join(r["criteria"])}
+        for r in rows.values()
+    ]
+
+
+def _how_many(count: int) -> str:
+    return "none" if count == 0 else number_words(count)
+
+
+def agreement_reading(ctx: EvaluationContext) -> str:
+    """The plain reading of the agreement figures, once, naming the weakest criteria."""
+    figures = [f for f in (_criteria(ctx) or ctx.agreement) if f.alpha is not None]
+    if not figures:
+        return "Agreement between judges could not be measured: too few nominations had two or more judges."
+    good = sum(1 for f in figures if f.alpha >= 0.8)
+    poor = [f for f in figures if f.alpha < LOW_ALPHA]
+    moderate = len(figures) - good - len(poor)
+    text = (
+        "Krippendorff's alpha (α) measures how far judges agree beyond chance: 0.8 and above "
+        f"is good, {LOW_ALPHA} to 0.8 moderate and below {LOW_ALPHA} poor. Across the "
+        f"{number_words(len(figures))} {plural('criterion', len(figures))} measured, judges "
+        "agreed well on "
+        f"{_how_many(good)}, moderately on {_how_many(moderate)} and poorly on "
+        f"{_how_many(len(poor))}."
+    )
+    if poor:
+        verb = "was" if len(poor) == 1 else "were"
+        text += (
+            f" The weakest {verb} {_weakest(poor)}: the descriptors are where judges read the "
+            "rubric differently."
+        )
+    return text
+
+
 def _summary(ctx: EvaluationContext, advice_count: int) -> str:
     met = sum(1 for o in ctx.objectives if o.met)
     missing = sum(1 for o in ctx.objectives if o.met is None)
@@ -233,7 +301,7 @@ def _summary(ctx: EvaluationContext, advice_count: int) -> str:
         text += f"Spending was {money(budget - actual)} under budget. "
     else:
         text += "Spending was on budget. "
-    text += f"Section 7 sets out {count_of(advice_count, 'recommendation')}."
+    text += f"Section 8 sets out {count_of(advice_count, 'recommendation')}."
     return text
 
 
@@ -257,10 +325,16 @@ def _participation_summary(ctx: EvaluationContext) -> str:
 
 
 def _viewpoints_summary(ctx: EvaluationContext) -> str:
-    respondents = sum(v.respondents for v in ctx.viewpoints)
+    respondents = sum(v.respondents for v in ctx.viewpoints if v.respondents is not None)
+    unknown = sum(1 for v in ctx.viewpoints if v.respondents is None)
     text = (
-        f"{count_of(respondents, 'response')} across the viewpoints. Each result is shown on "
-        "the scale its question used."
+        f"{count_of(respondents, 'response')} across the viewpoints"
+        + (
+            f" ({number_words(unknown)} {plural('result', unknown)} without a count of respondents)"
+            if unknown
+            else ""
+        )
+        + ". Each result is shown on the scale its question used."
     )
     missing = [name for name in VIEWPOINTS if not any(v.viewpoint == name for v in ctx.viewpoints)]
     if missing:
@@ -275,12 +349,19 @@ def _judging_summary(ctx: EvaluationContext) -> str:
     )
     conflicts = ctx.conflicts_declared
     excluded = ctx.scores_excluded_for_conflict
-    text += (
-        f" Judges declared {count_of(conflicts, 'conflict')} of interest; "
-        f"{count_of(excluded, 'score')} {'was' if excluded == 1 else 'were'} left out as a result."
-        if conflicts
-        else " No conflicts of interest were declared."
-    )
+    if not conflicts:
+        text += " No conflicts of interest were declared."
+    elif not excluded:
+        text += (
+            f" Judges declared {count_of(conflicts, 'conflict')} of interest; no scores had to "
+            "be left out, because conflicted judges did not score those nominations."
+        )
+    else:
+        text += (
+            f" Judges declared {count_of(conflicts, 'conflict')} of interest; "
+            f"{count_of(excluded, 'score')} {'was' if excluded == 1 else 'were'} left out as a "
+            "result."
+        )
     return text
 
 
@@ -292,6 +373,29 @@ def _costs_summary(ctx: EvaluationContext) -> str:
     if winners:
         text += f", or {money(round(actual / winners, 2))} per winner"
     return text + "."
+
+
+def _objectives_note(ctx: EvaluationContext) -> str:
+    """Why a "From workbook" figure is there, and any that disagree with the typed actual."""
+    computed = [o for o in ctx.objectives if o.computed is not None]
+    if not computed:
+        return ""
+    text = (
+        "“From workbook” is the same KPI counted from the nominations in this workbook for "
+        f"{ctx.period}."
+    )
+    apart = [
+        o
+        for o in computed
+        if o.actual is not None and differs(o.actual, o.computed, o.computed_from)
+    ]
+    if apart:
+        text += " " + " ".join(
+            f"For “{o.objective}” the typed actual ({number(o.actual, o.unit)}) differs from "
+            f"the workbook's count ({number(o.computed, o.unit)}): check which is right."
+            for o in apart
+        )
+    return text
 
 
 def _signed_money(value: float) -> str:
@@ -318,6 +422,7 @@ def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, A
                 "baseline": number(o.baseline, o.unit),
                 "target": number(o.target, o.unit),
                 "actual": number(o.actual, o.unit) if o.actual is not None else "–",
+                "computed": number(o.computed, o.unit) if o.computed is not None else "–",
                 "result": result_label(o),
             }
             for o in ctx.objectives
@@ -350,7 +455,7 @@ def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, A
                 "viewpoint": v.viewpoint.capitalize(),
                 "question": v.question,
                 "result": _viewpoint_result(v),
-                "respondents": f"{v.respondents:,}",
+                "respondents": f"{v.respondents:,}" if v.respondents is not None else "–",
                 "comment": v.comment,
             }
             for v in sorted(
@@ -358,14 +463,16 @@ def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, A
                 key=lambda v: VIEWPOINTS.index(v.viewpoint) if v.viewpoint in VIEWPOINTS else 9,
             )
         ],
-        "agreement": [
-            {
-                "scope": a.scope,
-                "alpha": f"{a.alpha:.2f}" if a.alpha is not None else "not measured",
-                "reading": a.reading,
-            }
-            for a in ctx.agreement
+        "agreement": agreement_rows(ctx),
+        "agreement_reading": agreement_reading(ctx),
+        "objectives_note": _objectives_note(ctx),
+        "findings": [
+            {"finding": f.finding, "action": f.action or "–", "owner": f.owner or "–"}
+            for f in ctx.findings
         ],
+        "no_findings": ""
+        if ctx.findings
+        else "No findings have been recorded on the Evaluation sheet yet.",
         "judging_summary": _judging_summary(ctx),
         "costs": [
             {
@@ -416,4 +523,8 @@ def write_evaluation_report(
         "objectives_chart": Image(objectives_chart(ctx.objectives, **colours), CHART_WIDTH_MM),
         "participation_chart": Image(participation_chart(ctx, **colours), CHART_WIDTH_MM),
     }
-    return renderer.render(evaluation_fields(ctx, branding), Path(out_path), images)
+    from automation.documents import equity_section
+
+    fields = evaluation_fields(ctx, branding) | equity_section.fields(ctx)
+    images |= equity_section.images(ctx, **colours)
+    return renderer.render(fields, Path(out_path), images)

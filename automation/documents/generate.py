@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from automation import kpis
 from automation.documents.certificates import CertificateRun, write_certificates
 from automation.documents.context import (
     AgreementFigure,
@@ -19,6 +20,7 @@ from automation.documents.context import (
     Branding,
     CostLine,
     EvaluationContext,
+    Finding,
     NewsletterContext,
     ObjectiveResult,
     Viewpoint,
@@ -153,9 +155,14 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
             same["Consent to publish"].fillna(False).astype(bool) & same["Customer quote"].notna()
         ]
         basis = r[SCORE_COLUMN.get(r["Ranked on"], "Raw score")]
+        members: tuple[tuple[str, str], ...] = ()
+        leader = None
         if kind == "team":
-            # The team leader receives the team's email, so nobody else is the "manager".
-            nominee_email = emails.get(key_of(leaders.get(key_of(r["Nominee"]))))
+            # The team's members (from Staff) receive its email by name; the leader is among
+            # them, so nobody else is the "manager".
+            leader = leaders.get(key_of(r["Nominee"])) or None
+            nominee_email = emails.get(key_of(leader))
+            members = _members(data, _text(r["Nominee"]), emails)
             manager = None
         else:
             nominee_email = emails.get(key_of(r["Nominee"]))
@@ -181,9 +188,23 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
                 line_manager_email=emails.get(key_of(manager)) if manager else None,
                 presented_by=_text(cat["Senior presenter"]) or None if cat is not None else None,
                 presented_on=_date(ceremonies.get(_text(r["Period"]))),
+                citation=_text(nom["Citation"]) if "Citation" in nom.index else "",
+                nominated_by=tuple(
+                    _text(kind)
+                    for kind in same.drop_duplicates(subset=["Nominator"])["Nominator type"]
+                ),
+                team_members=members,
+                team_leader=leader,
             )
         )
     return out
+
+
+def _members(data: ProgrammeData, team: str, emails: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """A team's people from the Staff table, as (name, email) in the table's order."""
+    staff = data["Staff"].dropna(subset=["Name"])
+    here = staff[staff["Team"].map(key_of) == key_of(team)]
+    return tuple((_text(n), emails.get(key_of(n), "")) for n in here["Name"])
 
 
 def newsletter_context(
@@ -203,7 +224,8 @@ def newsletter_context(
     return NewsletterContext(
         period=period,
         published_on=today,
-        awards=[a for a in awards(data, results, period) if a.place == 1],
+        # Runners-up too: the article names them once, after the winners.
+        awards=awards(data, results, period),
         nominations_received=len(noms),
         nominators=int(noms["Nominator"].map(key_of).nunique()),
         customer_nominations=int((noms["Nominator type"] == "customer").sum()),
@@ -241,14 +263,11 @@ def evaluation_context(
     noms = noms[noms["Period"].astype(str) == period]
     obj = data["Objectives"].dropna(subset=["Objective"])
     teams = data["Teams"].dropna(subset=["Team"])
-    staff = data["Staff"].dropna(subset=["Name"])
     headcount = teams["Headcount"].fillna(0)
     staff_by_site = {str(k): int(v) for k, v in headcount.groupby(teams["Site"]).sum().items()}
-    staff_total = int(headcount.sum()) or len(staff)
-    cats = data["Categories"]
-    individual = set(cats.loc[cats["Type"] != "team", "Category"])
-    nominated = noms[noms["Category"].isin(individual)]["Nominee"].map(key_of)
-    staff_nominated = int(nominated[nominated.isin(set(staff["Name"].map(key_of)))].nunique())
+    # Counted as the KPI check counts them, so the report and the Objectives agree.
+    staff_total = kpis.staff_total(data)
+    staff_nominated = kpis.staff_nominated(data, noms)
     agree = results.agreement
     excluded = results.excluded
     return EvaluationContext(
@@ -268,6 +287,10 @@ def evaluation_context(
                 else True,
                 deadline=_date(r["Deadline"]),
                 owner=_text(r["Owner"]),
+                computed=kpis.workbook_kpi(data, _text(r.get("Worked out from")), period)
+                if _text(r.get("Worked out from"))
+                else None,
+                computed_from=_text(r.get("Worked out from")),
             )
             for _, r in obj.iterrows()
         ],
@@ -285,7 +308,7 @@ def evaluation_context(
                 question=_text(r["Question"]),
                 result=_survey_result(r["Result"], _text(r["Scale"])),
                 scale=_text(r["Scale"]),
-                respondents=int(r["Respondents"]) if pd.notna(r["Respondents"]) else 0,
+                respondents=int(r["Respondents"]) if pd.notna(r["Respondents"]) else None,
                 comment=_text(r["Comment"]),
             )
             for _, r in data["Survey"].dropna(subset=["Viewpoint"]).iterrows()
@@ -297,6 +320,8 @@ def evaluation_context(
                 else f"{r['Category']} (whole category)",
                 alpha=None if pd.isna(r["Alpha"]) else float(r["Alpha"]),
                 reading=_text(r["Reading"]),
+                category=_text(r["Category"]),
+                criterion="" if r["Scope"] == "whole category" else _text(r["Scope"]),
             )
             for _, r in agree.iterrows()
         ],
@@ -315,7 +340,38 @@ def evaluation_context(
         ],
         winners=[a for a in awards(data, results, period) if a.place == 1],
         winner_explanations=winner_explanations(results, period),
+        findings=[
+            Finding(_text(r["Finding"]), _text(r["Action"]), _text(r["Owner"]))
+            for _, r in data["Findings"].dropna(subset=["Finding"]).iterrows()
+        ],
+        **running_sections(data, results, period),
     )
+
+
+def running_sections(data: ProgrammeData, results: Results, period: str) -> dict[str, object]:
+    """Equity, the trend over periods and appeals, for the report's own sections."""
+    from automation.appeals import appeal_counts
+    from automation.equity import equity
+    from automation.history import trend
+
+    rows = trend(data, results)
+    return {
+        "equity": equity(data, results, period),
+        "trend": [
+            {
+                "period": str(r["Period"]),
+                "nominations_n": int(r["Nominations"] or 0),
+                "customer_n": int(r["Customer nominations"] or 0),
+                "share_n": float(r["Share of staff nominated"])
+                if pd.notna(r["Share of staff nominated"])
+                else 0.0,
+                "winners_n": int(r["Winners"] or 0),
+                "kpis": _text(r["KPI actuals"]),
+            }
+            for _, r in rows.iterrows()
+        ],
+        "appeals": appeal_counts(data, period),
+    }
 
 
 # ---- the functions the shells call ------------------------------------------------------
@@ -424,18 +480,23 @@ def _outbox(
     *,
     certificates: CertificateRun | None = None,
     newsletter: Path | None = None,
+    attachments: Sequence[tuple[Award, Path]] | None = None,
 ):
-    """The award emails, attaching certificates and the article (made here unless given)."""
+    """The award emails, attaching certificates and the article (made here unless given).
+
+    ``attachments`` replaces the certificates' own files (the PDFs of a ``--pdf`` run).
+    """
     run = certificates or _certificate_run(data, results, out_dir, combined=False, progress=False)
     newsletter = newsletter or generate_newsletter(data, results, out_dir, today=today)
     return compose_emails(
         [award for award, _ in run.files],
         branding(data),
-        certificates=run.files,
+        certificates=attachments if attachments is not None else run.files,
         newsletter=newsletter,
         comms_email=_text(data.setting("comms_email")) or None,
         sender=_text(data.setting("from_address")) or None,
         template_dir=_email_templates(data),
+        today=today or dt.date.today(),
     )
 
 
@@ -505,9 +566,24 @@ def generate_all(
     out_dir = Path(out_dir)
     run = _certificate_run(data, results, out_dir, combined=True, progress=progress)
     newsletter = generate_newsletter(data, results, out_dir, today=today, pdf=pdf)
-    outbox = _outbox(data, results, out_dir, today, certificates=run, newsletter=newsletter)
+    certificate_files = _with_pdfs(run.paths, out_dir, pdf)
+    attachments = None
+    if pdf:
+        # With --pdf the drafts carry the PDFs: a winner should not get an editable .docx.
+        pdfs = {path.stem: path for path in certificate_files if path.suffix == ".pdf"}
+        attachments = [(award, pdfs[path.stem]) for award, path in run.files]
+        newsletter_pdf = out_dir / f"{newsletter.stem}.pdf"
+    outbox = _outbox(
+        data,
+        results,
+        out_dir,
+        today,
+        certificates=run,
+        newsletter=newsletter_pdf if pdf else newsletter,
+        attachments=attachments,
+    )
     return [
-        *_with_pdfs(run.paths, out_dir, pdf),
+        *certificate_files,
         newsletter,
         generate_evaluation(data, results, out_dir, today=today, pdf=pdf),
         *write_drafts(outbox.messages, out_dir / "emails"),

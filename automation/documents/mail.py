@@ -17,6 +17,7 @@ import smtplib
 import ssl
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, getaddresses, make_msgid
@@ -26,7 +27,7 @@ from typing import Any
 from automation.documents.certificates import certificate_fields
 from automation.documents.citation import citation
 from automation.documents.context import Award, Branding
-from automation.documents.english import count_of, first_name
+from automation.documents.english import first_name, join_list, number_words, plural
 from automation.documents.filenames import unique_stem
 from automation.documents.render import (
     DEFAULT_TEMPLATE_DIR,
@@ -51,6 +52,11 @@ _CONTENT_TYPES = {
 }
 # Headers that say what a message is, so a reader of the returned data need not parse bodies.
 KIND_HEADER = "X-Award-Recipient"
+ROLE_HEADER = "X-Award-Role"  # "winner", "runner-up team", "line manager of winner"...
+NAME_HEADER = "X-Award-Name"  # who the file is named after (a team, not its members)
+_PRIVATE_HEADERS = (KIND_HEADER, ROLE_HEADER, NAME_HEADER)
+# Up to this many members are greeted by first name; a bigger team is greeted through its lead.
+GREET_BY_NAME_UP_TO = 6
 # Drafts keep each header on one line (RFC 5322 allows 998 characters): folded subjects come
 # back from some readers with a stray leading space.
 _DRAFT_POLICY = policy.default.clone(max_line_length=998)
@@ -138,18 +144,24 @@ class _Templates:
 
 def _message(
     kind: str,
-    to: tuple[str, str],
+    to: tuple[str, str] | Sequence[tuple[str, str]],
     subject: str,
     body: str,
     sender: str | None,
     attachments: Sequence[Path],
+    *,
+    role: str = "",
+    name: str | None = None,
 ) -> EmailMessage:
     message = EmailMessage()
     if sender:
         message["From"] = sender
-    message["To"] = formataddr(to)
+    recipients = [to] if isinstance(to, tuple) else list(to)
+    message["To"] = ", ".join(formataddr(r) for r in recipients)
     message["Subject"] = subject
     message[KIND_HEADER] = kind
+    message[ROLE_HEADER] = role or kind
+    message[NAME_HEADER] = recipients[0][0] if name is None else name
     message.set_content(body)
     for path in attachments:
         maintype, subtype = _CONTENT_TYPES.get(path.suffix.lower(), ("application", "octet-stream"))
@@ -159,15 +171,61 @@ def _message(
     return message
 
 
-def _award_context(award: Award, branding: Branding) -> dict[str, Any]:
+def _team_phrase(team: str) -> str:
+    """``the Retentions team``; a name that already ends in "team" is not doubled."""
+    name = clean_text(team, single_line=True)
+    if not name.lower().endswith("team"):
+        name += " team"
+    return name if name.lower().startswith("the ") else f"the {name}"
+
+
+def team_recipients(award: Award) -> tuple[list[tuple[str, str]], list[str], str]:
+    """Who a team award's email goes to, who has no usable address, and the greeting.
+
+    The members listed on the Staff table are greeted by first name (a large team through its
+    lead: "Tom and everyone in the Retentions team"); with no members listed, the lead, and
+    with no lead either, the team's own address with "everyone in the ... team".
+    """
+    members = [(clean_text(n, single_line=True), e) for n, e in award.team_members if n]
+    leader = clean_text(award.team_leader or "", single_line=True)
+    if not members and leader:
+        members = [(leader, award.nominee_email or "")]
+    team = _team_phrase(award.nominee)
+    if not members:
+        address = _valid_address(award.nominee_email)
+        to = [(clean_text(award.nominee, single_line=True), address)] if address else []
+        return to, ([] if address else [award.nominee]), f"everyone in {team}"
+    to = [(n, a) for n, e in members if (a := _valid_address(e))]
+    missing = [n for n, e in members if not _valid_address(e)]
+    names = [first_name(n) or n for n, _ in members]
+    if len(members) == 1 and leader and members[0][0] == leader:
+        greeting = f"{names[0]} and everyone in {team}"
+    elif len(members) <= GREET_BY_NAME_UP_TO:
+        greeting = join_list(names)
+    else:
+        greeting = (
+            f"{first_name(leader) or leader} and everyone in {team}"
+            if leader
+            else (f"everyone in {team}")
+        )
+    return to, missing, greeting
+
+
+def _award_context(award: Award, branding: Branding, today: date | None) -> dict[str, Any]:
     page = certificate_fields(award)
+    # A ceremony already held is not announced again as if it were to come.
+    coming = award.presented_on is not None and (today is None or award.presented_on >= today)
     return {
         **page,
+        "ceremony_to_come": coming,
         "nominee_first_name": first_name(page["nominee"]) or page["nominee"],
         "award_description": clean_text(award.award_description, single_line=True).rstrip("."),
-        "nominations_text": count_of(award.nomination_count, "nomination"),
+        # "one nomination", not "1 nomination": numbers under ten in words, as in the article.
+        "nominations_text": f"{number_words(award.nomination_count)} "
+        f"{plural('nomination', award.nomination_count)}",
         "nomination_count": award.nomination_count,
         "citation": citation(award),
+        "team_phrase": _team_phrase(award.nominee) if award.is_team else "",
         "organisation": branding.organisation,
         "signatory_name": branding.signatory_name,
         "signatory_title": branding.signatory_title,
@@ -183,48 +241,65 @@ def compose_emails(
     comms_email: str | None = None,
     sender: str | None = None,
     template_dir: Path | None = None,
+    today: date | None = None,
 ) -> Outbox:
     """Compose every award email.
 
-    For each award (winner or runner-up): one to the nominee, with their certificate attached
-    when ``certificates`` has one for that award (e.g. ``CertificateRun.files``), and one to
-    their line manager. Then one to the comms team listing the winners, with the newsletter
-    attached. Recipients without a usable address are returned in ``Outbox.skipped``.
+    For each award (winner or runner-up): one to the nominee (a team award: one to the team's
+    members by name), with their certificate attached when ``certificates`` has one for that
+    award (e.g. ``CertificateRun.files``; give the PDFs to attach PDFs), and one to their line
+    manager. Then one to the comms team listing the winners, with the newsletter attached.
+    Recipients without a usable address are returned in ``Outbox.skipped``. ``today`` decides
+    whether the ceremony is still to come (it is only announced then).
     """
     templates = _Templates(Path(template_dir) if template_dir else DEFAULT_TEMPLATE_DIR / "email")
     attached = dict(certificates.items() if isinstance(certificates, Mapping) else certificates)
     outbox = Outbox()
     for award in awards:
-        context = _award_context(award, branding)
+        context = _award_context(award, branding, today)
         nominee, category = context["nominee"], context["category"]
+        place = "winner" if award.is_winner else "runner-up"
+        role = ("winning team" if award.is_winner else "runner-up team") if award.is_team else place
+        certificate = attached.get(award)
+        context["has_certificate"] = certificate is not None
 
-        address = _valid_address(award.nominee_email)
-        if address:
-            certificate = attached.get(award)
-            subject, body = templates.render(
-                WINNER,
-                {
-                    **context,
-                    "greeting": nominee if award.is_team else context["nominee_first_name"],
-                    "has_certificate": certificate is not None,
-                },
-            )
-            files = [Path(certificate)] if certificate else []
-            outbox.messages.append(
-                _message(WINNER, (nominee, address), subject, body, sender, files)
+        if award.is_team:
+            to, missing, greeting = team_recipients(award)
+            outbox.skipped.extend(
+                Skipped(WINNER, name, category, "no email address recorded") for name in missing
             )
         else:
-            outbox.skipped.append(
-                Skipped(WINNER, nominee, category, _missing_reason(award.nominee_email))
+            address = _valid_address(award.nominee_email)
+            to = [(nominee, address)] if address else []
+            greeting = context["nominee_first_name"]
+            if not address:
+                outbox.skipped.append(
+                    Skipped(WINNER, nominee, category, _missing_reason(award.nominee_email))
+                )
+        if to:
+            subject, body = templates.render(WINNER, {**context, "greeting": greeting})
+            files = [Path(certificate)] if certificate else []
+            outbox.messages.append(
+                _message(WINNER, to, subject, body, sender, files, role=role, name=nominee)
             )
 
+        if award.is_team and not award.line_manager:
+            continue  # the team's own email reaches its lead; there is no one else to tell
         address = _valid_address(award.line_manager_email)
         if address:
             greeting = first_name(award.line_manager) or "colleague"
             subject, body = templates.render(LINE_MANAGER, {**context, "greeting": greeting})
             manager = clean_text(award.line_manager or "", single_line=True)
             outbox.messages.append(
-                _message(LINE_MANAGER, (manager, address), subject, body, sender, [])
+                _message(
+                    LINE_MANAGER,
+                    (manager, address),
+                    subject,
+                    body,
+                    sender,
+                    [],
+                    role=f"line manager of {place}",
+                )
             )
         else:
             outbox.skipped.append(
@@ -253,7 +328,15 @@ def compose_emails(
             )
             files = [Path(newsletter)] if newsletter else []
             outbox.messages.append(
-                _message(COMMS_TEAM, ("Communications team", address), subject, body, sender, files)
+                _message(
+                    COMMS_TEAM,
+                    ("Communications team", address),
+                    subject,
+                    body,
+                    sender,
+                    files,
+                    name="",
+                )
             )
         else:
             outbox.skipped.append(
@@ -266,19 +349,26 @@ def write_drafts(messages: Iterable[EmailMessage], out_dir: Path) -> list[Path]:
     """Save each message as a draft ``.eml`` file and return the paths, in message order.
 
     ``X-Unsent: 1`` makes Outlook open the file as an unsent draft with a Send button;
-    Thunderbird opens .eml files too. Names are ``001-winner-ann-patel.eml`` and so on.
+    Thunderbird opens .eml files too. Names say who the message is for and the place:
+    ``001-winner-ann-patel.eml``, ``002-line-manager-of-winner-mark-ellis.eml``,
+    ``003-runner-up-tomasz-nowak.eml``, ``009-winning-team-retentions.eml``, ``011-comms-team.eml``.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    messages = list(messages)
+    if messages:  # no empty folder when there is nothing to save
+        out_dir.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     paths = []
     for number, message in enumerate(messages, start=1):
         draft = copy.deepcopy(message)
         del draft["X-Unsent"]
         draft["X-Unsent"] = "1"
-        kind = str(message.get(KIND_HEADER, "email"))
         name, address = (getaddresses([str(message.get("To", ""))]) or [("", "")])[0]
-        stem = unique_stem([f"{number:03d}", kind, name or address.partition("@")[0]], taken)
+        if message.get(NAME_HEADER) is not None:
+            name = str(message[NAME_HEADER])
+        elif not name:
+            name = address.partition("@")[0]
+        stem = unique_stem([f"{number:03d}", _file_role(message), name], taken)
         path = out_dir / f"{stem}.eml"
         try:
             path.write_bytes(draft.as_bytes(policy=_DRAFT_POLICY))
@@ -289,6 +379,11 @@ def write_drafts(messages: Iterable[EmailMessage], out_dir: Path) -> list[Path]:
             ) from exc
         paths.append(path)
     return paths
+
+
+def _file_role(message: EmailMessage) -> str:
+    """The recipient's role and the place, for the draft's file name."""
+    return str(message.get(ROLE_HEADER) or message.get(KIND_HEADER) or "email")
 
 
 def _delivery(message: EmailMessage, error: str = "") -> Delivery:
@@ -335,7 +430,8 @@ def send(
     for message in messages:
         ready = copy.deepcopy(message)
         del ready["X-Unsent"]
-        del ready[KIND_HEADER]
+        for header in _PRIVATE_HEADERS:
+            del ready[header]
         if "From" not in ready:
             if not smtp.from_address:
                 raise UserError(

@@ -58,6 +58,7 @@ def to_pdf(paths: Sequence[Path], out_dir: Path, batch_size: int = BATCH_SIZE) -
         raise UserError(f"Cannot make PDFs of missing files: {', '.join(missing_inputs)}.")
     soffice = find_soffice()
     out_dir = Path(out_dir)
+    created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     expected = [out_dir / f"{path.stem}.pdf" for path in paths]
     for pdf in expected:
@@ -91,6 +92,8 @@ def to_pdf(paths: Sequence[Path], out_dir: Path, batch_size: int = BATCH_SIZE) -
                     hint="Close any LibreOffice dialog boxes and try again with fewer documents.",
                 ) from exc
     missing = [pdf.name for pdf in expected if not pdf.is_file() or pdf.stat().st_size == 0]
+    if missing and created and not any(out_dir.iterdir()):
+        out_dir.rmdir()  # a failed conversion leaves no empty folder behind
     if missing:
         shown = ", ".join(missing[:10]) + (
             f" and {len(missing) - 10} more" if len(missing) > 10 else ""

@@ -62,7 +62,12 @@ CONFIG_NAME = "xlwings"
 
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 CUSTOMUI_PART = "customUI/customUI.xml"
-CUSTOMUI_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+# The relationship type must match the ribbon's namespace: the 2006/01 customUI schema (Office
+# 2007 and later) is linked with the 2006 type. The 2007 type belongs to customUI14 (the
+# 2009/07 schema, Office 2010): xlwings' template pairs it with 2006/01 XML, which the Open XML
+# SDK rejects and Excel 2007 ignores.
+CUSTOMUI_REL_TYPE = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+_CUSTOMUI14_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
@@ -735,6 +740,9 @@ def build_addin(
         f'name="{_TEMPLATE_CONFIG_SHEET}"'.encode(), f'name="_{CONFIG_NAME}.conf"'.encode()
     )
     parts["docProps/core.xml"] = _set_core_properties(parts["docProps/core.xml"])
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(
+        _CUSTOMUI14_REL_TYPE.encode(), CUSTOMUI_REL_TYPE.encode()
+    )
     _check_package(parts)
 
     buffer = io.BytesIO()

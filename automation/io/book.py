@@ -153,6 +153,13 @@ def write_tables(book: Any, frames: Mapping[str, pd.DataFrame]) -> dict[str, int
     with _screen_frozen(book):
         for sheet_name in by_sheet:
             sheet = sheets.get(sheet_name)
+            if sheet is None and schema.SHEET_BY_NAME[sheet_name].very_hidden:
+                raise UserError(
+                    f"This workbook was made by an older version and has no '{sheet_name}' "
+                    "sheet (where the audit seal and the score lock are kept).",
+                    "Save and close it, run 'awards validate WORKBOOK --write' once (it adds the "
+                    "sheet), open it again and click the button again.",
+                )
             if sheet is None:
                 raise UserError(
                     f"The '{sheet_name}' sheet is missing from this workbook.",
@@ -237,7 +244,9 @@ def _block(spec: schema.Table, frame: pd.DataFrame) -> list[list[object]]:
     columns = []
     for col in spec.columns:
         if col.is_formula:
-            columns.append([col.formula] * n)
+            # The file format marks newer functions (_xlfn.MAXIFS); typed into Excel they
+            # go in by their plain names.
+            columns.append([col.formula.replace("_xlfn.", "")] * n)
         elif col.name in frame.columns:
             columns.append([_cell_value(v) for v in frame[col.name].tolist()])
         else:

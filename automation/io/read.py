@@ -35,6 +35,15 @@ class RawTable:
     frame: pd.DataFrame  # columns are the headers as written; values raw
 
 
+# Input tables added after the first release: a workbook made earlier lacks them, which is
+# worth a warning (copy the sheet from a fresh template to use them), not an error.
+NEWER_TABLES = ("Appeals",)
+
+# Tables whose extra columns (added by the manager) are read too: Staff's become equity
+# groupings when the "Equity groups" setting names them.
+EXTRA_COLUMNS = ("Staff",)
+
+
 def _norm(header: object) -> str:
     return re.sub(r"\s+", " ", str(header or "")).strip().casefold()
 
@@ -61,11 +70,14 @@ def load_raw_tables(path: Path) -> dict[str, RawTable]:
         headers = list(info.columns)
         # Formula columns are Excel's business; skipping them keeps long tables fast.
         inputs = {_norm(c.name) for c in spec.input_columns}
-        use = [i for i, h in enumerate(headers) if _norm(h) in inputs]
+        use = [i for i, h in enumerate(headers) if _norm(h) in inputs or name in EXTRA_COLUMNS]
         if info.last_row <= info.header_row:
             frame = pd.DataFrame({headers[i]: pd.Series(dtype=object) for i in use})
         else:
-            table = reader.load_table(name, dtypes="string", use_columns=use)
+            # By name: fastexcel 0.21 rejects column indices for a table that does not start
+            # in column A (the JudgeProgress table sits beside the Judges table).
+            names = [headers[i] for i in use]
+            table = reader.load_table(name, dtypes="string", use_columns=names)
             frame = table.to_pandas()
         out[name] = RawTable(name, info.sheet, info.header_row, info.first_col, headers, frame)
     return out
@@ -83,7 +95,7 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
                 problems.append(
                     Issue(
                         "table-missing",
-                        ERROR,
+                        WARNING if spec.name in NEWER_TABLES else ERROR,
                         spec.sheet,
                         f"The table '{spec.name}' ({spec.title}) is missing.",
                         f"Copy the '{spec.name}' table from a fresh template into the "
@@ -98,7 +110,15 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
         problems.extend(found)
         tables[spec.name] = frame
     settings = _settings(tables.get("Settings"), places.get("Settings"), problems)
-    return ProgrammeData(tables, settings, places, problems, source)
+    groups = {_norm(g) for g in str(settings.get("equity_groups") or "").split(";") if g.strip()}
+    problems = [
+        p
+        for p in problems
+        if not (p.code == "unknown-column" and p.sheet == "Staff" and _norm(p.value) in groups)
+    ]
+    from automation.io.sidecar import attach  # history rows kept beside the workbook
+
+    return attach(ProgrammeData(tables, settings, places, problems, source))
 
 
 def _map_table(rt: RawTable, spec: schema.Table):
@@ -127,6 +147,11 @@ def _map_table(rt: RawTable, spec: schema.Table):
     place = TablePlace(rt.sheet, rt.header_row, letters)
     raw_cols = {_norm(c): c for c in rt.frame.columns}
     n = len(rt.frame)
+    # A table of nothing but blank rows (a tool table before its first run, an unused input
+    # table) reads as no rows, without parsing each of its columns.
+    empty = n > 0 and not rt.frame.notna().to_numpy().any()
+    if empty:
+        n = 0
     rows = pd.Series(range(rt.header_row + 1, rt.header_row + 1 + n), dtype="int64")
     out: dict[str, pd.Series] = {}
     bad_masks: dict[str, tuple[pd.Series, pd.Series]] = {}
@@ -147,11 +172,19 @@ def _map_table(rt: RawTable, spec: schema.Table):
                 )
             out[col.name] = pd.Series([None] * n, dtype=object)
             continue
+        if empty:  # parsing costs the same per column however few the rows: skip blanks
+            out[col.name] = pd.Series(dtype=object)
+            continue
         raw = rt.frame[src].reset_index(drop=True)
         values, bad = parse_column(raw, col)
         out[col.name] = values
         bad_masks[col.name] = (bad, raw)
     frame = pd.DataFrame(out) if out else pd.DataFrame(index=range(n))
+    if spec.name in EXTRA_COLUMNS:
+        known = {_norm(c.name) for c in spec.columns}
+        for header, src in raw_cols.items():
+            if header not in known and header and rt.frame[src].notna().any():
+                frame[str(src)] = clean_text(rt.frame[src].reset_index(drop=True))
     frame[ROW] = rows
     keep = ~blank_rows(frame.drop(columns=[ROW]))
     for name, (bad, raw) in bad_masks.items():

@@ -21,14 +21,17 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 import pandas as pd
 
 from automation import schema
-from automation.build import layout
+from automation.build import layout, printing
 from automation.errors import UserError
+from automation.io import moved
 from automation.io.package import TableInfo, open_package, parse_ref, sheet_parts, tables
+from automation.io.rows import TableEdit, patch_table
+from automation.io.upgrade import PackageParts, add_missing, keep_very_hidden
 from automation.issues import column_letter
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -139,8 +142,34 @@ def _styles_for(xml: str, info: TableInfo, ncols: int) -> _TableStyles:
 # --------------------------------------------------------------------------------------------
 # Sheet generation
 # --------------------------------------------------------------------------------------------
+def _height(points: float | None) -> str:
+    return f' ht="{points:g}" customHeight="1"' if points else ""
+
+
+def _body_heights(
+    spec: schema.Table, frame: pd.DataFrame, widths: list[float], n: int
+) -> list[str]:
+    """Row heights for wrapped long text, so printed notes do not overlap the next row.
+
+    Estimated from the text's length (cheap on a long table), per wrapped column, largest wins.
+    """
+    lines = pd.Series(1, index=range(n))
+    if len(frame):
+        for j, col in enumerate(spec.columns):
+            if col.type not in printing.WRAPPED or col.name not in frame.columns:
+                continue
+            length = frame[col.name].astype("string").str.len().fillna(0).astype(int)
+            need = length.map(lambda k, w=widths[j]: printing.quick_lines(int(k), w))
+            lines = pd.concat([lines, need.reset_index(drop=True)], axis=1).max(axis=1)
+    return [_height(printing.row_height(int(k))) for k in lines.tolist()]
+
+
 def _table_rows_xml(
-    spec: schema.Table, frame: pd.DataFrame, top: int, styles: _TableStyles
+    spec: schema.Table,
+    frame: pd.DataFrame,
+    top: int,
+    styles: _TableStyles,
+    widths: list[float] | None = None,
 ) -> tuple[list[str], str]:
     cols = spec.columns
     letters = [column_letter(j + 1) for j in range(len(cols))]
@@ -148,7 +177,8 @@ def _table_rows_xml(
     header = "".join(
         _cell(f"{letters[j]}{top + 1}", c.name, styles.header[j]) for j, c in enumerate(cols)
     )
-    rows.append(f'<row r="{top + 1}">{header}</row>')
+    widths = widths or [c.width for c in cols]
+    rows.append(f'<row r="{top + 1}"{_height(printing.header_height(spec, widths))}>{header}</row>')
     count = len(frame)
     n = max(count, 1)
     numbers = range(top + 2, top + 2 + n)
@@ -158,9 +188,10 @@ def _table_rows_xml(
         _column_xml(c, frame, letters[j], numbers, styles.body[j], count)
         for j, c in enumerate(cols)
     ]
+    heights = _body_heights(spec, frame, widths, n)
     rows.extend(
-        f'<row r="{r}">{"".join(cells)}</row>'
-        for r, cells in zip(numbers, zip(*columns, strict=True), strict=True)
+        f'<row r="{r}"{h}>{"".join(cells)}</row>'
+        for r, h, cells in zip(numbers, heights, zip(*columns, strict=True), strict=True)
     )
     last_ref = f"A{top + 1}:{letters[-1]}{top + 1 + n}"
     return rows, last_ref
@@ -236,13 +267,14 @@ def _full_calc_on_load(workbook_xml: str) -> str:
 
 
 def render_tool_sheets(
-    zf: zipfile.ZipFile, frames: Mapping[str, pd.DataFrame]
+    zf: zipfile.ZipFile | PackageParts, frames: Mapping[str, pd.DataFrame]
 ) -> tuple[dict[str, bytes], dict[str, int]]:
     """New XML for each tool-owned sheet that has a table in ``frames``, and its tables."""
     found = tables(zf)
     parts_by_sheet = sheet_parts(zf)
     out: dict[str, bytes] = {}
     counts: dict[str, int] = {}
+    areas: dict[str, str] = {}
     sheets = {schema.TABLE_BY_NAME[name].sheet for name in frames}
     for sheet_name in sheets:
         sheet = schema.SHEET_BY_NAME[sheet_name]
@@ -264,19 +296,98 @@ def render_tool_sheets(
         tops = layout.table_tops([len(f) for f in frames_here])
         shift = first_top - layout.FIRST_TABLE_ROW
         last_ref = "A1"
+        notes: list[tuple[int, int, str]] = []  # (row, column, text) of header notes
+        widths = printing.column_widths(sheet)
+        spans: list[tuple[int, int]] = []
         for name, frame, top in zip(sheet.tables, frames_here, tops, strict=True):
             spec = schema.TABLE_BY_NAME[name]
             styles = _styles_for(xml, found[name], len(spec.columns))
-            table_rows, ref = _table_rows_xml(spec, frame, top + shift, styles)
+            table_rows, ref = _table_rows_xml(spec, frame, top + shift, styles, widths)
+            spans.append((top + shift, parse_ref(ref)[3]))
             rows.extend(table_rows)
             table_xml = zf.read(found[name].part).decode("utf-8")
-            out[found[name].part] = _set_table_ref(table_xml, ref).encode("utf-8")
+            table_xml = moved.set_table_columns(_set_table_ref(table_xml, ref), spec)
+            out[found[name].part] = table_xml.encode("utf-8")
             counts[name] = len(frame)
+            header_row = top + shift + 1
+            notes.extend(
+                (header_row, j, layout.note_text(spec, col)) for j, col in enumerate(spec.columns)
+            )
             last_ref = ref
+        out.update(_notes_parts(zf, part, notes))
+        areas[sheet_name] = printing.print_area(spans, len(widths), sheet_name)
         width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
         dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
         out[part] = _replace_sheet_data(xml, "".join(rows), dim).encode("utf-8")
-    return out, counts
+    return out, counts, areas
+
+
+def _notes_parts(
+    zf: zipfile.ZipFile, sheet_part: str, notes: list[tuple[int, int, str]]
+) -> dict[str, bytes]:
+    """Header notes written afresh where each table's header now is (they do not move with
+    a table by themselves; see ``automation.io.moved``)."""
+    comments, vml = moved.drawing_parts(zf, sheet_part)
+    if not comments or not vml:
+        return {}  # the sheet has no notes (removed by the user): leave it so
+    drawing = moved.vml_xml(zf.read(vml).decode("utf-8"), [(r - 1, c) for r, c, _ in notes])
+    if drawing is None:
+        return {}
+    cells = [(f"{column_letter(c + 1)}{r}", text) for r, c, text in notes]
+    return {
+        comments: moved.comments_xml(cells, layout.NOTE_AUTHOR).encode("utf-8"),
+        vml: drawing.encode("utf-8"),
+    }
+
+
+def _user_print_areas(zf: zipfile.ZipFile, used_rows: Mapping[str, int]) -> dict[str, str]:
+    """Print areas of the input sheets: each table's title to its last row in use."""
+    if not used_rows:
+        return {}
+    found = tables(zf)
+    areas = {}
+    for sheet in schema.SHEETS:
+        if sheet.name in schema.TOOL_SHEETS or not sheet.tables:
+            continue
+        if not all(t in found for t in sheet.tables):
+            continue  # a table moved or renamed by the user: leave their print area alone
+        spans = []
+        for name in sheet.tables:
+            _, header, _, last = parse_ref(found[name].ref)
+            used = min(max(used_rows.get(name, header + 1), header + 1), last)
+            spans.append((header - 1, used))
+        areas[sheet.name] = printing.print_area(
+            spans, len(printing.column_widths(sheet)), sheet.name
+        )
+    return areas
+
+
+# Attribute order varies between programs (Excel writes name first, others may not).
+_PRINT_AREA = re.compile(
+    r'<definedName\b(?=[^>]*\bname="_xlnm\.Print_Area")[^>]*\blocalSheetId="(\d+)"[^>]*>'
+    r"[^<]*</definedName>"
+)
+
+
+def _set_print_areas(workbook_xml: str, areas: Mapping[str, str]) -> str:
+    """Replace (or add) the ``_xlnm.Print_Area`` name of each sheet in ``areas``."""
+    if not areas:
+        return workbook_xml
+    names = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', workbook_xml)
+    index = {unescape(n): i for i, n in enumerate(names)}
+    wanted = {index[s]: ref for s, ref in areas.items() if s in index}
+    workbook_xml = _PRINT_AREA.sub(
+        lambda m: "" if int(m.group(1)) in wanted else m.group(0), workbook_xml
+    )
+    added = "".join(
+        f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">{escape(ref)}</definedName>'
+        for i, ref in sorted(wanted.items())
+    )
+    if "<definedNames>" in workbook_xml:
+        return workbook_xml.replace("<definedNames>", "<definedNames>" + added, 1)
+    if "<definedNames/>" in workbook_xml:
+        return workbook_xml.replace("<definedNames/>", f"<definedNames>{added}</definedNames>", 1)
+    return workbook_xml.replace("</sheets>", f"</sheets><definedNames>{added}</definedNames>", 1)
 
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
@@ -339,6 +450,63 @@ def backup_copy(path: Path, now: dt.datetime | None = None) -> Path:
     return dest
 
 
+def _mode_for(target: Path) -> int:
+    """The permission bits for the saved workbook: the existing file's, else the umask's."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _make_folder(folder: Path) -> list[Path]:
+    """Create ``folder`` (and missing parents); return the ones made, deepest first."""
+    made = []
+    probe = folder
+    while not probe.exists():
+        made.append(probe)
+        probe = probe.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return made
+
+
+def _remove_folders(made: list[Path]) -> None:
+    """Undo :func:`_make_folder` after a failed write, so no empty folder is left behind."""
+    for folder in made:
+        try:
+            folder.rmdir()
+        except OSError:
+            break  # something else was put there: leave it
+
+
+def render_table_edits(
+    zf: zipfile.ZipFile, edits: Mapping[str, TableEdit], parts: Mapping[str, bytes]
+) -> tuple[dict[str, bytes], dict[str, int]]:
+    """New XML for the sheets and table parts that ``edits`` change (see ``io.rows``)."""
+    found = tables(zf)
+    out: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
+    for name, edit in edits.items():
+        spec = schema.TABLE_BY_NAME[name]
+        if spec.sheet in schema.TOOL_SHEETS:
+            raise ValueError(f"{name} is on a tool sheet; write it as a frame")
+        info = found.get(name)
+        if info is None:
+            raise UserError(
+                f"The table '{name}' is missing from the '{spec.sheet}' sheet.",
+                f"Copy the '{spec.sheet}' sheet's {name} table from a fresh template "
+                "(awards template) into this workbook.",
+            )
+        sheet = out.get(info.sheet_part) or parts.get(info.sheet_part) or zf.read(info.sheet_part)
+        result = patch_table(sheet.decode("utf-8"), info, spec, edit)
+        out[info.sheet_part] = result.sheet_xml.encode("utf-8")
+        table_xml = zf.read(info.part).decode("utf-8")
+        out[info.part] = _set_table_ref(table_xml, result.table_ref).encode("utf-8")
+        counts[name] = result.rows_written
+    return out, counts
+
+
 def write_tool_tables(
     path: Path | str,
     frames: Mapping[str, pd.DataFrame],
@@ -346,13 +514,22 @@ def write_tool_tables(
     dest: Path | str | None = None,
     backup: bool = True,
     now: dt.datetime | None = None,
+    used_rows: Mapping[str, int] | None = None,
+    edits: Mapping[str, TableEdit] | None = None,
 ) -> WriteResult:
     """Replace tool-owned tables in ``path`` (or write a patched copy to ``dest``).
+
+    ``used_rows`` maps input tables to their last row in use (``ProgrammeData.used_rows``):
+    each sheet's print area is set to the rows in use, so pages of blank rows do not print.
 
     ``frames`` maps tool table names (Results, Panel, JudgeStats, Agreement, Issues, Audit)
     to DataFrames with the schema's column names; every table of a sheet being written
     should be given (a missing one is written empty). Formula columns are filled in by the
     writer. Writing in place keeps a timestamped copy of the original in ``backups/``.
+
+    ``edits`` changes rows of tables on the user's sheets (Scores, Assignments) and of the
+    JudgeProgress table beside the Judges table, cell by cell (``automation.io.rows``), in
+    the same atomic save.
     """
     path = Path(path)
     target = Path(dest) if dest else path
@@ -361,26 +538,50 @@ def write_tool_tables(
         check_not_open(target)
     now = now or dt.datetime.now()
     with open_package(path) as zf:
-        new_parts, counts = render_tool_sheets(zf, frames)
+        # An older workbook may lack a tool sheet or table this version writes: add it empty
+        # first (the user's sheets are untouched), then render as usual.
+        view = PackageParts(zf)
+        add_missing(
+            view,
+            sheet_parts(zf),
+            set(tables(zf)),
+            {schema.TABLE_BY_NAME[name].sheet for name in frames},
+        )
+        new_parts, counts, areas = render_tool_sheets(view, frames)
+        new_parts = {**view.changed, **new_parts}
+        areas.update(_user_print_areas(zf, used_rows or {}))
+        if edits:
+            edited, edit_counts = render_table_edits(
+                zf, {k: v for k, v in edits.items() if not v.empty}, new_parts
+            )
+            new_parts |= edited
+            counts |= edit_counts
         infos = zf.infolist()
+        infos += [zipfile.ZipInfo(name, date_time=infos[0].date_time) for name in view.added]
         parts = {i.filename: new_parts.get(i.filename) for i in infos}
         small = {"xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/workbook.xml"}
         for name in small:
-            parts[name] = zf.read(name)
+            parts[name] = view.read(name)
         _drop_calc_chain(parts)
-        parts["xl/workbook.xml"] = _full_calc_on_load(
-            parts["xl/workbook.xml"].decode("utf-8")
-        ).encode("utf-8")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        workbook_xml = keep_very_hidden(
+            _full_calc_on_load(parts["xl/workbook.xml"].decode("utf-8"))
+        )
+        parts["xl/workbook.xml"] = _set_print_areas(workbook_xml, areas).encode("utf-8")
+        made = _make_folder(target.parent)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
+            # mkstemp makes the file private (0600); on a shared drive that would lock
+            # colleagues out of the workbook, so give it the mode the file had or should have.
+            os.chmod(tmp, _mode_for(target))
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
                 for info in infos:
                     if info.filename not in parts:
                         continue  # dropped (calcChain)
                     data = parts[info.filename]
+                    if data is None and info.filename in view.added:
+                        data = view.read(info.filename)
                     if data is None and copy_compressed(zf, info, out):
                         continue
                     if data is None:
@@ -395,12 +596,14 @@ def write_tool_tables(
                 os.fsync(fh.fileno())
         except BaseException:
             tmp.unlink(missing_ok=True)
+            _remove_folders(made)
             raise
     backup_file = backup_copy(path, now) if target == path and backup else None
     try:
         os.replace(tmp, target)
     except PermissionError as exc:
         tmp.unlink(missing_ok=True)
+        _remove_folders(made)
         raise UserError(
             f"Could not save {target.name}: it is locked by another program.",
             "Close it in Excel (or any other program) and try again.",

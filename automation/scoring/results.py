@@ -226,6 +226,7 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
             _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible)
         )
     results = pd.DataFrame(result_rows, columns=_RESULT_COLUMNS)
+    results["Raw rank"] = raw_rank(results)
     panel_out = pd.concat(
         [
             _panel_view(counted, excluded, noms),
@@ -251,6 +252,21 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
 
 # The Results table's own columns, as the schema declares them (Excel computes the rest).
 _RESULT_COLUMNS = [c.name for c in schema.TABLE_BY_NAME["Results"].input_columns]
+
+
+def raw_rank(results: pd.DataFrame) -> pd.Series:
+    """1 + how many nominations of the same category and period have a higher raw score.
+
+    The same rule as the Excel raw rank beside it (scores equal to nine decimal places tie),
+    so a reader can see the two agree; Rank itself follows Rank by and the tie-breaks.
+    """
+    if results.empty:
+        return pd.Series(dtype="Int64")
+    raw = results["Raw score"].astype(float).round(9)
+    ranks = raw.groupby([results["Period"], results["Category"]]).rank(
+        method="min", ascending=False
+    )
+    return ranks.astype("Int64")
 
 
 def _outliers(counted: pd.DataFrame) -> dict:

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from automation import schema
 from automation.issues import ERROR, WARNING, Issue
-from automation.model import ProgrammeData
+from automation.model import ROW, ProgrammeData
 from automation.validate.emit import row_issues
 
 
@@ -122,6 +123,19 @@ def check_planning(data: ProgrammeData, today: dt.date) -> Iterator[Issue]:
         )
 
 
+def _setting_at(data: ProgrammeData, key: str) -> dict[str, object]:
+    """The row and Value cell of one setting, so its issue lights the cell to fill in."""
+    frame = data["Settings"]
+    label = schema.SETTING_BY_KEY[key].label
+    if frame.empty or "Setting" not in frame.columns:
+        return {}
+    hit = frame[frame["Setting"].astype(str).str.strip() == label]
+    if hit.empty or pd.isna(hit[ROW].iloc[0]):
+        return {}
+    row = int(hit[ROW].iloc[0])
+    return {"row": row, "cell": data.place("Settings").cell("Value", row)}
+
+
 def check_settings(data: ProgrammeData) -> Iterator[Issue]:
     sheet = data.place("Settings").sheet
     period = data.setting("current_period")
@@ -134,6 +148,7 @@ def check_settings(data: ProgrammeData) -> Iterator[Issue]:
             "The current period is not set.",
             "Choose the period being judged in Settings (a Period from the Periods sheet).",
             column="Value",
+            **_setting_at(data, "current_period"),
         )
     elif str(period) not in known:
         yield Issue(
@@ -144,6 +159,7 @@ def check_settings(data: ProgrammeData) -> Iterator[Issue]:
             "Add the period to the Periods table or correct the setting.",
             column="Value",
             value=str(period),
+            **_setting_at(data, "current_period"),
         )
     if not data.setting("organisation"):
         yield Issue(
@@ -153,4 +169,5 @@ def check_settings(data: ProgrammeData) -> Iterator[Issue]:
             "The organisation name is not set.",
             "Fill in Organisation in Settings; it is printed on certificates.",
             column="Value",
+            **_setting_at(data, "organisation"),
         )

@@ -1,0 +1,124 @@
+"""How each sheet prints, worked out from the schema: orientation, pages wide, print area,
+repeated header row and row heights that fit wrapped text.
+
+Shared by the template builder (openpyxl) and the tool-sheet writer (which re-stacks tables on
+every run), so a sheet prints the same however it was last written. Widths are Excel's
+character units; the figures below are for A4 with the narrow margins set here.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from automation import schema
+from automation.schema import ColType
+
+# Width units that fit across a page at 100% (A4, 10 mm side margins).
+LANDSCAPE_UNITS = 150
+PORTRAIT_UNITS = 100
+MIN_SCALE = 0.75  # below this, print over more pages rather than shrink further
+LINE_PT = 15.0  # one line of 11 pt Calibri/Carlito with a little leading
+MAX_LINES = 15
+MARGIN_IN = 0.4  # left and right
+MARGIN_TOP_IN = 0.6
+
+WRAPPED = (ColType.LONGTEXT,)
+HEADER_CHAR = 1.15
+MAX_CHOICE_WIDTH = 24  # a bold header letter is wider than the width unit (one "0")
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """How one sheet prints."""
+
+    landscape: bool
+    pages_wide: int
+
+
+def fits_header(col: schema.Column) -> float:
+    """The declared width, widened so no word of the header has to break ("Respondent s")
+    and a dropdown's longest value shows whole."""
+    longest = max((len(word) for word in col.name.split()), default=0)
+    width = max(col.width, round(longest * HEADER_CHAR + 1.5, 1))
+    if col.choices:
+        # A dropdown's values do not wrap: leave room for the longest ("customer-nominated").
+        choice = max((len(v) for v in schema.LISTS[col.choices]), default=0)
+        width = max(width, min(choice + 2, MAX_CHOICE_WIDTH))
+    return width
+
+
+def column_widths(sheet: schema.Sheet) -> list[float]:
+    """The width of each column as the builder sets it: the widest table column above it."""
+    widths: list[float] = []
+    for name in sheet.tables:
+        for j, col in enumerate(schema.TABLE_BY_NAME[name].columns):
+            if j < len(widths):
+                widths[j] = max(widths[j], fits_header(col))
+            else:
+                widths.append(fits_header(col))
+    return widths
+
+
+def layout_for(sheet: schema.Sheet, widths: Sequence[float] | None = None) -> PageLayout:
+    """Portrait when the tables fit a portrait page at a readable scale; otherwise landscape,
+    over as many pages wide as keeps the print at least ``MIN_SCALE``."""
+    total = sum(widths if widths is not None else column_widths(sheet))
+    if total <= PORTRAIT_UNITS / MIN_SCALE:
+        return PageLayout(landscape=False, pages_wide=1)
+    return PageLayout(
+        landscape=True, pages_wide=max(1, math.ceil(total / (LANDSCAPE_UNITS / MIN_SCALE)))
+    )
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of ``width`` units needs for ``text`` (words are not broken)."""
+    per_line = max(int(width * 1.1), 6)
+    lines = 0
+    for paragraph in str(text).splitlines() or [""]:
+        lines += max(1, len(textwrap.wrap(paragraph, per_line, break_long_words=False)))
+    return min(lines, MAX_LINES)
+
+
+def quick_lines(length: int, width: float) -> int:
+    """A cheap estimate of :func:`wrapped_lines` from the text's length alone (long tables)."""
+    per_line = max(int(width * 1.1), 6)
+    return min(max(1, math.ceil(length * 1.15 / per_line)), MAX_LINES)
+
+
+def header_height(spec: schema.Table, widths: Sequence[float]) -> float | None:
+    """Height for a header row whose names wrap ("Nomination ID" in 13 units), else None."""
+    lines = max(
+        (
+            wrapped_lines(col.name, (widths[j] - 1.5) / HEADER_CHAR / 1.1)
+            for j, col in enumerate(spec.columns)
+        ),
+        default=1,
+    )
+    return LINE_PT * lines + 2 if lines > 1 else None
+
+
+def row_height(lines: int) -> float | None:
+    """Height for a body row needing ``lines`` lines, or None for the default single line."""
+    return LINE_PT * lines if lines > 1 else None
+
+
+def title_rows(sheet: schema.Sheet, header_row: int) -> str | None:
+    """Rows to repeat on every printed page: a one-table sheet repeats its header."""
+    return f"{header_row}:{header_row}" if len(sheet.tables) == 1 else None
+
+
+def print_area(spans: Iterable[tuple[int, int]], width: int, sheet: str) -> str:
+    """``'Sheet'!$A$1:$H$40,'Sheet'!$A$44:$F$50``: the sheet heading with the first table,
+    then each table from its title row to its last used row (blank rows are left out)."""
+    from automation.issues import column_letter
+
+    last = column_letter(max(width, 1))
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    areas = []
+    for number, (first, end) in enumerate(spans):
+        top = 1 if number == 0 else first
+        areas.append(f"{quoted}!$A${top}:${last}${max(end, top)}")
+    return ",".join(areas)

@@ -1,0 +1,104 @@
+"""How the workbook prints: page layout per sheet from the schema, print areas over the rows in
+use, repeated headers, and rows tall enough for wrapped text (in the builder and the writer)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from automation import schema
+from automation.build import printing
+from automation.io.package import parse_ref
+from automation.io.write import write_tool_tables
+
+
+@pytest.fixture(scope="module")
+def example(built_example):
+    return load_workbook(built_example)
+
+
+def _areas(ws) -> list[tuple[int, int]]:
+    refs = str(ws.print_area).split(",")
+    return [parse_ref(r.split("!")[1].replace("$", ""))[1::2] for r in refs]
+
+
+@pytest.mark.parametrize("sheet", [s for s in schema.SHEETS if s.tables], ids=lambda s: s.name)
+def test_page_layout_follows_the_schema(example, sheet) -> None:
+    ws = example[sheet.name]
+    expected = printing.layout_for(sheet)
+    assert ws.page_setup.orientation == ("landscape" if expected.landscape else "portrait")
+    assert int(ws.page_setup.fitToWidth) == expected.pages_wide
+    assert int(ws.page_setup.fitToHeight) == 0
+    # Never shrunk below a readable scale: wide sheets print over more pages instead.
+    units = printing.LANDSCAPE_UNITS if expected.landscape else printing.PORTRAIT_UNITS
+    assert sum(printing.column_widths(sheet)) / expected.pages_wide <= units / printing.MIN_SCALE
+    if len(sheet.tables) == 1:
+        header = ws.tables[sheet.tables[0]].ref.split(":")[0]
+        row = "".join(ch for ch in header if ch.isdigit())
+        assert ws.print_title_rows == f"${row}:${row}"  # the header repeats on every page
+
+
+def test_print_area_covers_the_rows_in_use_not_the_blank_ones(example, example_data) -> None:
+    ws = example["Nominations"]
+    ((first, last),) = _areas(ws)
+    assert first == 1 and last == int(example_data["Nominations"]["_row"].max())
+    assert parse_ref(ws.tables["Nominations"].ref)[3] > last  # blank rows are left out
+    judging = example["Judging"]
+    tables = [parse_ref(judging.tables[t].ref) for t in ("Panel", "JudgeStats", "Agreement")]
+    assert [end for _, end in _areas(judging)] == [t[3] for t in tables]
+
+
+def test_wrapped_headers_and_long_text_get_rows_tall_enough(example) -> None:
+    ws = example["Results"]
+    header = parse_ref(ws.tables["Results"].ref)[1]
+    assert ws.row_dimensions[header].height >= 2 * printing.LINE_PT  # "Nomination ID" wraps
+    survey = example["Evaluation"]
+    first = parse_ref(survey.tables["Survey"].ref)[1] + 1
+    assert any(
+        (survey.row_dimensions[r].height or 0) > printing.LINE_PT for r in range(first, first + 7)
+    )
+    # Figures and their headings line up on the same side.
+    raw = schema.TABLE_BY_NAME["Results"].names.index("Raw score") + 1
+    assert ws.cell(header, raw).alignment.horizontal == "right"
+    assert ws.cell(header + 1, raw).alignment.horizontal == "right"
+
+
+def test_writer_keeps_print_areas_and_row_heights_with_the_tables(example_copy) -> None:
+    issues = pd.DataFrame(
+        {"Severity": ["error"] * 3, "Code": ["x"] * 3, "Message": ["word " * 80] * 3}
+    )
+    panel = pd.DataFrame({"Judge": [f"J{i}" for i in range(40)], "Weighted score": 0.5})
+    write_tool_tables(
+        example_copy,
+        {
+            "Issues": issues,
+            "Panel": panel,
+            "JudgeStats": pd.DataFrame(),
+            "Agreement": pd.DataFrame(),
+        },
+        backup=False,
+        used_rows={"Nominations": 20},
+    )
+    wb = load_workbook(example_copy)
+    ws = wb["Issues"]
+    top = parse_ref(ws.tables["Issues"].ref)[1] + 1
+    assert ws.row_dimensions[top].height > 3 * printing.LINE_PT  # 400 characters wrapped
+    assert _areas(ws) == [(1, top + 2)]
+    judging = wb["Judging"]
+    ends = [parse_ref(judging.tables[t].ref)[3] for t in ("Panel", "JudgeStats", "Agreement")]
+    assert [end for _, end in _areas(judging)] == ends
+    assert _areas(wb["Nominations"]) == [(1, 20)]  # refreshed from the rows in use
+
+
+def test_print_area_names_are_replaced_whatever_the_attribute_order() -> None:
+    from automation.io.write import _set_print_areas
+
+    xml = (
+        '<workbook><sheets><sheet name="A &amp; B" sheetId="1"/><sheet name="C" sheetId="2"/>'
+        '</sheets><definedNames><definedName localSheetId="0" name="_xlnm.Print_Area">'
+        "old</definedName></definedNames></workbook>"
+    )
+    out = _set_print_areas(xml, {"A & B": "'A & B'!$A$1:$B$2", "C": "'C'!$A$1:$C$3"})
+    assert out.count("_xlnm.Print_Area") == 2 and "old" not in out
+    assert "'A &amp; B'!$A$1:$B$2" in out
