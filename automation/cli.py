@@ -257,15 +257,22 @@ def _print_results(results) -> None:
                 if r["Normalised score"] == r["Normalised score"]
                 else "  n/a"
             )
+            adj = (
+                f"{r['Adjusted score'] * 100:5.1f}%"
+                if r["Adjusted score"] == r["Adjusted score"]
+                else "  n/a"
+            )
             rank = int(r["Rank"]) if r["Rank"] == r["Rank"] and r["Rank"] is not None else "-"
             print(
                 f"  {rank!s:>3}  {r['Nomination ID']:<8} {str(r['Nominee']):<24} raw {raw}  "
-                f"normalised {norm}  {place}"
+                f"normalised {norm}  adjusted {adj}  {place}"
             )
         if len(grp) > 5:
             print(f"  ... and {len(grp) - 5} more (see the Results sheet or --format json)")
     if results.fallbacks:
         print("Normalisation fallbacks: " + "; ".join(results.fallbacks))
+    for text in results.judge_groups:
+        print("Judges not linked: " + text)
 
 
 @command(
@@ -311,6 +318,9 @@ def _documents(p):
         for path in paths:
             print(path)
         print(f"Wrote {len(paths)} files into {args.out}.")
+        from automation.pipeline import log_action
+
+        print(log_action(args.workbook, "documents", f"{len(paths)} files in {args.out}"))
         return 0
 
     return run
@@ -334,6 +344,16 @@ def _email(p):
         "from the AWARDS_SMTP_PASSWORD environment variable",
     )
     group.add_argument("--dry-run", action="store_true", help="list what would be sent")
+    group.add_argument(
+        "--judges",
+        action="store_true",
+        help="instead: a draft to each judge with their judge pack attached and the deadline",
+    )
+    group.add_argument(
+        "--reminders",
+        action="store_true",
+        help="instead: drafts only to judges with scores missing, saying how many",
+    )
     p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
 
     def run(args) -> int:
@@ -341,15 +361,26 @@ def _email(p):
         from automation.io.read import read_workbook
         from automation.scoring import score
 
+        if args.judges or args.reminders:
+            from automation.judging.jobs import judge_emails_workbook
+
+            outcome = judge_emails_workbook(args.workbook, args.out, reminders=args.reminders)
+            for line in outcome.lines:
+                print(line)
+            return 0
         data = read_workbook(args.workbook)
         results = score(data)
+        from automation.pipeline import log_action
+
         if not (args.send or args.dry_run):
-            for path in g.generate_email_drafts(data, results, args.out, today=args.today):
+            drafts = g.generate_email_drafts(data, results, args.out, today=args.today)
+            for path in drafts:
                 print(path)
             print(
                 f"Drafts are in {args.out / 'emails'}: open one in Outlook or Thunderbird to "
                 "check and send it."
             )
+            print(log_action(args.workbook, "email-drafts", f"{len(drafts)} files in {args.out}"))
             return 0
         outbox, deliveries = g.send_emails(data, results, args.out, dry_run=args.dry_run)
         for d in deliveries:
@@ -358,7 +389,123 @@ def _email(p):
         for s in outbox.skipped:
             print(f"skipped      {s.kind} {s.name} ({s.category}): {s.reason}")
         failed = [d for d in deliveries if d.error]
+        if not args.dry_run:
+            sent = len(deliveries) - len(failed)
+            print(log_action(args.workbook, "email-send", f"{sent} sent, {len(failed)} failed"))
         return 1 if failed else 0
+
+    return run
+
+
+@command(
+    "assign",
+    "share out the nominations among the judges (fills the Assignments table)",
+    "awards assign workbook/example_programme.xlsx --judges-per-nomination 3 --seed 1",
+)
+def _assign(p):
+    _add_workbook(p)
+    p.add_argument(
+        "--judges-per-nomination",
+        type=int,
+        default=None,
+        metavar="N",
+        help="judges per nomination (default: the Judges per nomination setting, 3)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="same seed, same assignments (default 0)")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="start again: replace every row of the Assignments table (default: keep them)",
+    )
+
+    def run(args) -> int:
+        from automation.judging.jobs import assign_workbook
+
+        outcome = assign_workbook(
+            args.workbook,
+            per_nomination=args.judges_per_nomination,
+            seed=args.seed,
+            replace=args.replace,
+        )
+        _print_issues(outcome.report) if len(outcome.report) else None
+        for line in outcome.lines:
+            print(line)
+        return 1 if outcome.report.errors else 0
+
+    return run
+
+
+@command(
+    "packs",
+    "write one blind judge pack (.xlsx) per judge, with their nominations and score grid",
+    "awards packs workbook/example_programme.xlsx --out packs/ --email",
+)
+def _packs(p):
+    _add_workbook(p)
+    p.add_argument("--out", type=Path, default=Path("judge packs"), help="folder for the packs")
+    p.add_argument(
+        "--email",
+        action="store_true",
+        help="also write an email draft to each judge (in OUT/emails)",
+    )
+    p.add_argument(
+        "--named",
+        action="store_true",
+        help="show nominees' names even if Blind judging is on (default: the setting)",
+    )
+
+    def run(args) -> int:
+        from automation.judging.jobs import packs_workbook
+
+        outcome = packs_workbook(
+            args.workbook, args.out, blind=False if args.named else None, email=args.email
+        )
+        for line in outcome.lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "collect",
+    "check returned judge packs and merge their scores into the Scores table",
+    "awards collect workbook/example_programme.xlsx returned/ --accept-changes",
+)
+def _collect(p):
+    _add_workbook(p)
+    p.add_argument("packs", type=Path, nargs="+", help="returned pack files or folders of them")
+    p.add_argument(
+        "--accept-changes",
+        action="store_true",
+        help="let a returned score replace a different one already in the Scores table "
+        "(each change is written to the Audit log)",
+    )
+    _add_format(p)
+
+    def run(args) -> int:
+        from automation.judging.jobs import collect_workbook
+
+        outcome = collect_workbook(args.workbook, args.packs, accept_changes=args.accept_changes)
+        if args.format == "json":
+            result = outcome.collected
+            print(
+                json.dumps(
+                    {
+                        "summary": result.summary(),
+                        "judges": {j: vars(t) for j, t in result.tally.items()},
+                        "issues": [i.as_dict() for i in outcome.report],
+                        "written": bool(outcome.written),
+                    },
+                    indent=2,
+                    default=str,
+                )
+            )
+        else:
+            _print_issues(outcome.report) if len(outcome.report) else None
+            for line in outcome.lines:
+                print(line)
+        return 1 if outcome.report.errors else 0
 
     return run
 
@@ -396,27 +543,39 @@ def _excel(p):
 
 @command(
     "simulate",
-    "compare raw and normalised scoring on rounds where the truth is known",
-    "awards simulate --trials 200 --seed 1",
+    "compare raw, normalised and judge-effect scoring on rounds where the truth is known",
+    "awards simulate --trials 1500 --seed 1",
 )
 def _simulate(p):
-    p.add_argument("--trials", type=int, default=200, help="rounds to play (default 200)")
+    p.add_argument("--trials", type=int, default=1500, help="rounds to play (default 1500)")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same result)")
     p.add_argument("--nominations", type=int, default=20, help="nominations per round")
     p.add_argument("--judges", type=int, default=6, help="judges on the panel")
     p.add_argument(
         "--panel-size",
         type=int,
-        default=3,
-        help="judges scoring each nomination in the partial-panel scenario",
+        nargs="+",
+        default=[3, 2],
+        help="judges scoring each nomination in the partial-panel scenarios (default 3 2)",
     )
     p.add_argument(
         "--leniency",
         type=float,
-        default=0.6,
+        default=0.8,
         help="spread of judges' leniency, in scale points (SD)",
     )
-    p.add_argument("--noise", type=float, default=0.5, help="scoring noise, in scale points (SD)")
+    p.add_argument(
+        "--spread",
+        type=float,
+        default=0.3,
+        help="SD of judges' spread factor (1 = marks like the typical judge)",
+    )
+    p.add_argument("--noise", type=float, default=0.6, help="scoring noise, in scale points (SD)")
+    p.add_argument(
+        "--no-fair",
+        action="store_true",
+        help="leave out the scenarios with fair judges (no leniency or spread)",
+    )
 
     def run(args) -> int:
         from automation.scoring.simulate import format_report, simulate
@@ -427,9 +586,11 @@ def _simulate(p):
                 seed=args.seed,
                 nominations=args.nominations,
                 judges=args.judges,
-                panel_size=args.panel_size,
+                panel_sizes=tuple(args.panel_size),
                 leniency_sd=args.leniency,
+                spread_sd=args.spread,
                 noise_sd=args.noise,
+                fair=not args.no_fair,
             )
         except ValueError as exc:
             raise UserError(
@@ -437,6 +598,200 @@ def _simulate(p):
                 "See 'awards simulate --help' for the allowed ranges.",
             ) from exc
         print(format_report(report))
+        return 0
+
+    return run
+
+
+@command(
+    "lock",
+    "close judging: lock the scores, assignments and results against later change",
+    "awards lock workbook/example_programme.xlsx",
+)
+def _lock(p):
+    _add_workbook(p)
+
+    def run(args) -> int:
+        from automation.pipeline import lock_workbook
+
+        for line in lock_workbook(args.workbook).lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "new-period",
+    "close the current period and start the next (history kept, winners to PastWinners)",
+    'awards new-period workbook/example_programme.xlsx --period "Q4 2026"',
+)
+def _new_period(p):
+    _add_workbook(p)
+    p.add_argument("--period", required=True, help="name of the new period, e.g. 2027-01")
+    p.add_argument("--starts", type=_date, help="its first day (when not on the Periods sheet)")
+    p.add_argument("--ends", type=_date, help="its last day (when not on the Periods sheet)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="close even with unscored nominations, results not final or open appeals",
+    )
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.period_job import new_period_workbook
+
+        outcome = new_period_workbook(
+            args.workbook,
+            args.period,
+            starts=args.starts,
+            ends=args.ends,
+            force=args.force,
+            dest=args.out,
+        )
+        for line in outcome.lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "unlock",
+    "reopen judging after a lock (the reason is kept in the Audit log)",
+    'awards unlock workbook/example_programme.xlsx --reason "appeal upheld for N-0012"',
+)
+def _unlock(p):
+    _add_workbook(p)
+    p.add_argument("--reason", required=True, help="why the scores must change (logged)")
+
+    def run(args) -> int:
+        from automation.pipeline import unlock_workbook
+
+        for line in unlock_workbook(args.workbook, args.reason).lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "import",
+    "append nominations from a Microsoft Forms (.xlsx) or Google Forms (.csv) export",
+    'awards import workbook/example_programme.xlsx responses.csv --map "Who?=Nominee"',
+)
+def _import(p):
+    _add_workbook(p)
+    p.add_argument("export", type=Path, help="the form's responses (.xlsx or .csv)")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='"QUESTION=COLUMN"',
+        help="which Nominations column a question fills (repeatable; saved in Settings)",
+    )
+    p.add_argument(
+        "--source",
+        choices=("customer", "colleague", "manager", "self"),
+        help="who nominates, for a form that does not ask",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.import_job import import_workbook
+        from automation.importer import parse_mapping
+
+        given = parse_mapping("; ".join(args.map))
+        outcome = import_workbook(
+            args.workbook,
+            args.export,
+            given=given,
+            source=args.source,
+            ask=_ask_column if sys.stdin.isatty() else None,
+            dry_run=args.dry_run,
+            dest=args.out,
+        )
+        for line in outcome.lines:
+            print(line)
+        return 0
+
+    return run
+
+
+def _ask_column(target: str, headers: list[str]) -> str | None:
+    """Ask at the terminal which export column holds ``target`` (first import only)."""
+    print(f"Which column of the export holds {target}?")
+    for i, h in enumerate(headers, start=1):
+        print(f"  {i}. {h}")
+    answer = input("Number (Enter to skip): ").strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(headers):
+        return headers[int(answer) - 1]
+    return None
+
+
+@command(
+    "anonymise",
+    "replace old nominators' contact details and customer names with a marker",
+    "awards anonymise workbook/example_programme.xlsx --before 2025-11-01",
+)
+def _anonymise(p):
+    _add_workbook(p)
+    p.add_argument(
+        "--before",
+        type=_date,
+        help="anonymise nominations received before this date (default: today less the "
+        "Retention setting, 12 months)",
+    )
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.privacy_job import anonymise_workbook
+
+        for line in anonymise_workbook(args.workbook, before=args.before, dest=args.out).lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "assessor-pack",
+    "the NVQ assessor's pack: pseudonymised workbook, documents and an evidence index",
+    "awards assessor-pack workbook/example_programme.xlsx --out pack/",
+)
+def _assessor_pack(p):
+    _add_workbook(p)
+    p.add_argument("--out", type=Path, default=Path("assessor pack"), help="folder for the pack")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF of the index")
+    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+
+    def run(args) -> int:
+        from automation.assessor.pack import build_pack
+
+        pack = build_pack(args.workbook, args.out, pdf=not args.no_pdf, today=args.today)
+        for line in pack.lines:
+            print(line)
+        return 0
+
+    return run
+
+
+@command(
+    "erase",
+    "remove one person's personal data from nominations and history (right to erasure)",
+    'awards erase workbook/example_programme.xlsx --person "Jon Smith"',
+)
+def _erase(p):
+    _add_workbook(p)
+    p.add_argument("--person", required=True, help="the person's name as on the Nominations sheet")
+    p.add_argument("--out", type=Path, help="write a copy here instead of changing WORKBOOK")
+
+    def run(args) -> int:
+        from automation.privacy_job import erase_workbook
+
+        for line in erase_workbook(args.workbook, args.person, dest=args.out).lines:
+            print(line)
         return 0
 
     return run

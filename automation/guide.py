@@ -21,6 +21,13 @@ def sheet_summary() -> str:
             who = "written by the tool" if t.owner == "tool" else "you fill in"
             lines.append(f"  - table `{t.name}` ({who}): {t.title}")
     lines.append("- **Lists** (hidden): the values behind the dropdowns.")
+    for sheet in schema.SHEETS:
+        if sheet.very_hidden:
+            tables = ", ".join(f"`{t}`" for t in sheet.tables)
+            lines.append(
+                f"- **{sheet.name}** (very hidden, so it cannot be unhidden by accident): "
+                f"{sheet.purpose} Tables {tables}."
+            )
     return "\n".join(lines)
 
 

@@ -21,13 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from automation import __version__
+from automation import lock as score_lock
+from automation.audit import record
+from automation.equity import equity_frames
 from automation.errors import UserError
+from automation.evidence import evaluate, evidence_tables
 from automation.io.book import MAX_NOTES, highlight_issues, read_book, write_tables
 from automation.issues import Report
 from automation.model import ProgrammeData
 from automation.scoring import Results
 from automation.scoring import score as score_data
-from automation.tables import audit_frame, issues_frame, results_tables, score_summary
+from automation.tables import issues_frame, results_tables, score_summary
 from automation.validate import validate as check_data
 
 TITLE = "Award Programme"
@@ -73,15 +77,27 @@ def validate(book: Any | None = None, *, today: dt.date | None = None) -> str:
     book = _book(book)
     data = read_book(book)
     report = check_data(data, today=today)
+    evidence = evaluate(data)
     write_tables(
         book,
         {
             "Issues": issues_frame(report),
-            "Audit": audit_frame(data, "validate", report.summary()),
+            **evidence_tables(data),
+            **record(data, "validate", f"{report.summary()}; {evidence.summary()}"),
         },
     )
+    _refresh_progress(book, data)
     notes = highlight_issues(book, report, data)
-    return _show(book, _checked(report, notes), problem=bool(report.errors))
+    text = f"{_checked(report, notes)}\n\nEvidence sheet: {evidence.summary()} of the unit."
+    return _show(book, text, problem=bool(report.errors))
+
+
+def _refresh_progress(book: Any, data: ProgrammeData) -> None:
+    """Judge progress beside the Judges table (assigned, scored, missing per judge)."""
+    from automation.io.book_rows import apply_edits
+    from automation.judging.jobs import progress_edit
+
+    apply_edits(book, progress_edit(data))
 
 
 def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
@@ -90,12 +106,17 @@ def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
     data = read_book(book)
     report = check_data(data, today=today)
     results = score_data(data)
+    tables = results_tables(results, data)
+    score_lock.refuse_changed_results(data, tables["Results"])
+    evidence = evaluate(data, results)
     write_tables(
         book,
         {
             "Issues": issues_frame(report),
-            **results_tables(results, data),
-            "Audit": audit_frame(data, "score", score_summary(results)),
+            **tables,
+            **evidence_tables(data, results),
+            **record(data, "score", f"{score_summary(results)}; {evidence.summary()}"),
+            **equity_frames(data, results),
         },
     )
     notes = highlight_issues(book, report, data)
@@ -219,7 +240,7 @@ def _documents(
     made = make(generate, data, results, folder)
     paths = [made] if isinstance(made, Path) else list(made)
     detail = f"{what}: {len(paths)} file{'s' if len(paths) != 1 else ''} in {folder}"
-    write_tables(book, {"Audit": audit_frame(data, what.replace(" ", "-"), detail)})
+    write_tables(book, record(data, what.replace(" ", "-"), detail))
     lines = []
     if report.errors:
         lines.append(
@@ -250,6 +271,242 @@ def output_folder(book: Any) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
+# Judging: assign, packs, collect
+# ---------------------------------------------------------------------------------------------
+def assign_judges(book: Any | None = None, *, seed: int = 0) -> str:
+    """Assign judges button: fill the Assignments table for the current period."""
+    from automation.io.book_rows import apply_edits
+    from automation.judging.assign import plan_assignments
+    from automation.judging.audit import judging_audit
+    from automation.judging.jobs import assign_changes, assign_lines, refuse_if_locked
+
+    book = _book(book)
+    data = read_book(book)
+    refuse_if_locked(data, "assign judges")
+    plan = plan_assignments(data, seed=seed)
+    lines = assign_lines(plan)
+    if plan.rows.empty:
+        lines.append("Nothing to add: every nomination already has its judges.")
+    else:
+        apply_edits(book, assign_changes(plan, data))
+        write_tables(book, judging_audit(data, "assign", plan.summary()))
+        lines.append(f"Added {plan.summary()} to the Assignments table (Judges sheet).")
+    lines += _issue_lines(plan.report)
+    return _show(book, "\n\n".join(lines), problem=bool(plan.report.errors))
+
+
+def judge_packs(
+    book: Any | None = None, *, out_dir: Path | None = None, now: dt.datetime | None = None
+) -> str:
+    """Judge packs button: one blind pack per judge, and an email draft to each."""
+    from automation.judging.audit import judging_audit
+    from automation.judging.emails import judge_messages
+    from automation.judging.jobs import _drafts, write_packs
+
+    book = _book(book)
+    data = read_book(book)
+    folder = Path(out_dir) if out_dir is not None else output_folder(book) / "judge packs"
+    made = write_packs(data, folder, now=now)
+    messages, skipped = judge_messages(data, made)
+    drafts = _drafts(messages, folder / "emails")
+    detail = f"judge packs: {len(made)} packs and {len(drafts)} email drafts in {folder}"
+    write_tables(book, judging_audit(data, "packs", detail, now=now))
+    lines = [f"Wrote {len(made)} judge packs into:\n{folder}"]
+    lines.append(
+        f"Email drafts with each pack attached are in its 'emails' folder ({len(drafts)})."
+    )
+    lines += [f"No email for {name}: {why}." for name, why in skipped]
+    return _show(book, "\n\n".join(lines))
+
+
+def collect_scores(
+    book: Any | None = None,
+    *,
+    folder: Path | None = None,
+    accept_changes: bool = False,
+    now: dt.datetime | None = None,
+) -> str:
+    """Collect scores button: merge the returned packs in the folder into the Scores table."""
+    from automation.io.book_rows import apply_edits
+    from automation.judging.collect import collect
+    from automation.judging.jobs import collect_changes, pack_files, refuse_if_locked
+    from automation.judging.pack_file import read_pack
+
+    book = _book(book)
+    data = read_book(book)
+    refuse_if_locked(data, "collect scores")
+    now = now or dt.datetime.now().replace(microsecond=0)
+    source = Path(folder) if folder is not None else returned_folder(book, data)
+    returned, unreadable = [], []
+    for file in pack_files([source]):
+        try:
+            returned.append(read_pack(file))
+        except UserError as exc:
+            unreadable.append(f"{file.name}: {exc.message}")
+    result = collect(data, returned, accept_changes=accept_changes)
+    lines = [t.line(j) for j, t in sorted(result.tally.items())] or ["No judge packs were found."]
+    if result.changes_anything:
+        edits, frames = collect_changes(data, result, now=now)
+        apply_edits(book, edits)
+        write_tables(book, frames)
+        lines.append(f"{result.summary()}; merged into the Scores table.")
+    else:
+        lines.append("Nothing new to merge: the Scores table already holds these scores.")
+    lines += [f"Could not read {u}" for u in unreadable]
+    lines += _issue_lines(result.report)
+    if any(c.code == "pack-score-changed" for c in result.report):
+        lines.append(
+            "Changed scores were not taken. If they are right, run 'awards collect WORKBOOK "
+            "FOLDER --accept-changes' (each change is written to the Audit log)."
+        )
+    return _show(book, "\n\n".join(lines), problem=bool(result.report.errors or unreadable))
+
+
+def returned_folder(book: Any, data: ProgrammeData) -> Path:
+    """The folder of returned packs: the Returned packs folder setting, else ask for one."""
+    setting = str(data.setting("returned_packs_folder") or "").strip()
+    base = Path(str(book.fullname)).parent
+    if setting:
+        path = Path(setting)
+        return path if path.is_absolute() else base / path
+    picked = _pick_folder(book)
+    if picked is None:
+        raise UserError(
+            "No folder of returned judge packs was chosen.",
+            "Save the returned packs in one folder and name it in Settings > Returned packs "
+            "folder (relative to this workbook), or choose it when asked.",
+        )
+    return picked
+
+
+def _pick_folder(book: Any) -> Path | None:
+    """Excel's own folder picker (Windows); None where there is none (macOS, JSON book)."""
+    import sys
+
+    if sys.platform != "win32" or _engine_name(book) == "remote":
+        return None
+    dialog = book.app.api.FileDialog(4)  # msoFileDialogFolderPicker
+    dialog.Title = "Folder of returned judge packs"
+    if dialog.Show() != -1:
+        return None
+    return Path(dialog.SelectedItems(1))
+
+
+def _engine_name(book: Any) -> str:
+    try:
+        return str(book.app.engine.name)
+    except Exception:  # an engine that cannot say: treat it like the JSON book
+        return "remote"
+
+
+def _issue_lines(report: Report, shown: int = 6) -> list[str]:
+    issues = list(report)
+    if not issues:
+        return []
+    lines = [f"{report.summary()}:"] + [f"  {i.severity}: {i.message}" for i in issues[:shown]]
+    if len(issues) > shown:
+        lines.append(f"  ... and {len(issues) - shown} more (run 'awards collect' to list all).")
+    return ["\n".join(lines)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Closing judging and the assessor's pack
+# ---------------------------------------------------------------------------------------------
+def lock_scores(book: Any | None = None, *, today: dt.date | None = None) -> str:
+    """Lock scores button: close judging so the scores behind the results cannot change."""
+    book = _book(book)
+    data = read_book(book)
+    results = score_data(data)
+    write_tables(book, score_lock.lock(data, results_tables(results, data)["Results"]))
+    return _show(
+        book,
+        "The scores are locked. From now on Validate reports any score, assignment or result "
+        "that changes, and Score will not change the results.\n\nTo reopen judging, run "
+        '"awards unlock WORKBOOK --reason ..." (the reason is kept in the Audit log).',
+    )
+
+
+def assessor_pack(
+    book: Any | None = None,
+    *,
+    out_dir: Path | None = None,
+    today: dt.date | None = None,
+    source: Path | None = None,
+) -> str:
+    """Assessor pack button: pseudonymised copy, documents and evidence index, zipped.
+
+    The pack is made from the saved file (``source`` stands in for it in tests).
+    """
+    from automation.assessor.pack import build_pack
+
+    book = _book(book)
+    path = Path(source) if source is not None else Path(str(book.fullname))
+    if not path.is_absolute() or not path.is_file():
+        raise UserError(
+            "The assessor pack is made from the saved workbook, and this one is not saved on "
+            "this computer.",
+            "Save the workbook (File > Save As, on this computer), then click the button again.",
+        )
+    folder = Path(out_dir) if out_dir is not None else path.parent / f"{path.stem} assessor pack"
+    pack = build_pack(path, folder, today=today)
+    lines = [*pack.lines, "It was made from the workbook as last saved."]
+    return _show(book, "\n\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------
+# New period
+# ---------------------------------------------------------------------------------------------
+def new_period(
+    book: Any | None = None, *, period: str | None = None, require_saved: bool = True
+) -> str:
+    """New period button: close the current period and open the next one on the Periods sheet.
+
+    The button cannot ask for a name, so it opens the period that follows the current one on
+    the Periods sheet. Excel cannot undo a macro, so the workbook as last saved is copied into
+    ``backups/`` first; an unsaved workbook must be saved before (``require_saved`` is for tests
+    on the JSON book, which has no file).
+    """
+    from automation.io.book_inputs import write_input_tables
+    from automation.period_job import live_change
+
+    book = _book(book)
+    data = read_book(book)
+    results = score_data(data)
+    backup = None
+    source = data.source
+    if source is not None and source.is_file():
+        from automation.io.write import backup_copy
+
+        backup = backup_copy(source)
+    elif require_saved:
+        raise UserError(
+            "Save the workbook first: starting a new period cannot be undone, so the tool "
+            "keeps a copy of the saved workbook before it changes anything.",
+            "Save it (File > Save), then click New period again.",
+        )
+    change, inputs, tools = live_change(data, results, period)
+    write_input_tables(book, inputs)
+    write_tables(book, tools)
+    lines = [
+        f"Closed {change.closed} and opened {change.opened}.",
+        "Moved into the history sheets: "
+        + ", ".join(f"{n} {w}" for w, n in change.moved.items())
+        + ".",
+    ]
+    if len(change.past_winners):
+        lines.append(
+            "Winners added to PastWinners (the cool-off rule now applies): "
+            + "; ".join(
+                f"{r['Nominee']} ({r['Category']})" for _, r in change.past_winners.iterrows()
+            )
+            + "."
+        )
+    if backup is not None:
+        lines.append(f"The workbook as last saved is kept in {backup}. Save to keep the change.")
+    return _show(book, "\n\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------
 # Help
 # ---------------------------------------------------------------------------------------------
 HELP_TEXT = """How to use the Award Programme tab:
@@ -260,6 +517,16 @@ Score: ranks the nominations and picks winners on the Results sheet; the Judging
 each judge's scores and how far the judges agreed.
 Certificates, Newsletter, Evaluation report, Email drafts: write Word documents and email \
 drafts into a folder named '<workbook> documents' beside this workbook.
+Assign judges: shares this period's nominations out among the judges (Assignments table).
+Judge packs: writes a blind scoring workbook for each judge, with an email draft, into \
+'<workbook> documents/judge packs'.
+Collect scores: merges the judges' returned packs (from the Returned packs folder in \
+Settings) into the Scores table.
+Lock scores: closes judging; any later change to a score, assignment or result is reported.
+Assessor pack: a pseudonymised copy of the workbook, the documents and an evidence index for \
+the NVQ assessor, in a folder and a zip beside this workbook.
+New period: closes the current period (its nominations, scores and results move to the \
+history sheets, its winners to PastWinners) and opens the next one on the Periods sheet.
 
 Start with the Start sheet. Grey cells are worked out by formulas; white cells are yours.
 Each run is recorded on the Audit log sheet."""
@@ -293,6 +560,12 @@ MACROS: dict[str, Callable[..., str]] = {
     "evaluation_report": evaluation_report,
     "email_drafts": email_drafts,
     "help": help,
+    "assign_judges": assign_judges,
+    "judge_packs": judge_packs,
+    "collect_scores": collect_scores,
+    "lock_scores": lock_scores,
+    "assessor_pack": assessor_pack,
+    "new_period": new_period,
 }
 
 

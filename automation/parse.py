@@ -8,6 +8,7 @@ accept what a person clearly meant and report only what is genuinely ambiguous o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 import pandas as pd
@@ -27,12 +28,17 @@ def clean_text(raw: pd.Series) -> pd.Series:
     if raw.dtype != object and pd.api.types.is_string_dtype(raw.dtype):
         # The columnar reader hands text already: strip it in one vectorised call (a Python
         # call per cell costs seconds on a 300,000-row Scores table).
-        s = raw.str.strip().astype(object)
+        s = raw.str.strip()
     else:
         s = raw.astype(object).where(raw.notna(), None)
         s = s.map(_to_str, na_action="ignore")
         s = s.str.strip()
-    return s.where(s.notna() & (s != ""), None).astype(object)
+    # Blank cells become None however the column arrived: ``where(..., None)`` keeps NaN
+    # when pandas has made an all-blank column a float column, and then a file read and a
+    # live read of the same empty column would differ.
+    out = pd.Series(s.to_numpy(dtype=object), index=s.index, dtype=object)
+    out[~(s.notna() & (s != "")).to_numpy(dtype=bool)] = None
+    return out
 
 
 def _to_str(value: object) -> str:
@@ -138,7 +144,15 @@ def parse_column(raw: pd.Series, col: Column) -> tuple[pd.Series, pd.Series]:
 def missing_column(col: Column, n: int) -> pd.Series:
     """``n`` empty cells typed like the column (NaN for numbers, NaT for dates), so rules
     comparing numbers still work when the user deleted the column."""
+    if n == 0:
+        return _no_cells(col).copy()
     return parse_column(pd.Series([None] * n, dtype=object), col)[0]
+
+
+@functools.cache
+def _no_cells(col: Column) -> pd.Series:
+    # Cached: every blank table asks for these, and parsing costs the same for no rows.
+    return parse_column(pd.Series([], dtype=object), col)[0]
 
 
 def blank_rows(frame: pd.DataFrame) -> pd.Series:

@@ -10,13 +10,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from automation.audit import record
+from automation.digest import as_read
+from automation.equity import equity_frames
 from automation.errors import UserError
+from automation.evidence import evaluate, evidence_tables
+from automation.io.patch import write_tables
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
+from automation.judging.jobs import progress_edit
+from automation.lock import changes, is_locked, lock_state, refuse_changed_results
 from automation.model import ROW, ProgrammeData
 from automation.scoring import Results, score
-from automation.tables import audit_frame, issues_frame, results_tables, score_summary
+from automation.tables import issues_frame, results_tables, score_summary
 from automation.validate import validate
 
 # How many errors the main job names before pointing at the Issues sheet for the rest.
@@ -74,11 +81,15 @@ def check_workbook(
     report = validate(data, today=today)
     outcome = Outcome(data, report, lines=[f"Checked {Path(path).name}: {report.summary()}."])
     if write or dest:
+        evidence = evaluate(data)
         frames = {
             "Issues": issues_frame(report),
-            "Audit": audit_frame(data, "validate", report.summary()),
+            **evidence_tables(data),
+            **record(data, "validate", f"{report.summary()}; {evidence.summary()}", seal=True),
         }
-        outcome.written = write_tool_tables(path, frames, dest=dest, used_rows=used_rows(data))
+        outcome.written = write_tool_tables(
+            path, frames, dest=dest, used_rows=used_rows(data), edits=progress_edit(data)
+        )
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 
@@ -102,15 +113,52 @@ def score_workbook(
     if report.errors:
         outcome.lines.extend(error_lines(report))
     outcome.lines.append(score_summary(results) + ".")
+    if is_locked(data):
+        state = lock_state(data)
+        same = not changes(
+            data, {"Results": as_read(results_tables(results, data)["Results"], "Results")}
+        )
+        outcome.lines.append(
+            f"The scores are locked (since {state.get('Locked (UTC)')} by "
+            f"{state.get('Locked by')}): "
+            + (
+                "these results are the locked ones."
+                if same and not changes(data)
+                else "these results differ from the locked ones, so they cannot be written "
+                'until the scores are unlocked (awards unlock WORKBOOK --reason "...").'
+            )
+        )
     if write or dest:
+        tables = results_tables(results, data)
+        refuse_changed_results(data, tables["Results"])
+        evidence = evaluate(data, results)
         frames = {
             "Issues": issues_frame(report),
-            **results_tables(results, data),
-            "Audit": audit_frame(data, "score", score_summary(results), now=now, user=user),
+            **tables,
+            **evidence_tables(data, results),
+            **record(
+                data,
+                "score",
+                f"{score_summary(results)}; {evidence.summary()}",
+                now=now,
+                user=user,
+                seal=True,
+            ),
         }
         outcome.written = write_tool_tables(
-            path, frames, dest=dest, backup=backup, now=now, used_rows=used_rows(data)
+            path,
+            frames,
+            dest=dest,
+            backup=backup,
+            now=now,
+            used_rows=used_rows(data),
+            edits=progress_edit(data),
         )
+        # Equity sits on the Evaluation sheet beside the user's tables: the patch writer
+        # adds it to the file just written (its backup was made by the first write).
+        equity = equity_frames(data, results)
+        if equity:
+            write_tables(outcome.written.path, equity, backup=False, now=now)
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 
@@ -159,4 +207,68 @@ def run_all(
 
         outcome.documents = generate_all(outcome.data, outcome.results, out, pdf=pdf, today=today)
         outcome.lines.append(f"Wrote {len(outcome.documents)} documents into {out}.")
+        outcome.lines.append(
+            log_action(
+                outcome.written.path,
+                "documents",
+                f"{len(outcome.documents)} files in {out}",
+                backup=False,
+            )
+        )
     return outcome
+
+
+def lock_workbook(
+    path: Path, *, now: dt.datetime | None = None, user: str | None = None
+) -> Outcome:
+    """Close judging: store the digests of Scores, Assignments and Results (and log it)."""
+    from automation import lock
+
+    data = read_workbook(path)
+    report = validate(data)
+    results = score(data)
+    frames = lock.lock(data, results_tables(results, data)["Results"], now=now, user=user)
+    outcome = Outcome(data, report, results)
+    outcome.written = write_tool_tables(path, frames, now=now)
+    outcome.lines.append(
+        f"Locked the scores of {Path(path).name}: from now on validation reports any score, "
+        "assignment or result that changes, and scoring will not change the results. "
+        '(To reopen: awards unlock WORKBOOK --reason "...")'
+    )
+    outcome.lines.append(_written_line(outcome.written))
+    return outcome
+
+
+def unlock_workbook(
+    path: Path, reason: str, *, now: dt.datetime | None = None, user: str | None = None
+) -> Outcome:
+    """Reopen judging after a lock; the reason goes into the Audit log."""
+    from automation import lock
+
+    data = read_workbook(path)
+    frames = lock.unlock(data, reason, now=now, user=user)
+    outcome = Outcome(data, Report())
+    outcome.written = write_tool_tables(path, frames, now=now)
+    outcome.lines.append(
+        f"Unlocked the scores of {Path(path).name}; the reason is in the Audit log. Score and "
+        "lock again once the change is made."
+    )
+    outcome.lines.append(_written_line(outcome.written))
+    return outcome
+
+
+def log_action(
+    path: Path, action: str, summary: str, *, backup: bool = True, now: dt.datetime | None = None
+) -> str:
+    """Append an audit entry for an action that wrote files but not the workbook (documents,
+    email). Returns a line to show; a workbook open in Excel is left alone and the line says
+    the entry could not be made."""
+    from automation.errors import UserError
+
+    try:
+        data = read_workbook(path)
+        frames = record(data, action, summary, now=now, seal=True)
+        written = write_tool_tables(path, frames, backup=backup)
+    except UserError as exc:
+        return f"Not recorded in the Audit log: {exc.message}"
+    return f"Recorded in the Audit log of {written.path.name}."

@@ -74,6 +74,9 @@ class Table:
     blank_rows: int = 20
     intro: str = ""
     totals: tuple[str, ...] = ()  # columns summed by a live formula on the title row
+    # Placed to the right of this table (same title row) instead of under the one before: a
+    # tool table on an input sheet must not sit where an input table grows.
+    beside: str | None = None
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -101,6 +104,9 @@ class Sheet:
     hidden: bool = False
     tab_colour: str = "1F4E79"
     criteria: tuple[str, ...] = ()  # unit criteria (L/506/2181) this sheet gives evidence for
+    # Very hidden (Excel's xlSheetVeryHidden): not listed under Unhide, so a manager cannot
+    # open and edit it by accident; the sheet still travels with the file through a save.
+    very_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     ),
     "cost_type": ("one-off", "per period", "annual"),
     "beneficiary": ("organisation", "customers", "staff", "managers"),
-    "rank_basis": ("normalised", "raw"),
+    "rank_basis": ("normalised", "raw", "judge-effect"),
     "weights_policy": ("error", "normalise with warning"),
     "survey_scale": ("% agree", "mean of 5", "mean of 10", "eNPS", "count", "points"),
     "severity": ("error", "warning"),
@@ -165,6 +171,8 @@ LISTS: dict[str, tuple[str, ...]] = {
         "share of staff nominated",
         "people nominating",
     ),
+    "finding_kind": ("went well", "to improve"),
+    "appeal_outcome": ("open", "upheld", "partly upheld", "not upheld", "withdrawn"),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -691,6 +699,14 @@ TABLES: tuple[Table, ...] = (
                 "to edit it.",
                 width=40,
             ),
+            C(
+                "Response ID",
+                T.TEXT,
+                False,
+                "The form response this was imported from (awards import); stops a response "
+                "being imported twice.",
+                width=14,
+            ),
         ),
         blank_rows=100,
     ),
@@ -744,6 +760,21 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         blank_rows=10,
+    ),
+    Table(
+        "JudgeProgress",
+        "Judges",
+        "Judge progress (written by the tool at each check and collect)",
+        (
+            C("Judge", T.TEXT, width=20),
+            C("Assigned", T.INT, help="Nominations this judge is to score.", width=10),
+            C("Scored", T.INT, help="Of those, nominations with every criterion scored.", width=9),
+            C("Missing scores", T.INT, help="Criterion scores still to come.", width=10),
+            C("Last pack collected", T.TEXT, help="When scores last came back.", width=18),
+        ),
+        owner="tool",
+        blank_rows=1,
+        beside="Judges",
     ),
     Table(
         "Scores",
@@ -848,6 +879,13 @@ TABLES: tuple[Table, ...] = (
                 help="Same, after evening out lenient and harsh judges.",
                 width=12,
             ),
+            C(
+                "Adjusted score",
+                T.PERCENT,
+                help="Judge-effect estimate: what a typical judge would have given, each judge's "
+                "leniency (and spread) taken out. Can pass 100% when harsh judges gave top marks.",
+                width=11,
+            ),
             C("Ranked on", T.TEXT, help="Which score decided the rank.", width=11),
             C("Tie-break", T.LONGTEXT, help="The rule that separated a tie, if any.", width=28),
             C("Flags", T.LONGTEXT, help="Disagreement, outliers, too few judges.", width=30),
@@ -910,6 +948,50 @@ TABLES: tuple[Table, ...] = (
         blank_rows=1,
     ),
     Table(
+        "WinnersExplained",
+        "Results",
+        "Why each winner won (written by the tool)",
+        (
+            C("Period", T.TEXT, width=14),
+            C("Category", T.TEXT, width=24),
+            C("Place", T.TEXT, help="Winner, or tied for first awaiting a panel vote.", width=10),
+            C("Nomination ID", T.TEXT, width=13),
+            C("Nominee", T.TEXT, width=20),
+            C("Raw score", T.PERCENT, width=10),
+            C("Normalised score", T.PERCENT, width=12),
+            C("Adjusted score", T.PERCENT, width=11),
+            C("Ranked on", T.TEXT, help="Which score decided the rank.", width=11),
+            C(
+                "Next best",
+                T.TEXT,
+                help="The best nomination of another nominee below it.",
+                width=24,
+            ),
+            C(
+                "Margin (points)",
+                T.DECIMAL,
+                help="Lead over the next best, in percentage points of the score ranked on.",
+                width=10,
+            ),
+            C("By criterion", T.TEXT, help="Mean score per criterion.", width=44),
+            C(
+                "By judge, with leniency",
+                T.TEXT,
+                help="Each judge's weighted score, that judge's leniency (points) and the score "
+                "with it taken out.",
+                width=60,
+            ),
+            C(
+                "Decided by",
+                T.TEXT,
+                help="The margin, or the tie-break rule that decided.",
+                width=44,
+            ),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
         "Panel",
         "Judging",
         "Each judge's weighted score per nomination",
@@ -920,6 +1002,12 @@ TABLES: tuple[Table, ...] = (
             C("Judge", T.TEXT, width=18),
             C("Weighted score", T.PERCENT, width=10),
             C("Normalised score", T.PERCENT, width=12),
+            C(
+                "Adjusted score",
+                T.PERCENT,
+                help="This judge's score with their leniency and spread taken out.",
+                width=11,
+            ),
             C("Counted", T.TEXT, help="yes, or why the score was left out.", width=30),
             C("Flag", T.TEXT, help="Outlier: more than 2 SD from the nomination's mean.", width=24),
             C(
@@ -954,6 +1042,47 @@ TABLES: tuple[Table, ...] = (
                 width=12,
             ),
             C("Normalisation", T.LONGTEXT, help="Applied, or why raw scores were kept.", width=40),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "JudgeEffects",
+        "Judging",
+        "How lenient each judge is, nomination by nomination (judge-effect model)",
+        (
+            C("Category", T.TEXT, width=24),
+            C("Judge", T.TEXT, width=18),
+            C("Scores", T.INT, help="Nominations this judge scored in the category.", width=8),
+            C(
+                "Leniency (points)",
+                T.DECIMAL,
+                help="How many percentage points above (+) or below (-) the other judges this "
+                "judge scores the same nominations; pulled towards 0 when there are few scores.",
+                width=11,
+            ),
+            C(
+                "Uncertainty (points)",
+                T.DECIMAL,
+                help="Standard error of the leniency: about two of these either side is "
+                "plausible. Blank when it cannot be measured.",
+                width=12,
+            ),
+            C(
+                "Spread",
+                T.DECIMAL,
+                help="1 = spreads scores like the typical judge; 1.3 = 30% wider; 0.25 = "
+                "hardly tells nominations apart (for example the same score for all).",
+                width=8,
+            ),
+            C(
+                "Group",
+                T.TEXT,
+                help="Judges linked through shared nominations; different groups cannot be "
+                "compared.",
+                width=8,
+            ),
+            C("Note", T.TEXT, width=44),
         ),
         owner="tool",
         blank_rows=1,
@@ -1028,21 +1157,251 @@ TABLES: tuple[Table, ...] = (
             C("Finding", T.LONGTEXT, True, "What the evaluation showed.", width=50),
             C("Action", T.LONGTEXT, False, "What will change next period.", width=44),
             C("Owner", T.PERSON, False, "Who will do it.", width=18),
+            C(
+                "Kind",
+                T.CHOICE,
+                False,
+                "went well or to improve: where the finding goes in the assessor's reflective "
+                "account (blank: to improve when an action is given, else went well).",
+                choices="finding_kind",
+                width=12,
+            ),
         ),
         blank_rows=8,
     ),
     Table(
         "EvidenceMap",
         "Evidence",
-        "Evidence map for the assessor (unit L/506/2181)",
+        "Evidence map for the assessor (unit L/506/2181; written by the tool)",
         (
-            C("Criterion", T.TEXT, True, "Assessment criterion number.", width=9),
-            C("What is asked", T.LONGTEXT, True, "In plain words.", width=46),
-            C("Where in this workbook", T.LONGTEXT, True, "Sheet and table.", width=34),
-            C("Entries", T.INT, False, "Rows of evidence found (live count).", width=9),
-            C("Notes", T.LONGTEXT, False, "Anything the assessor should know.", width=40),
+            C("Criterion", T.TEXT, True, "Assessment criterion number (L/506/2181).", width=9),
+            C("D17", T.TEXT, False, "The same ground in the 2010 unit (OCR D17).", width=11),
+            C("What is asked", T.LONGTEXT, True, "In plain words.", width=40),
+            C("Status", T.TEXT, False, "met, partly or missing, worked out by the tool.", width=9),
+            C("What is missing", T.LONGTEXT, False, "What to add before it is met.", width=46),
+            C("Where in this workbook", T.LONGTEXT, True, "Sheet, table or document.", width=34),
+            C("Entries", T.INT, False, "Rows of evidence found at the last check.", width=9),
+            C(
+                "Notes",
+                T.LONGTEXT,
+                False,
+                "Anything the assessor should know (yours: the tool keeps what you type).",
+                width=34,
+            ),
         ),
+        owner="tool",
         blank_rows=0,
+    ),
+    Table(
+        "EvidenceRequirements",
+        "Evidence",
+        "Evidence requirements of the 2010 unit (D17; written by the tool)",
+        (
+            C("Requirement", T.TEXT, help="What D17 asks the evidence to show.", width=20),
+            C("What is asked", T.LONGTEXT, help="In plain words.", width=40),
+            C("Status", T.TEXT, help="met, partly or missing, worked out by the tool.", width=9),
+            C("What is missing", T.LONGTEXT, help="What to add before it is met.", width=46),
+            C("Where in this workbook", T.LONGTEXT, help="Sheet, table or document.", width=34),
+        ),
+        owner="tool",
+        blank_rows=0,
+    ),
+    # --- Appeals, equity and history (running the programme period after period) ---------
+    Table(
+        "Appeals",
+        "Appeals",
+        "Appeals against a result, and how each was decided",
+        (
+            C("Appeal ID", T.TEXT, True, "Unique reference, e.g. A-001.", unique=True, width=10),
+            C("Appellant", T.PERSON, True, "Who appeals.", width=20),
+            C(
+                "Nomination ID",
+                T.CHOICE,
+                True,
+                "The nomination whose result is appealed.",
+                ref="Nominations.ID",
+                width=14,
+            ),
+            C("Grounds", T.LONGTEXT, True, "Why they appeal, in their words.", width=44),
+            C("Received", T.DATE, True, "When the appeal arrived."),
+            C(
+                "Reviewer",
+                T.PERSON,
+                False,
+                "Who reviews it; must not have judged that nomination.",
+                width=20,
+            ),
+            C(
+                "Outcome",
+                T.CHOICE,
+                True,
+                "open until decided; then upheld, partly upheld, not upheld or withdrawn.",
+                choices="appeal_outcome",
+                width=14,
+            ),
+            C("Decided on", T.DATE, False, "When the outcome was decided."),
+            C("Notes", T.LONGTEXT, False, "Reasons for the decision.", width=40),
+        ),
+        blank_rows=10,
+    ),
+    Table(
+        "Equity",
+        "Evaluation",
+        "Nominations and wins per eligible member of staff, by group (written by the tool)",
+        (
+            C("Grouping", T.TEXT, help="Team, Site or a column you added to Staff.", width=14),
+            C("Group", T.TEXT, width=20),
+            C("Eligible staff", T.INT, help="Staff in the group who can be nominated.", width=10),
+            C("Nominations", T.INT, help="Individual nominations of the group's staff.", width=11),
+            C("Nomination rate", T.DECIMAL, help="Nominations per eligible member.", width=11),
+            C(
+                "Nomination ratio",
+                T.DECIMAL,
+                help="Rate divided by the best-served group's rate in this grouping.",
+                width=11,
+            ),
+            C("Wins", T.INT, width=7),
+            C("Win rate", T.DECIMAL, help="Wins per eligible member.", width=9),
+            C("Win ratio", T.DECIMAL, help="Rate divided by the best group's rate.", width=9),
+            C(
+                "Flag",
+                T.TEXT,
+                help="Below 0.8 of the best group (four-fifths rule of thumb), small group.",
+                width=44,
+            ),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "Participation",
+        "Evaluation",
+        "Participation: sources of nominations, staff nominated, the judging panel (tool)",
+        (
+            C("Measure", T.TEXT, width=30),
+            C("Group", T.TEXT, width=22),
+            C("Count", T.INT, width=8),
+            C("Out of", T.INT, width=8),
+            C("Share", T.PERCENT, width=9),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "PeriodHistory",
+        "History",
+        "Each period at a glance: nominations, winners, participation and KPIs (tool)",
+        (
+            C("Period", T.TEXT, width=14),
+            C("Starts", T.DATE),
+            C("Ends", T.DATE),
+            C("Nominations", T.INT, help="Not counting calibration entries.", width=11),
+            C("Customer nominations", T.INT, width=11),
+            C("Nominators", T.INT, help="Different people who nominated.", width=10),
+            C("Staff nominated", T.INT, help="Different staff nominated at least once.", width=10),
+            C("Share of staff nominated", T.PERCENT, width=11),
+            C("Winners", T.INT, width=8),
+            C("Judges", T.INT, help="Judges who scored.", width=8),
+            C("Scores", T.INT, width=8),
+            C("Appeals", T.INT, width=8),
+            C("KPI actuals", T.LONGTEXT, help="Each objective's KPI as recorded.", width=50),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "KpiHistory",
+        "History",
+        "KPI actuals recorded at the close of each period (tool)",
+        (
+            C("Period", T.TEXT, width=14),
+            C("KPI", T.TEXT, width=30),
+            C("Baseline", T.DECIMAL),
+            C("Target", T.DECIMAL),
+            C("Actual", T.DECIMAL),
+            C("Unit", T.TEXT, width=9),
+            C("Met", T.TEXT, width=8),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "NominationHistory",
+        "Nomination history",
+        "Nominations of closed periods (moved here by awards new-period)",
+        (
+            C("ID", T.TEXT, width=9),
+            C("Period", T.TEXT, width=14),
+            C("Category", T.TEXT, width=24),
+            C("Nominee", T.TEXT, width=20),
+            C("Team", T.TEXT, width=16),
+            C("Site", T.TEXT, width=12),
+            C("Line manager", T.TEXT, width=18),
+            C("Nominator type", T.TEXT, width=12),
+            C("Nominator", T.TEXT, width=18),
+            C("Nominator contact", T.TEXT, width=22),
+            C("Evidence", T.LONGTEXT, width=50),
+            C("Customer quote", T.LONGTEXT, width=34),
+            C("Received", T.DATE),
+            C("Consent to publish", T.BOOL, width=10),
+            C("Consent date", T.DATE),
+            C("Calibration", T.BOOL, width=11),
+            C("Response ID", T.TEXT, width=14),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "ScoreHistory",
+        "Score history",
+        "Scores of closed periods (moved here by awards new-period)",
+        (
+            C("Period", T.TEXT, width=14),
+            C("Judge", T.TEXT, width=18),
+            C("Nomination ID", T.TEXT, width=13),
+            C("Criterion", T.TEXT, width=20),
+            C("Score", T.DECIMAL, width=8),
+            C("Comment", T.LONGTEXT, width=36),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "AssignmentHistory",
+        "Assignment history",
+        "Judge assignments of closed periods (moved here by awards new-period)",
+        (
+            C("Period", T.TEXT, width=14),
+            C("Judge", T.TEXT, width=20),
+            C("Nomination ID", T.TEXT, width=14),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "ResultHistory",
+        "Result history",
+        "Results of closed periods, as they stood when the period closed",
+        (
+            C("Period", T.TEXT, width=14),
+            C("Category", T.TEXT, width=24),
+            C("Place", T.TEXT, width=10),
+            C("Rank", T.INT, width=7),
+            C("Nomination ID", T.TEXT, width=13),
+            C("Nominee", T.TEXT, width=20),
+            C("Team", T.TEXT, width=14),
+            C("Site", T.TEXT, width=12),
+            C("Judges", T.INT, width=8),
+            C("Raw score", T.PERCENT, width=10),
+            C("Normalised score", T.PERCENT, width=12),
+            C("Ranked on", T.TEXT, width=11),
+            C("Tie-break", T.TEXT, width=28),
+            C("Flags", T.TEXT, width=30),
+            C("By criterion", T.TEXT, width=44),
+            C("By judge", T.TEXT, width=40),
+        ),
+        owner="tool",
+        blank_rows=1,
     ),
     Table(
         "Issues",
@@ -1073,6 +1432,63 @@ TABLES: tuple[Table, ...] = (
             C("Action", T.TEXT, width=14),
             C("Detail", T.LONGTEXT, width=70),
             C("Tool version", T.TEXT, width=10),
+            C(
+                "When (UTC)",
+                T.TEXT,
+                help="Time of the entry in UTC (sealed by the digest).",
+                width=20,
+            ),
+            C(
+                "Inputs before",
+                T.TEXT,
+                help="SHA-256 of the input tables before the action.",
+                width=20,
+            ),
+            C("Inputs after", T.TEXT, help="SHA-256 of the input tables after it.", width=20),
+            C("Previous digest", T.TEXT, help="Row digest of the entry above.", width=20),
+            C(
+                "Row digest",
+                T.TEXT,
+                help="SHA-256 of this entry and the previous digest: an edit breaks the chain.",
+                width=20,
+            ),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "AuditSeal",
+        "Tool data",
+        "The last audit entry (written by the tool; shows if the newest entries were deleted)",
+        (
+            C("Entries", T.TEXT, help="How many audit entries there were.", width=10),
+            C("Last digest", T.TEXT, help="Row digest of the last entry.", width=66),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "LockState",
+        "Tool data",
+        "Score lock (written by the tool)",
+        (
+            C("Locked (UTC)", T.TEXT, width=20),
+            C("Locked by", T.TEXT, width=14),
+            C("Scores digest", T.TEXT, width=66),
+            C("Assignments digest", T.TEXT, width=66),
+            C("Results digest", T.TEXT, width=66),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
+    Table(
+        "LockRows",
+        "Tool data",
+        "Score lock: one digest per locked row (written by the tool)",
+        (
+            C("Table", T.TEXT, width=12),
+            C("Key", T.TEXT, width=40),
+            C("Digest", T.TEXT, width=66),
         ),
         owner="tool",
         blank_rows=1,
@@ -1130,21 +1546,21 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "Judges",
         "The panel, declared conflicts of interest and judge assignments.",
-        ("Judges", "Conflicts", "Assignments"),
+        ("Judges", "Conflicts", "Assignments", "JudgeProgress"),
         criteria=("2.5",),
     ),
     Sheet("Scores", "Judges' scores, one row per judge, nomination and criterion.", ("Scores",)),
     Sheet(
         "Results",
         "Scores, ranks and winners (written by the tool).",
-        ("Results",),
+        ("WinnersExplained", "Results"),
         tab_colour="548235",
         criteria=("2.5", "3.2"),
     ),
     Sheet(
         "Judging",
         "Judges' scores side by side, normalisation and agreement (tool).",
-        ("Panel", "JudgeStats", "Agreement"),
+        ("Panel", "JudgeStats", "JudgeEffects", "Agreement"),
         tab_colour="548235",
         criteria=("2.5",),
     ),
@@ -1156,16 +1572,64 @@ SHEETS: tuple[Sheet, ...] = (
     ),
     Sheet(
         "Evaluation",
-        "Survey results for the four viewpoints, findings and actions.",
-        ("Survey", "Findings"),
+        "Survey results for the four viewpoints, findings and actions; equity and "
+        "participation (written by the tool at each Score).",
+        ("Survey", "Findings", "Equity", "Participation"),
         criteria=("3.3",),
     ),
-    Sheet("Evidence", "Where the assessor finds evidence for each criterion.", ("EvidenceMap",)),
+    Sheet(
+        "Evidence",
+        "Where the assessor finds evidence for each criterion, and what is still missing.",
+        ("EvidenceMap", "EvidenceRequirements"),
+        tab_colour="548235",
+    ),
+    Sheet(
+        "Appeals",
+        "Appeals against results: grounds, reviewer and outcome.",
+        ("Appeals",),
+        criteria=("2.5",),
+    ),
+    Sheet(
+        "History",
+        "Each closed period at a glance, for the trend over periods (tool).",
+        ("PeriodHistory", "KpiHistory"),
+        tab_colour="7F7F7F",
+        criteria=("3.3",),
+    ),
+    Sheet(
+        "Nomination history",
+        "Nominations of closed periods (tool).",
+        ("NominationHistory",),
+        tab_colour="7F7F7F",
+    ),
+    Sheet(
+        "Score history", "Scores of closed periods (tool).", ("ScoreHistory",), tab_colour="7F7F7F"
+    ),
+    Sheet(
+        "Assignment history",
+        "Judge assignments of closed periods (tool).",
+        ("AssignmentHistory",),
+        tab_colour="7F7F7F",
+    ),
+    Sheet(
+        "Result history",
+        "Results of closed periods (tool).",
+        ("ResultHistory",),
+        tab_colour="7F7F7F",
+    ),
     Sheet(
         "Issues", "Problems found by the last validation (tool).", ("Issues",), tab_colour="C00000"
     ),
     Sheet("Audit log", "Every run of the tool (tool).", ("Audit",), tab_colour="7F7F7F"),
     Sheet("Lists", "Values for dropdowns.", protected=True, hidden=True),
+    Sheet(
+        "Tool data",
+        "The audit seal and the score lock (tool).",
+        ("AuditSeal", "LockState", "LockRows"),
+        hidden=True,
+        very_hidden=True,
+        tab_colour="7F7F7F",
+    ),
 )
 
 SHEET_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
@@ -1243,9 +1707,26 @@ SETTINGS: tuple[Setting, ...] = (
         "rank_by",
         "Rank by",
         T.CHOICE,
-        "normalised",
-        "normalised evens out lenient and harsh judges; raw uses the plain mean.",
+        "judge-effect",
+        "judge-effect compares judges on the nominations they shared (fair with partial "
+        "panels); normalised uses each judge's z-scores; raw uses the plain mean.",
         choices="rank_basis",
+    ),
+    Setting(
+        "judge_shrinkage",
+        "Judge-effect shrinkage",
+        T.DECIMAL,
+        1,
+        "judge-effect: a judge's leniency is pulled towards 0 as if they had also given this "
+        "many typical scores, so a judge with few scores is corrected less (0 = no pull).",
+    ),
+    Setting(
+        "judge_spread_from",
+        "Judge spread from",
+        T.INT,
+        5,
+        "judge-effect: judges with at least this many scores in a category also get their own "
+        "spread (how widely they mark); 0 = never.",
     ),
     Setting(
         "weights_policy",
@@ -1286,6 +1767,77 @@ SETTINGS: tuple[Setting, ...] = (
         choices="yes_no",
     ),
     Setting("runners_up", "Runners-up", T.INT, 1, "Runners-up named per category."),
+    Setting(
+        "programme_id",
+        "Programme ID",
+        T.TEXT,
+        "",
+        "A short code for this programme, carried by every judge pack so a pack from another "
+        "programme is refused (blank: the organisation and programme name are used).",
+    ),
+    Setting(
+        "judges_per_nomination",
+        "Judges per nomination",
+        T.INT,
+        3,
+        "How many judges 'Assign judges' gives each nomination (all judges when fewer).",
+    ),
+    Setting(
+        "scores_due",
+        "Scores due",
+        T.DATE,
+        "",
+        "Date judges must return their packs by (printed on packs and emails).",
+    ),
+    Setting(
+        "blind_judging",
+        "Blind judging",
+        T.BOOL,
+        "yes",
+        "yes: judge packs hide who was nominated and by whom, and mask names in the evidence.",
+        choices="yes_no",
+    ),
+    Setting(
+        "returned_packs_folder",
+        "Returned packs folder",
+        T.TEXT,
+        "",
+        "Folder the 'Collect scores' button reads returned judge packs from, relative to this "
+        "workbook (blank: it asks).",
+    ),
+    Setting(
+        "pack_pseudonymise_staff",
+        "Assessor pack: codes for staff",
+        T.BOOL,
+        "no",
+        "yes: the assessor pack replaces staff names with codes too (customers' and "
+        "nominators' names and all contact details are always removed).",
+        choices="yes_no",
+    ),
+    Setting(
+        "retention_months",
+        "Retention (months)",
+        T.INT,
+        12,
+        "Nominators' contact details and customer names older than this are anonymised "
+        "(awards anonymise); consent older than this is flagged.",
+    ),
+    Setting(
+        "import_mapping",
+        "Import mapping",
+        T.LONGTEXT,
+        "",
+        "How a form export's questions map to Nominations columns, saved by awards import "
+        "('Question=Column; Question=Column').",
+    ),
+    Setting(
+        "equity_groups",
+        "Equity groups",
+        T.TEXT,
+        "",
+        "Columns you added to the Staff table to compare nomination rates by, besides team "
+        "and site (separate with ';').",
+    ),
 )
 
 SETTING_BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
@@ -1296,82 +1848,6 @@ OPTION_FACTORS: tuple[tuple[str, str], ...] = (
     ("Drawbacks", "OptWeightDrawbacks"),
     ("Cost", "OptWeightCost"),
     ("Fit with objectives", "OptWeightFit"),
-)
-
-# Evidence map rows: (criterion, what is asked in our words, where, live count formula).
-EVIDENCE: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "1.1",
-        "Reasons for running an award programme, tied to service standards and strategy.",
-        "Programme > Rationale",
-        '=COUNTIFS(Rationale[Criterion],"*1.1*")',
-    ),
-    (
-        "1.2",
-        "How the programme promotes the organisation to customers.",
-        "Programme > Rationale; Comms",
-        '=COUNTIFS(Comms[Audience],"*customers*")',
-    ),
-    (
-        "1.3",
-        "How the organisation's culture shapes the programme.",
-        "Programme > Rationale",
-        '=COUNTIFS(Rationale[Criterion],"*1.3*")',
-    ),
-    (
-        "1.4",
-        "The business case: costs, benefits, risks and return.",
-        "Programme > Costs, Benefits; Plan > Risks",
-        "=COUNTA(Costs[Item])+COUNTA(Benefits[Benefit])+COUNTA(Risks[Risk])",
-    ),
-    (
-        "2.1",
-        "SMART objectives with KPI, baseline, target and deadline.",
-        "Programme > Objectives",
-        "=COUNTA(Objectives[Objective])",
-    ),
-    (
-        "2.2",
-        "Options appraised on benefits, drawbacks and cost.",
-        "Options > Options",
-        "=COUNTA(Options[Option])",
-    ),
-    (
-        "2.3",
-        "The option chosen and why it best meets the objectives.",
-        "Options > Options (Chosen, Reason)",
-        '=COUNTIFS(Options[Chosen],"yes")',
-    ),
-    (
-        "2.4",
-        "The plan: roles, actions, resources, contingencies and timescales.",
-        "Plan > Actions, Risks; Categories",
-        "=COUNTA(Actions[Action])+COUNTA(Risks[Risk])",
-    ),
-    (
-        "2.5",
-        "Transparent, fair award criteria and judging.",
-        "Categories; Criteria; Judges > Conflicts; Results; Judging",
-        "=COUNTA(Criteria[Criterion])",
-    ),
-    (
-        "3.1",
-        "Promotion that motivates the team and engages customers.",
-        "Comms; Nominations (customer nominations)",
-        "=COUNTA(Comms[Message])",
-    ),
-    (
-        "3.2",
-        "Winners recognised in public, showing commitment to service.",
-        "Results; Categories (How presented); certificates and newsletter",
-        '=COUNTIFS(Results[Place],"winner")',
-    ),
-    (
-        "3.3",
-        "Evaluation of how well the programme worked, from four viewpoints.",
-        "Evaluation > Survey, Findings; Programme > Objectives (Actual)",
-        "=COUNTA(Survey[Question])",
-    ),
 )
 
 # Live status on the Start sheet: (label, defined name, formula).
@@ -1408,6 +1884,14 @@ STATUS: tuple[tuple[str, str, str], ...] = (
         "Expected return on cost",
         "StatusReturn",
         '=IFERROR((SUM(Benefits[Estimated value])-SUM(Costs[Budget]))/SUM(Costs[Budget]),"")',
+    ),
+    (
+        "Unit criteria met (at the last check)",
+        "StatusCriteriaMet",
+        '=IF(COUNTIFS(EvidenceMap[Status],"met")+COUNTIFS(EvidenceMap[Status],"partly")'
+        '+COUNTIFS(EvidenceMap[Status],"missing")=0,"not checked yet",'
+        'COUNTIFS(EvidenceMap[Status],"met")&" of "&COUNTA(EvidenceMap[Criterion])'
+        '&" criteria met")',
     ),
 )
 

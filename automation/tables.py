@@ -7,11 +7,11 @@ what these return, so the workbook looks the same whichever way the tool was run
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 
 import pandas as pd
 
-from automation import __version__, schema
+from automation import schema
+from automation.audit import record
 from automation.issues import Report
 from automation.model import ProgrammeData
 from automation.scoring import Results
@@ -54,25 +54,12 @@ def audit_frame(
     now: dt.datetime | None = None,
     user: str | None = None,
 ) -> pd.DataFrame:
-    """The Audit table with one new entry appended (earlier entries are kept)."""
-    try:
-        user = user or getpass.getuser()
-    except Exception:  # no login name (some service accounts): still log the run
-        user = "unknown"
-    cols = list(schema.TABLE_BY_NAME["Audit"].names)
-    old = data["Audit"][cols] if "Audit" in data.tables else pd.DataFrame(columns=cols)
-    new = pd.DataFrame(
-        [
-            {
-                "When": now or dt.datetime.now().replace(microsecond=0),
-                "User": user,
-                "Action": action,
-                "Detail": detail,
-                "Tool version": __version__,
-            }
-        ]
-    )
-    return pd.concat([old, new], ignore_index=True) if len(old) else new
+    """The Audit table with one new chained entry appended (earlier entries are kept).
+
+    Prefer ``automation.audit.record``, which also returns the seal that shows when the
+    newest entries are deleted; this gives the Audit table alone.
+    """
+    return record(data, action, detail, now=now, user=user)["Audit"]
 
 
 def results_tables(results: Results, data: ProgrammeData | None = None) -> dict[str, pd.DataFrame]:

@@ -5,7 +5,8 @@ Usage: python scripts/render_readme_images.py [--keep DIR]
 Builds documents from the test sample data (Northgate Contact Centre), converts them to PDF with
 LibreOffice and turns the first page of each into a PNG with pdftoppm, writing
 docs/images/certificate.png and docs/images/evaluation_report.png, and the example
-workbook's Start sheet as docs/images/workbook_start.png. Needs LibreOffice and
+workbook's Start sheet as docs/images/workbook_start.png and the Scores sheet of a judge pack as
+docs/images/judge_pack.png. Needs LibreOffice and
 poppler-utils (pdftoppm).
 """
 
@@ -43,6 +44,44 @@ def _png(pdf: Path, out_png: Path, page: int = 1, dpi: int = 80) -> Path:
     return out_png
 
 
+def judge_pack(work: Path) -> Path:
+    """The Scores sheet of a blind judge pack from the example, a few rows scored."""
+    from openpyxl import load_workbook
+
+    from automation.build.example import content
+    from automation.build.workbook import build_workbook
+    from automation.judging.jobs import assign_workbook, packs_workbook
+
+    tables, settings = content()  # the example before any judge has scored
+    book = build_workbook(work / "programme.xlsx", tables | {"Scores": []}, settings)
+    assign_workbook(book, seed=1)
+    pack = packs_workbook(book, work / "packs").files[0]
+    wb = load_workbook(pack)
+    ws = wb["Scores"]
+    rows = list(ws[ws.tables["PackScores"].ref])[1:]
+    for row, score in zip(rows, (4, 3, 5, 4, 4, 3, 2, 3), strict=False):
+        row[6].value = score
+    rows[0][7].value = "Owned it from the first call to the follow-up a week later."
+    rows[2][7].value = "Went well beyond what the process asks."
+    for sheet in wb.worksheets:
+        if sheet.title not in ("Scores", "Signature"):
+            sheet.sheet_state = "hidden"
+    wb.active = wb.sheetnames.index("Scores")
+    ws.print_area = "A1:I22"
+    picture = work / "judge_pack.xlsx"
+    wb.save(picture)
+    (pdf,) = to_pdf([picture], work / "pdf")
+    png = _png(pdf, IMAGES / "judge_pack.png", dpi=90)
+    from PIL import Image, ImageChops, ImageOps  # Pillow comes with matplotlib
+
+    image = Image.open(png).convert("RGB")
+    box = ImageOps.invert(image).getbbox() or ImageChops.difference(image, image).getbbox()
+    if box:  # trim the empty page around the table
+        left, top, right, bottom = box
+        image.crop((max(left - 12, 0), max(top - 12, 0), right + 12, bottom + 12)).save(png)
+    return png
+
+
 def render(work: Path) -> list[Path]:
     """Make the documents in ``work`` and the PNGs in docs/images; return the PNG paths."""
     branding = dataclasses.replace(BRANDING, logo_path=sample_logo(work / "logo.png"))
@@ -57,6 +96,7 @@ def render(work: Path) -> list[Path]:
         _png(certificate_pdf, IMAGES / "certificate.png", dpi=90),
         _png(report_pdf, IMAGES / "evaluation_report.png", dpi=70),
         _png(workbook_pdf, IMAGES / "workbook_start.png", dpi=70),
+        judge_pack(work),
     ]
 
 

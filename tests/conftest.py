@@ -46,3 +46,36 @@ def example_content():
 @pytest.fixture
 def today() -> dt.date:
     return TODAY
+
+
+# --- the judging workflow (tests/test_judging*.py), built once per session ------------------
+JUDGING_NOW = dt.datetime(2026, 11, 20, 9, 0)
+JUDGING_DUE = dt.date(2026, 12, 4)
+
+
+@pytest.fixture(scope="session")
+def judging_unscored(tmp_path_factory) -> Path:
+    """The worked example before judging: no scores, due date and programme ID set."""
+    tables, settings = content()
+    tables = dict(tables) | {"Scores": []}
+    settings = settings | {"programme_id": "NCC-STARS", "scores_due": JUDGING_DUE}
+    path = tmp_path_factory.mktemp("unscored") / "programme.xlsx"
+    return build_workbook(path, tables, settings, spare_rows=10)
+
+
+@pytest.fixture(scope="session")
+def judging_assigned(judging_unscored, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("assigned") / "programme.xlsx"
+    shutil.copyfile(judging_unscored, path)
+    from automation.judging.jobs import assign_workbook
+
+    assign_workbook(path, seed=7, now=JUDGING_NOW, user="test")
+    return path
+
+
+@pytest.fixture(scope="session")
+def judging_packs(judging_assigned, tmp_path_factory) -> list[Path]:
+    out = tmp_path_factory.mktemp("packs")
+    from automation.judging.jobs import packs_workbook
+
+    return packs_workbook(judging_assigned, out, now=JUDGING_NOW).files

@@ -295,6 +295,18 @@ EVALUATION = EvaluationContext(
         CostLine("Extra leave (cover cost)", 180.0, 180.0),
     ],
     winners=WINNERS,
+    winner_explanations=[
+        {
+            "category": "Customer Hero of the Month",
+            "nominee": "Ann Patel",
+            "scores": "Raw 86.0%; normalised 88.2%; adjusted 87.5%. Ranked on the adjusted "
+            "score (judge effects).",
+            "criteria": "Ownership 4.5/5; Empathy 4.0/5",
+            "judges": "Grace Obi 90% (leniency +3.1 ± 1.8, adjusted 87%); Sam Hill 82% "
+            "(leniency -4.2 ± 1.8, adjusted 86%)",
+            "decided_by": "Higher judge-effect score: 2.4 points ahead of Tomasz Nowak",
+        }
+    ],
     findings=[
         Finding(
             "Night-shift work is nominated less often.",

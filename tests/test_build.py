@@ -38,8 +38,10 @@ def test_every_sheet_and_table_is_present(template):
         ws = template[spec.sheet]
         assert spec.name in ws.tables, spec.name
         table = ws.tables[spec.name]
-        header_row = int(table.ref.split(":")[0][1:])
-        headers = [c.value for c in ws[header_row]][: len(spec.columns)]
+        first = table.ref.split(":")[0]
+        header_row = int("".join(ch for ch in first if ch.isdigit()))
+        col = ws[first].column - 1  # a table beside another starts to the right of column A
+        headers = [c.value for c in ws[header_row]][col : col + len(spec.columns)]
         assert headers == list(spec.names)
 
 

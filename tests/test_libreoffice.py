@@ -129,6 +129,7 @@ def test_status_summary_counts(recalculated, example_data):
         "StatusWinners",
         "StatusBudget",
         "StatusWarnings",
+        "StatusCriteriaMet",
     ):
         ((sheet, ref),) = names[key].destinations
         values[key] = wb[sheet][ref.replace("$", "")].value
@@ -142,6 +143,7 @@ def test_status_summary_counts(recalculated, example_data):
     higher = obj["Higher is better"].astype(bool)
     met = (higher & (obj["Actual"] >= obj["Target"])) | (~higher & (obj["Actual"] <= obj["Target"]))
     assert values["StatusObjectivesMet"] == f"{int(met.sum())} of {len(obj)}"
+    assert values["StatusCriteriaMet"] == "12 of 12 criteria met"
 
 
 def test_title_row_totals_equal_python(recalculated, example_data):
@@ -183,6 +185,12 @@ def test_tool_writes_into_a_workbook_saved_by_another_program(recalculated, tmp_
     score_workbook(path, write=True, backup=False)
     data = read_workbook(path)
     assert len(data["Results"]) == 60 and len(data["Audit"]) == 2
+    # The Tool data sheet and the audit chain survive another program's save (LibreOffice
+    # saves a very hidden sheet as hidden; the tool's write makes it very hidden again).
+    from automation.audit import check_audit
+
+    assert load_workbook(path, read_only=True)["Tool data"].sheet_state == "veryHidden"
+    assert list(check_audit(data)) == [] and data["AuditSeal"]["Entries"].tolist() == ["2"]
     with zipfile.ZipFile(path) as zf:
         after = {i.filename: zf.read(i) for i in zf.infolist()}
     assert before["xl/sharedStrings.xml"] == after["xl/sharedStrings.xml"]

@@ -26,6 +26,7 @@ from openpyxl.worksheet.table import Table
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation import macros, schema
+from automation.build import layout
 from automation.build.example import build_example
 from automation.io.book import MAX_NOTES, NOTE_TAG, read_book, write_tables
 from automation.io.read import read_workbook
@@ -394,6 +395,7 @@ def test_a_shorter_run_shrinks_tables_and_leaves_nothing_behind(
         for name in ("Panel", "JudgeStats", "Agreement")
     }
     small["Results"] = full["Results"].drop(columns="_row").iloc[0:0]
+    small["WinnersExplained"] = full["WinnersExplained"].drop(columns="_row").iloc[0:0]
 
     def rewrite(book) -> None:
         write_tables(book, small)
@@ -409,8 +411,11 @@ def test_a_shorter_run_shrinks_tables_and_leaves_nothing_behind(
     last = max(box(t.ref)[2] for t in judging.tables.values())
     assert all(c.value is None for row in judging.iter_rows(min_row=last + 1) for c in row)
     results = wb["Results"]
-    assert box(results.tables["Results"].ref)[2] == 6  # header + one empty row
-    assert all(c.value is None for row in results.iter_rows(min_row=6) for c in row)
+    # Why each winner won sits above Results; each is now a header and one empty row.
+    tops = layout.table_tops([0, 0])
+    assert box(results.tables["WinnersExplained"].ref)[2] == tops[0] + 2
+    assert box(results.tables["Results"].ref)[2] == tops[1] + 2
+    assert all(c.value is None for row in results.iter_rows(min_row=tops[1] + 2) for c in row)
     _assert_no_overlaps(tmp_path / "small.xlsx")
 
 
@@ -601,3 +606,111 @@ def test_the_add_in_works_on_the_active_workbook(monkeypatch: pytest.MonkeyPatch
     own = types.SimpleNamespace(name="awards.xlsm")
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: own))
     assert macros._book(None) is own
+
+
+# --- evidence, audit trail, lock and the assessor pack ----------------------------------------
+
+
+def test_validate_writes_the_evidence_map_and_a_sealed_audit_entry(
+    example: Path, tmp_path: Path
+) -> None:
+    from automation.audit import check_audit
+
+    actions, dest = _run(macros.validate, example, tmp_path, today=TODAY)
+    back = read_workbook(dest)
+    assert (back["EvidenceMap"]["Status"] == "met").all()
+    assert len(back["EvidenceRequirements"]) == 9
+    assert list(check_audit(back)) == []  # the chain holds through the live book too
+    assert back["AuditSeal"]["Entries"].tolist() == [str(len(back["Audit"]))]
+    (alert,) = alerts(actions)
+    assert "12 of 12 criteria met" in alert
+
+
+def test_lock_scores_button_locks_and_score_then_refuses_a_change(
+    workbook: Path, tmp_path: Path
+) -> None:
+    from automation import lock
+
+    actions, locked = _run(macros.lock_scores, workbook, tmp_path, "locked.xlsx")
+    (alert,) = alerts(actions)
+    assert "locked" in alert
+    data = read_workbook(locked)
+    assert lock.is_locked(data) and lock.changes(data) == []
+    assert data["Audit"]["Action"].iloc[-1] == "lock"
+    # A judge's score is changed afterwards: Score refuses to write.
+    wb = openpyxl.load_workbook(locked)
+    ws = wb["Scores"]
+    score_col = schema.TABLE_BY_NAME["Scores"].names.index("Score") + 1
+    ws.cell(row=6, column=score_col).value = 1 if ws.cell(row=6, column=score_col).value != 1 else 2
+    wb.save(locked)
+    actions, after = _run(
+        lambda book: macros.run("score", book, today=TODAY), locked, tmp_path, "after.xlsx"
+    )
+    (alert,) = alerts(actions)
+    assert "locked" in alert and "Nothing was written" in alert
+    assert read_workbook(after)["Audit"]["Action"].iloc[-1] == "lock"
+
+
+def test_assessor_pack_button_makes_the_pack_from_the_saved_file(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pack itself is tested in test_assessor_pack; here, what the button hands over.
+    import automation.assessor.pack as pack_module
+
+    calls = []
+
+    def fake(source, out, **options):
+        calls.append((Path(source), Path(out)))
+        return types.SimpleNamespace(lines=[f"Wrote the assessor pack into {out}."])
+
+    monkeypatch.setattr(pack_module, "build_pack", fake)
+    out = tmp_path / "pack"
+    actions, _ = _run(
+        lambda book: macros.run("assessor_pack", book, out_dir=out, source=example, today=TODAY),
+        example,
+        tmp_path,
+    )
+    (alert,) = alerts(actions)
+    assert calls == [(example, out)] and str(out) in alert and "last saved" in alert
+    assert macros.run(
+        "assessor_pack", types.SimpleNamespace(fullname="Book1", app=_App())
+    ).startswith("The assessor pack is made from the saved workbook")
+
+
+class _App:
+    """Just enough of an Excel application to show an alert."""
+
+    def alert(self, *args, **kwargs) -> None:
+        return None
+
+
+# --- new period ------------------------------------------------------------------------------
+
+
+def test_new_period_button_closes_the_period_and_opens_the_next(
+    example: Path, example_data, tmp_path: Path
+) -> None:
+    actions, dest = _run(macros.new_period, example, tmp_path, require_saved=False)
+    back = read_workbook(dest)
+    assert back.setting("current_period") == "Q4 2026"
+    assert back["Nominations"].empty and back["Scores"].empty and back["Results"].empty
+    assert len(back["NominationHistory"]) == len(example_data["Nominations"])
+    assert len(back["ScoreHistory"]) == len(example_data["Scores"])
+    status = dict(zip(back["Periods"]["Period"], back["Periods"]["Status"], strict=True))
+    assert status["Q3 2026"] == "closed" and status["Q4 2026"] == "open"
+    added = back["PastWinners"][back["PastWinners"]["Period"] == "Q3 2026"]
+    assert sorted(added["Nominee"]) == sorted(score(example_data).winners["Nominee"])
+    assert back["Audit"]["Action"].iloc[-1] == "new-period"
+    # The table keeps its size, now all blank rows to type into.
+    _, before = _table(example, "Nominations", "Nominations")
+    _, after = _table(dest, "Nominations", "Nominations")
+    assert box(after.ref) == box(before.ref)
+    (alert,) = alerts(actions)
+    assert "Closed Q3 2026 and opened Q4 2026" in alert
+    _assert_no_overlaps(dest)
+
+
+def test_new_period_button_needs_a_saved_workbook(example: Path, tmp_path: Path) -> None:
+    actions, _ = _run(lambda book: macros.run("new_period", book), example, tmp_path)
+    (alert,) = alerts(actions)
+    assert "Save the workbook first" in alert

@@ -137,12 +137,16 @@ def test_backups_are_pruned(example_copy):
     assert len(backups) == write_mod.BACKUPS_KEPT
 
 
-def test_missing_tool_sheet_is_a_user_error(example_copy):
+def test_a_missing_tool_table_is_added_back(example_copy):
+    # Older workbooks lack tool tables this version writes (the Tool data sheet, the D17
+    # requirements); one a user deleted is put back the same way.
     from tests.support.edit import delete_table
 
     delete_table(example_copy, "Issues")
-    with pytest.raises(UserError, match="Issues"):
-        write_tool_tables(example_copy, {"Issues": ISSUES})
+    write_tool_tables(example_copy, {"Issues": ISSUES}, backup=False)
+    back = read_workbook(example_copy)
+    assert back["Issues"]["Code"].tolist() == ["x-code"]
+    assert back.places["Issues"].sheet == "Issues" and back.places["Issues"].header_row == 5
 
 
 def test_illegal_xml_characters_are_dropped(example_copy):

@@ -40,6 +40,8 @@ SETTINGS = {
     "comms_email": "internal.comms@northgate.example",
     "from_address": "service.stars@northgate.example",
     "smtp_host": "",
+    "programme_id": "NCC-STARS",
+    "scores_due": D(2026, 10, 16),
 }
 
 TEAMS = [
@@ -745,16 +747,19 @@ def content() -> tuple[dict[str, list[dict]], dict[str, object]]:
                 "the service desks.",
                 "Action": "Keep the cards; add a QR code.",
                 "Owner": "Lily Chen",
+                "Kind": "went well",
             },
             {
                 "Finding": "Sunderland nominated less per head than Leeds.",
                 "Action": "Team leaders at Sunderland to share one story a week at huddles.",
                 "Owner": "Nadia Kowalski",
+                "Kind": "to improve",
             },
             {
                 "Finding": "Some non-winners felt the same people are always noticed.",
                 "Action": "Publish every nominee's name with thanks, not only the winners.",
                 "Owner": "Helen Okafor",
+                "Kind": "to improve",
             },
         ],
     }

@@ -62,6 +62,9 @@ START_STEPS = (
     "are listed on Issues and the cells light up (red: error, amber: warning).",
     "8. Click Score: Results and Judging show ranks, winners and how far the judges agreed.",
     "9. Generate certificates, the newsletter article and email drafts; record the evaluation.",
+    "10. Once winners are announced, click Lock scores: any later change to a score is "
+    "reported. The Evidence sheet shows which criteria of the unit are met; Assessor pack "
+    "makes a pseudonymised copy and an evidence index for your assessor.",
     "Grey cells are worked out by formulas and locked; white cells are yours. Sheets are "
     "protected without a password so formulas are not overwritten by accident "
     "(Review > Unprotect Sheet if you need to change the layout).",
@@ -163,34 +166,42 @@ def _write_table(
     rows: Rows | None,
     blank: int,
     widths: list[float] | None = None,
+    first_col: int = 1,
 ) -> int:
-    """Write one table with its title at row ``top``; returns the last row used.
+    """Write one table with its title at row ``top``, from column ``first_col``; returns the
+    last row used.
 
     ``widths`` are the sheet's column widths (the widest table column above each), so wrapped
-    headers and long notes get rows tall enough to show them when printed.
+    headers and long notes get rows tall enough to show them when printed. A table placed
+    beside another (``first_col`` > 1) uses its own columns' widths.
     """
-    widths = widths or [c.width for c in spec.columns]
-    title = ws.cell(row=top, column=1, value=spec.title)
+    if first_col > 1 or not widths:
+        widths = [0.0] * (first_col - 1) + [c.width for c in spec.columns]
+    off = first_col - 1
+    title = ws.cell(row=top, column=first_col, value=spec.title)
     title.font = Font(bold=True, size=12, color="1F4E79")
     _totals(ws, spec, top)
     header_row = top + 1
     body = _table_rows(spec, rows, blank)
     if not body:
         body = [{}]
-    for j, col in enumerate(spec.columns, start=1):
+    for j, col in enumerate(spec.columns, start=first_col):
         cell = ws.cell(row=header_row, column=j, value=col.name)
         _style_for(col, cell, header=True)
-        ws.column_dimensions[column_letter(j)].width = widths[j - 1]
-    height = printing.header_height(spec, widths)
+        dim = ws.column_dimensions[column_letter(j)]
+        # Beside another table's columns, keep the wider of the two widths.
+        dim.width = widths[j - 1] if first_col == 1 else max(dim.width or 0, widths[j - 1])
+    own = widths[off:]
+    height = printing.header_height(spec, own)
     if height:
         ws.row_dimensions[header_row].height = height  # a wrapped header is not cut off
     for i, row in enumerate(body, start=header_row + 1):
-        height = printing.row_height(_lines_needed(spec, row, widths))
+        height = printing.row_height(_lines_needed(spec, row, own))
         if height:
             # Neither Excel nor LibreOffice grows a row for wrapped text it did not lay out
             # itself, so long notes would overlap; size the row for them.
             ws.row_dimensions[i].height = height
-        for j, col in enumerate(spec.columns, start=1):
+        for j, col in enumerate(spec.columns, start=first_col):
             cell = ws.cell(row=i, column=j)
             if col.is_formula:
                 cell.value = col.formula
@@ -198,7 +209,7 @@ def _write_table(
                 cell.value = _excel_value(row[col.name])
             _style_for(col, cell)
     last = header_row + len(body)
-    ref = f"A{header_row}:{column_letter(len(spec.columns))}{last}"
+    ref = f"{column_letter(first_col)}{header_row}:{column_letter(off + len(spec.columns))}{last}"
     table = XLTable(displayName=spec.name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     table._initialise_columns()
@@ -209,14 +220,14 @@ def _write_table(
     ws.add_table(table)
     if spec.owner == "user":
         _validations(ws, spec, header_row + 1, last)
-    _comments(ws, spec, header_row)
+    _comments(ws, spec, header_row, first_col)
     return last
 
 
-def _comments(ws, spec: schema.Table, header_row: int) -> None:
+def _comments(ws, spec: schema.Table, header_row: int, first_col: int = 1) -> None:
     from openpyxl.comments import Comment
 
-    for j, col in enumerate(spec.columns, start=1):
+    for j, col in enumerate(spec.columns, start=first_col):
         comment = Comment(layout.note_text(spec, col), layout.NOTE_AUTHOR)
         comment.width, comment.height = 260, 90
         ws.cell(row=header_row, column=j).comment = comment
@@ -386,7 +397,7 @@ def build_workbook(
         ws = wb.create_sheet(sheet.name)
         ws.sheet_properties.tabColor = sheet.tab_colour
         if sheet.hidden:
-            ws.sheet_state = "hidden"
+            ws.sheet_state = "veryHidden" if sheet.very_hidden else "hidden"
     _lists_sheet(wb)
     for spec in schema.TABLES:
         for col in spec.columns:
@@ -401,15 +412,26 @@ def build_workbook(
         top = layout.write_heading(ws, sheet)
         widths = printing.column_widths(sheet)
         spans: list[tuple[int, int]] = []
+        tops: dict[str, int] = {}
+        printed_cols = len(widths)
         for name in sheet.tables:
             spec = schema.TABLE_BY_NAME[name]
             rows = content.get(name)
+            if spec.beside:
+                # Beside another table, one blank column after it; the stacking goes on below.
+                width = len(schema.TABLE_BY_NAME[spec.beside].columns)
+                _write_table(
+                    wb, ws, spec, tops[spec.beside], rows, 0 if rows else 1, first_col=width + 2
+                )
+                printed_cols = max(printed_cols, width + 1 + len(spec.columns))
+                continue
+            tops[name] = top
             if name == "Settings":
                 rows, blank = _settings_rows(settings), 0
             elif name == "OptionWeights":
                 rows, blank = content.get(name) or _default_option_weights(), 0
-            elif name == "EvidenceMap":
-                rows, blank = _evidence_rows(), 0
+            elif name in ("EvidenceMap", "EvidenceRequirements"):
+                rows, blank = content.get(name) or _evidence_rows(name), 0
             elif spec.owner == "tool":
                 blank = 0 if rows else 1
             else:
@@ -421,17 +443,10 @@ def build_workbook(
                 for i, (_, defined) in enumerate(schema.OPTION_FACTORS):
                     letter = column_letter(spec.names.index("Weight") + 1)
                     _defined(wb, defined, f"Options!${letter}${top + 2 + i}")
-            if name == "EvidenceMap":
-                for i, (*_, formula) in enumerate(schema.EVIDENCE):
-                    c = ws.cell(
-                        row=top + 2 + i, column=spec.names.index("Entries") + 1, value=formula
-                    )
-                    c.fill = FORMULA_FILL
-                    c.protection = Protection(locked=True)
             top = last + layout.GAP + 1
         layout.freeze(ws, sheet)
         _page_setup(ws, printing.layout_for(sheet, widths))
-        ws.print_area = printing.print_area(spans, len(widths), sheet.name)
+        ws.print_area = printing.print_area(spans, printed_cols, sheet.name)
         titles = printing.title_rows(sheet, spans[0][0] + 1) if spans else None
         if titles:
             ws.print_title_rows = titles
@@ -441,6 +456,9 @@ def build_workbook(
             _protect(ws)
         if any(schema.TABLE_BY_NAME[t].owner == "user" for t in sheet.tables):
             _issue_highlighting(ws, sheet)
+    from automation.build.charts import add_equity_chart
+
+    add_equity_chart(wb)
     _start_sheet(wb, wb["Start"], settings)
     _protect(wb["Lists"])
     for name in ("Start", "Lists"):
@@ -467,8 +485,9 @@ def _default_option_weights() -> list[dict[str, object]]:
     ]
 
 
-def _evidence_rows() -> list[dict[str, object]]:
-    return [
-        {"Criterion": c, "What is asked": asked, "Where in this workbook": where}
-        for c, asked, where, _ in schema.EVIDENCE
-    ]
+def _evidence_rows(table: str) -> list[dict[str, object]]:
+    """The evidence map before any check: every criterion listed, its status not worked out
+    (the tool writes statuses at each check)."""
+    from automation.evidence import catalogue_tables
+
+    return catalogue_tables()[table].to_dict("records")

@@ -581,6 +581,7 @@ def build_evaluation_report() -> DocumentObject:
         (70, 35),
     )
     _para(doc, "{{ participation_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
+    _equity_block(doc)
 
     _para(doc, "3. Four viewpoints", style="Heading 1")
     _para(doc, "{{ viewpoints_summary }}")
@@ -610,6 +611,7 @@ def build_evaluation_report() -> DocumentObject:
         (40, 26, 104),
     )
     _para(doc, "{{ judging_summary }}", before=8)
+    _appeals_block(doc)
 
     _para(doc, "5. Costs against budget", style="Heading 1")
     _data_table(
@@ -630,6 +632,26 @@ def build_evaluation_report() -> DocumentObject:
         ("{{ w.category }}", "{{ w.nominee }}", "{{ w.team }}", "{{ w.site }}", "{{ w.score }}"),
         (52, 40, 34, 24, 20),
     )
+    _para(doc, "How each winner was decided", style="Heading 2", before=8)
+    _data_table(
+        doc,
+        (
+            "Category and winner",
+            "Scores",
+            "By criterion",
+            "By judge (leniency, points)",
+            "Decided by",
+        ),
+        "x in why_won",
+        (
+            "{{ x.category }}: {{ x.nominee }}",
+            "{{ x.scores }}",
+            "{{ x.criteria }}",
+            "{{ x.judges }}",
+            "{{ x.decided_by }}",
+        ),
+        (28, 30, 36, 48, 28),
+    )
 
     _para(doc, "7. Findings and actions", style="Heading 1")
     _data_table(
@@ -646,6 +668,66 @@ def build_evaluation_report() -> DocumentObject:
     _para(doc, "{{ r }}", style="List Number")
     _tag(doc, "{%p endfor %}")
     return doc
+
+
+def _equity_block(doc: DocumentObject) -> None:
+    """Fairness across groups and the trend over periods (fields: documents.equity_section)."""
+    _tag(doc, "{%p if equity_rows %}")
+    _para(doc, "Fairness across groups", style="Heading 2")
+    _para(doc, "{{ equity_summary }}")
+    _data_table(
+        doc,
+        (
+            "Grouping",
+            "Group",
+            "Staff",
+            "Individual nominations",
+            "Per member",
+            "Ratio to best",
+            "Wins",
+            "Flag",
+        ),
+        "e in equity_rows",
+        (
+            "{{ e.grouping }}",
+            "{{ e.group }}",
+            "{{ e.staff }}",
+            "{{ e.nominations }}",
+            "{{ e.rate }}",
+            "{{ e.ratio }}",
+            "{{ e.wins }}",
+            "{{ e.flag }}",
+        ),
+        (20, 28, 14, 20, 18, 18, 12, 40),
+    )
+    _para(doc, "{{ equity_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
+    _para(doc, "{{ panel_summary }}", before=4)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if trend %}")
+    _para(doc, "Over the periods", style="Heading 2")
+    _para(doc, "{{ trend_summary }}")
+    _data_table(
+        doc,
+        ("Period", "Nominations", "From customers", "Staff nominated", "Winners", "KPIs"),
+        "t in trend",
+        (
+            "{{ t.period }}",
+            "{{ t.nominations }}",
+            "{{ t.customer }}",
+            "{{ t.share }}",
+            "{{ t.winners }}",
+            "{{ t.kpis }}",
+        ),
+        (24, 24, 24, 24, 18, 56),
+    )
+    _para(doc, "{{ trend_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
+    _tag(doc, "{%p endif %}")
+
+
+def _appeals_block(doc: DocumentObject) -> None:
+    """Appeals and their outcomes (fields: documents.equity_section)."""
+    _para(doc, "Appeals", style="Heading 2")
+    _para(doc, "{{ appeals_summary }}")
 
 
 TEMPLATES = {

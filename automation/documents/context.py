@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 AWARD_KINDS = ("individual", "team", "customer-nominated")
 VIEWPOINTS = ("organisation", "winners' managers", "winners", "non-winners")
@@ -174,4 +175,10 @@ class EvaluationContext:
     scores_excluded_for_conflict: int
     costs: list[CostLine]
     winners: list[Award] = field(default_factory=list)
+    # How each winner was decided (see documents/winners_explained.py): plain strings.
+    winner_explanations: list[dict[str, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Sections rendered by automation.documents.equity_section.
+    equity: Any = None  # automation.equity.Equity
+    trend: list[dict] | None = None  # one dict per period, oldest first
+    appeals: dict[str, int] | None = None  # outcome -> appeals

@@ -498,6 +498,7 @@ def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, A
             for w in ctx.winners
         ],
         "recommendations": advice,
+        "why_won": ctx.winner_explanations,
     }
 
 
@@ -522,4 +523,8 @@ def write_evaluation_report(
         "objectives_chart": Image(objectives_chart(ctx.objectives, **colours), CHART_WIDTH_MM),
         "participation_chart": Image(participation_chart(ctx, **colours), CHART_WIDTH_MM),
     }
-    return renderer.render(evaluation_fields(ctx, branding), Path(out_path), images)
+    from automation.documents import equity_section
+
+    fields = evaluation_fields(ctx, branding) | equity_section.fields(ctx)
+    images |= equity_section.images(ctx, **colours)
+    return renderer.render(fields, Path(out_path), images)

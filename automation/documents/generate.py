@@ -30,11 +30,13 @@ from automation.documents.filenames import slugify as slug
 from automation.documents.mail import SmtpSettings, compose_emails, send, write_drafts
 from automation.documents.newsletter import write_newsletter
 from automation.documents.pdf import to_pdf
+from automation.documents.winners_explained import winner_explanations
 from automation.errors import UserError
 from automation.keys import key_of
 from automation.model import ProgrammeData
 from automation.parse import as_python
 from automation.scoring import Results
+from automation.scoring.explain import SCORE_COLUMN
 
 
 def _text(value: object) -> str:
@@ -152,7 +154,7 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
         consented = same[
             same["Consent to publish"].fillna(False).astype(bool) & same["Customer quote"].notna()
         ]
-        basis = r["Normalised score"] if r["Ranked on"] == "normalised" else r["Raw score"]
+        basis = r[SCORE_COLUMN.get(r["Ranked on"], "Raw score")]
         members: tuple[tuple[str, str], ...] = ()
         leader = None
         if kind == "team":
@@ -241,13 +243,15 @@ def _survey_result(value: object, scale: str) -> float:
 
 
 def _ranks_changed(results: Results) -> int:
-    """Nominations whose rank would differ if ranked on the raw score instead."""
-    frame = results.nominations.dropna(subset=["Raw score", "Normalised score"])
+    """Nominations whose rank would differ if ranked on the raw score instead of the score
+    that ranked them (normalised or judge-effect)."""
+    basis = SCORE_COLUMN.get(results.settings.rank_by, "Raw score")
+    frame = results.nominations.dropna(subset=["Raw score", basis])
     if frame.empty:
         return 0
     keys = ["Period", "Category"]
     raw = frame.groupby(keys)["Raw score"].rank(ascending=False, method="min")
-    norm = frame.groupby(keys)["Normalised score"].rank(ascending=False, method="min")
+    norm = frame.groupby(keys)[basis].rank(ascending=False, method="min")
     return int((raw != norm).sum())
 
 
@@ -335,11 +339,39 @@ def evaluation_context(
             for _, r in data["Costs"].dropna(subset=["Item"]).iterrows()
         ],
         winners=[a for a in awards(data, results, period) if a.place == 1],
+        winner_explanations=winner_explanations(results, period),
         findings=[
             Finding(_text(r["Finding"]), _text(r["Action"]), _text(r["Owner"]))
             for _, r in data["Findings"].dropna(subset=["Finding"]).iterrows()
         ],
+        **running_sections(data, results, period),
     )
+
+
+def running_sections(data: ProgrammeData, results: Results, period: str) -> dict[str, object]:
+    """Equity, the trend over periods and appeals, for the report's own sections."""
+    from automation.appeals import appeal_counts
+    from automation.equity import equity
+    from automation.history import trend
+
+    rows = trend(data, results)
+    return {
+        "equity": equity(data, results, period),
+        "trend": [
+            {
+                "period": str(r["Period"]),
+                "nominations_n": int(r["Nominations"] or 0),
+                "customer_n": int(r["Customer nominations"] or 0),
+                "share_n": float(r["Share of staff nominated"])
+                if pd.notna(r["Share of staff nominated"])
+                else 0.0,
+                "winners_n": int(r["Winners"] or 0),
+                "kpis": _text(r["KPI actuals"]),
+            }
+            for _, r in rows.iterrows()
+        ],
+        "appeals": appeal_counts(data, period),
+    }
 
 
 # ---- the functions the shells call ------------------------------------------------------

@@ -153,6 +153,13 @@ def write_tables(book: Any, frames: Mapping[str, pd.DataFrame]) -> dict[str, int
     with _screen_frozen(book):
         for sheet_name in by_sheet:
             sheet = sheets.get(sheet_name)
+            if sheet is None and schema.SHEET_BY_NAME[sheet_name].very_hidden:
+                raise UserError(
+                    f"This workbook was made by an older version and has no '{sheet_name}' "
+                    "sheet (where the audit seal and the score lock are kept).",
+                    "Save and close it, run 'awards validate WORKBOOK --write' once (it adds the "
+                    "sheet), open it again and click the button again.",
+                )
             if sheet is None:
                 raise UserError(
                     f"The '{sheet_name}' sheet is missing from this workbook.",

@@ -37,6 +37,15 @@ class RawTable:
     problem: str | None = None  # the table is damaged and was not read (see package.py)
 
 
+# Input tables added after the first release: a workbook made earlier lacks them, which is
+# worth a warning (copy the sheet from a fresh template to use them), not an error.
+NEWER_TABLES = ("Appeals",)
+
+# Tables whose extra columns (added by the manager) are read too: Staff's become equity
+# groupings when the "Equity groups" setting names them.
+EXTRA_COLUMNS = ("Staff",)
+
+
 def _norm(header: object) -> str:
     return re.sub(r"\s+", " ", str(header or "")).strip().casefold()
 
@@ -61,12 +70,15 @@ def load_raw_tables(path: Path) -> dict[str, RawTable]:
         headers = list(info.columns)
         # Formula columns are Excel's business; skipping them keeps long tables fast.
         inputs = {_norm(c.name) for c in spec.input_columns}
-        use = [i for i, h in enumerate(headers) if _norm(h) in inputs]
+        use = [i for i, h in enumerate(headers) if _norm(h) in inputs or name in EXTRA_COLUMNS]
         if info.last_row <= info.header_row:
             frame = pd.DataFrame({headers[i]: pd.Series(dtype=object) for i in use})
         else:
+            # By name: fastexcel 0.21 rejects column indices for a table that does not start
+            # in column A (the JudgeProgress table sits beside the Judges table).
+            names = [headers[i] for i in use]
             with reader_guard(path, info):
-                frame = reader.load_table(name, dtypes="string", use_columns=use).to_pandas()
+                frame = reader.load_table(name, dtypes="string", use_columns=names).to_pandas()
         out[name] = RawTable(name, info.sheet, info.header_row, info.first_col, headers, frame)
     return out
 
@@ -97,7 +109,7 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
                 problems.append(
                     Issue(
                         "table-missing",
-                        ERROR,
+                        WARNING if spec.name in NEWER_TABLES else ERROR,
                         spec.sheet,
                         f"The table '{spec.name}' ({spec.title}) is missing.",
                         f"Copy the '{spec.name}' table from a fresh template into the "
@@ -112,7 +124,15 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
         problems.extend(found)
         tables[spec.name] = frame
     settings = _settings(tables.get("Settings"), places.get("Settings"), problems)
-    return ProgrammeData(tables, settings, places, problems, source)
+    groups = {_norm(g) for g in str(settings.get("equity_groups") or "").split(";") if g.strip()}
+    problems = [
+        p
+        for p in problems
+        if not (p.code == "unknown-column" and p.sheet == "Staff" and _norm(p.value) in groups)
+    ]
+    from automation.io.sidecar import attach  # history rows kept beside the workbook
+
+    return attach(ProgrammeData(tables, settings, places, problems, source))
 
 
 def _map_table(rt: RawTable, spec: schema.Table):
@@ -146,6 +166,11 @@ def _map_table(rt: RawTable, spec: schema.Table):
         raw_cols[_norm(c)] = c
     problems.extend(_duplicate_headers(rt, spec))
     n = len(rt.frame)
+    # A table of nothing but blank rows (a tool table before its first run, an unused input
+    # table) reads as no rows, without parsing each of its columns.
+    empty = n > 0 and not rt.frame.notna().to_numpy().any()
+    if empty:
+        n = 0
     rows = pd.Series(range(rt.header_row + 1, rt.header_row + 1 + n), dtype="int64")
     out: dict[str, pd.Series] = {}
     bad_masks: dict[str, tuple[pd.Series, pd.Series]] = {}
@@ -166,11 +191,19 @@ def _map_table(rt: RawTable, spec: schema.Table):
                 )
             out[col.name] = missing_column(col, n)
             continue
+        if empty:  # parsing costs the same per column however few the rows: skip blanks
+            out[col.name] = missing_column(col, 0)
+            continue
         raw = rt.frame.iloc[:, list(rt.frame.columns).index(src)].reset_index(drop=True)
         values, bad = parse_column(raw, col)
         out[col.name] = values
         bad_masks[col.name] = (bad, raw)
     frame = pd.DataFrame(out) if out else pd.DataFrame(index=range(n))
+    if spec.name in EXTRA_COLUMNS:
+        known = {_norm(c.name) for c in spec.columns}
+        for header, src in raw_cols.items():
+            if header not in known and header and rt.frame[src].notna().any():
+                frame[str(src)] = clean_text(rt.frame[src].reset_index(drop=True))
     frame[ROW] = rows
     keep = ~blank_rows(frame.drop(columns=[ROW]))
     for name, (bad, raw) in bad_masks.items():

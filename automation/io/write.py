@@ -28,7 +28,9 @@ from automation.build import layout, printing
 from automation.errors import UserError
 from automation.io import moved
 from automation.io.package import TableInfo, damaged, open_package, parse_ref, sheet_parts, tables
+from automation.io.rows import TableEdit, patch_table
 from automation.io.safe_save import check_writable, replace, saving, verified_copy
+from automation.io.upgrade import PackageParts, add_missing, keep_very_hidden
 from automation.issues import column_letter
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -272,7 +274,7 @@ def _has_range(info: TableInfo) -> bool:
 
 
 def render_tool_sheets(
-    zf: zipfile.ZipFile, frames: Mapping[str, pd.DataFrame]
+    zf: zipfile.ZipFile | PackageParts, frames: Mapping[str, pd.DataFrame]
 ) -> tuple[dict[str, bytes], dict[str, int]]:
     """New XML for each tool-owned sheet that has a table in ``frames``, and its tables."""
     found = tables(zf)
@@ -487,6 +489,33 @@ def _remove_folders(made: list[Path]) -> None:
             break  # something else was put there: leave it
 
 
+def render_table_edits(
+    zf: zipfile.ZipFile, edits: Mapping[str, TableEdit], parts: Mapping[str, bytes]
+) -> tuple[dict[str, bytes], dict[str, int]]:
+    """New XML for the sheets and table parts that ``edits`` change (see ``io.rows``)."""
+    found = tables(zf)
+    out: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
+    for name, edit in edits.items():
+        spec = schema.TABLE_BY_NAME[name]
+        if spec.sheet in schema.TOOL_SHEETS:
+            raise ValueError(f"{name} is on a tool sheet; write it as a frame")
+        info = found.get(name)
+        if info is None:
+            raise UserError(
+                f"The table '{name}' is missing from the '{spec.sheet}' sheet.",
+                f"Copy the '{spec.sheet}' sheet's {name} table from a fresh template "
+                "(awards template) into this workbook.",
+            )
+        sheet = out.get(info.sheet_part) or parts.get(info.sheet_part) or zf.read(info.sheet_part)
+        result = patch_table(sheet.decode("utf-8"), info, spec, edit)
+        out[info.sheet_part] = result.sheet_xml.encode("utf-8")
+        table_xml = zf.read(info.part).decode("utf-8")
+        out[info.part] = _set_table_ref(table_xml, result.table_ref).encode("utf-8")
+        counts[name] = result.rows_written
+    return out, counts
+
+
 def write_tool_tables(
     path: Path | str,
     frames: Mapping[str, pd.DataFrame],
@@ -495,6 +524,7 @@ def write_tool_tables(
     backup: bool = True,
     now: dt.datetime | None = None,
     used_rows: Mapping[str, int] | None = None,
+    edits: Mapping[str, TableEdit] | None = None,
 ) -> WriteResult:
     """Replace tool-owned tables in ``path`` (or write a patched copy to ``dest``).
 
@@ -505,6 +535,10 @@ def write_tool_tables(
     to DataFrames with the schema's column names; every table of a sheet being written
     should be given (a missing one is written empty). Formula columns are filled in by the
     writer. Writing in place keeps a timestamped copy of the original in ``backups/``.
+
+    ``edits`` changes rows of tables on the user's sheets (Scores, Assignments) and of the
+    JudgeProgress table beside the Judges table, cell by cell (``automation.io.rows``), in
+    the same atomic save.
     """
     path = Path(path)
     target = Path(dest) if dest else path
@@ -514,18 +548,37 @@ def write_tool_tables(
     check_writable(target)
     now = now or dt.datetime.now()
     with open_package(path) as zf:
-        new_parts, counts, areas = render_tool_sheets(zf, frames)
+        # An older workbook may lack a tool sheet or table this version writes: add it empty
+        # first (the user's sheets are untouched), then render as usual.
+        view = PackageParts(zf)
+        add_missing(
+            view,
+            sheet_parts(zf),
+            set(tables(zf)),
+            {schema.TABLE_BY_NAME[name].sheet for name in frames},
+        )
+        new_parts, counts, areas = render_tool_sheets(view, frames)
+        new_parts = {**view.changed, **new_parts}
         areas.update(_user_print_areas(zf, used_rows or {}))
+        if edits:
+            edited, edit_counts = render_table_edits(
+                zf, {k: v for k, v in edits.items() if not v.empty}, new_parts
+            )
+            new_parts |= edited
+            counts |= edit_counts
         infos = zf.infolist()
+        infos += [zipfile.ZipInfo(name, date_time=infos[0].date_time) for name in view.added]
         parts = {i.filename: new_parts.get(i.filename) for i in infos}
         small = {"xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/workbook.xml"}
         for name in small:
             try:
-                parts[name] = zf.read(name)
+                parts[name] = view.read(name)
             except KeyError as exc:
                 raise damaged(path, f"its part {name} is missing") from exc
         _drop_calc_chain(parts)
-        workbook_xml = _full_calc_on_load(parts["xl/workbook.xml"].decode("utf-8"))
+        workbook_xml = keep_very_hidden(
+            _full_calc_on_load(parts["xl/workbook.xml"].decode("utf-8"))
+        )
         parts["xl/workbook.xml"] = _set_print_areas(workbook_xml, areas).encode("utf-8")
         try:
             made = _make_folder(target.parent)
@@ -541,6 +594,8 @@ def write_tool_tables(
                         if info.filename not in parts:
                             continue  # dropped (calcChain)
                         data = parts[info.filename]
+                        if data is None and info.filename in view.added:
+                            data = view.read(info.filename)
                         if data is None and copy_compressed(zf, info, out):
                             continue
                         if data is None:

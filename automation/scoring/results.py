@@ -17,31 +17,50 @@ from automation.model import ProgrammeData
 from automation.parse import as_python
 from automation.scoring import tiebreak
 from automation.scoring.agreement import agreement_table
+from automation.scoring.explain import judge_effects_table, winners_explained
+from automation.scoring.judge_effect import JUDGE_COLUMNS, fit_judge_effects
 from automation.scoring.normalise import normalise
 from automation.scoring.prepare import prepare
 from automation.scoring.weighted import judge_scores, panel_mean
 from automation.validate.nominations import cool_off_blocked
 
 OUTLIER_SD = 2.0
+# Each "Rank by" setting and the nomination statistic it ranks on.
+BASIS_COLUMN = {"raw": "Raw", "normalised": "Normalised", "judge-effect": "Adjusted"}
 
 
 @dataclass(frozen=True)
 class ScoringSettings:
     """How scoring behaves; read from the Settings sheet unless given."""
 
-    rank_by: str = "normalised"
+    rank_by: str = "judge-effect"
     trim_from: int = 4
     disagreement_threshold: float = 0.25
     runners_up: int = 1
+    # Judge-effect model: ridge strength (in scores) and the scores from which a judge gets
+    # their own spread term (0 = never).
+    shrinkage: float = 1.0
+    spread_from: int = 5
 
     @classmethod
     def from_data(cls, data: ProgrammeData) -> ScoringSettings:
         return cls(
-            rank_by=str(data.setting("rank_by") or "normalised"),
+            rank_by=str(data.setting("rank_by") or "judge-effect"),
             trim_from=int(data.setting("trim_from") or 0),
             disagreement_threshold=float(data.setting("disagreement_threshold") or 0.25),
             runners_up=int(data.setting("runners_up") or 0),
+            shrinkage=_number(data.setting("judge_shrinkage"), 1.0),
+            spread_from=int(_number(data.setting("judge_spread_from"), 5)),
         )
+
+
+def _number(value: object, default: float) -> float:
+    """A numeric setting, or ``default`` when it is blank (0 is kept: it means "off")."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return default if np.isnan(number) else max(number, 0.0)
 
 
 @dataclass
@@ -56,6 +75,10 @@ class Results:
     calibration: pd.DataFrame  # practice entries: scored, not ranked
     settings: ScoringSettings
     fallbacks: list[str] = field(default_factory=list)
+    # Judge-effect model: per category and judge, and the categories whose judges fall into
+    # groups that share no nomination (one sentence each).
+    effects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=JUDGE_COLUMNS))
+    judge_groups: list[str] = field(default_factory=list)
 
     @property
     def winners(self) -> pd.DataFrame:
@@ -68,7 +91,11 @@ class Results:
     def to_tables(self) -> dict[str, pd.DataFrame]:
         """The tool tables (Results, Panel, JudgeStats, Agreement) in schema columns."""
         panel = self.panel.rename(
-            columns={"Weighted": "Weighted score", "Normalised": "Normalised score"}
+            columns={
+                "Weighted": "Weighted score",
+                "Normalised": "Normalised score",
+                "Adjusted": "Adjusted score",
+            }
         )
         judges = (
             self.judges.groupby("Judge", sort=True)
@@ -82,6 +109,8 @@ class Results:
             "Panel": panel,
             "JudgeStats": judges,
             "Agreement": self.agreement,
+            "JudgeEffects": judge_effects_table(self.effects),
+            "WinnersExplained": winners_explained(self),
         }
 
     def as_json(self) -> dict:
@@ -101,6 +130,9 @@ class Results:
             "excluded_scores": records(self.excluded),
             "calibration": records(self.calibration),
             "fallbacks": self.fallbacks,
+            "judge_effects": records(self.effects),
+            "judge_groups": self.judge_groups,
+            "winners_explained": records(winners_explained(self)),
         }
 
 
@@ -149,7 +181,9 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
             ),
         )
     )
-    calib = panel[panel["Calibration"].astype(bool)].assign(Normalised=np.nan)
+    fit = fit_judge_effects(counted, shrinkage=settings.shrinkage, spread_from=settings.spread_from)
+    counted = counted.assign(Adjusted=fit.scores)
+    calib = panel[panel["Calibration"].astype(bool)].assign(Normalised=np.nan, Adjusted=np.nan)
     fallbacks = [
         f"{r.Judge} ({r.Category}): {r.Normalisation}"
         for r in stats.itertuples()
@@ -180,6 +214,7 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     )
 
     per = nomination_stats(counted, by_crit, excluded, settings.trim_from)
+    per["Adjusted"] = fit.nominations.reindex(per.index)
     crit_keys = criterion_keys(by_crit)
     result_rows = []
     for (period, category), grp in noms[~noms["Calibration"]].groupby(
@@ -210,6 +245,8 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
         calibration=calib[["Judge", "Nomination ID", "Weighted"]].reset_index(drop=True),
         settings=settings,
         fallbacks=fallbacks,
+        effects=fit.judges,
+        judge_groups=fit.groups,
     )
 
 
@@ -261,6 +298,7 @@ def _panel_view(counted: pd.DataFrame, excluded: pd.DataFrame, noms: pd.DataFram
             "Judge": counted["Judge"],
             "Weighted": counted["Weighted"],
             "Normalised": counted["Normalised"],
+            "Adjusted": counted.get("Adjusted", np.nan),
             "Counted": "yes",
             "Flag": counted.get("Flag", ""),
         }
@@ -277,6 +315,7 @@ def _panel_view(counted: pd.DataFrame, excluded: pd.DataFrame, noms: pd.DataFram
                 "Judge": [j for j, _ in ex.index],
                 "Weighted": np.nan,
                 "Normalised": np.nan,
+                "Adjusted": np.nan,
                 "Counted": list(ex.values),
                 "Flag": "",
             }
@@ -299,6 +338,8 @@ def nomination_stats(
         "Normalised",
         "Spread raw",
         "Spread normalised",
+        "Adjusted",
+        "Spread adjusted",
         "Outliers",
         "Partial",
         "By judge",
@@ -317,6 +358,8 @@ def nomination_stats(
             "Spread normalised": g["Normalised"].max() - g["Normalised"].min(),
         }
     )
+    if "Adjusted" in counted:
+        out["Spread adjusted"] = g["Adjusted"].max() - g["Adjusted"].min()
     flagged = counted[counted["Flag"] != ""]
     out["Outliers"] = flagged.groupby("Nomination ID")["Flag"].agg(list)
     partial = counted[counted["Criteria"] < g["Criteria"].transform("max")]
@@ -373,8 +416,8 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
         if isinstance(r, str) and r
     ]
     stats = per.reindex(grp["ID"])
-    basis = "normalised" if settings.rank_by == "normalised" else "raw"
-    col = "Normalised" if basis == "normalised" else "Raw"
+    basis = settings.rank_by if settings.rank_by in BASIS_COLUMN else "raw"
+    col = BASIS_COLUMN[basis]
     scores = {n: float(v) for n, v in stats[col].items() if pd.notna(v)}
     judges_of = stats["Judges"].fillna(0).astype(int).to_dict()
     by_id = grp.set_index("ID")
@@ -439,7 +482,7 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
         placed_nominees.add(who)
 
     out = []
-    spread_col = "Spread normalised" if basis == "normalised" else "Spread raw"
+    spread_col = "Spread " + col.lower()
     # Plain dicts: label lookups on a DataFrame cost more than the rest of the loop.
     stat_rows = stats.to_dict("index")
     nom_rows = by_id[["Nominee", "Team", "Site"]].to_dict("index")
@@ -481,6 +524,7 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
                 "Judges": count,
                 "Raw score": st["Raw"],
                 "Normalised score": st["Normalised"],
+                "Adjusted score": st["Adjusted"],
                 "Ranked on": basis if r else None,
                 "Tie-break": r.tie_note if r else "",
                 "Flags": "; ".join(flags),

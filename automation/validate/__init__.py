@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from automation.audit import check_audit
 from automation.issues import Report
+from automation.lock import check_lock
 from automation.model import ProgrammeData
 from automation.validate.cells import check_cells, missing_table_names
 from automation.validate.consistency import check_evidence_subject, check_kpis
@@ -14,8 +16,10 @@ from automation.validate.judging import (
     check_missing,
     check_scores,
 )
+from automation.validate.linked import check_judges_linked
 from automation.validate.nominations import check_nominations
 from automation.validate.planning import check_planning, check_settings
+from automation.validate.running import check_running
 
 
 def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
@@ -40,10 +44,14 @@ def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
         report.extend(check_scores(data))
         report.extend(check_missing(data))
         report.extend(check_assignments(data))
+        report.extend(check_judges_linked(data))
     report.extend(check_nominations(data))
     report.extend(check_planning(data, today))
     report.extend(check_kpis(data))
     report.extend(check_evidence_subject(data))
+    report.extend(check_audit(data))
+    report.extend(check_lock(data))
+    report.extend(check_running(data, today))
     return report
 
 

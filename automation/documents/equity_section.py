@@ -1,0 +1,192 @@
+"""The evaluation report's sections on fairness across groups, the trend over periods and
+appeals: their fields and charts, kept apart from the rest of the report so each can change on
+its own. ``fields(ctx)`` and ``images(ctx, ...)`` are merged into the report's own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from automation.documents.charts import _png
+from automation.documents.context import EvaluationContext
+from automation.documents.english import count_of, join_list
+from automation.documents.render import Image
+from automation.equity import FOUR_FIFTHS, SMALL_GROUP, Equity
+
+CHART_WIDTH_MM = 160
+
+
+def _ratio(value: float | None) -> str:
+    return f"{value:.2f}" if value is not None else "–"
+
+
+def _pct(value: float | None) -> str:
+    return f"{value * 100:.0f}%" if value is not None and value == value else "–"
+
+
+def equity_summary(eq: Equity) -> str:
+    """A paragraph saying what the figures show and how to read them."""
+    flagged = eq.flagged
+    small = [g for g in eq.groups if g.eligible < SMALL_GROUP]
+    text = (
+        "Each group's nominations of individuals (and wins) are divided by the staff in it who "
+        "can be nominated, and compared with the best-served group of the same kind; team "
+        "awards are left out, as they credit no one member of staff. A ratio below "
+        f"{FOUR_FIFTHS} (the four-fifths rule of thumb) is flagged: it says where to look, not "
+        "that anyone was treated unfairly. "
+    )
+    if flagged:
+        names = join_list(f"{g.group} ({g.grouping.lower()})" for g in flagged)
+        text += f"Below four-fifths of the best rate: {names}. "
+    elif eq.groups:
+        text += "No group fell below four-fifths of the best rate. "
+    if small:
+        text += (
+            f"{count_of(len(small), 'group')} {'has' if len(small) == 1 else 'have'} fewer than "
+            f"{SMALL_GROUP} staff, so one nomination more or less changes the rate a lot. "
+        )
+    if eq.staff_total:
+        text += (
+            f"{eq.staff_nominated:,} of {eq.staff_total:,} staff "
+            f"({eq.staff_nominated / eq.staff_total * 100:.0f}%) were nominated at least once."
+        )
+    return text.strip()
+
+
+def panel_summary(eq: Equity) -> str:
+    """The judging panel's make-up by team and site."""
+    if not eq.judges:
+        return "No judges are recorded."
+    teams = {g for g in eq.panel.get("team", {}) if g != "(not recorded)"}
+    sites = {g for g in eq.panel.get("site", {}) if g != "(not recorded)"}
+    text = (
+        f"The panel of {count_of(eq.judges, 'judge')} comes from "
+        f"{count_of(len(teams), 'team')} and {count_of(len(sites), 'site')}."
+    )
+    unknown = eq.panel.get("site", {}).get("(not recorded)", 0)
+    if unknown:
+        text += (
+            f" {count_of(unknown, 'judge')} {'has' if unknown == 1 else 'have'} no site recorded."
+        )
+    if eq.judges > 1 and len(teams) <= 1:
+        text += " A panel from one team is easy to challenge: add judges from elsewhere."
+    return text
+
+
+def equity_chart(eq: Equity, primary: str = "#1F4E79", accent: str = "#C9A227") -> bytes:
+    """Nominations per member of staff by team and by site, with the four-fifths line."""
+    kinds = [k for k in ("Team", "Site") if any(g.grouping == k for g in eq.groups)] or ["Team"]
+    figure = Figure(figsize=(6.3, 2.6))
+    axes_list = figure.subplots(1, len(kinds), squeeze=False)[0]
+    for axes, kind in zip(axes_list, kinds, strict=True):
+        groups = [g for g in eq.groups if g.grouping == kind]
+        rates = [g.nomination_rate or 0.0 for g in groups]
+        colours = [accent if g.below else primary for g in groups]
+        axes.bar([g.group for g in groups], rates, color=colours)
+        if rates and max(rates) > 0:
+            axes.axhline(FOUR_FIFTHS * max(rates), color="#404040", linestyle="--", linewidth=1)
+        axes.set_title(
+            f"Nominations per member of staff, by {kind.lower()}", fontsize=9, loc="left"
+        )
+        axes.tick_params(labelsize=7)
+        for label in axes.get_xticklabels():
+            label.set_rotation(30)
+            label.set_horizontalalignment("right")
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+    figure.text(
+        0.01,
+        -0.02,
+        "Dashed line: four-fifths of the best group's rate; light bars are below it.",
+        fontsize=7,
+        color="#595959",
+    )
+    figure.tight_layout()
+    return _png(figure)
+
+
+def trend_chart(trend: list[dict], primary: str = "#1F4E79", accent: str = "#C9A227") -> bytes:
+    """Nominations per period (bars) and the share of staff nominated (line)."""
+    figure = Figure(figsize=(6.3, 2.4))
+    axes = figure.subplots()
+    labels = [str(t["period"]) for t in trend]
+    axes.bar(labels, [t["nominations_n"] for t in trend], color=primary)
+    axes.set_ylabel("Nominations", fontsize=8)
+    share = axes.twinx()
+    share.plot(labels, [t["share_n"] * 100 for t in trend], color=accent, marker="o")
+    share.set_ylabel("Staff nominated (%)", fontsize=8)
+    share.set_ylim(0, 100)
+    axes.set_title("Nominations and share of staff nominated, by period", fontsize=9, loc="left")
+    for a in (axes, share):
+        a.tick_params(labelsize=8)
+        a.spines["top"].set_visible(False)
+    figure.tight_layout()
+    return _png(figure)
+
+
+def appeals_summary(appeals: dict[str, int]) -> str:
+    total = sum(appeals.values())
+    if not total:
+        return "No appeals were made against this period's results."
+    parts = [f"{n} {outcome}" for outcome, n in appeals.items() if n]
+    return f"{count_of(total, 'appeal')} against this period's results: {join_list(parts)}."
+
+
+def fields(ctx: EvaluationContext) -> dict[str, Any]:
+    """The template fields of these sections (empty lists hide a section's table)."""
+    eq = ctx.equity
+    out: dict[str, Any] = {
+        "equity_rows": [],
+        "equity_summary": "",
+        "panel_summary": "",
+        "equity_chart": "",
+        "trend_chart": "",
+    }
+    if eq is not None:
+        out["equity_rows"] = [
+            {
+                "grouping": g.grouping,
+                "group": g.group,
+                "staff": f"{g.eligible:,}",
+                "nominations": f"{g.nominations:,}",
+                "rate": f"{g.nomination_rate:.2f}" if g.nomination_rate is not None else "–",
+                "ratio": _ratio(g.nomination_ratio),
+                "wins": f"{g.wins:,}",
+                "flag": "; ".join(g.flags) or "–",
+            }
+            for g in eq.groups
+        ]
+        out["equity_summary"] = equity_summary(eq)
+        out["panel_summary"] = panel_summary(eq)
+    trend = ctx.trend or []
+    out["trend"] = [
+        {
+            "period": t["period"],
+            "nominations": f"{t['nominations_n']:,}",
+            "customer": f"{t['customer_n']:,}",
+            "share": _pct(t["share_n"]),
+            "winners": f"{t['winners_n']:,}",
+            "kpis": t["kpis"] or "–",
+        }
+        for t in trend
+    ]
+    out["trend_summary"] = (
+        f"The programme has run for {count_of(len(trend), 'period')}; "
+        "the table shows each one as it stood when it closed (the last as it stands now)."
+        if len(trend) > 1
+        else "This is the first period, so there is no trend yet; each period closed with "
+        "'awards new-period' adds a row here."
+    )
+    out["appeals_summary"] = appeals_summary(ctx.appeals or {})
+    return out
+
+
+def images(ctx: EvaluationContext, primary: str, accent: str) -> dict[str, Image]:
+    """The charts of these sections (``fields`` leaves an empty string where there is none)."""
+    out: dict[str, Image] = {}
+    if ctx.equity is not None and ctx.equity.groups:
+        out["equity_chart"] = Image(equity_chart(ctx.equity, primary, accent), CHART_WIDTH_MM)
+    if ctx.trend and len(ctx.trend) > 1:
+        out["trend_chart"] = Image(trend_chart(ctx.trend, primary, accent), CHART_WIDTH_MM)
+    return out

@@ -1,0 +1,430 @@
+"""Closing one award period and opening the next: what moves into history, and the History view.
+
+Pure functions over ProgrammeData and Results. ``close_period`` works out every change a new
+period makes (rows that move into the history tables, winners added to PastWinners, the
+period's status, the current-period setting) and returns them as data; the shell
+(``automation.periods_io``) turns that into one atomic write of the workbook. The cool-off rule
+needs nothing more: it already reads PastWinners, which now holds the closed period's winners.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from automation import schema
+from automation.appeals import open_appeals
+from automation.errors import UserError
+from automation.keys import key, key_of
+from automation.model import ROW, ProgrammeData
+from automation.scoring import Results
+
+# A sheet holds 1,048,576 rows; history beyond this many rows of one table goes to a sidecar
+# file beside the workbook (see automation.sidecar), leaving room for the title and header.
+SHEET_ROW_CAP = 1_000_000
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+
+
+def columns(name: str) -> list[str]:
+    """The input columns of a table, in schema order."""
+    return [c.name for c in schema.TABLE_BY_NAME[name].input_columns]
+
+
+def frame_of(data: ProgrammeData, name: str) -> pd.DataFrame:
+    """A table's rows in its schema columns, without the reader's row numbers."""
+    frame = data.tables.get(name)
+    if frame is None:
+        return pd.DataFrame(columns=columns(name))
+    return frame.reindex(columns=columns(name)).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Period names and dates
+# ---------------------------------------------------------------------------------------------
+def period_dates(name: str) -> tuple[dt.date, dt.date] | None:
+    """First and last day of a period named like 2027-01, January 2027, Q1 2027 or 2027."""
+    text = name.strip().lower()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2))
+        return _month(year, month) if 1 <= month <= 12 else None
+    m = re.fullmatch(r"([a-z]+)\.?\s+(\d{4})", text)
+    if m and m.group(1) in _MONTHS:
+        return _month(int(m.group(2)), _MONTHS[m.group(1)])
+    m = re.fullmatch(r"q([1-4])\s*(\d{4})|(\d{4})[\s-]*q([1-4])", text)
+    if m:
+        q, year = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        first = (int(q) - 1) * 3 + 1
+        return dt.date(int(year), first, 1), _month(int(year), first + 2)[1]
+    m = re.fullmatch(r"(\d{4})", text)
+    if m:
+        return dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)
+    return None
+
+
+def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Is the current period ready to close?
+# ---------------------------------------------------------------------------------------------
+def unscored_nominations(data: ProgrammeData, period: str) -> list[str]:
+    """IDs of the period's nominations (not calibration) that no judge has scored."""
+    noms = data["Nominations"]
+    mine = noms[
+        (key(noms["Period"]) == key_of(period)) & ~noms["Calibration"].fillna(False).astype(bool)
+    ]
+    scored = set(key(data["Scores"].dropna(subset=["Score"])["Nomination ID"]).dropna())
+    return [str(i) for i in mine["ID"] if key_of(i) not in scored]
+
+
+def results_unlocked(data: ProgrammeData, results: Results, period: str) -> str | None:
+    """Why the period's results are not final yet, or None when they are.
+
+    Until results can be locked (a later feature), "final" means written: the Results sheet
+    holds this period's placings exactly as scoring gives them now. This is the one place the
+    rule lives, so a real lock can replace it.
+    """
+
+    def placed(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
+        rows = frame[
+            (key(frame["Period"].astype("string")) == key_of(period))
+            & frame["Place"].isin(["winner", "runner-up", "panel vote"])
+        ]
+        return {
+            (key_of(r["Category"]), str(r["Place"]), key_of(r["Nomination ID"]))
+            for _, r in rows.iterrows()
+        }
+
+    written = data.tables.get("Results")
+    now = placed(results.nominations)
+    if not now and (written is None or not placed(written)):
+        return None  # nothing was nominated or placed: nothing to make final
+    if written is None or written.empty or not placed(written):
+        return "the results have not been written to the Results sheet (run Score first)"
+    if placed(written) != now:
+        return "the Results sheet is out of date with the scores (run Score again)"
+    if any(p == "panel vote" for _, p, _ in now):
+        return "a tie needs a panel vote"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The change a new period makes
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class PeriodChange:
+    """Everything ``close_period`` decided, as data for the writer."""
+
+    closed: str
+    opened: str
+    keep: dict[str, pd.DataFrame]  # input tables' rows that stay (other periods' rows)
+    history: dict[str, pd.DataFrame]  # full history tables after the move
+    past_winners: pd.DataFrame  # rows to append to PastWinners
+    periods: pd.DataFrame  # the Periods table after the change (status, new row)
+    period_rows: dict[str, int]  # Excel row of each period already in Periods
+    views: dict[str, pd.DataFrame]  # PeriodHistory and KpiHistory
+    moved: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{n} {what}" for what, n in self.moved.items())
+        return (
+            f"closed {self.closed} and opened {self.opened}; moved into history: {parts}; "
+            f"{len(self.past_winners)} winners added to PastWinners"
+        )
+
+
+def close_period(
+    data: ProgrammeData,
+    results: Results,
+    new_period: str,
+    *,
+    starts: dt.date | None = None,
+    ends: dt.date | None = None,
+    force: bool = False,
+) -> PeriodChange:
+    """Close the current period and open ``new_period``; raise UserError if it is not ready.
+
+    Refuses (unless ``force``) while the current period has unscored nominations, results that
+    are not final (``results_unlocked``) or open appeals. The new period must be in the
+    Periods table, or be named so its dates follow (2027-01, January 2027, Q1 2027), or come
+    with ``starts`` and ``ends``.
+    """
+    current = str(data.setting("current_period") or "").strip()
+    if not current:
+        raise UserError(
+            "The workbook has no current period to close.",
+            "Set 'Current period' on the Settings sheet to the period being judged.",
+        )
+    new_period = new_period.strip()
+    if key_of(new_period) == key_of(current):
+        raise UserError(
+            f"{new_period} is already the current period.",
+            "Give the name of the next period, e.g. --period 2027-01.",
+        )
+    periods = data["Periods"].dropna(subset=["Period"])
+    by_key = {key_of(p): i for i, p in zip(periods.index, periods["Period"], strict=True)}
+    if key_of(current) not in by_key:
+        raise UserError(
+            f"The current period {current} is not on the Periods sheet.",
+            "Add it to the Periods table (with its dates) or correct the Settings value.",
+        )
+    if key_of(new_period) in by_key:
+        status = str(periods.loc[by_key[key_of(new_period)], "Status"] or "").lower()
+        if status == "closed":
+            raise UserError(
+                f"{new_period} is already closed on the Periods sheet.",
+                "Choose a period that has not been judged yet.",
+            )
+    problems = []
+    unscored = unscored_nominations(data, current)
+    if unscored:
+        problems.append(
+            f"{len(unscored)} nominations of {current} have no scores "
+            f"({', '.join(unscored[:5])}{'...' if len(unscored) > 5 else ''})"
+        )
+    reason = results_unlocked(data, results, current)
+    if reason:
+        problems.append(reason)
+    appeals = open_appeals(data, current)
+    if appeals:
+        problems.append(f"appeals are still open ({', '.join(appeals)})")
+    if problems and not force:
+        raise UserError(
+            f"{current} cannot be closed yet: " + "; ".join(problems) + ".",
+            "Finish judging and score again, decide the appeals, or add --force to close it "
+            "anyway (what is missing is then kept in history as it stands).",
+        )
+
+    noms = data["Nominations"]
+    mine = key(noms["Period"]) == key_of(current)
+    ids = set(key(noms.loc[mine, "ID"]).dropna())
+    scores, assigns = data["Scores"], data["Assignments"]
+    score_mine = key(scores["Nomination ID"]).isin(ids)
+    assign_mine = key(assigns["Nomination ID"]).isin(ids)
+    res = results.nominations
+    res_mine = res[key(res["Period"].astype("string")) == key_of(current)]
+
+    new_rows = {
+        "NominationHistory": noms[mine].reindex(columns=columns("NominationHistory")),
+        "ScoreHistory": scores[score_mine]
+        .assign(Period=current)
+        .reindex(columns=columns("ScoreHistory")),
+        "AssignmentHistory": assigns[assign_mine]
+        .assign(Period=current)
+        .reindex(columns=columns("AssignmentHistory")),
+        "ResultHistory": res_mine.reindex(columns=columns("ResultHistory")),
+    }
+    history = {}
+    for name, rows in new_rows.items():
+        old = frame_of(data, name)
+        # History is appended once per period: closing a period twice must not double it.
+        old = old[key(old["Period"].astype("string")) != key_of(current)]
+        history[name] = pd.concat([old, rows], ignore_index=True) if len(old) else rows
+        history[name] = history[name].reset_index(drop=True)
+
+    winners = res_mine[res_mine["Place"] == "winner"]
+    ends_of_current = periods.loc[by_key[key_of(current)], "Ends"]
+    known = {
+        (key_of(r["Period"]), key_of(r["Category"]), key_of(r["Nominee"]))
+        for _, r in data["PastWinners"].iterrows()
+    }
+    past = pd.DataFrame(
+        [
+            {
+                "Period": current,
+                "Category": w["Category"],
+                "Nominee": w["Nominee"],
+                "Period ends": ends_of_current,
+            }
+            for _, w in winners.iterrows()
+            if (key_of(current), key_of(w["Category"]), key_of(w["Nominee"])) not in known
+        ],
+        columns=columns("PastWinners"),
+    )
+
+    table = data["Periods"].copy()
+    period_rows = {key_of(p): int(r) for p, r in zip(table["Period"], table[ROW], strict=True)}
+    table.loc[key(table["Period"]) == key_of(current), "Status"] = "closed"
+    if key_of(new_period) in by_key:
+        hit = key(table["Period"]) == key_of(new_period)
+        table.loc[hit & (table["Status"].fillna("") != "judging"), "Status"] = "open"
+    else:
+        if starts is None or ends is None:
+            guessed = period_dates(new_period)
+            if guessed is None:
+                raise UserError(
+                    f"{new_period} is not on the Periods sheet and its dates cannot be worked "
+                    "out from its name.",
+                    "Add it to the Periods table first, or give --starts and --ends "
+                    "(YYYY-MM-DD), or name it like 2027-01, January 2027 or Q1 2027.",
+                )
+            starts, ends = starts or guessed[0], ends or guessed[1]
+        if ends < starts:
+            raise UserError(
+                f"{new_period} would end ({ends:%d/%m/%Y}) before it starts ({starts:%d/%m/%Y}).",
+                "Check --starts and --ends.",
+            )
+        row = {c: None for c in table.columns if c != ROW}
+        row |= {
+            "Period": new_period,
+            "Starts": pd.Timestamp(starts),
+            "Ends": pd.Timestamp(ends),
+            "Status": "open",
+        }
+        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+
+    change = PeriodChange(
+        closed=current,
+        opened=new_period,
+        keep={
+            "Nominations": noms[~mine],
+            "Scores": scores[~score_mine],
+            "Assignments": assigns[~assign_mine],
+        },
+        history=history,
+        past_winners=past,
+        periods=table,
+        period_rows=period_rows,
+        views={},
+        moved={
+            "nominations": int(mine.sum()),
+            "scores": int(score_mine.sum()),
+            "assignments": int(assign_mine.sum()),
+            "results": len(res_mine),
+        },
+        warnings=[f"closed although {p}" for p in problems],
+    )
+    change.views = history_views(data, change)
+    return change
+
+
+# ---------------------------------------------------------------------------------------------
+# The History view
+# ---------------------------------------------------------------------------------------------
+def period_summary(
+    data: ProgrammeData,
+    period: str,
+    nominations: pd.DataFrame,
+    scores: pd.DataFrame,
+    results: pd.DataFrame,
+) -> dict[str, object]:
+    """One row of the History view for ``period`` from its nominations, scores and results."""
+    noms = nominations[~nominations["Calibration"].fillna(False).astype(bool)]
+    staff = set(key(data["Staff"]["Name"]).dropna())
+    nominated = set(key(noms["Nominee"]).dropna()) & staff
+    periods = data["Periods"].dropna(subset=["Period"])
+    row = periods[key(periods["Period"]) == key_of(period)]
+    appeals = data.tables.get("Appeals")
+    ids = set(key(nominations["ID"]).dropna())
+    n_appeals = int(key(appeals["Nomination ID"]).isin(ids).sum()) if appeals is not None else 0
+    kpis = kpi_rows(data, period)
+    return {
+        "Period": period,
+        "Starts": row["Starts"].iloc[0] if len(row) else None,
+        "Ends": row["Ends"].iloc[0] if len(row) else None,
+        "Nominations": len(noms),
+        "Customer nominations": int((noms["Nominator type"] == "customer").sum()),
+        "Nominators": int(key(noms["Nominator"]).dropna().nunique()),
+        "Staff nominated": len(nominated),
+        "Share of staff nominated": len(nominated) / len(staff) if staff else None,
+        "Winners": int((results["Place"] == "winner").sum()) if len(results) else 0,
+        "Judges": int(key(scores["Judge"]).dropna().nunique()) if len(scores) else 0,
+        "Scores": int(scores["Score"].notna().sum()) if len(scores) else 0,
+        "Appeals": n_appeals,
+        "KPI actuals": "; ".join(
+            f"{k['KPI']}: {_figure(k['Actual'], k['Unit'])}"
+            for k in kpis.to_dict("records")
+            if k["Actual"] is not None and k["Actual"] == k["Actual"]
+        )
+        or None,
+    }
+
+
+def _figure(value: object, unit: object) -> str:
+    v = float(value)
+    text = f"{v:g}"
+    unit = "" if unit is None or unit != unit else str(unit).strip()  # NaN: no unit
+    return f"{text}{unit}" if unit == "%" else (f"{text} {unit}" if unit else text)
+
+
+def kpi_rows(data: ProgrammeData, period: str) -> pd.DataFrame:
+    """Each objective's KPI as it stands now, labelled with ``period``."""
+    obj = data["Objectives"].dropna(subset=["KPI"])
+    rows = []
+    for _, o in obj.iterrows():
+        met = None
+        if pd.notna(o["Actual"]) and pd.notna(o["Target"]):
+            higher = True if pd.isna(o["Higher is better"]) else bool(o["Higher is better"])
+            ok = o["Actual"] >= o["Target"] if higher else o["Actual"] <= o["Target"]
+            met = "yes" if ok else "no"
+        rows.append(
+            {
+                "Period": period,
+                "KPI": o["KPI"],
+                "Baseline": o["Baseline"],
+                "Target": o["Target"],
+                "Actual": o["Actual"] if pd.notna(o["Actual"]) else None,
+                "Unit": o["Unit"],
+                "Met": met,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns("KpiHistory"))
+
+
+def history_views(data: ProgrammeData, change: PeriodChange) -> dict[str, pd.DataFrame]:
+    """PeriodHistory and KpiHistory after ``change``: earlier rows kept, the closed period added."""
+    period = change.closed
+    h = change.history
+    p = key_of(period)
+    row = period_summary(
+        data,
+        period,
+        h["NominationHistory"][key(h["NominationHistory"]["Period"].astype("string")) == p],
+        h["ScoreHistory"][key(h["ScoreHistory"]["Period"].astype("string")) == p],
+        h["ResultHistory"][key(h["ResultHistory"]["Period"].astype("string")) == p],
+    )
+    old = frame_of(data, "PeriodHistory")
+    old = old[key(old["Period"].astype("string")) != p]
+    ph = (
+        pd.concat([old, pd.DataFrame([row])], ignore_index=True)
+        if len(old)
+        else pd.DataFrame([row], columns=columns("PeriodHistory"))
+    )
+    old_k = frame_of(data, "KpiHistory")
+    old_k = old_k[key(old_k["Period"].astype("string")) != p]
+    new_k = kpi_rows(data, period)
+    kh = pd.concat([old_k, new_k], ignore_index=True) if len(old_k) else new_k
+    return {"PeriodHistory": ph.reset_index(drop=True), "KpiHistory": kh.reset_index(drop=True)}
+
+
+def trend(data: ProgrammeData, results: Results | None = None) -> pd.DataFrame:
+    """The History view plus the current period as it stands, oldest first (for the chart)."""
+    past = frame_of(data, "PeriodHistory")
+    current = str(data.setting("current_period") or "").strip()
+    rows = [past]
+    if current and key_of(current) not in set(key(past["Period"].astype("string")).dropna()):
+        noms = data["Nominations"]
+        mine = noms[key(noms["Period"]) == key_of(current)]
+        ids = set(key(mine["ID"]).dropna())
+        scores = data["Scores"][key(data["Scores"]["Nomination ID"]).isin(ids)]
+        res = results.nominations if results is not None else pd.DataFrame(columns=["Place"])
+        if results is not None:
+            res = res[key(res["Period"].astype("string")) == key_of(current)]
+        rows.append(pd.DataFrame([period_summary(data, current, mine, scores, res)]))
+    frame = (
+        pd.concat([r for r in rows if len(r)], ignore_index=True)
+        if any(len(r) for r in rows)
+        else past
+    )
+    if "Ends" in frame and len(frame):
+        frame = frame.sort_values("Ends", kind="stable", na_position="last")
+    return frame.reset_index(drop=True)

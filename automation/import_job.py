@@ -1,0 +1,129 @@
+"""`awards import`: read a form export, plan the import, append the nominations in one save."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from automation.auditlog import audit_entry
+from automation.errors import UserError
+from automation.importer import ImportPlan, format_mapping, map_headers, parse_mapping, plan_import
+from automation.io.patch import TableEdit, write_changes
+from automation.io.read import read_workbook
+from automation.io.write import WriteResult
+from automation.period_job import last_row, records, setting_edit
+
+
+@dataclass
+class ImportOutcome:
+    plan: ImportPlan
+    written: WriteResult | None
+    lines: list[str] = field(default_factory=list)
+
+
+def read_export(path: Path | str) -> pd.DataFrame:
+    """The responses of a form export as raw values, with the headers as written.
+
+    .xlsx: the first sheet, headers in row 1 (Microsoft Forms' "Open in Excel" download).
+    .csv: UTF-8 (with or without a byte-order mark) or Windows-1252, comma or semicolon.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"No export at {path}.", "Check the file name and folder.")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a bad file
+            raise UserError(
+                f"Cannot read {path.name}: {exc}", "Download the export again from the form."
+            ) from exc
+        ws = wb.worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        wb.close()
+    elif suffix in (".csv", ".txt"):
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        # The header line decides the separator: a sniffer can be fooled by the answers.
+        header = text.split("\n", 1)[0]
+        delimiter = next((d for d in (",", ";", "\t") if d in header), ",")
+        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    else:
+        raise UserError(
+            f"{path.name} is not a form export this tool reads.",
+            "Download the responses as .xlsx (Microsoft Forms) or .csv (Google Forms).",
+        )
+    if not rows or not any(rows[0]):
+        raise UserError(f"{path.name} has no header row.", "Download the export again.")
+    headers = [str(h).strip() if h is not None else "" for h in rows[0]]
+    body = [r + [None] * (len(headers) - len(r)) for r in rows[1:]]
+    return pd.DataFrame([r[: len(headers)] for r in body], columns=headers, dtype=object)
+
+
+def import_workbook(
+    path: Path | str,
+    export: Path | str,
+    *,
+    given: Mapping[str, str] | None = None,
+    source: str | None = None,
+    ask: Callable[[str, list[str]], str | None] | None = None,
+    dry_run: bool = False,
+    dest: Path | str | None = None,
+    now: dt.datetime | None = None,
+    user: str | None = None,
+) -> ImportOutcome:
+    """Import the responses in ``export`` into the Nominations table of ``path``."""
+    path = Path(path)
+    data = read_workbook(path)
+    frame = read_export(export)
+    saved = parse_mapping(str(data.setting("import_mapping") or ""))
+    mapping = map_headers(list(frame.columns), saved, given, ask)
+    plan = plan_import(data, frame, mapping, source=source)
+    out = ImportOutcome(plan, None)
+    name = Path(export).name
+    out.lines.append(f"{name}: {plan.summary()}.")
+    for s in plan.skipped:
+        out.lines.append(f"  skipped row {s.row} ({s.reason}): {s.detail}")
+    for note in plan.notes:
+        out.lines.append(f"  check {note}")
+    if dry_run:
+        out.lines.append("Nothing was written (--dry-run).")
+        return out
+    edits = {
+        "Nominations": TableEdit(
+            "Nominations",
+            append=records(plan.added),
+            last_data_row=last_row(data, "Nominations"),
+            blank_rows=10,
+        ),
+    }
+    text = format_mapping(mapping, list(frame.columns))
+    if text and text != str(data.setting("import_mapping") or ""):
+        edits["Settings"] = setting_edit(data, {"import_mapping": text})
+    detail = f"{name}: {plan.summary()}"
+    if plan.skipped:
+        detail += "; skipped rows " + ", ".join(f"{s.row} ({s.reason})" for s in plan.skipped)
+    out.written = write_changes(
+        path,
+        edits,
+        audit_entry(data, "import", detail, now=now, user=user),
+        dest=dest,
+        now=now,
+    )
+    out.lines.append(f"Added {len(plan.added)} nominations to {out.written.path}.")
+    if out.written.backup:
+        out.lines.append(f"Backup of the workbook as it was: {out.written.backup}.")
+    return out

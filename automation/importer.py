@@ -1,0 +1,488 @@
+"""Nominations from a form export: Microsoft Forms (.xlsx), Google Forms (.csv) or any CSV.
+
+Pure functions: ``plan_import`` takes the export as a table of raw answers (one row per
+response, headers as the service wrote them) and the workbook's data, and decides which rows
+become nominations and why any other row is skipped. Nothing is dropped silently: every
+response is either added or listed with its reason. Reading the file and writing the
+workbook happen in ``automation.import_job``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from automation.errors import UserError
+from automation.keys import key, key_of
+from automation.model import ProgrammeData
+from automation.parse import parse_date
+
+# Columns of the Nominations table an export can fill (ID and Period are worked out).
+TARGETS = (
+    "Category",
+    "Nominee",
+    "Nominator type",
+    "Nominator",
+    "Nominator contact",
+    "Evidence",
+    "Customer quote",
+    "Received",
+    "Consent to publish",
+    "Consent date",
+    "Period",
+    "Team",
+    "Site",
+    "Line manager",
+    "Response ID",
+)
+REQUIRED = ("Category", "Nominee", "Nominator", "Evidence", "Received")
+
+# Headers the services write themselves, and the questions of the form in docs/nomination_form.md.
+KNOWN_HEADERS: dict[str, str] = {
+    # Microsoft Forms
+    "id": "Response ID",
+    "completion time": "Received",
+    "email": "Nominator contact",
+    "name": "Nominator",
+    # Google Forms
+    "timestamp": "Received",
+    "email address": "Nominator contact",
+    # The ready-made form
+    "which award are you nominating for?": "Category",
+    "who are you nominating?": "Nominee",
+    "are you a customer or a colleague?": "Nominator type",
+    "your name": "Nominator",
+    "your email or phone number": "Nominator contact",
+    "what did they do? please give an example.": "Evidence",
+    "what did they do?": "Evidence",
+    "in a sentence, what would you like to say about them?": "Customer quote",
+    "may we publish your words (without your contact details)?": "Consent to publish",
+}
+IGNORED_HEADERS = {"start time", "last modified time"}
+
+_YES = ("yes", "y", "true", "i agree", "agree", "ok", "okay", "sure")
+_NO = ("no", "n", "false", "do not", "don't", "i do not", "disagree")
+_GOOGLE_TIME = re.compile(
+    r"^(\d{4})/(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})\s*([ap]m)?\s*(gmt|utc)?[+-]?[\d:]*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A response that was not imported: its row in the export and why."""
+
+    row: int
+    reason: str
+    detail: str
+
+
+@dataclass
+class ImportPlan:
+    """What an import adds to Nominations and what it leaves out, with the mapping used."""
+
+    added: pd.DataFrame
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
+        return (
+            f"{n(len(self.added), 'nomination')} added, {n(len(self.skipped), 'response')} "
+            "skipped" + (f", {n(len(self.notes), 'entry')} to check" if self.notes else "")
+        ).replace("entrys", "entries")
+
+
+# ---------------------------------------------------------------------------------------------
+# Mapping headers to columns
+# ---------------------------------------------------------------------------------------------
+def _norm(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """'Question=Column; Question=Column' (as saved in Settings or given with --map)."""
+    out: dict[str, str] = {}
+    for part in re.split(r";\s*|\n", text or ""):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise UserError(
+                f"The mapping '{part.strip()}' has no '='.",
+                'Write each as "Question in the export=Nominations column", e.g. '
+                '"Who are you nominating?=Nominee".',
+            )
+        question, column = part.rsplit("=", 1)
+        target = next((t for t in TARGETS if _norm(t) == _norm(column)), None)
+        if target is None:
+            raise UserError(
+                f"'{column.strip()}' is not a Nominations column an import can fill.",
+                "Use one of: " + ", ".join(TARGETS) + ".",
+            )
+        out[_norm(question)] = target
+    return out
+
+
+def format_mapping(mapping: Mapping[str, str], headers: list[str]) -> str:
+    """The mapping as saved in Settings, with the headers as the export spells them."""
+    spelled = {_norm(h): str(h).strip() for h in headers}
+    return "; ".join(
+        f"{spelled.get(q, q)}={c}"
+        for q, c in mapping.items()
+        if q in spelled and KNOWN_HEADERS.get(q) != c
+    )
+
+
+def map_headers(
+    headers: list[str],
+    saved: Mapping[str, str] | None = None,
+    given: Mapping[str, str] | None = None,
+    ask: Callable[[str, list[str]], str | None] | None = None,
+) -> dict[str, str]:
+    """Export header (normalised) -> Nominations column.
+
+    In order of precedence: ``given`` (--map), ``saved`` (Settings), a header that is the
+    column's own name, and the headers the form services and the ready-made form use. A
+    required column still unmapped is asked for through ``ask`` (the CLI prompts) or reported.
+    """
+    mapping: dict[str, str] = {}
+    norms = [_norm(h) for h in headers]
+    for h in norms:
+        if h in IGNORED_HEADERS:
+            continue
+        for source in (given or {}, saved or {}):
+            if h in source:
+                mapping[h] = source[h]
+                break
+        else:
+            exact = next((t for t in TARGETS if _norm(t) == h), None)
+            if exact:
+                mapping[h] = exact
+            elif h in KNOWN_HEADERS:
+                mapping[h] = KNOWN_HEADERS[h]
+    # One column per target: a question named later by --map wins over a guessed header.
+    chosen: dict[str, str] = {}
+    for h, target in mapping.items():
+        if target in chosen and (h in (given or {}) or h in (saved or {})):
+            chosen[target] = h
+        chosen.setdefault(target, h)
+    mapping = {h: t for t, h in chosen.items()}
+    missing = [t for t in REQUIRED if t not in chosen]
+    if missing and ask is not None:
+        free = [h for h, n in zip(headers, norms, strict=True) if n not in mapping]
+        for target in missing:
+            answer = ask(target, free)
+            if answer:
+                mapping[_norm(answer)] = target
+                free = [h for h in free if _norm(h) != _norm(answer)]
+        missing = [t for t in REQUIRED if t not in mapping.values()]
+    if missing:
+        raise UserError(
+            "The export has no column for " + ", ".join(missing) + ".",
+            'Say which question holds each with --map, e.g. --map "Who are you nominating?'
+            "=Nominee\" (the mapping is saved in Settings for the next import). The export's "
+            "columns are: " + "; ".join(str(h) for h in headers) + ".",
+        )
+    return mapping
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------
+_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
+
+
+def day_first(values: list[object]) -> bool:
+    """Whether slashed dates in an export are day first (UK) or month first (US).
+
+    A first number above 12 settles it one way, a second number above 12 the other; with
+    neither (every day 12 or under) the UK reading is taken.
+    """
+    for value in values:
+        m = _SLASHED.match(str(value or ""))
+        if m and int(m.group(1)) > 12:
+            return True
+        if m and int(m.group(2)) > 12:
+            return False
+    return True
+
+
+def parse_received(value: object, *, dayfirst: bool = True) -> pd.Timestamp | None:
+    """A response time: a real date cell, Google's '2026/10/03 2:15:07 pm GMT+1', or text
+    (slashed dates day first unless ``dayfirst`` is False)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return pd.Timestamp(value).normalize()
+    text = str(value).strip()
+    if not text:
+        return None
+    m = _GOOGLE_TIME.match(text)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        try:
+            return pd.Timestamp(dt.date(y, mo, d))
+        except ValueError:
+            return None
+    m = _SLASHED.match(text)
+    if m and not dayfirst:
+        month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        try:
+            return pd.Timestamp(dt.date(year + 2000 if year < 100 else year, month, day))
+        except ValueError:
+            return None
+    parsed = parse_date(pd.Series([text])).iloc[0]
+    return None if pd.isna(parsed) else pd.Timestamp(parsed).normalize()
+
+
+def yes_no(value: object) -> bool | None:
+    """A consent answer as yes/no: 'Yes, you may', 'I agree' -> yes; 'No thanks' -> no."""
+    text = _norm(value)
+    if not text:
+        return None
+    if any(text == w or text.startswith(w + " ") or text.startswith(w + ",") for w in _NO):
+        return False
+    if any(text == w or text.startswith(w + " ") or text.startswith(w + ",") for w in _YES):
+        return True
+    return None
+
+
+def nominator_type(value: object) -> str | None:
+    """'A customer', 'Colleague', 'I am their manager', 'Myself' -> the workbook's list values."""
+    text = _norm(value)
+    if not text:
+        return None
+    for word, kind in (
+        ("customer", "customer"),
+        ("manager", "manager"),
+        ("self", "self"),
+        ("myself", "self"),
+        ("colleague", "colleague"),
+        ("staff", "colleague"),
+        ("team", "colleague"),
+    ):
+        if word in text:
+            return kind
+    return str(value).strip()
+
+
+def _text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def next_ids(existing: list[str], count: int) -> list[str]:
+    """``count`` new IDs after the highest existing one, in the same style (N-0042 -> N-0043)."""
+    prefix, width, top = "N-", 4, 0
+    for i in existing:
+        m = re.fullmatch(r"(.*?)(\d+)", str(i or "").strip())
+        if m and int(m.group(2)) >= top:
+            prefix, width, top = m.group(1), len(m.group(2)), int(m.group(2))
+    return [f"{prefix}{top + k:0{width}d}" for k in range(1, count + 1)]
+
+
+def _suggest(name: str, known: Mapping[str, str]) -> str | None:
+    close = difflib.get_close_matches(key_of(name), list(known), n=1, cutoff=0.8)
+    return known[close[0]] if close else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan
+# ---------------------------------------------------------------------------------------------
+def plan_import(
+    data: ProgrammeData,
+    export: pd.DataFrame,
+    mapping: Mapping[str, str],
+    *,
+    first_row: int = 2,
+    source: str | None = None,
+) -> ImportPlan:
+    """Decide what to import from ``export`` (columns as the file's headers, raw values).
+
+    ``first_row`` is the file's row number of the first response (2: after the header), so
+    each skipped response can be found in the export. ``source`` is the nominator type for a
+    form that does not ask (a customer-only form: "customer").
+    """
+    if "Nominator type" not in mapping.values() and not source:
+        raise UserError(
+            "The export does not say who nominated (customer, colleague, manager or self).",
+            "Add --source customer (or colleague, manager, self) for a form only one kind of "
+            'person fills in, or map the question with --map "Question=Nominator type".',
+        )
+    columns = {mapping[_norm(h)]: h for h in export.columns if _norm(h) in mapping}
+    noms = data["Nominations"]
+    hist = data.tables.get("NominationHistory")
+    old = pd.concat([noms, hist] if hist is not None and len(hist) else [noms], ignore_index=True)
+    seen_responses = set(key(old["Response ID"].astype("string")).dropna())
+    seen_nominations = {
+        (
+            key_of(r["Nominee"]),
+            key_of(r["Category"]),
+            key_of(r["Period"]),
+            key_of(r["Nominator"]),
+        ): r["ID"]
+        for _, r in old.iterrows()
+    }
+    cats = data["Categories"].dropna(subset=["Category"])
+    categories = {key_of(c): str(c) for c in cats["Category"]}
+    team_cats = {
+        key_of(c) for c, t in zip(cats["Category"], cats["Type"], strict=True) if t == "team"
+    }
+    staff = data["Staff"].dropna(subset=["Name"])
+    staff_names = {key_of(n): str(n) for n in staff["Name"]}
+    staff_rows = {key_of(r["Name"]): r for _, r in staff.iterrows()}
+    teams = data["Teams"].dropna(subset=["Team"])
+    team_names = {key_of(t): str(t) for t in teams["Team"]}
+    site_of = {key_of(t): s for t, s in zip(teams["Team"], teams["Site"], strict=True)}
+    periods = data["Periods"].dropna(subset=["Period", "Starts", "Ends"])
+    period_names = {key_of(p): str(p) for p in periods["Period"]}
+
+    added: list[dict[str, object]] = []
+    plan = ImportPlan(pd.DataFrame(), mapping=dict(mapping))
+    dayfirst = day_first(list(export[columns["Received"]])) if "Received" in columns else True
+    for i, values in enumerate(export.to_dict("records")):
+        row = first_row + i
+
+        def get(target: str, values=values) -> object:
+            return values.get(columns[target]) if target in columns else None
+
+        if all(_text(v) is None for v in values.values()):
+            continue  # a blank line at the end of a CSV is not a response
+        response = _text(get("Response ID"))
+        if response is None and "Received" in columns and _text(get("Received")):
+            # Google Forms has no response ID: its timestamp (with the email) identifies one.
+            response = "|".join(
+                x for x in (_text(get("Received")), _text(get("Nominator contact"))) if x
+            )
+        if response and key_of(response) in seen_responses:
+            plan.skipped.append(
+                Skipped(row, "already imported", f"response {response} is already a nomination")
+            )
+            continue
+        received = parse_received(get("Received"), dayfirst=dayfirst)
+        if received is None:
+            raw = _text(get("Received"))
+            plan.skipped.append(
+                Skipped(
+                    row,
+                    "bad date" if raw else "no date",
+                    f"the date '{raw}' cannot be read" if raw else "the response has no date",
+                )
+            )
+            continue
+        category_raw = _text(get("Category"))
+        category = categories.get(key_of(category_raw))
+        if category is None:
+            hint = _suggest(category_raw or "", categories) if category_raw else None
+            plan.skipped.append(
+                Skipped(
+                    row,
+                    "unknown category",
+                    f"'{category_raw or ''}' is not an award on the Categories sheet"
+                    + (f" (did you mean '{hint}'?)" if hint else ""),
+                )
+            )
+            continue
+        nominee = _text(get("Nominee"))
+        if nominee is None:
+            plan.skipped.append(Skipped(row, "no nominee", "the response names nobody"))
+            continue
+        period = _text(get("Period"))
+        if period is not None:
+            period = period_names.get(key_of(period), period)
+        else:
+            inside = periods[(periods["Starts"] <= received) & (periods["Ends"] >= received)]
+            if inside.empty:
+                plan.skipped.append(
+                    Skipped(
+                        row,
+                        "no period",
+                        f"received {received:%d/%m/%Y}, which is in no period on the Periods sheet",
+                    )
+                )
+                continue
+            period = str(inside["Period"].iloc[0])
+        is_team = key_of(category) in team_cats
+        known = team_names if is_team else staff_names
+        team = site = manager = None
+        if key_of(nominee) in known:
+            nominee = known[key_of(nominee)]
+            if is_team:
+                team, site = nominee, site_of.get(key_of(nominee))
+            else:
+                s = staff_rows[key_of(nominee)]
+                team = _text(s["Team"])
+                site = _text(site_of.get(key_of(team))) if team else None
+                manager = _text(s["Line manager"])
+        else:
+            hint = _suggest(nominee, known)
+            where = "Teams" if is_team else "Staff"
+            plan.notes.append(
+                f"row {row}: {nominee} is not on the {where} list"
+                + (f"; did you mean {hint}?" if hint else "")
+            )
+        nominator = _text(get("Nominator")) or "anonymous"
+        dup = (key_of(nominee), key_of(category), key_of(period), key_of(nominator))
+        if dup in seen_nominations:
+            plan.skipped.append(
+                Skipped(
+                    row,
+                    "duplicate",
+                    f"{nominator} already nominated {nominee} for {category} in {period} "
+                    f"({seen_nominations[dup]})",
+                )
+            )
+            continue
+        consent = yes_no(get("Consent to publish"))
+        raw_consent = _text(get("Consent to publish"))
+        if raw_consent and consent is None:
+            plan.notes.append(
+                f"row {row}: the consent answer '{raw_consent}' is neither yes nor no; "
+                "recorded as no consent"
+            )
+        consent_date = (
+            parse_received(get("Consent date"), dayfirst=dayfirst)
+            if "Consent date" in columns
+            else None
+        )
+        record = {
+            "Period": period,
+            "Category": category,
+            "Nominee": nominee,
+            "Team": _text(get("Team")) or team,
+            "Site": _text(get("Site")) or site,
+            "Line manager": _text(get("Line manager")) or manager,
+            "Nominator type": nominator_type(get("Nominator type")) or source,
+            "Nominator": nominator,
+            "Nominator contact": _text(get("Nominator contact")),
+            "Evidence": _text(get("Evidence")),
+            "Customer quote": _text(get("Customer quote")),
+            "Received": received,
+            "Consent to publish": bool(consent),
+            "Consent date": (consent_date or received) if consent else None,
+            "Response ID": response,
+        }
+        if record["Evidence"] is None:
+            plan.skipped.append(Skipped(row, "no evidence", "the response says nothing about why"))
+            continue
+        added.append(record)
+        seen_nominations[dup] = f"row {row} of this export"
+        if response:
+            seen_responses.add(key_of(response))
+    ids = next_ids(list(old["ID"].dropna().astype(str)), len(added))
+    for record, new_id in zip(added, ids, strict=True):
+        record["ID"] = new_id
+    plan.added = pd.DataFrame(added)
+    return plan

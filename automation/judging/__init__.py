@@ -1,0 +1,1 @@
+"""The judging workflow: assign judges, send blind judge packs, collect the scores back."""

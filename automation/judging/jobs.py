@@ -1,0 +1,301 @@
+"""The judging jobs the CLI and the macros run: assign, packs, judge emails and collect.
+
+Each reads the programme once, calls the core (``assign``, ``packs``, ``collect``) and
+writes back through the part-patching writer (atomic, with a backup, refusing while Excel
+holds the file). The ``*_changes`` functions return what to write as data so the Excel
+macros can write the same through the live book.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from automation.errors import UserError
+from automation.io.read import read_workbook
+from automation.io.rows import TableEdit
+from automation.io.write import WriteResult, write_tool_tables
+from automation.issues import Issue, Report
+from automation.judging.assign import AssignPlan, plan_assignments
+from automation.judging.audit import judging_audit
+from automation.judging.collect import Collected, collect
+from automation.judging.pack_file import is_pack_file, pack_filename, read_pack, write_pack
+from automation.judging.packs import Pack, build_packs
+from automation.judging.progress import progress_frame
+from automation.model import ROW, ProgrammeData
+from automation.tables import issues_frame
+
+
+@dataclass
+class JudgingOutcome:
+    """What a judging job did, for the shell to print."""
+
+    lines: list[str] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+    written: WriteResult | None = None
+    files: list[Path] = field(default_factory=list)
+    collected: Collected | None = None
+    plan: AssignPlan | None = None
+
+
+def progress_edit(
+    data: ProgrammeData, collected: dict[str, object] | None = None
+) -> dict[str, TableEdit]:
+    """The JudgeProgress rewrite, or nothing for a workbook made before that table existed."""
+    if "JudgeProgress" not in data.places:
+        return {}
+    frame = progress_frame(data, collected)
+    return {"JudgeProgress": TableEdit(appends=frame.to_dict("records"), replace=True)}
+
+
+def with_scores(data: ProgrammeData, result: Collected) -> ProgrammeData:
+    """``data`` as it will be once ``result`` is merged (for the progress figures)."""
+    scores = data["Scores"].copy()
+    for row, values in result.updates.items():
+        for col, value in values.items():
+            scores.loc[scores[ROW] == row, col] = value
+    if result.appends:
+        scores = pd.concat([scores, pd.DataFrame(result.appends)], ignore_index=True)
+    return _replaced(data, "Scores", scores)
+
+
+def with_assignments(data: ProgrammeData, plan: AssignPlan) -> ProgrammeData:
+    old = data["Assignments"] if not plan.replace else data["Assignments"][:0]
+    return _replaced(data, "Assignments", pd.concat([old, plan.rows], ignore_index=True))
+
+
+def _replaced(data: ProgrammeData, table: str, frame: pd.DataFrame) -> ProgrammeData:
+    tables = dict(data.tables) | {table: frame}
+    return ProgrammeData(tables, data.settings, data.places, data.problems, data.source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Assign
+# ---------------------------------------------------------------------------------------------
+def assign_changes(plan: AssignPlan, data: ProgrammeData) -> dict[str, TableEdit]:
+    """The Assignments (and JudgeProgress) edits that write ``plan``."""
+    rows = plan.rows.to_dict("records")
+    edit = TableEdit(appends=rows, replace=plan.replace)
+    return {"Assignments": edit} | progress_edit(with_assignments(data, plan))
+
+
+def assign_lines(plan: AssignPlan) -> list[str]:
+    lines = []
+    for c in plan.categories:
+        loads = ", ".join(f"{j} {n}" for j, n in sorted(c.load.items()))
+        lines.append(
+            f"{c.category}: {c.nominations} nomination(s), {c.per_nomination} judge(s) each; "
+            f"nominations per judge: {loads}."
+        )
+    return lines
+
+
+def assign_workbook(
+    path: Path,
+    *,
+    per_nomination: int | None = None,
+    seed: int = 0,
+    replace: bool = False,
+    now: dt.datetime | None = None,
+    user: str | None = None,
+) -> JudgingOutcome:
+    """Fill the Assignments table of the workbook at ``path`` (see ``judging.assign``)."""
+    data = read_workbook(path)
+    refuse_if_locked(data, "assign judges")
+    if per_nomination is not None and per_nomination < 1:
+        raise UserError(
+            "--judges-per-nomination must be 1 or more.", "For example: --judges-per-nomination 3"
+        )
+    plan = plan_assignments(data, per_nomination, seed=seed, replace=replace)
+    out = JudgingOutcome(report=plan.report, plan=plan)
+    out.lines += assign_lines(plan)
+    if plan.rows.empty and not replace:
+        out.lines.append("Nothing to add: every nomination already has its judges.")
+        return out
+    detail = plan.summary() + f" (seed {seed})"
+    frames = judging_audit(data, "assign", detail, now=now, user=user, seal=True)
+    out.written = write_tool_tables(path, frames, edits=assign_changes(plan, data), now=now)
+    out.lines.append(f"Wrote {plan.summary()} into {path}.")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Packs and emails
+# ---------------------------------------------------------------------------------------------
+def write_packs(
+    data: ProgrammeData,
+    out_dir: Path,
+    *,
+    blind: bool | None = None,
+    now: dt.datetime | None = None,
+) -> list[tuple[Pack, Path]]:
+    """Write every judge's pack into ``out_dir``; returns (pack, file) pairs."""
+    packs = build_packs(data, blind=blind, now=now)
+    if not packs:
+        raise UserError(
+            "No judge has anything to score this period, so there are no packs to make.",
+            "Add nominations for the current period and assign judges (awards assign), then "
+            "try again.",
+        )
+    out_dir = Path(out_dir)
+    return [(p, write_pack(p, out_dir / pack_filename(p))) for p in packs]
+
+
+def packs_workbook(
+    path: Path,
+    out_dir: Path,
+    *,
+    blind: bool | None = None,
+    email: bool = False,
+    now: dt.datetime | None = None,
+) -> JudgingOutcome:
+    """Write the judge packs (and, with ``email``, a draft to each judge)."""
+    data = read_workbook(path)
+    made = write_packs(data, out_dir, blind=blind, now=now)
+    out = JudgingOutcome(files=[f for _, f in made])
+    for pack, file in made:
+        out.lines.append(
+            f"{file}  ({pack.judge}: {pack.size} nomination(s), {len(pack.grid)} scores)"
+        )
+    kind = "blind" if made[0][0].blind else "named (blind judging is off)"
+    out.lines.append(f"Wrote {len(made)} {kind} judge pack(s) into {out_dir}.")
+    if email:
+        from automation.judging.emails import judge_messages
+
+        messages, skipped = judge_messages(data, made)
+        out.files += _drafts(messages, Path(out_dir) / "emails")
+        out.lines += [f"No email for {name}: {why}." for name, why in skipped]
+        out.lines.append(f"Wrote {len(messages)} email draft(s) into {Path(out_dir) / 'emails'}.")
+    return out
+
+
+def judge_emails_workbook(
+    path: Path, out_dir: Path, *, reminders: bool = False, now: dt.datetime | None = None
+) -> JudgingOutcome:
+    """Email drafts to judges with their pack attached; ``reminders``: only to judges with
+    scores still missing, saying how many."""
+    from automation.judging.emails import judge_messages, reminder_messages
+
+    data = read_workbook(path)
+    made = write_packs(data, Path(out_dir) / "judge packs", now=now)
+    if reminders:
+        messages, skipped = reminder_messages(data, made)
+    else:
+        messages, skipped = judge_messages(data, made)
+    out = JudgingOutcome()
+    out.files = _drafts(messages, Path(out_dir) / "emails")
+    out.lines += [str(f) for f in out.files]
+    out.lines += [f"No email for {name}: {why}." for name, why in skipped]
+    what = "reminder" if reminders else "judge pack"
+    if reminders and not messages:
+        out.lines.append("Every judge has returned all their scores: no reminders needed.")
+    else:
+        out.lines.append(
+            f"Wrote {len(messages)} {what} email draft(s) into {Path(out_dir) / 'emails'}: open "
+            "one in Outlook or Thunderbird to check and send it."
+        )
+    return out
+
+
+def _drafts(messages, folder: Path) -> list[Path]:
+    from automation.documents.mail import write_drafts
+
+    return write_drafts(messages, folder)
+
+
+# ---------------------------------------------------------------------------------------------
+# Collect
+# ---------------------------------------------------------------------------------------------
+def pack_files(sources: Iterable[Path]) -> list[Path]:
+    """The pack files named, folders expanded (sorted by name, so runs are repeatable)."""
+    files: list[Path] = []
+    for source in sources:
+        source = Path(source)
+        if source.is_dir():
+            files += sorted((p for p in source.iterdir() if is_pack_file(p)), key=lambda p: p.name)
+        elif source.is_file():
+            files.append(source)
+        else:
+            raise UserError(
+                f"No pack or folder at {source}.", "Check the name; give pack files or a folder."
+            )
+    if not files:
+        raise UserError(
+            "No returned packs (.xlsx files) were found.",
+            "Save the judges' returned packs into the folder and try again.",
+        )
+    return files
+
+
+def refuse_if_locked(data: ProgrammeData, what: str) -> None:
+    """Judging is closed while the scores are locked: nothing may change the Scores or
+    Assignments tables until a manager unlocks them (with a reason, in the Audit log)."""
+    from automation.lock import is_locked
+
+    if is_locked(data):
+        raise UserError(
+            f"The scores are locked, so the tool will not {what}.",
+            'Reopen judging first with: awards unlock WORKBOOK --reason "..." (the reason is '
+            "kept in the Audit log).",
+        )
+
+
+def collect_changes(
+    data: ProgrammeData, result: Collected, *, now: dt.datetime, seal: bool | None = None
+) -> tuple[dict[str, TableEdit], dict[str, pd.DataFrame]]:
+    """The table edits and tool frames that write a collect ``result``.
+
+    ``seal``: True for a file job (see ``automation.audit.record``); a live book decides.
+    """
+    edits = {"Scores": TableEdit(updates=result.updates, appends=result.appends)}
+    stamp = now.strftime("%d/%m/%Y %H:%M")
+    edits |= progress_edit(with_scores(data, result), dict.fromkeys(result.merged_judges, stamp))
+    from automation.validate import validate
+
+    merged = with_scores(data, result)
+    report = validate(merged, today=now.date())
+    issues = Report([*result.report.issues, *report.issues])
+    frames = {
+        "Issues": issues_frame(issues),
+        **judging_audit(data, "collect", result.summary(), result.changes, now=now, seal=seal),
+    }
+    return edits, frames
+
+
+def collect_workbook(
+    path: Path,
+    sources: Sequence[Path],
+    *,
+    accept_changes: bool = False,
+    now: dt.datetime | None = None,
+) -> JudgingOutcome:
+    """Check the returned packs and merge their scores into the Scores table."""
+    now = now or dt.datetime.now().replace(microsecond=0)
+    data = read_workbook(path)
+    refuse_if_locked(data, "collect scores")
+    returned = []
+    unreadable: list[Issue] = []
+    for file in pack_files(sources):
+        try:
+            returned.append(read_pack(file))
+        except UserError as exc:
+            unreadable.append(
+                Issue("pack-unreadable", "error", file.name, exc.message, exc.hint, value=file.name)
+            )
+    result = collect(data, returned, accept_changes=accept_changes)
+    result.report.issues[:0] = unreadable
+    out = JudgingOutcome(report=result.report, collected=result)
+    out.lines += [t.line(j) for j, t in sorted(result.tally.items())]
+    if not result.changes_anything:
+        out.lines.append("Nothing new to merge: the Scores table already holds these scores.")
+        return out
+    edits, frames = collect_changes(data, result, now=now, seal=True)
+    out.written = write_tool_tables(path, frames, edits=edits, now=now)
+    out.lines.append(f"{result.summary()[0].upper()}{result.summary()[1:]}; merged into {path}.")
+    if out.written.backup:
+        out.lines.append(f"Backup of the previous version: {out.written.backup}.")
+    return out

@@ -1,0 +1,191 @@
+"""Why each winner won, in one table; and the judge-effect estimates as the Judging sheet shows
+them. Pure views of what ``score()`` found: nothing here changes a rank."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from automation.keys import key_of
+
+EXPLAINED_COLUMNS = [
+    "Period",
+    "Category",
+    "Place",
+    "Nomination ID",
+    "Nominee",
+    "Raw score",
+    "Normalised score",
+    "Adjusted score",
+    "Ranked on",
+    "Next best",
+    "Margin (points)",
+    "By criterion",
+    "By judge, with leniency",
+    "Decided by",
+]
+
+EFFECT_COLUMNS = [
+    "Category",
+    "Judge",
+    "Scores",
+    "Leniency (points)",
+    "Uncertainty (points)",
+    "Spread",
+    "Group",
+    "Note",
+]
+
+SCORE_COLUMN = {
+    "raw": "Raw score",
+    "normalised": "Normalised score",
+    "judge-effect": "Adjusted score",
+}
+
+
+def judge_effects_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """Per category and judge: leniency and its standard error in percentage points of the
+    weighted score, the spread factor, the group and a note."""
+    if effects.empty:
+        return pd.DataFrame(columns=EFFECT_COLUMNS)
+    return pd.DataFrame(
+        {
+            "Category": effects["Category"],
+            "Judge": effects["Judge"],
+            "Scores": effects["Scores"].astype(int),
+            "Leniency (points)": effects["Leniency"].astype(float) * 100,
+            "Uncertainty (points)": effects["Uncertainty"].astype(float) * 100,
+            "Spread": effects["Spread"].astype(float),
+            "Group": effects["Group"],
+            "Note": effects["Note"],
+        }
+    ).sort_values(["Category", "Judge"], kind="stable", ignore_index=True)
+
+
+def _points(value: float) -> str:
+    return f"{value * 100:+.1f}"
+
+
+def winners_explained(results) -> pd.DataFrame:
+    """One row per winner (and per nomination tied for a win that awaits a panel vote): its
+    raw, normalised and adjusted scores, which one ranked it, the next best nomination and
+    the margin on that basis, the criterion means, each judge's score with that judge's
+    leniency, and what decided it (the margin, or the tie-break rule that separated a tie).
+
+    ``results`` is a :class:`automation.scoring.results.Results`.
+    """
+    noms = results.nominations
+    top = noms[noms["Place"].isin(["winner", "panel vote"])]
+    if top.empty:
+        return pd.DataFrame(columns=EXPLAINED_COLUMNS)
+    effects = results.effects
+    leniency = {
+        (key_of(c), key_of(j)): (float(lv), float(se))
+        for c, j, lv, se in zip(
+            effects["Category"],
+            effects["Judge"],
+            effects["Leniency"],
+            effects["Uncertainty"],
+            strict=True,
+        )
+    }
+    panel = results.panel
+    counted = panel[panel["Counted"] == "yes"]
+    by_nom = dict(iter(counted.groupby("Nomination ID", sort=False)))
+    groups = dict(iter(noms.groupby(["Period", "Category"], sort=False)))
+    rows = []
+    for _, w in top.iterrows():
+        basis = w["Ranked on"] if isinstance(w["Ranked on"], str) else "raw"
+        col = SCORE_COLUMN.get(basis, "Raw score")
+        rivals = groups[(w["Period"], w["Category"])]
+        others = rivals[
+            (rivals["Nominee"].map(key_of) != key_of(w["Nominee"]))
+            & rivals["Rank"].notna()
+            & (rivals["Place"] != "panel vote")
+        ].sort_values("Rank", kind="stable")
+        above = others[others["Rank"] < w["Rank"]]
+        below = others[others["Rank"] > w["Rank"]]
+        nxt = below.iloc[0] if len(below) else None
+        margin = (
+            float(w[col] - nxt[col]) * 100
+            if nxt is not None and pd.notna(w[col]) and pd.notna(nxt[col])
+            else np.nan
+        )
+        rows.append(
+            {
+                "Period": w["Period"],
+                "Category": w["Category"],
+                "Place": w["Place"],
+                "Nomination ID": w["Nomination ID"],
+                "Nominee": w["Nominee"],
+                "Raw score": w["Raw score"],
+                "Normalised score": w["Normalised score"],
+                "Adjusted score": w["Adjusted score"],
+                "Ranked on": basis,
+                "Next best": f"{nxt['Nominee']} ({nxt['Nomination ID']})"
+                if nxt is not None
+                else "",
+                "Margin (points)": margin,
+                "By criterion": w["By criterion"],
+                "By judge, with leniency": "; ".join(
+                    x
+                    for x in [
+                        _by_judge(by_nom.get(w["Nomination ID"]), w["Category"], leniency),
+                        *_conflicted(w["By judge"]),
+                    ]
+                    if x
+                ),
+                "Decided by": _decided_by(w, basis, nxt, margin, above),
+            }
+        )
+    return pd.DataFrame(rows, columns=EXPLAINED_COLUMNS)
+
+
+def _by_judge(rows: pd.DataFrame | None, category: str, leniency: dict) -> str:
+    if rows is None or rows.empty:
+        return ""
+    parts = []
+    for _, r in rows.sort_values("Judge", kind="stable").iterrows():
+        text = f"{r['Judge']} {r['Weighted'] * 100:.0f}%"
+        lv = leniency.get((key_of(category), key_of(r["Judge"])))
+        if lv is not None:
+            lv_text = f"leniency {_points(lv[0])}"
+            if not np.isnan(lv[1]):
+                lv_text += f" ± {lv[1] * 100:.1f}"
+            text += f" ({lv_text}, adjusted {r['Adjusted'] * 100:.0f}%)"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def _conflicted(by_judge: object) -> list[str]:
+    """The "excluded (conflict)" parts of the Results sheet's By judge text."""
+    if not isinstance(by_judge, str):
+        return []
+    return [p for p in by_judge.split("; ") if p.endswith("excluded (conflict)")]
+
+
+def _decided_by(
+    w: pd.Series, basis: str, nxt: pd.Series | None, margin: float, above: pd.DataFrame
+) -> str:
+    note = w["Tie-break"] if isinstance(w["Tie-break"], str) else ""
+    if w["Place"] == "panel vote":
+        return "tied for first and not separated by the tie-break rules: the panel decides"
+    if note and "separated by " in note:
+        text = "tie-break rule: " + note.split("; separated by ", 1)[1].split(" (", 1)[0]
+    elif note:
+        text = note
+    elif nxt is None:
+        text = "the only nomination ranked"
+    elif np.isnan(margin):
+        text = f"higher {basis} score"
+    else:
+        # A lead under a tenth of a point still shows as a number, not as "0.0".
+        lead = f"{margin:.1f}" if margin >= 0.1 else f"{margin:.2g}"
+        text = f"higher {basis} score: {lead} points ahead of {nxt['Nominee']}"
+    if len(above):
+        skipped = ", ".join(f"{r['Nominee']} ({r['Nomination ID']})" for _, r in above.iterrows())
+        text += (
+            f"; ranked {int(w['Rank'])}: {skipped} ranked higher but could not be placed "
+            "(see Flags)"
+        )
+    return text

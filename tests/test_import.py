@@ -1,0 +1,193 @@
+"""awards import: Microsoft Forms and Google Forms exports into the Nominations table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from automation import cli
+from automation.errors import UserError
+from automation.import_job import import_workbook, read_export
+from automation.importer import map_headers, next_ids, parse_mapping, parse_received, yes_no
+from automation.io.read import read_workbook
+from automation.validate import validate
+
+FORMS = Path(__file__).parent / "fixtures" / "forms"
+MS = FORMS / "microsoft_forms_export.xlsx"
+GOOGLE = FORMS / "google_forms_export.csv"
+NOW = dt.datetime(2026, 10, 20, 9, 0)
+
+
+@pytest.fixture
+def workbook(built_example: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copy(built_example, tmp_path / "awards.xlsx"))
+
+
+def test_microsoft_forms_export(workbook):
+    before = read_workbook(workbook)
+    out = import_workbook(workbook, MS, now=NOW, user="test")
+    reasons = {s.row: s.reason for s in out.plan.skipped}
+    assert reasons == {4: "bad date", 5: "duplicate", 7: "unknown category"}
+    data = read_workbook(workbook)
+    new = data["Nominations"].iloc[len(before["Nominations"]) :]
+    assert list(new["Response ID"]) == ["1", "2", "5", "7"]
+    assert list(new["ID"]) == ["N-0061", "N-0062", "N-0063", "N-0064"]
+    first = new.iloc[0]
+    assert first["Nominee"] == "Aoife Byrne" and first["Period"] == "Q4 2026"
+    assert first["Team"] and first["Site"]  # filled in from Staff and Teams
+    assert first["Nominator"] == "Rita Shaw" and first["Nominator type"] == "customer"
+    assert first["Nominator contact"] == "r.shaw@example.com"
+    assert first["Received"] == pd.Timestamp(2026, 10, 6)
+    assert bool(first["Consent to publish"]) and first["Consent date"] == pd.Timestamp(2026, 10, 6)
+    assert not bool(new.iloc[1]["Consent to publish"])  # "No thanks"
+    assert new.iloc[3]["Nominee"] == "Retentions"  # a team, matched whatever its case
+    assert any("did you mean Megan Ellis" in n for n in out.plan.notes)
+    assert any("Zed Unknown" in n for n in out.plan.notes)
+    assert data["Audit"]["Action"].iloc[-1] == "import"
+    # Imported rows are ordinary nominations: the unknown nominee is flagged as usual.
+    codes = {(i.code, i.value) for i in validate(data, today=dt.date(2026, 10, 20))}
+    assert ("unknown-nominee", "Megan Elis") in codes
+
+
+def test_importing_the_same_export_twice_adds_nothing(workbook):
+    import_workbook(workbook, MS)
+    again = import_workbook(workbook, MS)
+    assert again.plan.added.empty
+    assert {s.reason for s in again.plan.skipped} >= {"already imported"}
+    # Every response is accounted for: nothing lost.
+    assert len(again.plan.skipped) == len(read_export(MS))
+
+
+def test_google_forms_csv(workbook):
+    out = import_workbook(workbook, GOOGLE)
+    reasons = {s.row: s.reason for s in out.plan.skipped}
+    assert reasons == {4: "bad date", 5: "duplicate"}
+    data = read_workbook(workbook)
+    new = data["Nominations"][data["Nominations"]["Period"] == "Q4 2026"]
+    assert list(new["Nominator"]) == ["Jo Hale", "Kai Ng", "Mo Ray"]
+    assert list(new["Received"]) == [
+        pd.Timestamp(2026, 10, 14),
+        pd.Timestamp(2026, 10, 15),
+        pd.Timestamp(2026, 11, 2),
+    ]
+    assert list(new["Nominator type"]) == ["customer", "customer", "colleague"]
+    assert [bool(c) for c in new["Consent to publish"]] == [True, False, True]
+    assert any("did you mean Isaac Clarke" in n for n in out.plan.notes)
+
+
+def test_a_mapping_given_once_is_saved_for_the_next_import(workbook, tmp_path):
+    export = tmp_path / "custom.csv"
+    export.write_text(
+        "Timestamp,Who should win?,Award,Story,Your name\n"
+        "14/10/2026 09:00:00,Luca Rossi,Customer Hero,Calm on a hard call.,Bo Yu\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError, match="Nominee"):
+        import_workbook(workbook, export, source="colleague")
+    given = parse_mapping("Who should win?=Nominee; Award=Category; Story=Evidence")
+    out = import_workbook(workbook, export, given=given, source="colleague")
+    assert len(out.plan.added) == 1
+    data = read_workbook(workbook)
+    assert "Who should win?=Nominee" in str(data.setting("import_mapping"))
+    export.write_text(
+        "Timestamp,Who should win?,Award,Story,Your name\n"
+        "15/10/2026 10:00:00,Aoife Byrne,Customer Hero,Kind to everyone.,Bo Yu\n",
+        encoding="utf-8",
+    )
+    second = import_workbook(workbook, export, source="colleague")  # no --map this time
+    assert list(second.plan.added["Nominee"]) == ["Aoife Byrne"]
+
+
+def test_cli_import_dry_run_lists_every_skipped_row(workbook, capsys):
+    assert cli.main(["import", str(workbook), str(MS), "--dry-run"]) == 0
+    text = capsys.readouterr().out
+    assert "skipped row 4 (bad date)" in text and "skipped row 7 (unknown category)" in text
+    assert read_workbook(workbook)["Nominations"]["Response ID"].isna().all()
+
+
+def test_cli_bad_mapping_is_a_plain_message(workbook, capsys):
+    assert cli.main(["import", str(workbook), str(MS), "--map", "Question=Shoe size"]) == 2
+    assert "Shoe size" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026/10/14 9:05:11 AM GMT+1", dt.date(2026, 10, 14)),
+        ("2026/11/02 8:15:00 pm GMT", dt.date(2026, 11, 2)),
+        ("03/11/2026 14:05:33", dt.date(2026, 11, 3)),
+        ("2026-11-03T14:05:33", dt.date(2026, 11, 3)),
+        (dt.datetime(2026, 10, 6, 9, 7), dt.date(2026, 10, 6)),
+        ("not recorded", None),
+        ("", None),
+    ],
+)
+def test_response_dates(text, expected):
+    got = parse_received(text)
+    assert (got.date() if got is not None else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Yes", True),
+        ("Yes, you may publish my words", True),
+        ("I agree", True),
+        ("No", False),
+        ("No thanks", False),
+        ("Do not publish", False),
+        ("Maybe", None),
+        ("", None),
+    ],
+)
+def test_consent_answers(answer, expected):
+    assert yes_no(answer) is expected
+
+
+def test_ids_follow_the_existing_style():
+    assert next_ids(["N-0041", "N-0042", "N-CAL1"], 2) == ["N-0043", "N-0044"]
+    assert next_ids([], 1) == ["N-0001"]
+
+
+def test_headers_the_services_write_are_mapped_without_help():
+    ms = ["ID", "Start time", "Completion time", "Email", "Name", "Nominee", "Category", "Evidence"]
+    mapping = map_headers(ms)
+    assert mapping["id"] == "Response ID" and mapping["completion time"] == "Received"
+    assert "start time" not in mapping
+    google = ["Timestamp", "Email Address", "Nominee", "Category", "Evidence", "Nominator"]
+    assert map_headers(google)["timestamp"] == "Received"
+
+
+def test_first_import_asks_for_a_column_it_cannot_place():
+    headers = ["Timestamp", "Pick one", "Award", "Why?", "Your name"]
+    asked = []
+
+    def ask(target, free):
+        asked.append((target, list(free)))
+        return {"Category": "Award", "Nominee": "Pick one", "Evidence": "Why?"}.get(target)
+
+    mapping = map_headers(headers, ask=ask)
+    assert [t for t, _ in asked] == ["Category", "Nominee", "Evidence"]
+    assert "Timestamp" not in asked[0][1]  # already mapped, so not offered
+    assert mapping["pick one"] == "Nominee" and mapping["why?"] == "Evidence"
+    with pytest.raises(UserError, match="Category"):
+        map_headers(headers, ask=lambda target, free: None)
+
+
+def test_us_month_first_dates_are_recognised_from_the_column(workbook, tmp_path):
+    export = tmp_path / "us.csv"
+    export.write_text(
+        "Timestamp;Nominee;Category;Evidence;Your name\n"
+        "10/14/2026 9:00:00;Luca Rossi;Customer Hero;Calm on a hard call.;Bo Yu\n"
+        "11/2/2026 9:00:00;Aoife Byrne;Customer Hero;Kind to everyone.;Bo Yu\n",
+        encoding="utf-8",
+    )
+    out = import_workbook(workbook, export, source="customer", dry_run=True)
+    assert list(out.plan.added["Received"]) == [
+        pd.Timestamp(2026, 10, 14),
+        pd.Timestamp(2026, 11, 2),  # 2 November, not 11 February
+    ]

@@ -1,0 +1,293 @@
+"""Running period after period: awards new-period, history, the cool-off rule from history,
+the sidecar for history past the sheet's row cap, and edits to input sheets in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from automation import cli, history
+from automation.build.workbook import build_workbook
+from automation.errors import UserError
+from automation.io import sidecar
+from automation.io.patch import TableEdit, write_changes
+from automation.io.read import read_workbook
+from automation.model import ROW
+from automation.period_job import last_row, new_period_workbook
+from automation.validate import validate
+from tests.support import small
+from tests.support.office import soffice
+
+NOW = dt.datetime(2026, 10, 20, 9, 0)
+
+
+@pytest.fixture(scope="module")
+def closed(built_example: Path, tmp_path_factory) -> tuple[Path, Path]:
+    """The example (Q3 2026, scored) and a copy moved on to Q4 2026."""
+    folder = tmp_path_factory.mktemp("closed")
+    src = Path(shutil.copy(built_example, folder / "example.xlsx"))
+    new_period_workbook(src, "Q4 2026", dest=folder / "next.xlsx", now=NOW, user="test")
+    return src, folder / "next.xlsx"
+
+
+def _plain(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    return (
+        frame.reindex(columns=cols).astype(object).where(frame.notna(), None).reset_index(drop=True)
+    )
+
+
+def test_round_trip_keeps_the_closed_period_identical_in_history(closed):
+    before, after = read_workbook(closed[0]), read_workbook(closed[1])
+    period = "Q3 2026"
+    res_cols = history.columns("ResultHistory")
+    old = before["Results"]
+    old = old[old["Period"] == period]
+    new = after["ResultHistory"]
+    pd.testing.assert_frame_equal(
+        _plain(old, res_cols), _plain(new[new["Period"] == period], res_cols), check_dtype=False
+    )
+    nom_cols = history.columns("NominationHistory")
+    pd.testing.assert_frame_equal(
+        _plain(before["Nominations"], nom_cols),
+        _plain(after["NominationHistory"], nom_cols),
+        check_dtype=False,
+    )
+    score_cols = [c for c in history.columns("ScoreHistory") if c != "Period"]
+    pd.testing.assert_frame_equal(
+        _plain(before["Scores"], score_cols),
+        _plain(after["ScoreHistory"], score_cols),
+        check_dtype=False,
+    )
+    assert set(after["ScoreHistory"]["Period"]) == {period}
+
+
+def test_new_period_empties_the_period_tables_and_carries_the_rest(closed):
+    before, after = read_workbook(closed[0]), read_workbook(closed[1])
+    assert after.setting("current_period") == "Q4 2026"
+    assert after["Nominations"].empty and after["Scores"].empty and after["Results"].empty
+    for table in ("Criteria", "Judges", "Staff", "Teams", "Actions", "Categories", "Conflicts"):
+        assert len(after[table]) == len(before[table]), table
+    status = dict(zip(after["Periods"]["Period"], after["Periods"]["Status"], strict=True))
+    assert status["Q3 2026"] == "closed" and status["Q4 2026"] == "open"
+    winners = before["Results"][before["Results"]["Place"] == "winner"]
+    added = after["PastWinners"][after["PastWinners"]["Period"] == "Q3 2026"]
+    assert sorted(added["Nominee"]) == sorted(winners["Nominee"])
+    assert (added["Period ends"] == pd.Timestamp(2026, 9, 30)).all()
+    audit = after["Audit"]
+    assert audit["Action"].iloc[-1] == "new-period"
+    view = after["PeriodHistory"].iloc[-1]
+    assert view["Period"] == "Q3 2026"
+    assert view["Nominations"] == (~before["Nominations"]["Calibration"].fillna(False)).sum()
+    assert view["Winners"] == len(winners)
+    assert set(after["KpiHistory"]["KPI"]) == set(before["Objectives"]["KPI"].dropna())
+    # The file is still one the reader takes without complaint; the sheet still validates.
+    assert not after.problems
+
+
+def test_input_sheets_keep_their_dropdowns_and_blank_rows(closed):
+    wb = openpyxl.load_workbook(closed[1])
+    ws = wb["Nominations"]
+    table = ws.tables["Nominations"]
+    first, last = openpyxl.utils.cell.range_boundaries(table.ref)[1::2]
+    assert last - first == 100  # the template's blank rows to type into
+    sqrefs = [str(dv.sqref) for dv in ws.data_validations.dataValidation]
+    assert any(ref.endswith(str(last)) for ref in sqrefs)
+    assert ws.cell(row=first + 1, column=1).number_format == "@"
+    scores = wb["Scores"]
+    formula = scores.cell(row=first + 1, column=6).value  # the Category lookup
+    assert str(formula).startswith("=")
+
+
+def test_cool_off_applies_from_history_in_the_next_period(closed, tmp_path):
+    path = Path(shutil.copy(closed[1], tmp_path / "next.xlsx"))
+    data = read_workbook(path)
+    nomination = {
+        "ID": "N-0100",
+        "Period": "Q4 2026",
+        "Category": "Customer Hero",
+        "Nominee": "Ella Turner",  # won Customer Hero in Q3 2026; cool-off 2 periods
+        "Nominator type": "colleague",
+        "Nominator": "Sam Patel",
+        "Evidence": "Again brilliant.",
+        "Received": dt.date(2026, 10, 5),
+    }
+    write_changes(
+        path,
+        {"Nominations": TableEdit("Nominations", append=[nomination], last_data_row=None)},
+        backup=False,
+    )
+    data = read_workbook(path)
+    codes = {(i.code, i.value) for i in validate(data, today=dt.date(2026, 10, 20))}
+    assert ("repeat-winner", "Ella Turner") in codes
+
+
+def test_refuses_to_close_with_unscored_nominations_unless_forced(small_copy, tmp_path):
+    path = small_copy
+    data = read_workbook(path)
+    extra = {
+        "ID": "N9",
+        "Period": "Q1 2027",
+        "Category": "Star",
+        "Nominee": "Ben Best",
+        "Nominator type": "colleague",
+        "Nominator": "Ann Other",
+        "Evidence": "Late entry.",
+        "Received": dt.date(2027, 2, 1),
+    }
+    write_changes(
+        path,
+        {
+            "Nominations": TableEdit(
+                "Nominations", append=[extra], last_data_row=last_row(data, "Nominations")
+            )
+        },
+        backup=False,
+    )
+    with pytest.raises(UserError, match="N9"):
+        new_period_workbook(path, "Q2 2027", dest=tmp_path / "x.xlsx")
+    assert cli.main(["new-period", str(path), "--period", "Q2 2027"]) == 2
+    out = new_period_workbook(path, "Q2 2027", force=True, dest=tmp_path / "y.xlsx")
+    assert any("N9" in w for w in out.change.warnings)
+    assert "N9" in set(read_workbook(tmp_path / "y.xlsx")["NominationHistory"]["ID"])
+
+
+def test_refuses_when_results_were_not_written(tmp_path):
+    path = build_workbook(tmp_path / "small.xlsx", small.rows(), small.SETTINGS)
+    with pytest.raises(UserError, match="Results sheet"):
+        new_period_workbook(path, "Q2 2027")
+
+
+@pytest.mark.parametrize(
+    ("name", "dates"),
+    [
+        ("2027-01", (dt.date(2027, 1, 1), dt.date(2027, 1, 31))),
+        ("February 2028", (dt.date(2028, 2, 1), dt.date(2028, 2, 29))),
+        ("Q2 2027", (dt.date(2027, 4, 1), dt.date(2027, 6, 30))),
+        ("2027-Q4", (dt.date(2027, 10, 1), dt.date(2027, 12, 31))),
+        ("2027", (dt.date(2027, 1, 1), dt.date(2027, 12, 31))),
+        ("Spring awards", None),
+    ],
+)
+def test_period_dates_from_names(name, dates):
+    assert history.period_dates(name) == dates
+
+
+def _sheet_rels(path: Path, sheet: str) -> dict[str, str]:
+    import zipfile
+
+    from automation.io.package import _rels, sheet_parts
+
+    with zipfile.ZipFile(path) as zf:
+        part = sheet_parts(zf)[sheet]
+        return {kind.rsplit("/", 1)[-1]: target for kind, target in _rels(zf, part).values()}
+
+
+def _note_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column) of each note in the comments part, 1-based."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(_sheet_rels(path, sheet)["comments"]).decode()
+    refs = re.findall(r'<comment\b[^>]*\bref="([A-Z]+)(\d+)"', xml)
+    return {(int(r), openpyxl.utils.column_index_from_string(c)) for c, r in refs}
+
+
+def _note_shapes(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column) where each note's drawing sits, 1-based (VML counts from 0)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(_sheet_rels(path, sheet)["vmlDrawing"]).decode("utf-8", "replace")
+    pairs = re.findall(r"Row>(\d+)</(?:\w+:)?Row><(?:\w+:)?Column>(\d+)<", xml)
+    return {(int(r) + 1, int(c) + 1) for r, c in pairs}
+
+
+@pytest.fixture(scope="module")
+def small_scored(tmp_path_factory) -> Path:
+    """The small programme with no spare rows, scored and written (so it may be closed)."""
+    from automation.pipeline import score_workbook
+
+    folder = tmp_path_factory.mktemp("small")
+    path = build_workbook(folder / "small.xlsx", small.rows(), small.SETTINGS, spare_rows=0)
+    score_workbook(path, write=True, backup=False)
+    return path
+
+
+@pytest.fixture
+def small_copy(small_scored: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copy(small_scored, tmp_path / "small.xlsx"))
+
+
+def test_a_new_period_row_moves_the_table_below_it(small_copy):
+    """Periods is full, so its new row pushes PastWinners (and its notes) down."""
+    path = small_copy
+    before = openpyxl.load_workbook(path)["Periods"]
+    pw_before = before.tables["PastWinners"].ref
+    out = new_period_workbook(path, "Q2 2027", now=NOW)
+    assert out.written.backup is not None and out.written.backup.exists()
+    ws = openpyxl.load_workbook(path)["Periods"]
+    periods, past = ws.tables["Periods"].ref, ws.tables["PastWinners"].ref
+    p_last = openpyxl.utils.cell.range_boundaries(periods)[3]
+    w_first = openpyxl.utils.cell.range_boundaries(past)[1]
+    assert w_first > p_last + 1  # a gap remains between them
+    assert openpyxl.utils.cell.range_boundaries(pw_before)[1] < w_first
+    assert ws.cell(row=w_first, column=1).value == "Period"  # header moved with its table
+    assert ws.cell(row=w_first, column=1).comment is not None  # and so did its note
+    assert _note_cells(path, "Periods") == _note_shapes(path, "Periods")  # and its shape
+    data = read_workbook(path)
+    assert list(data["Periods"]["Period"]) == ["Q1 2027", "Q2 2027"]
+    assert data["Periods"]["Starts"].iloc[1] == pd.Timestamp(2027, 4, 1)
+    assert list(data["PastWinners"]["Nominee"]) == ["Ann Able"]
+    assert not [p for p in data.problems if p.severity == "error"]
+
+
+def test_history_past_the_row_cap_goes_to_a_sidecar(small_copy):
+    src = small_copy
+    before = read_workbook(src)
+    out = new_period_workbook(src, "Q2 2027", row_cap=5, now=NOW)
+    data = read_workbook(src)
+    scores = data["ScoreHistory"]
+    assert len(scores) == len(before["Scores"]) == 18  # the reader puts both parts together
+    assert (scores[ROW] > 0).sum() == 5  # the newest rows stay on the sheet
+    assert {p.name for p in out.sidecars} == {"ScoreHistory.parquet"}  # 3 results fit
+    assert sidecar.file_for(src, "ScoreHistory").exists()
+    cols = [c for c in history.columns("ScoreHistory") if c != "Period"]
+    pd.testing.assert_frame_equal(
+        _plain(before["Scores"], cols), _plain(scores, cols), check_dtype=False
+    )
+    # A second period appends: the sheet keeps the cap, the sidecar takes the rest.
+    new_period_workbook(src, "Q3 2027", row_cap=5, force=True, now=NOW)
+    again = read_workbook(src)["ScoreHistory"]
+    assert len(again) == 18 and (again[ROW] > 0).sum() == 5
+
+
+def test_workbook_saved_by_libreoffice_can_start_a_new_period(small_copy, tmp_path):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    soffice(
+        tmp_path / "profile",
+        "--calc",
+        "--convert-to",
+        "xlsx:Calc MS Excel 2007 XML",
+        "--outdir",
+        str(tmp_path / "lo"),
+        str(small_copy),
+    )
+    lo = tmp_path / "lo" / small_copy.name
+    before = read_workbook(lo)
+    assert len(before["Nominations"]) == 3
+    new_period_workbook(lo, "Q2 2027", dest=tmp_path / "next.xlsx", force=True)
+    after = read_workbook(tmp_path / "next.xlsx")
+    assert after.setting("current_period") == "Q2 2027"
+    assert after["Nominations"].empty and after["Scores"].empty
+    assert len(after["NominationHistory"]) == 3 and len(after["ScoreHistory"]) == 18
+    assert list(after["Periods"]["Period"]) == ["Q1 2027", "Q2 2027"]
+    assert list(after["PastWinners"]["Nominee"]) == ["Ann Able"]
+    assert not [p for p in after.problems if p.severity == "error"]

@@ -1,0 +1,131 @@
+"""Why each winner won: the Results sheet's WinnersExplained table, the Judging sheet's
+JudgeEffects table and the evaluation report's rows, checked against the scores."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from automation import schema
+from automation.documents.generate import evaluation_context
+from automation.documents.winners_explained import winner_explanations
+from automation.scoring import score
+from automation.scoring.explain import winners_explained
+from automation.tables import results_tables
+from tests.support import small
+from tests.support.factory import data_from_rows
+
+
+@pytest.fixture(scope="module")
+def example_results(example_data):
+    return score(example_data)
+
+
+def test_every_winner_is_explained_from_its_own_scores(example_results):
+    table = winners_explained(example_results)
+    winners = example_results.winners
+    assert sorted(table["Nomination ID"]) == sorted(winners["Nomination ID"])
+    noms = example_results.nominations
+    effects = example_results.effects.set_index(["Category", "Judge"])
+    for _, row in table.iterrows():
+        basis = {"raw": "Raw score", "normalised": "Normalised score"}.get(
+            row["Ranked on"], "Adjusted score"
+        )
+        group = noms[(noms["Category"] == row["Category"]) & (noms["Period"] == row["Period"])]
+        runner = group[group["Rank"] == 2].iloc[0]
+        assert row["Next best"] == f"{runner['Nominee']} ({runner['Nomination ID']})"
+        won = group.set_index("Nomination ID").loc[row["Nomination ID"]]
+        assert row["Margin (points)"] == pytest.approx((won[basis] - runner[basis]) * 100)
+        assert row["Decided by"].startswith(f"higher {row['Ranked on']} score: ")
+        # Every counted judge is listed with the leniency the Judging sheet shows.
+        panel = example_results.panel
+        counted = panel[
+            (panel["Nomination ID"] == row["Nomination ID"]) & (panel["Counted"] == "yes")
+        ]
+        text = row["By judge, with leniency"]
+        assert text.count("leniency") == len(counted)
+        for judge in counted["Judge"]:
+            lv = effects.loc[(row["Category"], judge), "Leniency"] * 100
+            assert f"{judge} " in text and f"leniency {lv:+.1f}" in text
+
+
+def test_tables_have_the_schema_columns(example_results):
+    tables = results_tables(example_results)
+    for name in ("WinnersExplained", "JudgeEffects"):
+        assert list(tables[name].columns) == list(schema.TABLE_BY_NAME[name].names)
+    effects = tables["JudgeEffects"]
+    # One row per judge and category, leniency in points, and adding to 0 per category.
+    assert not effects.duplicated(["Category", "Judge"]).any()
+    assert effects.groupby("Category")["Leniency (points)"].sum().abs().max() < 1e-9
+    assert (effects["Uncertainty (points)"] > 0).all()
+    # The example's harsh and lenient judges are found (the Judging sheet's Tendency agrees).
+    by_judge = effects.groupby("Judge")["Leniency (points)"].mean()
+    assert by_judge.idxmin() == "Aisha Rahman" and by_judge.idxmax() == "Marcus Bell"
+
+
+def test_tie_break_rule_is_the_explanation():
+    rows = small.rows()
+    rows["Categories"][0]["Min judges"] = 1
+    rows["Scores"] = [
+        {"Judge": "Jo Judge", "Nomination ID": n, "Criterion": c, "Score": s}
+        for n, pair in {"N1": (4, 4), "N2": (5, 2.5), "N3": (3, 3)}.items()
+        for c, s in zip(("Care", "Speed"), pair, strict=True)
+    ]
+    results = score(data_from_rows(rows, {**small.SETTINGS, "rank_by": "raw"}))
+    row = winners_explained(results).iloc[0]
+    assert row["Nomination ID"] == "N2"
+    assert row["Decided by"] == "tie-break rule: criteria in tie-break order"
+    assert row["Margin (points)"] == pytest.approx(0)
+
+
+def test_panel_vote_rows_are_explained_too():
+    rows = small.rows()
+    rows["Categories"][0].update(
+        {"Min judges": 1, "Tie-break 1": "panel vote", "Tie-break 2": None}
+    )
+    rows["Scores"] = [
+        {"Judge": "Jo Judge", "Nomination ID": n, "Criterion": c, "Score": s}
+        for n, pair in {"N1": (4, 4), "N2": (4, 4), "N3": (1, 1)}.items()
+        for c, s in zip(("Care", "Speed"), pair, strict=True)
+    ]
+    table = winners_explained(score(data_from_rows(rows, {**small.SETTINGS, "rank_by": "raw"})))
+    assert set(table["Place"]) == {"panel vote"} and len(table) == 2
+    assert table["Decided by"].str.contains("panel decides").all()
+
+
+def test_winner_below_an_ineligible_nomination_says_so():
+    rows = small.rows()
+    rows["Categories"][0]["Min judges"] = 3
+    rows["Scores"] = [
+        r for r in rows["Scores"] if not (r["Nomination ID"] == "N1" and r["Judge"] == "Jo Judge")
+    ]
+    results = score(data_from_rows(rows, {**small.SETTINGS, "rank_by": "raw"}))
+    row = winners_explained(results).iloc[0]
+    assert row["Nomination ID"] != "N1"
+    assert "N1" in row["Decided by"] and "could not be placed" in row["Decided by"]
+
+
+def test_evaluation_report_rows_match_the_sheet(example_data, example_results, today):
+    period = str(example_results.winners["Period"].iloc[0])
+    rows = winner_explanations(example_results, period)
+    sheet = winners_explained(example_results)
+    assert [r["nominee"] for r in rows] == list(sheet["Nominee"])
+    assert all(
+        r["judges"] == j.replace("leniency -", "leniency \u2212")
+        for r, j in zip(rows, sheet["By judge, with leniency"], strict=True)
+    )
+    # Names keep their capitals (the sentence's first letter is raised, nothing lowered).
+    for r, decided in zip(rows, sheet["Decided by"], strict=True):
+        assert r["decided_by"][1:] == decided[1:] and r["decided_by"][0].isupper()
+    assert rows[0]["scores"].startswith("Raw ") and "Ranked on the" in rows[0]["scores"]
+    ctx = evaluation_context(example_data, example_results, period, today)
+    assert ctx.winner_explanations == rows
+    assert winner_explanations(example_results, "no such period") == []
+
+
+def test_no_winners_no_rows():
+    rows = small.rows()
+    rows["Scores"] = []
+    results = score(data_from_rows(rows, small.SETTINGS))
+    assert winners_explained(results).empty
+    assert isinstance(results.to_tables()["JudgeEffects"], pd.DataFrame)
