@@ -41,7 +41,9 @@ CODE = "scores-changed-after-lock"
 # changed. What a result *is* stays locked: place, rank, nominee, judges counted, the tie-break,
 # the flags and the per-criterion and per-judge scores as shown (text), and the Scores table
 # behind them.
-UNSEALED: dict[str, tuple[str, ...]] = {"Results": ("Raw score", "Normalised score")}
+UNSEALED: dict[str, tuple[str, ...]] = {
+    "Results": ("Raw score", "Normalised score", "Adjusted score")
+}
 
 
 def _columns(table: str) -> list[str]:

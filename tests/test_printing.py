@@ -45,7 +45,7 @@ def test_print_area_covers_the_rows_in_use_not_the_blank_ones(example, example_d
     assert first == 1 and last == int(example_data["Nominations"]["_row"].max())
     assert parse_ref(ws.tables["Nominations"].ref)[3] > last  # blank rows are left out
     judging = example["Judging"]
-    tables = [parse_ref(judging.tables[t].ref) for t in ("Panel", "JudgeStats", "Agreement")]
+    tables = [parse_ref(judging.tables[t].ref) for t in schema.SHEET_BY_NAME["Judging"].tables]
     assert [end for _, end in _areas(judging)] == [t[3] for t in tables]
 
 
@@ -86,7 +86,7 @@ def test_writer_keeps_print_areas_and_row_heights_with_the_tables(example_copy) 
     assert ws.row_dimensions[top].height > 3 * printing.LINE_PT  # 400 characters wrapped
     assert _areas(ws) == [(1, top + 2)]
     judging = wb["Judging"]
-    ends = [parse_ref(judging.tables[t].ref)[3] for t in ("Panel", "JudgeStats", "Agreement")]
+    ends = [parse_ref(judging.tables[t].ref)[3] for t in schema.SHEET_BY_NAME["Judging"].tables]
     assert [end for _, end in _areas(judging)] == ends
     assert _areas(wb["Nominations"]) == [(1, 20)]  # refreshed from the rows in use
 

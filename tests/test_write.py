@@ -9,6 +9,7 @@ import zipfile
 import pandas as pd
 import pytest
 
+from automation import schema
 from automation.errors import UserError
 from automation.io import write as write_mod
 from automation.io.package import open_package, sheet_parts, tables
@@ -89,7 +90,7 @@ def test_stacked_tables_move_down_when_the_first_grows(example_copy):
 
     ws = load_workbook(example_copy)["Judging"]
     noted = {c.coordinate for row in ws.iter_rows() for c in row if c.comment}
-    headers = {ws.tables[t].ref.split(":")[0][1:] for t in ("Panel", "JudgeStats", "Agreement")}
+    headers = {ws.tables[t].ref.split(":")[0][1:] for t in schema.SHEET_BY_NAME["Judging"].tables}
     assert {"".join(ch for ch in cell if ch.isdigit()) for cell in noted} == headers
     assert ws[f"A{data.place('JudgeStats').header_row}"].comment.text.startswith("Judge")
 

@@ -698,7 +698,7 @@ def _equity_block(doc: DocumentObject) -> None:
             "{{ e.wins }}",
             "{{ e.flag }}",
         ),
-        (20, 28, 14, 20, 18, 18, 12, 40),
+        (22, 26, 14, 26, 19, 18, 13, 32),
     )
     _para(doc, "{{ equity_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
     _para(doc, "{{ panel_summary }}", before=4)
@@ -718,7 +718,7 @@ def _equity_block(doc: DocumentObject) -> None:
             "{{ t.winners }}",
             "{{ t.kpis }}",
         ),
-        (24, 24, 24, 24, 18, 56),
+        (24, 27, 24, 24, 19, 52),
     )
     _para(doc, "{{ trend_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
     _tag(doc, "{%p endif %}")

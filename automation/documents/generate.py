@@ -348,6 +348,12 @@ def evaluation_context(
     )
 
 
+def _count(value: object) -> int:
+    """A count from a history row: blank, NaN or text typed over it counts as 0."""
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return int(number) if pd.notna(number) else 0
+
+
 def running_sections(data: ProgrammeData, results: Results, period: str) -> dict[str, object]:
     """Equity, the trend over periods and appeals, for the report's own sections."""
     from automation.appeals import appeal_counts
@@ -360,12 +366,12 @@ def running_sections(data: ProgrammeData, results: Results, period: str) -> dict
         "trend": [
             {
                 "period": str(r["Period"]),
-                "nominations_n": int(r["Nominations"] or 0),
-                "customer_n": int(r["Customer nominations"] or 0),
+                "nominations_n": _count(r["Nominations"]),
+                "customer_n": _count(r["Customer nominations"]),
                 "share_n": float(r["Share of staff nominated"])
                 if pd.notna(r["Share of staff nominated"])
                 else 0.0,
-                "winners_n": int(r["Winners"] or 0),
+                "winners_n": _count(r["Winners"]),
                 "kpis": _text(r["KPI actuals"]),
             }
             for _, r in rows.iterrows()

@@ -595,7 +595,7 @@ def write_changes(
         new_parts = render_edits(zf, edits)
         counts: dict[str, int] = {}
         if tool_frames:
-            tool_parts, counts = render_tool_sheets(zf, tool_frames)
+            tool_parts, counts, _areas = render_tool_sheets(zf, tool_frames)
             new_parts |= tool_parts
     for name, edit in edits.items():
         counts[name] = len(edit.append)
