@@ -88,9 +88,9 @@ def unscored_nominations(data: ProgrammeData, period: str) -> list[str]:
 def results_unlocked(data: ProgrammeData, results: Results, period: str) -> str | None:
     """Why the period's results are not final yet, or None when they are.
 
-    Until results can be locked (a later feature), "final" means written: the Results sheet
-    holds this period's placings exactly as scoring gives them now. This is the one place the
-    rule lives, so a real lock can replace it.
+    Final means written and locked: the Results sheet holds this period's placings exactly as
+    scoring gives them now, and the scores are locked (``awards lock``), so what moves into
+    history is what was announced.
     """
 
     def placed(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
@@ -113,6 +113,10 @@ def results_unlocked(data: ProgrammeData, results: Results, period: str) -> str 
         return "the Results sheet is out of date with the scores (run Score again)"
     if any(p == "panel vote" for _, p, _ in now):
         return "a tie needs a panel vote"
+    from automation.lock import is_locked
+
+    if not is_locked(data):
+        return "the scores are not locked (lock them once the winners are agreed: awards lock)"
     return None
 
 

@@ -1,6 +1,6 @@
 """Seeded fuzzing of the example workbook: every mutation ends in coded issues or a UserError.
 
-The default run covers a few hundred cases; ``pytest -m slow`` runs over a thousand more.
+The default run covers about ninety cases (CI time); ``pytest -m slow`` runs over 1,300 more.
 A failure message lists each distinct crash with the mutation that caused it, so it can be
 turned into a case of its own in test_hostile.py.
 """
@@ -68,7 +68,7 @@ def raw_example(built_example):
 
 
 def test_mutated_tables_never_crash_the_core(raw_example):
-    crashes = _crashes(raw_example, range(200))
+    crashes = _crashes(raw_example, range(80))
     assert not crashes, "\n".join(f"{k}\n    {v}" for k, v in crashes.items())
 
 
@@ -92,7 +92,7 @@ def _commands_on_mutated_files(built_example, tmp_path, capsys, seeds: range) ->
 
 
 def test_mutated_files_end_in_issues_or_a_plain_message(built_example, tmp_path, capsys):
-    bad = _commands_on_mutated_files(built_example, tmp_path, capsys, range(12))
+    bad = _commands_on_mutated_files(built_example, tmp_path, capsys, range(6))
     assert not bad, "\n".join(bad)
 
 

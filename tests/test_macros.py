@@ -690,7 +690,11 @@ class _App:
 def test_new_period_button_closes_the_period_and_opens_the_next(
     example: Path, example_data, tmp_path: Path
 ) -> None:
-    actions, dest = _run(macros.new_period, example, tmp_path, require_saved=False)
+    from automation.pipeline import lock_workbook
+
+    locked = Path(shutil.copy(example, tmp_path / "locked.xlsx"))
+    lock_workbook(locked)  # the period's results are final only once locked
+    actions, dest = _run(macros.new_period, locked, tmp_path, require_saved=False)
     back = read_workbook(dest)
     assert back.setting("current_period") == "Q4 2026"
     assert back["Nominations"].empty and back["Scores"].empty and back["Results"].empty

@@ -19,6 +19,7 @@ from automation.io.patch import TableEdit, write_changes
 from automation.io.read import read_workbook
 from automation.model import ROW
 from automation.period_job import last_row, new_period_workbook
+from automation.pipeline import lock_workbook
 from automation.validate import validate
 from tests.support import small
 from tests.support.office import soffice
@@ -31,6 +32,7 @@ def closed(built_example: Path, tmp_path_factory) -> tuple[Path, Path]:
     """The example (Q3 2026, scored) and a copy moved on to Q4 2026."""
     folder = tmp_path_factory.mktemp("closed")
     src = Path(shutil.copy(built_example, folder / "example.xlsx"))
+    lock_workbook(src, now=NOW, user="test")  # results are final only once locked
     new_period_workbook(src, "Q4 2026", dest=folder / "next.xlsx", now=NOW, user="test")
     return src, folder / "next.xlsx"
 
@@ -162,6 +164,23 @@ def test_refuses_when_results_were_not_written(tmp_path):
         new_period_workbook(path, "Q2 2027")
 
 
+def test_refuses_while_the_scores_are_not_locked(tmp_path):
+    from automation.pipeline import score_workbook
+
+    path = build_workbook(tmp_path / "small.xlsx", small.rows(), small.SETTINGS)
+    score_workbook(path, write=True, backup=False)
+    with pytest.raises(UserError, match="not locked"):
+        new_period_workbook(path, "Q2 2027")
+    lock_workbook(path, now=NOW)
+    out = new_period_workbook(path, "Q2 2027", now=NOW)
+    assert read_workbook(path).setting("current_period") == "Q2 2027"
+    assert out.written is not None
+    # The next period starts with judging open: its lock was cleared with the move.
+    from automation.lock import is_locked
+
+    assert not is_locked(read_workbook(path))
+
+
 @pytest.mark.parametrize(
     ("name", "dates"),
     [
@@ -217,6 +236,7 @@ def small_scored(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("small")
     path = build_workbook(folder / "small.xlsx", small.rows(), small.SETTINGS, spare_rows=0)
     score_workbook(path, write=True, backup=False)
+    lock_workbook(path, now=NOW)
     return path
 
 
