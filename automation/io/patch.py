@@ -19,7 +19,6 @@ backup as the tool sheets (``save_parts``).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -36,14 +35,13 @@ from automation.io.package import TableInfo, col_index, open_package, parse_ref,
 from automation.io.package import _rels as part_rels
 from automation.io.safe_save import check_writable, replace, saving
 from automation.io.write import (
-    BIG_PART,
     WriteResult,
     _cell,
     _drop_calc_chain,
     _full_calc_on_load,
     backup_copy,
     check_not_open,
-    copy_compressed,
+    write_package,
 )
 from automation.issues import column_letter
 
@@ -546,20 +544,7 @@ def save_parts(
         ).encode("utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
         with saving(target) as tmp:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
-                for info in infos:
-                    if info.filename not in parts:
-                        continue
-                    data = parts[info.filename]
-                    if data is None and copy_compressed(zf, info, out):
-                        continue
-                    if data is None:
-                        data = zf.read(info)
-                    zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                    zi.compress_type = zipfile.ZIP_DEFLATED
-                    out.writestr(zi, data, compresslevel=1 if len(data) > BIG_PART else 6)
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
+            write_package(zf, infos, parts, tmp)
     try:
         backup_file = backup_copy(path, now) if target == path and backup else None
     except BaseException:

@@ -16,7 +16,7 @@ import os
 import re
 import struct
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
@@ -263,6 +263,39 @@ def _full_calc_on_load(workbook_xml: str) -> str:
     if "fullCalcOnLoad" in workbook_xml:
         return re.sub(r'fullCalcOnLoad="[^"]*"', 'fullCalcOnLoad="1"', workbook_xml)
     return workbook_xml.replace("<calcPr", '<calcPr fullCalcOnLoad="1"', 1)
+
+
+def write_package(
+    zf: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    parts: Mapping[str, bytes | None],
+    tmp: Path,
+    *,
+    added: Collection[str] = (),
+    read_added: Callable[[str], bytes] | None = None,
+) -> None:
+    """Write the package to ``tmp``: ``parts`` maps each part kept to its new bytes, or None
+    to copy it unchanged (compressed, without inflating it); parts not in ``parts`` are
+    dropped (calcChain). ``added`` parts come from ``read_added`` (tool sheets an older
+    workbook lacked). Flushed to disk before the caller swaps it in."""
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
+        for info in infos:
+            if info.filename not in parts:
+                continue
+            data = parts[info.filename]
+            if data is None and info.filename in added and read_added is not None:
+                data = read_added(info.filename)
+            if data is None and copy_compressed(zf, info, out):
+                continue
+            if data is None:
+                data = zf.read(info)
+            zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            # A long Scores sheet is hundreds of MB of XML: the fastest deflate level halves
+            # the time to save it; Excel recompresses on its next save anyway.
+            out.writestr(zi, data, compresslevel=1 if len(data) > BIG_PART else 6)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
 
 
 def _has_range(info: TableInfo) -> bool:
@@ -589,25 +622,7 @@ def write_tool_tables(
             ) from exc
         try:
             with saving(target) as tmp:
-                with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
-                    for info in infos:
-                        if info.filename not in parts:
-                            continue  # dropped (calcChain)
-                        data = parts[info.filename]
-                        if data is None and info.filename in view.added:
-                            data = view.read(info.filename)
-                        if data is None and copy_compressed(zf, info, out):
-                            continue
-                        if data is None:
-                            data = zf.read(info)
-                        zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                        zi.compress_type = zipfile.ZIP_DEFLATED
-                        # A long Scores sheet is hundreds of MB of XML: the fastest deflate level
-                        # halves the time to save it; Excel recompresses on its next save anyway.
-                        level = 1 if len(data) > BIG_PART else 6
-                        out.writestr(zi, data, compresslevel=level)
-                with open(tmp, "rb") as fh:
-                    os.fsync(fh.fileno())
+                write_package(zf, infos, parts, tmp, added=view.added, read_added=view.read)
         except BaseException:
             _remove_folders(made)
             raise
