@@ -33,14 +33,15 @@ from automation.build.workbook import _lines_needed
 from automation.errors import UserError
 from automation.io.package import TableInfo, col_index, open_package, parse_ref, sheet_parts, tables
 from automation.io.package import _rels as part_rels
-from automation.io.safe_save import check_writable, replace, saving
+from automation.io.safe_save import replace, saving
 from automation.io.write import (
     WriteResult,
     _cell,
     _drop_calc_chain,
     _full_calc_on_load,
     backup_copy,
-    check_not_open,
+    read_small_parts,
+    save_target,
     write_package,
 )
 from automation.issues import column_letter
@@ -526,18 +527,12 @@ def save_parts(
     counts: Mapping[str, int] | None = None,
 ) -> WriteResult:
     """Write ``path`` with ``new_parts`` replaced (atomic swap, backup), as the tool writer does."""
-    path = Path(path)
-    target = Path(dest) if dest else path
-    check_not_open(path)
-    if target != path:
-        check_not_open(target)
-    check_writable(target)
+    path, target = save_target(path, dest)
     now = now or dt.datetime.now()
     with open_package(path) as zf:
         infos = zf.infolist()
         parts: dict[str, bytes | None] = {i.filename: new_parts.get(i.filename) for i in infos}
-        for name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/workbook.xml"):
-            parts[name] = zf.read(name)
+        parts.update(read_small_parts(zf.read, path))
         _drop_calc_chain(parts)
         parts["xl/workbook.xml"] = _full_calc_on_load(
             parts["xl/workbook.xml"].decode("utf-8")

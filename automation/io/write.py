@@ -265,6 +265,32 @@ def _full_calc_on_load(workbook_xml: str) -> str:
     return workbook_xml.replace("<calcPr", '<calcPr fullCalcOnLoad="1"', 1)
 
 
+SMALL_PARTS = ("xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/workbook.xml")
+
+
+def save_target(path: Path | str, dest: Path | str | None) -> tuple[Path, Path]:
+    """The workbook and where to save it, once it is safe to: neither open in Excel, and the
+    target not read-only."""
+    path = Path(path)
+    target = Path(dest) if dest else path
+    check_not_open(path)
+    if target != path:
+        check_not_open(target)
+    check_writable(target)
+    return path, target
+
+
+def read_small_parts(read: Callable[[str], bytes], path: Path) -> dict[str, bytes]:
+    """The package parts every save rewrites (relations, content types, workbook)."""
+    out = {}
+    for name in SMALL_PARTS:
+        try:
+            out[name] = read(name)
+        except KeyError as exc:
+            raise damaged(path, f"its part {name} is missing") from exc
+    return out
+
+
 def write_package(
     zf: zipfile.ZipFile,
     infos: list[zipfile.ZipInfo],
@@ -573,12 +599,7 @@ def write_tool_tables(
     JudgeProgress table beside the Judges table, cell by cell (``automation.io.rows``), in
     the same atomic save.
     """
-    path = Path(path)
-    target = Path(dest) if dest else path
-    check_not_open(path)
-    if target != path:
-        check_not_open(target)
-    check_writable(target)
+    path, target = save_target(path, dest)
     now = now or dt.datetime.now()
     with open_package(path) as zf:
         # An older workbook may lack a tool sheet or table this version writes: add it empty
@@ -602,12 +623,7 @@ def write_tool_tables(
         infos = zf.infolist()
         infos += [zipfile.ZipInfo(name, date_time=infos[0].date_time) for name in view.added]
         parts = {i.filename: new_parts.get(i.filename) for i in infos}
-        small = {"xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/workbook.xml"}
-        for name in small:
-            try:
-                parts[name] = view.read(name)
-            except KeyError as exc:
-                raise damaged(path, f"its part {name} is missing") from exc
+        parts.update(read_small_parts(view.read, path))
         _drop_calc_chain(parts)
         workbook_xml = keep_very_hidden(
             _full_calc_on_load(parts["xl/workbook.xml"].decode("utf-8"))
