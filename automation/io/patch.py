@@ -33,6 +33,7 @@ from automation.build.workbook import _lines_needed
 from automation.errors import UserError
 from automation.io.package import TableInfo, col_index, open_package, parse_ref, sheet_parts, tables
 from automation.io.package import _rels as part_rels
+from automation.io.row_cap import check_fits
 from automation.io.safe_save import replace, saving
 from automation.io.write import (
     WriteResult,
@@ -456,6 +457,7 @@ def render_edits(zf: zipfile.ZipFile, edits: Mapping[str, TableEdit]) -> dict[st
         for edit in sorted(sheet_edits, key=lambda e: -found[e.table].header_row):
             info = TableInfo(**{**found[edit.table].__dict__, "ref": refs[edit.table]})
             new_last = _planned_last(edit, info)
+            check_fits(edit.table, info.sheet, new_last)
             c1, r1, c2, _ = parse_ref(info.ref)
             below = [t for t in on_sheet if parse_ref(refs[t.name])[1] > r1]
             # Make room first: the tables below move before this one writes its new rows.
@@ -467,6 +469,7 @@ def render_edits(zf: zipfile.ZipFile, edits: Mapping[str, TableEdit]) -> dict[st
                     rows = _shift_rows(rows, boundary, delta)
                     for t in below:
                         refs[t.name] = _shift_ref(refs[t.name], boundary, delta)
+                        check_fits(t.name, t.sheet, parse_ref(refs[t.name])[3])
                     tail = _shift_sqrefs(tail, "dataValidation", boundary, delta)
                     tail = _shift_sqrefs(tail, "mergeCell", boundary, delta)
                     spans = [

@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape
 from automation import schema
 from automation.errors import UserError
 from automation.io.package import TableInfo, col_index, parse_ref
+from automation.io.row_cap import check_fits
 from automation.issues import column_letter
 
 Row = Mapping[str, object]
@@ -190,6 +191,7 @@ def patch_table(
             n += 1
             targets[n] = values
         new_last = max(old_last, n)
+    check_fits(info.name, info.sheet, new_last)
     # Rows below the table that it grows into must be empty in its columns.
     for n in range(old_last + 1, new_last + 1):
         cells = _cells(row_xml(n))
