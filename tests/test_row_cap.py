@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import pytest
@@ -13,6 +14,8 @@ from automation.io.patch import TableEdit, write_changes
 from automation.io.row_cap import EXCEL_ROWS, check_fits
 from automation.io.rows import TableEdit as RowsEdit
 from automation.io.rows import patch_table
+from automation.model import ROW
+from automation.validate import validate
 
 NOMINATION = {"ID": "N-X", "Period": "Q4 2026", "Category": "Customer Hero", "Nominee": "A B"}
 
@@ -45,3 +48,15 @@ def test_the_row_patcher_refuses_a_table_that_would_pass_the_last_row():
     edit = RowsEdit(appends=[{"Judge": "Jo", "Nomination ID": "N1"}])
     with pytest.raises(UserError, match="Assignments"):
         patch_table(xml, info, schema.TABLE_BY_NAME["Assignments"], edit)
+
+
+def test_validation_warns_when_an_input_table_nears_the_last_row(example_data):
+    assert "table-near-row-cap" not in validate(example_data).codes()
+    scores = example_data["Scores"].copy()
+    scores.loc[scores.index[-1], ROW] = EXCEL_ROWS - 10
+    data = dataclasses.replace(
+        example_data, tables={**example_data.tables, "Scores": scores}, cache={}
+    )
+    near = [i for i in validate(data) if i.code == "table-near-row-cap"]
+    assert [(i.sheet, i.row, i.column) for i in near] == [("Scores", EXCEL_ROWS - 10, "Judge")]
+    assert near[0].cell == f"A{EXCEL_ROWS - 10}"

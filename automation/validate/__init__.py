@@ -8,6 +8,7 @@ from automation.audit import check_audit
 from automation.issues import Report
 from automation.lock import check_lock
 from automation.model import ProgrammeData
+from automation.validate.capacity import check_capacity
 from automation.validate.cells import check_cells, missing_table_names
 from automation.validate.consistency import check_evidence_subject, check_kpis
 from automation.validate.judging import (
@@ -30,6 +31,7 @@ def validate(data: ProgrammeData, *, today: dt.date | None = None) -> Report:
     today = today or dt.date.today()
     report = Report()
     report.extend(check_cells(data))
+    report.extend(check_capacity(data))
     report.extend(check_settings(data))
     report.extend(check_criteria(data))
     # Without these tables every score row would be "unknown": the table-missing issue is the
