@@ -381,9 +381,7 @@ def write_drafts(messages: Iterable[EmailMessage], out_dir: Path) -> list[Path]:
     ``003-runner-up-tomasz-nowak.eml``, ``009-winning-team-retentions.eml``, ``011-comms-team.eml``.
     """
     out_dir = Path(out_dir)
-    messages = list(messages)
-    if messages:  # no empty folder when there is nothing to save
-        out_dir.mkdir(parents=True, exist_ok=True)
+    messages = list(messages)  # write_file makes the folder: none when there is nothing to save
     taken: set[str] = set()
     paths = []
     for number, message in enumerate(messages, start=1):
