@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 from pathlib import Path
 
 from automation.errors import UserError
 from automation.io.safe_save import remove_orphans, temp_name
 
-_cleaned: set[Path] = set()
+# When each folder was last cleared of orphans: a certificate run writes a thousand files into
+# one folder, and listing it before every file would make the run quadratic.
+_cleaned: dict[Path, float] = {}
+_CLEAN_EVERY_S = 60.0
 
 
 def write_file(path: Path, data: bytes, what: str = "the document") -> Path:
     """Write ``data`` to ``path`` through a temporary file and return the path.
 
     Disk-full and permission errors become a UserError naming the file; nothing of the
-    failed write stays behind. Orphans of killed runs are removed once per folder.
+    failed write stays behind. Orphans of killed runs in the folder are removed first (at
+    most once a minute per folder).
     """
     path = Path(path)
     folder = path.parent
@@ -29,10 +34,10 @@ def write_file(path: Path, data: bytes, what: str = "the document") -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _error(exc, path, what) from exc
-    if folder not in _cleaned:
-        # Once per folder and process: a certificate run writes a thousand files into one.
+    now = time.monotonic()
+    if now - _cleaned.get(folder, -_CLEAN_EVERY_S) >= _CLEAN_EVERY_S:
         remove_orphans(folder)
-        _cleaned.add(folder)
+        _cleaned[folder] = now
     try:
         tmp = temp_name(path)
     except OSError as exc:
