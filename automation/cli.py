@@ -317,6 +317,8 @@ def _documents(p):
             paths = g.generate_all(data, results, args.out, pdf=args.pdf, today=args.today)
         for path in paths:
             print(path)
+        for note in getattr(paths, "notes", ()):  # recipients who got no email draft
+            print(note)
         print(f"Wrote {len(paths)} files into {args.out}.")
         from automation.pipeline import log_action
 
@@ -376,6 +378,8 @@ def _email(p):
             drafts = g.generate_email_drafts(data, results, args.out, today=args.today)
             for path in drafts:
                 print(path)
+            for note in drafts.notes:  # recipients without a usable address
+                print(note)
             print(
                 f"Drafts are in {args.out / 'emails'}: open one in Outlook or Thunderbird to "
                 "check and send it."
@@ -387,7 +391,7 @@ def _email(p):
             status = "would send" if args.dry_run else ("FAILED: " + d.error if d.error else "sent")
             print(f"{status:<12} {', '.join(d.to)}  {d.subject}")
         for s in outbox.skipped:
-            print(f"skipped      {s.kind} {s.name} ({s.category}): {s.reason}")
+            print(f"skipped      {s.describe()}")
         failed = [d for d in deliveries if d.error]
         if not args.dry_run:
             sent = len(deliveries) - len(failed)

@@ -254,6 +254,9 @@ def _documents(
         lines.append(f"Wrote the {what} ({names}) into:\n{folder}")
     else:
         lines.append(f"There were no {what} to write.")
+    notes = getattr(made, "notes", [])  # email drafts: who got none, and where to fix it
+    if notes:
+        lines.append("\n".join(notes))
     return _show(book, "\n\n".join(lines), problem=bool(report.errors))
 
 

@@ -207,6 +207,7 @@ def run_all(
 
         outcome.documents = generate_all(outcome.data, outcome.results, out, pdf=pdf, today=today)
         outcome.lines.append(f"Wrote {len(outcome.documents)} documents into {out}.")
+        outcome.lines += outcome.documents.notes  # recipients who got no email draft
         outcome.lines.append(
             log_action(
                 outcome.written.path,

@@ -308,3 +308,27 @@ def test_team_email_greets_members_by_name_from_staff() -> None:
     )
     (message,) = compose_emails([big], BRANDING).messages
     assert _body(message).startswith("Dear Tom and everyone in the Complaints Resolution Team,")
+
+
+def test_a_skipped_recipient_says_where_the_address_belongs() -> None:
+    import dataclasses
+
+    award = dataclasses.replace(
+        HERO,
+        nominee_email=None,
+        line_manager_email="mark at northgate",
+        email_sources=(
+            ("Ann Patel", "Staff row 14, column Email"),
+            ("Mark Ellis", "Staff row 20, column Email"),
+        ),
+    )
+    composed = compose_emails([award], BRANDING, comms_email_at="Settings, Comms team email")
+    assert [s.where for s in composed.skipped] == [
+        "Staff row 14, column Email",
+        "Staff row 20, column Email",
+        "Settings, Comms team email",
+    ]
+    assert composed.skipped[0].describe() == (
+        "No draft for Ann Patel (winner, Customer Hero of the Month): no email address "
+        "recorded (Staff row 14, column Email)."
+    )

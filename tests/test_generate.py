@@ -141,3 +141,58 @@ def test_templates_folder_setting_uses_the_managers_own_template(example_data, r
     missing = replace(data, settings={**data.settings, "templates_folder": "nowhere"})
     with pytest.raises(UserError, match="templates folder"):
         g.generate_certificates(missing, results, tmp_path / "out2", progress=False)
+
+
+def _without(data, table, **changes):
+    """A copy of the example data with cells of one table changed: {column: {index: value}}."""
+    import dataclasses
+
+    frame = data[table].copy()
+    for column, cells in changes.items():
+        for index, value in cells.items():
+            frame.loc[index, column] = value
+    return dataclasses.replace(data, tables={**data.tables, table: frame}, cache={})
+
+
+def test_drafts_name_each_recipient_without_an_address_and_where_to_add_it(
+    example_data, results, tmp_path
+):
+    winner = next(a for a in g.awards(example_data, results) if a.award_kind == "individual")
+    staff = example_data["Staff"]
+    index = staff.index[staff["Name"] == winner.nominee][0]
+    data = _without(example_data, "Staff", Email={index: None})
+    noms = data["Nominations"]
+    nom = noms.index[(noms["Nominee"] == winner.nominee) & (noms["Category"] == winner.category)][0]
+    data = _without(data, "Nominations", **{"Line manager": {nom: None}})
+    drafts = g.generate_email_drafts(data, score(data), tmp_path, today=DAY)
+    assert drafts and all(path.suffix == ".eml" for path in drafts)
+    row, nom_row = int(staff.loc[index, "_row"]), int(noms.loc[nom, "_row"])
+    # The winner is in a placed team too: that team's email misses them as well.
+    teams = [
+        a.category
+        for a in g.awards(example_data, results)
+        if a.is_team and winner.nominee in dict(a.team_members)
+    ]
+    assert drafts.notes == [
+        f"No draft for {winner.nominee} (winner, {winner.category}): no email address recorded "
+        f"(Staff row {row}, column Email).",
+        f"No draft for line manager of {winner.nominee} (line manager, {winner.category}): "
+        f"no email address recorded (Nominations row {nom_row}, column Line manager).",
+    ] + [
+        f"No draft for {winner.nominee} (winner, {category}): no email address recorded "
+        f"(Staff row {row}, column Email)."
+        for category in teams
+    ]
+    everything = g.generate_all(data, score(data), tmp_path / "all", today=DAY, progress=False)
+    assert everything.notes == drafts.notes
+
+
+def test_a_nominee_missing_from_staff_points_at_their_nomination(example_data, results):
+    winner = next(a for a in g.awards(example_data, results) if a.award_kind == "individual")
+    staff = example_data["Staff"]
+    index = staff.index[staff["Name"] == winner.nominee][0]
+    data = _without(example_data, "Staff", Name={index: "Somebody Else"})
+    award = next(a for a in g.awards(data, score(data)) if a.nominee == winner.nominee)
+    assert award.email_source(winner.nominee).startswith(
+        f"{winner.nominee} is not on Staff; named on Nominations row "
+    )

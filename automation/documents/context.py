@@ -59,6 +59,13 @@ class Award:
     # Who nominated, one entry per nominator ("customer", "colleague", "manager", "self"),
     # so the article can say "nominated by two customers" instead of "received 2 nominations".
     nominated_by: tuple[str, ...] = ()
+    # Where each person's address is (or would be) kept, as (name, place) pairs such as
+    # ("Ann Patel", "Staff row 14, column Email"): a skipped email says where to add it.
+    email_sources: tuple[tuple[str, str], ...] = ()
+
+    def email_source(self, name: str | None) -> str:
+        """Where ``name``'s address belongs, or "" when it is not known."""
+        return next((where for who, where in self.email_sources if who == name), "")
 
     @property
     def is_winner(self) -> bool:

@@ -30,13 +30,20 @@ from automation.documents.filenames import slugify as slug
 from automation.documents.mail import SmtpSettings, compose_emails, send, write_drafts
 from automation.documents.newsletter import write_newsletter
 from automation.documents.pdf import to_pdf
+from automation.documents.render import clean_text
 from automation.documents.winners_explained import winner_explanations
 from automation.errors import UserError
 from automation.keys import key_of
-from automation.model import ProgrammeData
+from automation.model import ROW, ProgrammeData
 from automation.parse import as_python
+from automation.schema import SETTING_BY_KEY
 from automation.scoring import Results
 from automation.scoring.explain import SCORE_COLUMN
+
+
+def _row(value: object) -> int | None:
+    """An Excel row number from a ``_row`` cell (None for a table built by hand)."""
+    return int(value) if value is not None and pd.notna(value) else None
 
 
 def _text(value: object) -> str:
@@ -124,6 +131,60 @@ def _emails(data: ProgrammeData) -> dict[str, str]:
     }
 
 
+class _EmailSources:
+    """Where each person's address belongs, for an email skipped for want of one."""
+
+    def __init__(self, data: ProgrammeData) -> None:
+        self._sheets = {t: data.place(t).sheet for t in ("Staff", "Nominations", "Teams")}
+        staff = data["Staff"].dropna(subset=["Name"])
+        # The same person on two Staff rows: the row whose address is used (the last filled
+        # one, as _emails reads them), else the last.
+        last: dict[str, int | None] = {}
+        filled: dict[str, int | None] = {}
+        for name, email, row in zip(staff["Name"], staff["Email"], _rows(staff), strict=True):
+            last[key_of(name)] = row
+            if _text(email):
+                filled[key_of(name)] = row
+        self._staff_rows = {**last, **filled}
+        teams = data["Teams"]
+        self._team_rows = dict(zip(teams["Team"].map(key_of), _rows(teams), strict=True))
+
+    def at(self, table: str, row: int | None, column: str) -> str:
+        """``Staff row 14, column Email``."""
+        return f"{self._sheets[table]} row {row}, column {column}" if row else self._sheets[table]
+
+    def person(self, name: str, named_at: str) -> str:
+        """The Staff row for ``name``'s address; where they are named when not on Staff."""
+        if not name:
+            return named_at
+        key = key_of(name)
+        if key in self._staff_rows:
+            return self.at("Staff", self._staff_rows[key], "Email")
+        return f"{name} is not on {self._sheets['Staff']}; named on {named_at}"
+
+    def team(
+        self, team: str, members: list[str], leader: str | None
+    ) -> tuple[tuple[str, str], ...]:
+        """Each member's Staff row; with no members, the leader's; with neither, the team's."""
+        if members:
+            return tuple(
+                (clean_text(name, single_line=True), self.person(name, ""))
+                for name in members
+                if name
+            )
+        named_at = self.at("Teams", self._team_rows.get(key_of(team)), "Team leader")
+        if leader:
+            return ((clean_text(leader, single_line=True), self.person(leader, named_at)),)
+        return ((team, f"nobody on {self._sheets['Staff']} is in this team; {named_at} is blank"),)
+
+
+def _rows(table: pd.DataFrame) -> list[int | None]:
+    """Each row's Excel row number (None for a table built by hand, without ``_row``)."""
+    if ROW not in table:
+        return [None] * len(table)
+    return [_row(value) for value in table[ROW]]
+
+
 def awards(data: ProgrammeData, results: Results, period: str | None = None) -> list[Award]:
     """Winners and runners-up of a period, with what certificates and emails need."""
     period = period or current_period(data, results)
@@ -137,6 +198,7 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
         zip(data["Periods"]["Period"].astype(str), data["Periods"]["Ceremony"], strict=True)
     )
     emails = _emails(data)
+    sources = _EmailSources(data)
     leaders = {
         key_of(t): _text(lead)
         for t, lead in zip(data["Teams"]["Team"], data["Teams"]["Team leader"], strict=True)
@@ -157,6 +219,7 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
         basis = r[SCORE_COLUMN.get(r["Ranked on"], "Raw score")]
         members: tuple[tuple[str, str], ...] = ()
         leader = None
+        nom_row = _row(nom.get(ROW))
         if kind == "team":
             # The team's members (from Staff) receive its email by name; the leader is among
             # them, so nobody else is the "manager".
@@ -164,9 +227,24 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
             nominee_email = emails.get(key_of(leader))
             members = _members(data, _text(r["Nominee"]), emails)
             manager = None
+            where = sources.team(_text(r["Nominee"]), [n for n, _ in members], leader)
         else:
             nominee_email = emails.get(key_of(r["Nominee"]))
             manager = _text(nom["Line manager"]) or None
+            where = (
+                (
+                    _text(r["Nominee"]),
+                    sources.person(
+                        _text(r["Nominee"]), sources.at("Nominations", nom_row, "Nominee")
+                    ),
+                ),
+                (
+                    manager or "",
+                    sources.person(
+                        manager or "", sources.at("Nominations", nom_row, "Line manager")
+                    ),
+                ),
+            )
         out.append(
             Award(
                 category=_text(r["Category"]),
@@ -195,6 +273,7 @@ def awards(data: ProgrammeData, results: Results, period: str | None = None) -> 
                 ),
                 team_members=members,
                 team_leader=leader,
+                email_sources=where,
             )
         )
     return out
@@ -503,6 +582,7 @@ def _outbox(
         sender=_text(data.setting("from_address")) or None,
         template_dir=_email_templates(data),
         today=today or dt.date.today(),
+        comms_email_at=f"{data.place('Settings').sheet}, {SETTING_BY_KEY['comms_email'].label}",
     )
 
 
@@ -517,12 +597,30 @@ def _email_templates(data: ProgrammeData) -> Path | None:
     return folder / "email"
 
 
+class DocumentFiles(list[Path]):
+    """The files written, in order, and ``notes`` for the user: who got no draft, and why.
+
+    A list, so callers that only want the paths use it as one.
+    """
+
+    def __init__(self, paths: Sequence[Path] = (), notes: Sequence[str] = ()) -> None:
+        super().__init__(paths)
+        self.notes = list(notes)
+
+
 def generate_email_drafts(
     data: ProgrammeData, results: Results, out_dir: Path, *, today: dt.date | None = None
-) -> list[Path]:
-    """One .eml draft per recipient (winner, their line manager, comms team)."""
+) -> DocumentFiles:
+    """One .eml draft per recipient (winner, their line manager, comms team).
+
+    Recipients without a usable address get no draft; ``notes`` names each, with the sheet,
+    row and column where the address belongs.
+    """
     outbox = _outbox(data, results, out_dir, today)
-    return write_drafts(outbox.messages, Path(out_dir) / "emails")
+    return DocumentFiles(
+        write_drafts(outbox.messages, Path(out_dir) / "emails"),
+        [skipped.describe() for skipped in outbox.skipped],
+    )
 
 
 def smtp_settings(data: ProgrammeData) -> SmtpSettings:
@@ -564,10 +662,11 @@ def generate_all(
     pdf: bool = False,
     today: dt.date | None = None,
     progress: bool = True,
-) -> list[Path]:
+) -> DocumentFiles:
     """Certificates, newsletter, evaluation report and email drafts, into ``out_dir``.
 
     Each document is made once: the drafts attach the certificates and article made here.
+    ``notes`` lists the recipients who got no draft (see :func:`generate_email_drafts`).
     """
     out_dir = Path(out_dir)
     run = _certificate_run(data, results, out_dir, combined=True, progress=progress)
@@ -588,15 +687,19 @@ def generate_all(
         newsletter=newsletter_pdf if pdf else newsletter,
         attachments=attachments,
     )
-    return [
-        *certificate_files,
-        newsletter,
-        generate_evaluation(data, results, out_dir, today=today, pdf=pdf),
-        *write_drafts(outbox.messages, out_dir / "emails"),
-    ]
+    return DocumentFiles(
+        [
+            *certificate_files,
+            newsletter,
+            generate_evaluation(data, results, out_dir, today=today, pdf=pdf),
+            *write_drafts(outbox.messages, out_dir / "emails"),
+        ],
+        [skipped.describe() for skipped in outbox.skipped],
+    )
 
 
 __all__: Sequence[str] = (
+    "DocumentFiles",
     "awards",
     "branding",
     "evaluation_context",

@@ -24,6 +24,7 @@ from email.utils import formataddr, formatdate, getaddresses, make_msgid
 from pathlib import Path
 from typing import Any
 
+from automation.documents.atomic_file import write_file
 from automation.documents.certificates import certificate_fields
 from automation.documents.citation import citation
 from automation.documents.context import Award, Branding
@@ -70,6 +71,14 @@ class Skipped:
     name: str
     category: str
     reason: str
+    where: str = ""  # where the address belongs: "Staff row 14, column Email"
+
+    def describe(self) -> str:
+        """``No draft for Ann Patel (winner, Hero of the Month): no email address recorded
+        (Staff row 14, column Email).``"""
+        about = ", ".join(part for part in (self.kind, self.category) if part)
+        where = f" ({self.where})" if self.where else ""
+        return f"No draft for {self.name} ({about}): {self.reason}{where}."
 
 
 @dataclass
@@ -242,6 +251,7 @@ def compose_emails(
     sender: str | None = None,
     template_dir: Path | None = None,
     today: date | None = None,
+    comms_email_at: str = "",
 ) -> Outbox:
     """Compose every award email.
 
@@ -249,7 +259,8 @@ def compose_emails(
     members by name), with their certificate attached when ``certificates`` has one for that
     award (e.g. ``CertificateRun.files``; give the PDFs to attach PDFs), and one to their line
     manager. Then one to the comms team listing the winners, with the newsletter attached.
-    Recipients without a usable address are returned in ``Outbox.skipped``. ``today`` decides
+    Recipients without a usable address are returned in ``Outbox.skipped``, with where the
+    address belongs (``Award.email_sources``; ``comms_email_at`` for the comms team's). ``today`` decides
     whether the ceremony is still to come (it is only announced then).
     """
     templates = _Templates(Path(template_dir) if template_dir else DEFAULT_TEMPLATE_DIR / "email")
@@ -266,7 +277,10 @@ def compose_emails(
         if award.is_team:
             to, missing, greeting = team_recipients(award)
             outbox.skipped.extend(
-                Skipped(WINNER, name, category, "no email address recorded") for name in missing
+                Skipped(
+                    WINNER, name, category, "no email address recorded", award.email_source(name)
+                )
+                for name in missing
             )
         else:
             address = _valid_address(award.nominee_email)
@@ -274,7 +288,13 @@ def compose_emails(
             greeting = context["nominee_first_name"]
             if not address:
                 outbox.skipped.append(
-                    Skipped(WINNER, nominee, category, _missing_reason(award.nominee_email))
+                    Skipped(
+                        WINNER,
+                        nominee,
+                        category,
+                        _missing_reason(award.nominee_email),
+                        award.email_source(award.nominee),
+                    )
                 )
         if to:
             subject, body = templates.render(WINNER, {**context, "greeting": greeting})
@@ -308,6 +328,7 @@ def compose_emails(
                     award.line_manager or f"line manager of {nominee}",
                     category,
                     _missing_reason(award.line_manager_email),
+                    award.email_source(award.line_manager or ""),
                 )
             )
 
@@ -340,7 +361,13 @@ def compose_emails(
             )
         else:
             outbox.skipped.append(
-                Skipped(COMMS_TEAM, "communications team", "", _missing_reason(comms_email))
+                Skipped(
+                    COMMS_TEAM,
+                    "communications team",
+                    "",
+                    _missing_reason(comms_email),
+                    comms_email_at,
+                )
             )
     return outbox
 
@@ -354,9 +381,7 @@ def write_drafts(messages: Iterable[EmailMessage], out_dir: Path) -> list[Path]:
     ``003-runner-up-tomasz-nowak.eml``, ``009-winning-team-retentions.eml``, ``011-comms-team.eml``.
     """
     out_dir = Path(out_dir)
-    messages = list(messages)
-    if messages:  # no empty folder when there is nothing to save
-        out_dir.mkdir(parents=True, exist_ok=True)
+    messages = list(messages)  # write_file makes the folder: none when there is nothing to save
     taken: set[str] = set()
     paths = []
     for number, message in enumerate(messages, start=1):
@@ -369,15 +394,10 @@ def write_drafts(messages: Iterable[EmailMessage], out_dir: Path) -> list[Path]:
         elif not name:
             name = address.partition("@")[0]
         stem = unique_stem([f"{number:03d}", _file_role(message), name], taken)
-        path = out_dir / f"{stem}.eml"
-        try:
-            path.write_bytes(draft.as_bytes(policy=_DRAFT_POLICY))
-        except PermissionError as exc:
-            raise UserError(
-                f"Could not write {path}: it is open or read-only.",
-                hint="Close it in your email program and try again.",
-            ) from exc
-        paths.append(path)
+        # Through a temporary file: a full disk or a kill leaves no half draft to be sent.
+        paths.append(
+            write_file(out_dir / f"{stem}.eml", draft.as_bytes(policy=_DRAFT_POLICY), "the draft")
+        )
     return paths
 
 

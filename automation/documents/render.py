@@ -9,16 +9,18 @@ or ``<`` in a name silently drops the paragraph from the .docx.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from docx.image.exceptions import UnrecognizedImageError
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
@@ -28,6 +30,8 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
+from automation.documents.atomic_file import write_file
+from automation.documents.docx_package import PackageTemplate
 from automation.documents.english import long_date
 from automation.errors import UserError
 
@@ -156,9 +160,6 @@ def _swap_colours(template: DocxTemplate, colours: Mapping[str, str]) -> None:
 
     Only colour attributes are touched, never text, so a nominee called "1F4E79" is safe.
     """
-    swaps = {old: new for old, new in colours.items() if old != new}
-    if not swaps:
-        return
     roots = [template.docx.element, template.docx.styles.element]
     roots += [
         rel.target_part.element
@@ -166,21 +167,87 @@ def _swap_colours(template: DocxTemplate, colours: Mapping[str, str]) -> None:
         if rel.reltype in (RT.HEADER, RT.FOOTER) and hasattr(rel.target_part, "element")
     ]
     for root in roots:
-        for element in root.iter():
-            attributes = _COLOUR_ATTRIBUTES
-            if element.tag == _COLOUR_ELEMENT:  # <w:color w:val="1F4E79"/>: text colour
-                attributes = (qn("w:val"),)
-            for attribute in attributes:
-                value = element.get(attribute)
-                if value is not None and value.upper() in swaps:
-                    element.set(attribute, swaps[value.upper()])
+        _swap_colours_in(root, colours)
+
+
+def _swap_colours_in(root: Any, colours: Mapping[str, str]) -> None:
+    swaps = {old: new for old, new in colours.items() if old != new}
+    if not swaps:
+        return
+    for element in root.iter():
+        attributes = _COLOUR_ATTRIBUTES
+        if element.tag == _COLOUR_ELEMENT:  # <w:color w:val="1F4E79"/>: text colour
+            attributes = (qn("w:val"),)
+        for attribute in attributes:
+            value = element.get(attribute)
+            if value is not None and value.upper() in swaps:
+                element.set(attribute, swaps[value.upper()])
+
+
+# Parts besides the body that docxtpl renders too. While none holds a brace, their rendered
+# form is the same for every context, so the first render's bytes serve every later one.
+_OTHER_RENDERED_PARTS = (CT.WML_HEADER, CT.WML_FOOTER, CT.WML_FOOTNOTES)
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+def _only_body_varies(template: DocxTemplate) -> bool:
+    """Whether, of everything docxtpl renders, only the document body can hold tags."""
+    for part in template.docx.part.package.iter_parts():
+        if part.content_type in _OTHER_RENDERED_PARTS and b"{" in part.blob:
+            return False
+    core = template.docx.core_properties
+    return not any("{" in (getattr(core, name) or "") for name in _RENDERED_PROPERTIES)
+
+
+@dataclass
+class _Base:
+    """A rendered template kept to render the body again and reuse the rest of the package."""
+
+    template: DocxTemplate
+    source: str  # the body as docxtpl gives it to jinja
+    package: PackageTemplate
+    images: dict[str, Image]
+    markup: dict[str, Markup]
+
+    @classmethod
+    def of(
+        cls,
+        template: DocxTemplate,
+        source: str,
+        package: bytes,
+        images: dict[str, Image],
+        markup: dict[str, Markup],
+        only_body_varies: bool,
+    ) -> _Base | None:
+        """The reusable base, or None when each render must go the whole docxtpl way."""
+        parts = PackageTemplate.from_bytes(package) if only_body_varies else None
+        if parts is None or _member(template) not in parts.names:
+            return None
+        return cls(template, source, parts, images, markup)
+
+    def render(self, data: Mapping[str, Any], env: Any, colours: Mapping[str, str]) -> bytes:
+        """The package for ``data``: docxtpl's own body steps, then the other parts as bytes."""
+        template = self.template
+        xml = template.render_xml_part(self.source, template.docx.part, data, env)
+        body = template.fix_tables(xml)
+        template.docx_ids_index = 1000  # as docxtpl's render_init sets it for each render
+        template.fix_docpr_ids(body)
+        template.map_tree(body)
+        _swap_colours_in(body, colours)
+        return self.package.write({_member(template): template.docx.part.blob})
+
+
+def _member(template: DocxTemplate) -> str:
+    return template.docx.part.partname.membername
 
 
 class DocxRenderer:
     """Renders one .docx template many times without re-reading it from disk.
 
-    Create one per template and call :meth:`render` per document; the template file is read
-    once and its jinja compile is cached.
+    Create one per template and call :meth:`render` per document. The first render goes the
+    whole docxtpl way; it is kept as the base for the next ones, which only fill in the body
+    again (the jinja compile is cached) and copy every other part of the package as bytes:
+    a thousand certificates cost a thousand small renders, not a thousand Word packages.
     """
 
     def __init__(
@@ -207,6 +274,7 @@ class DocxRenderer:
             TEMPLATE_ACCENT: hex_colour(accent_colour, "accent colour"),
         }
         self._env = docx_environment()
+        self._base: _Base | None = None
 
     def render(
         self,
@@ -216,6 +284,20 @@ class DocxRenderer:
     ) -> Path:
         """Render ``context`` (plain data only) into ``out_path`` and return the path."""
         data = plain(context)
+        images = dict(images or {})
+        base = self._base
+        if base is not None and base.images == images:
+            data.update(base.markup)
+            with self._template_errors(data):
+                package = base.render(data, self._env, self._colours)
+        else:
+            package, self._base = self._first_render(data, images)
+        return write_file(Path(out_path), package)
+
+    def _first_render(
+        self, data: dict[str, Any], images: dict[str, Image]
+    ) -> tuple[bytes, _Base | None]:
+        """The whole docxtpl render and save, and what later renders can reuse of it."""
         try:
             template = DocxTemplate(io.BytesIO(self._bytes))
             template.init_docx()
@@ -224,10 +306,24 @@ class DocxRenderer:
                 f"The template {self.template_path.name} is damaged ({exc}).",
                 hint="Open it in Word, save it again as .docx, or rebuild the standard templates.",
             ) from exc
-        for name, image in (images or {}).items():
-            data[name] = self._embed(template, image)
-        try:
+        markup = {name: self._embed(template, image) for name, image in images.items()}
+        data.update(markup)
+        # The body as docxtpl hands it to jinja: taken before rendering replaces it.
+        source = template.patch_xml(template.get_xml())
+        only_body_varies = _only_body_varies(template)
+        with self._template_errors(data):
             template.render(data, jinja_env=self._env, autoescape=True)
+        _swap_colours(template, self._colours)
+        buffer = io.BytesIO()
+        template.save(buffer)
+        package = buffer.getvalue()
+        return package, _Base.of(template, source, package, images, markup, only_body_varies)
+
+    @contextlib.contextmanager
+    def _template_errors(self, data: Mapping[str, Any]) -> Iterator[None]:
+        """Mistakes in a hand-edited template become a UserError naming the template."""
+        try:
+            yield
         except SecurityError as exc:
             raise UserError(
                 f"The template {self.template_path.name} tries to use something templates "
@@ -253,17 +349,6 @@ class DocxRenderer:
                 f"The template {self.template_path.name} could not be filled in: {exc}.",
                 hint="Open it in Word and check the tags you changed.",
             ) from exc
-        _swap_colours(template, self._colours)
-        out_path = Path(out_path)
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            template.save(out_path)
-        except PermissionError as exc:
-            raise UserError(
-                f"Could not write {out_path}: it is open in another program or read-only.",
-                hint="Close the document in Word and try again.",
-            ) from exc
-        return out_path
 
     @staticmethod
     def _embed(template: DocxTemplate, image: Image) -> Markup:
