@@ -200,9 +200,9 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     for idx, nid in zip(noms.index, noms["ID"], strict=True):
         if blocked.get(idx, False):
             ineligible[nid] = "won this award too recently (cool-off)"
-    for nid, nominee in zip(noms["ID"], key(noms["Nominee"]), strict=True):
-        if nominee in judges:
-            ineligible[nid] = "nominee is a judge"
+    # Test all nominees at once: iterating an Arrow-backed key column costs microseconds a row.
+    for nid in noms.loc[key(noms["Nominee"]).isin(judges).to_numpy(dtype=bool), "ID"]:
+        ineligible[nid] = "nominee is a judge"
 
     ok_rows = rows[rows["Excluded"].isna() & ~rows["Calibration"]]
     by_crit = ok_rows.groupby(["Nomination ID", "Criterion"], sort=False).agg(
@@ -364,23 +364,39 @@ def nomination_stats(
     out["Outliers"] = flagged.groupby("Nomination ID")["Flag"].agg(list)
     partial = counted[counted["Criteria"] < g["Criteria"].transform("max")]
     out["Partial"] = partial.groupby("Nomination ID")["Judge"].agg(list)
-    judge_text = (
-        counted["Judge"].astype(str) + " " + (counted["Weighted"] * 100).map("{:.0f}%".format)
-    )
-    out["By judge"] = judge_text.groupby(counted["Nomination ID"]).agg("; ".join)
+    judge_text = _text(counted["Judge"]) + " " + formatted(counted["Weighted"] * 100, "{:.0f}%")
+    out["By judge"] = joined(judge_text, counted["Nomination ID"])
     if not by_crit.empty:
         crit = by_crit.reset_index()
         text = (
-            crit["Criterion"].astype(str)
+            _text(crit["Criterion"])
             + " "
-            + crit["mean"].map("{:.1f}".format)
+            + formatted(crit["mean"], "{:.1f}")
             + "/"
-            + crit["maxv"].map("{:g}".format)
+            + formatted(crit["maxv"], "{:g}")
         )
-        out["By criterion"] = text.groupby(crit["Nomination ID"]).agg("; ".join)
+        out["By criterion"] = joined(text, crit["Nomination ID"])
     conflicts = excluded[excluded["Excluded"].astype(str).str.startswith("conflict")]
     out["Conflicted"] = conflicts.groupby("Nomination ID")["Judge"].agg(lambda j: sorted(set(j)))
     return out.reindex(columns=cols)
+
+
+def _text(values: pd.Series) -> np.ndarray:
+    return values.astype(str).to_numpy(dtype=object)
+
+
+def formatted(values: pd.Series, fmt: str) -> np.ndarray:
+    """``fmt.format(v)`` for each value, formatting each distinct value once (scores take
+    few distinct values, and formatting is the costly part)."""
+    codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=False)
+    return np.asarray([fmt.format(u) for u in uniques], dtype=object)[codes]
+
+
+def joined(texts: np.ndarray, by: pd.Series) -> pd.Series:
+    """The texts of each group joined with "; " in row order, like ``agg("; ".join)`` but
+    concatenated by pandas' own group sum instead of one Python call per group."""
+    total = pd.Series(texts + "; ", index=by.index, dtype=object).groupby(by).sum()
+    return total.str[:-2]
 
 
 def criterion_keys(by_crit: pd.DataFrame) -> dict[str, dict[str, tuple]]:
@@ -397,7 +413,13 @@ def criterion_keys(by_crit: pd.DataFrame) -> dict[str, dict[str, tuple]]:
     ordered = c.sort_values(
         ["Nomination ID", "_order", "weight"], ascending=[True, True, False], kind="stable"
     )
-    in_order = ordered.groupby("Nomination ID", sort=False)["frac"].agg(tuple).to_dict()
+    # The rows are sorted by nomination: slice each one's run instead of a Python call per
+    # group through groupby.
+    ids = ordered["Nomination ID"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    ends = np.r_[starts[1:], len(ids)]
+    fracs = ordered["frac"].tolist()
+    in_order = {n: tuple(fracs[a:b]) for n, a, b in zip(ids[starts], starts, ends, strict=True)}
     top = (
         c.sort_values(
             ["Nomination ID", "weight", "_order"], ascending=[True, False, True], kind="stable"
@@ -433,8 +455,10 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
     def customers(n: str) -> tuple:
         return (int(n_customers.get(key_of(nominee_of[n]), 0)),)
 
+    received = by_id["Received"].to_dict()
+
     def earliest(n: str) -> tuple:
-        r = by_id.at[n, "Received"]
+        r = received[n]
         return (-(pd.Timestamp(r).value if pd.notna(r) else np.iinfo(np.int64).max),)
 
     def in_order(n: str) -> tuple:
@@ -453,7 +477,7 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
     describe = {
         "more independent nominations": lambda n: str(independent(n)[0]),
         "more customer nominations": lambda n: str(customers(n)[0]),
-        "earliest nomination": lambda n: f"{by_id.at[n, 'Received']:%d/%m/%Y}",
+        "earliest nomination": lambda n: f"{received[n]:%d/%m/%Y}",
     }
     ranked = tiebreak.rank(scores, rules, keys, describe)
     rank_of = {r.nomination: r for r in ranked}
@@ -483,12 +507,15 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
 
     out = []
     spread_col = "Spread " + col.lower()
-    # Plain dicts: label lookups on a DataFrame cost more than the rest of the loop.
-    stat_rows = stats.to_dict("index")
-    nom_rows = by_id[["Nominee", "Team", "Site"]].to_dict("index")
+    # Plain lists by position: label lookups on a DataFrame (or to_dict per row) cost more
+    # than the rest of the loop.
+    position = {n: i for i, n in enumerate(grp["ID"])}
+    stat_cols = {c: stats[c].tolist() for c in stats.columns}
+    nom_cols = {c: by_id[c].tolist() for c in ("Nominee", "Team", "Site")}
     for n in order:
-        st = stat_rows[n]
-        row = nom_rows[n]
+        i = position[n]
+        st = {c: v[i] for c, v in stat_cols.items()}
+        row = {c: v[i] for c, v in nom_cols.items()}
         count = judges_of.get(n, 0)
         flags = []
         if count < min_judges:
