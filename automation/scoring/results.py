@@ -225,7 +225,7 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
         result_rows.extend(
             _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible)
         )
-    results = pd.DataFrame(result_rows, columns=_RESULT_COLUMNS)
+    results = pd.DataFrame(result_rows, columns=_ROW_COLUMNS).reindex(columns=_RESULT_COLUMNS)
     results["Raw rank"] = raw_rank(results)
     panel_out = pd.concat(
         [
@@ -252,6 +252,26 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
 
 # The Results table's own columns, as the schema declares them (Excel computes the rest).
 _RESULT_COLUMNS = [c.name for c in schema.TABLE_BY_NAME["Results"].input_columns]
+# The columns of each row _rank_group gives, in its order.
+_ROW_COLUMNS = [
+    "Period",
+    "Category",
+    "Place",
+    "Rank",
+    "Nomination ID",
+    "Nominee",
+    "Team",
+    "Site",
+    "Judges",
+    "Raw score",
+    "Normalised score",
+    "Adjusted score",
+    "Ranked on",
+    "Tie-break",
+    "Flags",
+    "By criterion",
+    "By judge",
+]
 
 
 def raw_rank(results: pd.DataFrame) -> pd.Series:
@@ -506,57 +526,60 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
         placed_nominees.add(who)
 
     out = []
-    spread_col = "Spread " + col.lower()
     # Plain lists by position: label lookups on a DataFrame (or to_dict per row) cost more
     # than the rest of the loop.
     position = {n: i for i, n in enumerate(grp["ID"])}
-    stat_cols = {c: stats[c].tolist() for c in stats.columns}
-    nom_cols = {c: by_id[c].tolist() for c in ("Nominee", "Team", "Site")}
+    spread = stats["Spread " + col.lower()].tolist()
+    outliers, partial = stats["Outliers"].tolist(), stats["Partial"].tolist()
+    by_judge, conflicted = stats["By judge"].tolist(), stats["Conflicted"].tolist()
+    by_crit = stats["By criterion"].tolist()
+    raw, normalised = stats["Raw"].tolist(), stats["Normalised"].tolist()
+    adjusted = stats["Adjusted"].tolist()
+    nominee, team, site = (by_id[c].tolist() for c in ("Nominee", "Team", "Site"))
+    threshold = settings.disagreement_threshold
     for n in order:
         i = position[n]
-        st = {c: v[i] for c, v in stat_cols.items()}
-        row = {c: v[i] for c, v in nom_cols.items()}
         count = judges_of.get(n, 0)
         flags = []
         if count < min_judges:
             flags.append(f"too few judges ({count} of {min_judges})")
         # Measured on the ranking basis: on normalised scores a lenient and a harsh judge who
         # agree on the order of merit are not counted as disagreeing.
-        if count >= 2 and st[spread_col] > settings.disagreement_threshold:
-            flags.append(f"disagreement: judges {st[spread_col] * 100:.0f} points apart")
-        if isinstance(st["Outliers"], list):
-            flags.extend(st["Outliers"])
+        if count >= 2 and spread[i] > threshold:
+            flags.append(f"disagreement: judges {spread[i] * 100:.0f} points apart")
+        if isinstance(outliers[i], list):
+            flags.extend(outliers[i])
         if n in ineligible:
             flags.append(f"not eligible: {ineligible[n]}")
-        if isinstance(st["Partial"], list):
-            flags.extend(f"{j} scored only some criteria" for j in st["Partial"])
+        if isinstance(partial[i], list):
+            flags.extend(f"{j} scored only some criteria" for j in partial[i])
         if not count:
             flags.append("no scores counted")
-        by_j = st["By judge"] if isinstance(st["By judge"], str) else ""
-        if isinstance(st["Conflicted"], list):
+        by_j = by_judge[i] if isinstance(by_judge[i], str) else ""
+        if isinstance(conflicted[i], list):
             by_j = "; ".join(
-                [x for x in [by_j] if x] + [f"{j} excluded (conflict)" for j in st["Conflicted"]]
+                [x for x in [by_j] if x] + [f"{j} excluded (conflict)" for j in conflicted[i]]
             )
         r = rank_of.get(n)
         out.append(
-            {
-                "Period": period,
-                "Category": category,
-                "Place": places.get(n),
-                "Rank": r.rank if r else None,
-                "Nomination ID": n,
-                "Nominee": row["Nominee"],
-                "Team": row["Team"],
-                "Site": row["Site"],
-                "Judges": count,
-                "Raw score": st["Raw"],
-                "Normalised score": st["Normalised"],
-                "Adjusted score": st["Adjusted"],
-                "Ranked on": basis if r else None,
-                "Tie-break": r.tie_note if r else "",
-                "Flags": "; ".join(flags),
-                "By criterion": st["By criterion"] if isinstance(st["By criterion"], str) else "",
-                "By judge": by_j,
-            }
+            [
+                period,
+                category,
+                places.get(n),
+                r.rank if r else None,
+                n,
+                nominee[i],
+                team[i],
+                site[i],
+                count,
+                raw[i],
+                normalised[i],
+                adjusted[i],
+                basis if r else None,
+                r.tie_note if r else "",
+                "; ".join(flags),
+                by_crit[i] if isinstance(by_crit[i], str) else "",
+                by_j,
+            ]
         )
     return out
