@@ -216,16 +216,18 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     per = nomination_stats(counted, by_crit, excluded, settings.trim_from)
     per["Adjusted"] = fit.nominations.reindex(per.index)
     crit_keys = criterion_keys(by_crit)
-    result_rows = []
+    columns: dict[str, list] = {c: [] for c in _ROW_COLUMNS}
     for (period, category), grp in noms[~noms["Calibration"]].groupby(
         ["Period", "Category"], sort=True, dropna=True
     ):
         ckey = key_of(category)
         info = cat_info.loc[ckey] if ckey in cat_info.index else None
-        result_rows.extend(
-            _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible)
-        )
-    results = pd.DataFrame(result_rows, columns=_ROW_COLUMNS).reindex(columns=_RESULT_COLUMNS)
+        part = _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible)
+        for c in _ROW_COLUMNS:
+            columns[c].extend(part[c])
+    results = (
+        pd.DataFrame(columns) if columns["Period"] else pd.DataFrame([], columns=_ROW_COLUMNS)
+    ).reindex(columns=_RESULT_COLUMNS)
     results["Raw rank"] = raw_rank(results)
     panel_out = pd.concat(
         [
@@ -460,7 +462,8 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
     stats = per.reindex(grp["ID"])
     basis = settings.rank_by if settings.rank_by in BASIS_COLUMN else "raw"
     col = BASIS_COLUMN[basis]
-    scores = {n: float(v) for n, v in stats[col].items() if pd.notna(v)}
+    known = stats[col].dropna()
+    scores = dict(zip(known.index, known.astype(float).tolist(), strict=True))
     judges_of = stats["Judges"].fillna(0).astype(int).to_dict()
     by_id = grp.set_index("ID")
     nominee_of = by_id["Nominee"].to_dict()
@@ -525,61 +528,83 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
         places[n] = slots.pop(0)
         placed_nominees.add(who)
 
-    out = []
-    # Plain lists by position: label lookups on a DataFrame (or to_dict per row) cost more
-    # than the rest of the loop.
+    # Column by column: a Python loop builds text only for the rows that have flags (or a
+    # conflicted judge); everything else is taken from the statistics by position.
     position = {n: i for i, n in enumerate(grp["ID"])}
-    spread = stats["Spread " + col.lower()].tolist()
-    outliers, partial = stats["Outliers"].tolist(), stats["Partial"].tolist()
-    by_judge, conflicted = stats["By judge"].tolist(), stats["Conflicted"].tolist()
-    by_crit = stats["By criterion"].tolist()
-    raw, normalised = stats["Raw"].tolist(), stats["Normalised"].tolist()
-    adjusted = stats["Adjusted"].tolist()
-    nominee, team, site = (by_id[c].tolist() for c in ("Nominee", "Team", "Site"))
-    threshold = settings.disagreement_threshold
-    for n in order:
-        i = position[n]
-        count = judges_of.get(n, 0)
-        flags = []
-        if count < min_judges:
-            flags.append(f"too few judges ({count} of {min_judges})")
-        # Measured on the ranking basis: on normalised scores a lenient and a harsh judge who
-        # agree on the order of merit are not counted as disagreeing.
-        if count >= 2 and spread[i] > threshold:
-            flags.append(f"disagreement: judges {spread[i] * 100:.0f} points apart")
-        if isinstance(outliers[i], list):
-            flags.extend(outliers[i])
-        if n in ineligible:
-            flags.append(f"not eligible: {ineligible[n]}")
-        if isinstance(partial[i], list):
-            flags.extend(f"{j} scored only some criteria" for j in partial[i])
-        if not count:
-            flags.append("no scores counted")
-        by_j = by_judge[i] if isinstance(by_judge[i], str) else ""
-        if isinstance(conflicted[i], list):
-            by_j = "; ".join(
-                [x for x in [by_j] if x] + [f"{j} excluded (conflict)" for j in conflicted[i]]
+    at = np.fromiter((position[n] for n in order), dtype=np.int64, count=len(order))
+    count = stats["Judges"].fillna(0).astype(int).to_numpy()[at]
+    spread = stats["Spread " + col.lower()].to_numpy(dtype=float)[at]
+    outliers, partial = stats["Outliers"].to_numpy()[at], stats["Partial"].to_numpy()[at]
+    by_judge, conflicted = stats["By judge"].to_numpy()[at], stats["Conflicted"].to_numpy()[at]
+    by_crit = stats["By criterion"].to_numpy()[at]
+    ids = np.asarray(order, dtype=object)
+    flagged = (
+        (count < min_judges)
+        | (count == 0)
+        | ((count >= 2) & (spread > settings.disagreement_threshold))
+        | pd.Series(ids).isin(list(ineligible)).to_numpy()
+        | _is_list(outliers)
+        | _is_list(partial)
+    )
+    flags = [""] * len(order)
+    for k in np.flatnonzero(flagged):
+        flags[k] = "; ".join(
+            _flags(
+                count[k],
+                spread[k],
+                outliers[k],
+                partial[k],
+                ineligible.get(ids[k]),
+                min_judges,
+                settings,
             )
-        r = rank_of.get(n)
-        out.append(
-            [
-                period,
-                category,
-                places.get(n),
-                r.rank if r else None,
-                n,
-                nominee[i],
-                team[i],
-                site[i],
-                count,
-                raw[i],
-                normalised[i],
-                adjusted[i],
-                basis if r else None,
-                r.tie_note if r else "",
-                "; ".join(flags),
-                by_crit[i] if isinstance(by_crit[i], str) else "",
-                by_j,
-            ]
         )
-    return out
+    by_j = [v if isinstance(v, str) else "" for v in by_judge]
+    for k in np.flatnonzero(_is_list(conflicted)):
+        by_j[k] = "; ".join(
+            [x for x in [by_j[k]] if x] + [f"{j} excluded (conflict)" for j in conflicted[k]]
+        )
+    ranks = [rank_of.get(n) for n in order]
+    return {
+        "Period": [period] * len(order),
+        "Category": [category] * len(order),
+        "Place": [places.get(n) for n in order],
+        "Rank": [r.rank if r else None for r in ranks],
+        "Nomination ID": list(order),
+        "Nominee": by_id["Nominee"].to_numpy()[at].tolist(),
+        "Team": by_id["Team"].to_numpy()[at].tolist(),
+        "Site": by_id["Site"].to_numpy()[at].tolist(),
+        "Judges": count.tolist(),
+        "Raw score": stats["Raw"].to_numpy(dtype=float)[at].tolist(),
+        "Normalised score": stats["Normalised"].to_numpy(dtype=float)[at].tolist(),
+        "Adjusted score": stats["Adjusted"].to_numpy(dtype=float)[at].tolist(),
+        "Ranked on": [basis if r else None for r in ranks],
+        "Tie-break": [r.tie_note if r else "" for r in ranks],
+        "Flags": flags,
+        "By criterion": [v if isinstance(v, str) else "" for v in by_crit],
+        "By judge": by_j,
+    }
+
+
+def _is_list(values: np.ndarray) -> np.ndarray:
+    return np.fromiter((isinstance(v, list) for v in values), dtype=bool, count=len(values))
+
+
+def _flags(count, spread, outliers, partial, ineligible, min_judges, settings) -> list[str]:
+    """The Flags of one nomination, in their fixed order."""
+    flags = []
+    if count < min_judges:
+        flags.append(f"too few judges ({count} of {min_judges})")
+    # Measured on the ranking basis: on normalised scores a lenient and a harsh judge who
+    # agree on the order of merit are not counted as disagreeing.
+    if count >= 2 and spread > settings.disagreement_threshold:
+        flags.append(f"disagreement: judges {spread * 100:.0f} points apart")
+    if isinstance(outliers, list):
+        flags.extend(outliers)
+    if ineligible is not None:
+        flags.append(f"not eligible: {ineligible}")
+    if isinstance(partial, list):
+        flags.extend(f"{j} scored only some criteria" for j in partial)
+    if not count:
+        flags.append("no scores counted")
+    return flags
