@@ -410,7 +410,13 @@ def _text(values: pd.Series) -> np.ndarray:
 def formatted(values: pd.Series, fmt: str) -> np.ndarray:
     """``fmt.format(v)`` for each value, formatting each distinct value once (scores take
     few distinct values, and formatting is the costly part)."""
-    codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=False)
+    array = values.to_numpy()
+    if array.dtype == np.float64:
+        # By bit pattern: factorize takes -0.0 for 0.0, and "{:.0f}" tells them apart.
+        codes, bits = pd.factorize(np.ascontiguousarray(array).view(np.int64))
+        uniques = bits.view(np.float64).tolist()
+    else:
+        codes, uniques = pd.factorize(array, use_na_sentinel=False)
     return np.asarray([fmt.format(u) for u in uniques], dtype=object)[codes]
 
 
