@@ -13,7 +13,7 @@ from automation.judging.progress import progress_frame
 from automation.keys import key, key_of
 from automation.scoring import score
 from automation.scoring.prepare import _repeated
-from automation.scoring.results import formatted, joined
+from automation.scoring.results import formatted, joined, listed
 from automation.validate.judging import expected_scores, scored_frame
 from tests.support import small
 from tests.support.factory import data_from_rows
@@ -36,6 +36,16 @@ def test_joined_equals_agg_join(dtype):
     got = joined(texts.to_numpy(dtype=object), by)
     assert got.to_dict() == expected.to_dict()
     assert list(got.index) == list(expected.index)
+
+
+def test_listed_equals_agg_list():
+    values = pd.Series(["a", "Zoë", "", "b", "c", "d"], dtype="str")
+    by = pd.Series(["N2", "N1", None, "N2", "N10", "N1"], dtype=object, name="Nomination ID")
+    expected = values.groupby(by).agg(list)
+    got = listed(values, by)
+    assert got.to_dict() == expected.to_dict()
+    assert list(got.index) == list(expected.index)
+    assert listed(values[:0], by[:0]).empty
 
 
 def test_repeated_equals_duplicated_with_missing_keys():
