@@ -191,7 +191,9 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     ]
 
     outliers = _outliers(counted)
-    counted = counted.assign(Flag=[outliers.get(i, "") for i in counted.index])
+    flag = np.full(len(counted), "", dtype=object)
+    flag[counted.index.get_indexer(list(outliers))] = list(outliers.values())
+    counted = counted.assign(Flag=flag.tolist())  # a list, so the column's type is inferred
     excluded = rows[rows["Excluded"].notna() & (rows["Excluded"] != "no score")]
 
     blocked = cool_off_blocked(data)
