@@ -88,11 +88,13 @@ def placed_citations(data: ProgrammeData, results: pd.DataFrame) -> list[str | N
     kinds = dict(
         zip(data["Categories"]["Category"].map(key_of), data["Categories"]["Type"], strict=True)
     )
-    out: list[str | None] = []
-    for _, r in results.iterrows():
+    out: list[str | None] = [None] * len(results)
+    # Only the few placed nominations get a citation: look at those rows alone.
+    placed = results["Place"].isin(["winner", "runner-up"]).to_numpy()
+    for i in placed.nonzero()[0]:
+        r = results.iloc[i]
         nid = r["Nomination ID"]
-        if r["Place"] not in ("winner", "runner-up") or nid not in noms.index:
-            out.append(None)
+        if nid not in noms.index:
             continue
         nom = noms.loc[nid]
         consent = nom.get("Consent to publish")
@@ -112,7 +114,7 @@ def placed_citations(data: ProgrammeData, results: pd.DataFrame) -> list[str | N
             customer_quote=str(nom["Customer quote"]) if consented else None,
             citation=str(nom["Citation"]) if pd.notna(nom.get("Citation")) else "",
         )
-        out.append(citation(award))
+        out[i] = citation(award)
     return out
 
 

@@ -19,14 +19,21 @@ COLUMNS = list(schema.TABLE_BY_NAME["JudgeProgress"].names)
 
 def expected_with_status(data: ProgrammeData) -> pd.DataFrame:
     """Expected (judge, nomination, criterion) rows with ``scored`` True where a score is in."""
+    return _with_status(data)[0]
+
+
+def _with_status(data: ProgrammeData) -> tuple[pd.DataFrame, pd.Series]:
+    """The expected rows with ``scored``, and their judges' keys (costly on 300,000 rows,
+    so worked out once)."""
     exp = expected_scores(data)
     if exp.empty:
-        return exp.assign(scored=pd.Series(dtype=bool))
+        return exp.assign(scored=pd.Series(dtype=bool)), pd.Series(dtype="string[pyarrow]")
     f = scored_frame(data)
     f = f[f["Score"].notna()]
-    have = set(zip(f["_j"], f["_nid"], f["_c"], strict=True))
-    keys = zip(key(exp["Judge"]), key(exp["Nomination ID"]), key(exp["Criterion"]), strict=True)
-    return exp.assign(scored=[k in have for k in keys])
+    have = pd.MultiIndex.from_arrays([f["_j"], f["_nid"], f["_c"]])
+    who = key(exp["Judge"])
+    wanted = pd.MultiIndex.from_arrays([who, key(exp["Nomination ID"]), key(exp["Criterion"])])
+    return exp.assign(scored=wanted.isin(have)), who
 
 
 def progress_frame(data: ProgrammeData, collected: dict[str, object] | None = None) -> pd.DataFrame:
@@ -36,7 +43,7 @@ def progress_frame(data: ProgrammeData, collected: dict[str, object] | None = No
     date the table already showed.
     """
     judges = [str(j) for j in data["Judges"]["Judge"].dropna().drop_duplicates()]
-    exp = expected_with_status(data)
+    exp, who = _with_status(data)
     old = data.tables.get("JudgeProgress")
     last: dict[str, object] = {}
     if old is not None and not old.empty:
@@ -47,17 +54,23 @@ def progress_frame(data: ProgrammeData, collected: dict[str, object] | None = No
         }
     for judge, when in (collected or {}).items():
         last[key_of(judge)] = when
-    rows = []
-    for judge in judges:
-        mine = exp[key(exp["Judge"]) == key_of(judge)] if not exp.empty else exp
-        per_nom = mine.groupby("Nomination ID")["scored"].all() if not mine.empty else pd.Series()
-        rows.append(
-            {
-                "Judge": judge,
-                "Assigned": int(len(per_nom)),
-                "Scored": int(per_nom.sum()) if len(per_nom) else 0,
-                "Missing scores": int((~mine["scored"]).sum()) if not mine.empty else 0,
-                "Last pack collected": last.get(key_of(judge)),
-            }
-        )
+    if exp.empty:
+        assigned = scored = missing = pd.Series(dtype=int)
+    else:
+        # Grouped once by judge key: filtering the expected rows judge by judge re-reads
+        # them all for every judge.
+        per_nom = exp.groupby([who, exp["Nomination ID"]])["scored"].all()
+        assigned = per_nom.groupby(level=0).size()
+        scored = per_nom.groupby(level=0).sum()
+        missing = (~exp["scored"]).groupby(who).sum()
+    rows = [
+        {
+            "Judge": judge,
+            "Assigned": int(assigned.get(key_of(judge), 0)),
+            "Scored": int(scored.get(key_of(judge), 0)),
+            "Missing scores": int(missing.get(key_of(judge), 0)),
+            "Last pack collected": last.get(key_of(judge)),
+        }
+        for judge in judges
+    ]
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -90,19 +90,24 @@ def winners_explained(results) -> pd.DataFrame:
         )
     }
     panel = results.panel
-    counted = panel[panel["Counted"] == "yes"]
+    # Only the few top nominations and their own categories are looked at: splitting all
+    # 20,000 nominations into groups would cost far more than the explanations.
+    counted = panel[(panel["Counted"] == "yes") & panel["Nomination ID"].isin(top["Nomination ID"])]
     by_nom = dict(iter(counted.groupby("Nomination ID", sort=False)))
-    groups = dict(iter(noms.groupby(["Period", "Category"], sort=False)))
+    rivals_of: dict[tuple, pd.DataFrame] = {}
     rows = []
     for _, w in top.iterrows():
         basis = w["Ranked on"] if isinstance(w["Ranked on"], str) else "raw"
         col = SCORE_COLUMN.get(basis, "Raw score")
-        rivals = groups[(w["Period"], w["Category"])]
-        others = rivals[
-            (rivals["Nominee"].map(key_of) != key_of(w["Nominee"]))
-            & rivals["Rank"].notna()
-            & (rivals["Place"] != "panel vote")
-        ].sort_values("Rank", kind="stable")
+        group = (w["Period"], w["Category"])
+        if group not in rivals_of:
+            same = noms[(noms["Period"] == w["Period"]) & (noms["Category"] == w["Category"])]
+            same = same[same["Rank"].notna() & (same["Place"] != "panel vote")]
+            # A stable sort before the nominee filter gives the same order as after it.
+            same = same.sort_values("Rank", kind="stable")
+            rivals_of[group] = same.assign(_who=same["Nominee"].map(key_of))
+        rivals = rivals_of[group]
+        others = rivals[rivals["_who"] != key_of(w["Nominee"])].drop(columns="_who")
         above = others[others["Rank"] < w["Rank"]]
         below = others[others["Rank"] > w["Rank"]]
         nxt = below.iloc[0] if len(below) else None

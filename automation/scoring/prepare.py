@@ -38,10 +38,13 @@ def prepare(data: ProgrammeData) -> pd.DataFrame:
         weights.drop_duplicates(["_cat", "_c"]), on=["_cat", "_c"], how="left"
     )
     judges = set(key(data["Judges"]["Judge"]).dropna())
-    reason = pd.Series(None, index=f.index, dtype=object)
+    reason = np.full(len(f), None, dtype=object)
+    free = np.ones(len(f), dtype=bool)  # no reason yet: a plain mask, not isna() each time
 
     def mark(mask: pd.Series, text: str) -> None:
-        reason[mask & reason.isna()] = text
+        hit = mask.to_numpy(dtype=bool) & free
+        reason[hit] = text
+        free[hit] = False
 
     mark(f["Score"].isna(), "no score")
     mark(~f["_j"].isin(judges), "judge not on the panel")
@@ -50,10 +53,22 @@ def prepare(data: ProgrammeData) -> pd.DataFrame:
     mark(f["_cat"].isin(blocked), "category weights do not add up to 100%")
     mark(f["Weight"].isna(), "criterion not in the category")
     mark((f["Score"] < f["Scale min"]) | (f["Score"] > f["Scale max"]), "outside the scale")
-    mark(pd.DataFrame({"j": f["_j"], "n": f["_nid"], "c": f["_c"]}).duplicated(), "repeated score")
+    mark(_repeated(f[["_j", "_nid", "_c"]]), "repeated score")
     conflict = f["_conflict"].map(lambda why: f"conflict: {why}", na_action="ignore")
+    reason = pd.Series(reason, index=f.index, dtype=object)
     reason = reason.where(reason.notna(), conflict)
     f["Excluded"] = reason
     f["Calibration"] = f["Calibration"].fillna(False).astype(bool)
     f["Fraction"] = (f["Score"] / f["Scale max"]).astype(float)
     return f
+
+
+def _repeated(keys: pd.DataFrame) -> pd.Series:
+    """``keys.duplicated()`` (missing equals missing), on integer codes of each column: the
+    Arrow key columns factorise far faster than a frame of strings is hashed row by row."""
+    combined = np.zeros(len(keys), dtype=np.int64)
+    for col in keys.columns:
+        codes, uniques = pd.factorize(keys[col])
+        # Re-coded after each column so that the product never overflows.
+        combined = pd.factorize(combined * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)
+    return pd.Series(pd.Series(combined).duplicated().to_numpy(), index=keys.index)

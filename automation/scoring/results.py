@@ -191,18 +191,20 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     ]
 
     outliers = _outliers(counted)
-    counted = counted.assign(Flag=[outliers.get(i, "") for i in counted.index])
+    flag = np.full(len(counted), "", dtype=object)
+    flag[counted.index.get_indexer(list(outliers))] = list(outliers.values())
+    counted = counted.assign(Flag=flag.tolist())  # a list, so the column's type is inferred
     excluded = rows[rows["Excluded"].notna() & (rows["Excluded"] != "no score")]
 
     blocked = cool_off_blocked(data)
     judges = set(key(data["Judges"]["Judge"]).dropna())
     ineligible = {}
-    for idx, nid in zip(noms.index, noms["ID"], strict=True):
-        if blocked.get(idx, False):
-            ineligible[nid] = "won this award too recently (cool-off)"
-    for nid, nominee in zip(noms["ID"], key(noms["Nominee"]), strict=True):
-        if nominee in judges:
-            ineligible[nid] = "nominee is a judge"
+    # Both tests over all nominations at once (Series.get and iterating an Arrow-backed key
+    # column cost microseconds a row); a nominee who is a judge is reported over a cool-off.
+    for nid in noms.loc[blocked.reindex(noms.index, fill_value=False).to_numpy(dtype=bool), "ID"]:
+        ineligible[nid] = "won this award too recently (cool-off)"
+    for nid in noms.loc[key(noms["Nominee"]).isin(judges).to_numpy(dtype=bool), "ID"]:
+        ineligible[nid] = "nominee is a judge"
 
     ok_rows = rows[rows["Excluded"].isna() & ~rows["Calibration"]]
     by_crit = ok_rows.groupby(["Nomination ID", "Criterion"], sort=False).agg(
@@ -216,16 +218,18 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     per = nomination_stats(counted, by_crit, excluded, settings.trim_from)
     per["Adjusted"] = fit.nominations.reindex(per.index)
     crit_keys = criterion_keys(by_crit)
-    result_rows = []
+    columns: dict[str, list] = {c: [] for c in _ROW_COLUMNS}
     for (period, category), grp in noms[~noms["Calibration"]].groupby(
         ["Period", "Category"], sort=True, dropna=True
     ):
         ckey = key_of(category)
         info = cat_info.loc[ckey] if ckey in cat_info.index else None
-        result_rows.extend(
-            _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible)
-        )
-    results = pd.DataFrame(result_rows, columns=_RESULT_COLUMNS)
+        part = _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible)
+        for c in _ROW_COLUMNS:
+            columns[c].extend(part[c])
+    results = (
+        pd.DataFrame(columns) if columns["Period"] else pd.DataFrame([], columns=_ROW_COLUMNS)
+    ).reindex(columns=_RESULT_COLUMNS)
     results["Raw rank"] = raw_rank(results)
     panel_out = pd.concat(
         [
@@ -252,6 +256,26 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
 
 # The Results table's own columns, as the schema declares them (Excel computes the rest).
 _RESULT_COLUMNS = [c.name for c in schema.TABLE_BY_NAME["Results"].input_columns]
+# The columns of each row _rank_group gives, in its order.
+_ROW_COLUMNS = [
+    "Period",
+    "Category",
+    "Place",
+    "Rank",
+    "Nomination ID",
+    "Nominee",
+    "Team",
+    "Site",
+    "Judges",
+    "Raw score",
+    "Normalised score",
+    "Adjusted score",
+    "Ranked on",
+    "Tie-break",
+    "Flags",
+    "By criterion",
+    "By judge",
+]
 
 
 def raw_rank(results: pd.DataFrame) -> pd.Series:
@@ -361,26 +385,66 @@ def nomination_stats(
     if "Adjusted" in counted:
         out["Spread adjusted"] = g["Adjusted"].max() - g["Adjusted"].min()
     flagged = counted[counted["Flag"] != ""]
-    out["Outliers"] = flagged.groupby("Nomination ID")["Flag"].agg(list)
+    out["Outliers"] = listed(flagged["Flag"], flagged["Nomination ID"])
     partial = counted[counted["Criteria"] < g["Criteria"].transform("max")]
-    out["Partial"] = partial.groupby("Nomination ID")["Judge"].agg(list)
-    judge_text = (
-        counted["Judge"].astype(str) + " " + (counted["Weighted"] * 100).map("{:.0f}%".format)
-    )
-    out["By judge"] = judge_text.groupby(counted["Nomination ID"]).agg("; ".join)
+    out["Partial"] = listed(partial["Judge"], partial["Nomination ID"])
+    judge_text = _text(counted["Judge"]) + " " + formatted(counted["Weighted"] * 100, "{:.0f}%")
+    out["By judge"] = joined(judge_text, counted["Nomination ID"])
     if not by_crit.empty:
         crit = by_crit.reset_index()
         text = (
-            crit["Criterion"].astype(str)
+            _text(crit["Criterion"])
             + " "
-            + crit["mean"].map("{:.1f}".format)
+            + formatted(crit["mean"], "{:.1f}")
             + "/"
-            + crit["maxv"].map("{:g}".format)
+            + formatted(crit["maxv"], "{:g}")
         )
-        out["By criterion"] = text.groupby(crit["Nomination ID"]).agg("; ".join)
+        out["By criterion"] = joined(text, crit["Nomination ID"])
     conflicts = excluded[excluded["Excluded"].astype(str).str.startswith("conflict")]
     out["Conflicted"] = conflicts.groupby("Nomination ID")["Judge"].agg(lambda j: sorted(set(j)))
     return out.reindex(columns=cols)
+
+
+def _text(values: pd.Series) -> np.ndarray:
+    return values.astype(str).to_numpy(dtype=object)
+
+
+def formatted(values: pd.Series, fmt: str) -> np.ndarray:
+    """``fmt.format(v)`` for each value, formatting each distinct value once (scores take
+    few distinct values, and formatting is the costly part)."""
+    array = values.to_numpy()
+    if array.dtype == np.float64:
+        # By bit pattern: factorize takes -0.0 for 0.0, and "{:.0f}" tells them apart.
+        codes, bits = pd.factorize(np.ascontiguousarray(array).view(np.int64))
+        uniques = bits.view(np.float64).tolist()
+    else:
+        codes, uniques = pd.factorize(array, use_na_sentinel=False)
+    return np.asarray([fmt.format(u) for u in uniques], dtype=object)[codes]
+
+
+def joined(texts: np.ndarray, by: pd.Series) -> pd.Series:
+    """The texts of each group joined with "; " in row order, like ``agg("; ".join)`` but
+    concatenated by pandas' own group sum instead of one Python call per group."""
+    total = pd.Series(texts + "; ", index=by.index, dtype=object).groupby(by).sum()
+    return total.str[:-2]
+
+
+def listed(values: pd.Series, by: pd.Series) -> pd.Series:
+    """Each group's values as a list in row order, like ``groupby(by).agg(list)`` (groups in
+    sorted order, missing keys left out) but sliced from one sort instead of a Python call
+    per group."""
+    codes, uniques = pd.factorize(by.to_numpy(dtype=object), sort=True)
+    keep = codes >= 0
+    order = np.argsort(codes[keep], kind="stable")
+    items = values.to_numpy(dtype=object)[keep][order].tolist()
+    sizes = np.bincount(codes[keep], minlength=len(uniques))
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    return pd.Series(
+        [items[a:b] for a, b in zip(starts, ends, strict=True)],
+        index=pd.Index(uniques, name=by.name),
+        dtype=object,
+    )
 
 
 def criterion_keys(by_crit: pd.DataFrame) -> dict[str, dict[str, tuple]]:
@@ -397,7 +461,13 @@ def criterion_keys(by_crit: pd.DataFrame) -> dict[str, dict[str, tuple]]:
     ordered = c.sort_values(
         ["Nomination ID", "_order", "weight"], ascending=[True, True, False], kind="stable"
     )
-    in_order = ordered.groupby("Nomination ID", sort=False)["frac"].agg(tuple).to_dict()
+    # The rows are sorted by nomination: slice each one's run instead of a Python call per
+    # group through groupby.
+    ids = ordered["Nomination ID"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    ends = np.r_[starts[1:], len(ids)]
+    fracs = ordered["frac"].tolist()
+    in_order = {n: tuple(fracs[a:b]) for n, a, b in zip(ids[starts], starts, ends, strict=True)}
     top = (
         c.sort_values(
             ["Nomination ID", "weight", "_order"], ascending=[True, False, True], kind="stable"
@@ -418,7 +488,8 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
     stats = per.reindex(grp["ID"])
     basis = settings.rank_by if settings.rank_by in BASIS_COLUMN else "raw"
     col = BASIS_COLUMN[basis]
-    scores = {n: float(v) for n, v in stats[col].items() if pd.notna(v)}
+    known = stats[col].dropna()
+    scores = dict(zip(known.index, known.astype(float).tolist(), strict=True))
     judges_of = stats["Judges"].fillna(0).astype(int).to_dict()
     by_id = grp.set_index("ID")
     nominee_of = by_id["Nominee"].to_dict()
@@ -433,8 +504,10 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
     def customers(n: str) -> tuple:
         return (int(n_customers.get(key_of(nominee_of[n]), 0)),)
 
+    received = by_id["Received"].to_dict()
+
     def earliest(n: str) -> tuple:
-        r = by_id.at[n, "Received"]
+        r = received[n]
         return (-(pd.Timestamp(r).value if pd.notna(r) else np.iinfo(np.int64).max),)
 
     def in_order(n: str) -> tuple:
@@ -453,7 +526,7 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
     describe = {
         "more independent nominations": lambda n: str(independent(n)[0]),
         "more customer nominations": lambda n: str(customers(n)[0]),
-        "earliest nomination": lambda n: f"{by_id.at[n, 'Received']:%d/%m/%Y}",
+        "earliest nomination": lambda n: f"{received[n]:%d/%m/%Y}",
     }
     ranked = tiebreak.rank(scores, rules, keys, describe)
     rank_of = {r.nomination: r for r in ranked}
@@ -481,55 +554,83 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
         places[n] = slots.pop(0)
         placed_nominees.add(who)
 
-    out = []
-    spread_col = "Spread " + col.lower()
-    # Plain dicts: label lookups on a DataFrame cost more than the rest of the loop.
-    stat_rows = stats.to_dict("index")
-    nom_rows = by_id[["Nominee", "Team", "Site"]].to_dict("index")
-    for n in order:
-        st = stat_rows[n]
-        row = nom_rows[n]
-        count = judges_of.get(n, 0)
-        flags = []
-        if count < min_judges:
-            flags.append(f"too few judges ({count} of {min_judges})")
-        # Measured on the ranking basis: on normalised scores a lenient and a harsh judge who
-        # agree on the order of merit are not counted as disagreeing.
-        if count >= 2 and st[spread_col] > settings.disagreement_threshold:
-            flags.append(f"disagreement: judges {st[spread_col] * 100:.0f} points apart")
-        if isinstance(st["Outliers"], list):
-            flags.extend(st["Outliers"])
-        if n in ineligible:
-            flags.append(f"not eligible: {ineligible[n]}")
-        if isinstance(st["Partial"], list):
-            flags.extend(f"{j} scored only some criteria" for j in st["Partial"])
-        if not count:
-            flags.append("no scores counted")
-        by_j = st["By judge"] if isinstance(st["By judge"], str) else ""
-        if isinstance(st["Conflicted"], list):
-            by_j = "; ".join(
-                [x for x in [by_j] if x] + [f"{j} excluded (conflict)" for j in st["Conflicted"]]
+    # Column by column: a Python loop builds text only for the rows that have flags (or a
+    # conflicted judge); everything else is taken from the statistics by position.
+    position = {n: i for i, n in enumerate(grp["ID"])}
+    at = np.fromiter((position[n] for n in order), dtype=np.int64, count=len(order))
+    count = stats["Judges"].fillna(0).astype(int).to_numpy()[at]
+    spread = stats["Spread " + col.lower()].to_numpy(dtype=float)[at]
+    outliers, partial = stats["Outliers"].to_numpy()[at], stats["Partial"].to_numpy()[at]
+    by_judge, conflicted = stats["By judge"].to_numpy()[at], stats["Conflicted"].to_numpy()[at]
+    by_crit = stats["By criterion"].to_numpy()[at]
+    ids = np.asarray(order, dtype=object)
+    flagged = (
+        (count < min_judges)
+        | (count == 0)
+        | ((count >= 2) & (spread > settings.disagreement_threshold))
+        | pd.Series(ids).isin(list(ineligible)).to_numpy()
+        | _is_list(outliers)
+        | _is_list(partial)
+    )
+    flags = [""] * len(order)
+    for k in np.flatnonzero(flagged):
+        flags[k] = "; ".join(
+            _flags(
+                count[k],
+                spread[k],
+                outliers[k],
+                partial[k],
+                ineligible.get(ids[k]),
+                min_judges,
+                settings,
             )
-        r = rank_of.get(n)
-        out.append(
-            {
-                "Period": period,
-                "Category": category,
-                "Place": places.get(n),
-                "Rank": r.rank if r else None,
-                "Nomination ID": n,
-                "Nominee": row["Nominee"],
-                "Team": row["Team"],
-                "Site": row["Site"],
-                "Judges": count,
-                "Raw score": st["Raw"],
-                "Normalised score": st["Normalised"],
-                "Adjusted score": st["Adjusted"],
-                "Ranked on": basis if r else None,
-                "Tie-break": r.tie_note if r else "",
-                "Flags": "; ".join(flags),
-                "By criterion": st["By criterion"] if isinstance(st["By criterion"], str) else "",
-                "By judge": by_j,
-            }
         )
-    return out
+    by_j = [v if isinstance(v, str) else "" for v in by_judge]
+    for k in np.flatnonzero(_is_list(conflicted)):
+        by_j[k] = "; ".join(
+            [x for x in [by_j[k]] if x] + [f"{j} excluded (conflict)" for j in conflicted[k]]
+        )
+    ranks = [rank_of.get(n) for n in order]
+    return {
+        "Period": [period] * len(order),
+        "Category": [category] * len(order),
+        "Place": [places.get(n) for n in order],
+        "Rank": [r.rank if r else None for r in ranks],
+        "Nomination ID": list(order),
+        "Nominee": by_id["Nominee"].to_numpy()[at].tolist(),
+        "Team": by_id["Team"].to_numpy()[at].tolist(),
+        "Site": by_id["Site"].to_numpy()[at].tolist(),
+        "Judges": count.tolist(),
+        "Raw score": stats["Raw"].to_numpy(dtype=float)[at].tolist(),
+        "Normalised score": stats["Normalised"].to_numpy(dtype=float)[at].tolist(),
+        "Adjusted score": stats["Adjusted"].to_numpy(dtype=float)[at].tolist(),
+        "Ranked on": [basis if r else None for r in ranks],
+        "Tie-break": [r.tie_note if r else "" for r in ranks],
+        "Flags": flags,
+        "By criterion": [v if isinstance(v, str) else "" for v in by_crit],
+        "By judge": by_j,
+    }
+
+
+def _is_list(values: np.ndarray) -> np.ndarray:
+    return np.fromiter((isinstance(v, list) for v in values), dtype=bool, count=len(values))
+
+
+def _flags(count, spread, outliers, partial, ineligible, min_judges, settings) -> list[str]:
+    """The Flags of one nomination, in their fixed order."""
+    flags = []
+    if count < min_judges:
+        flags.append(f"too few judges ({count} of {min_judges})")
+    # Measured on the ranking basis: on normalised scores a lenient and a harsh judge who
+    # agree on the order of merit are not counted as disagreeing.
+    if count >= 2 and spread > settings.disagreement_threshold:
+        flags.append(f"disagreement: judges {spread * 100:.0f} points apart")
+    if isinstance(outliers, list):
+        flags.extend(outliers)
+    if ineligible is not None:
+        flags.append(f"not eligible: {ineligible}")
+    if isinstance(partial, list):
+        flags.extend(f"{j} scored only some criteria" for j in partial)
+    if not count:
+        flags.append("no scores counted")
+    return flags

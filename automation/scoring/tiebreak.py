@@ -47,10 +47,11 @@ def rank(
     ``keys`` maps each rule to a function giving a nomination's key (higher wins).
     """
     describe = describe or {}
-    order = sorted(scores, key=lambda n: (-round(scores[n], PRECISION), n))
+    rounded = {n: round(v, PRECISION) for n, v in scores.items()}
+    order = sorted(scores, key=lambda n: (-rounded[n], n))
     groups: list[list[str]] = []
     for n in order:
-        if groups and round(scores[groups[-1][0]], PRECISION) == round(scores[n], PRECISION):
+        if groups and rounded[groups[-1][0]] == rounded[n]:
             groups[-1].append(n)
         else:
             groups.append([n])

@@ -1,0 +1,127 @@
+"""The vectorised paths of scoring and the result tables give what the per-row Python they
+replaced gave, on awkward values (NaN, infinities, -0.0, unicode, blanks, missing keys)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from automation.judging.progress import progress_frame
+from automation.keys import key, key_of
+from automation.scoring import score
+from automation.scoring.prepare import _repeated
+from automation.scoring.results import formatted, joined, listed
+from automation.validate.judging import expected_scores, scored_frame
+from tests.support import small
+from tests.support.factory import data_from_rows
+
+AWKWARD = [0.15, 2.25, 0.125, -0.3, -0.0, 0.0, 1e17, -1e-9, math.nan, math.inf, -math.inf, 0.5]
+
+
+@pytest.mark.parametrize("fmt", ["{:.0f}%", "{:.1f}", "{:g}", "{:.2f}"])
+def test_formatted_equals_formatting_each_value(fmt):
+    values = pd.Series(AWKWARD * 3)
+    assert list(formatted(values, fmt)) == [fmt.format(v) for v in values]
+    assert list(formatted(values * 100, fmt)) == list((values * 100).map(fmt.format))
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_joined_equals_agg_join(dtype):
+    texts = pd.Series(["Ann 80%", "", "Zoë 5%", "李 100%", "x; y", "Bob 0%", "last"], dtype=dtype)
+    by = pd.Series(["N2", "N1", "N2", None, "N1", "N2", "N3"], dtype=object)
+    expected = texts.groupby(by).agg("; ".join)
+    got = joined(texts.to_numpy(dtype=object), by)
+    assert got.to_dict() == expected.to_dict()
+    assert list(got.index) == list(expected.index)
+
+
+def test_listed_equals_agg_list():
+    values = pd.Series(["a", "Zoë", "", "b", "c", "d"], dtype="str")
+    by = pd.Series(["N2", "N1", None, "N2", "N10", "N1"], dtype=object, name="Nomination ID")
+    expected = values.groupby(by).agg(list)
+    got = listed(values, by)
+    assert got.to_dict() == expected.to_dict()
+    assert list(got.index) == list(expected.index)
+    assert listed(values[:0], by[:0]).empty
+
+
+def test_repeated_equals_duplicated_with_missing_keys():
+    keys = pd.DataFrame(
+        {
+            "_j": pd.array(["ann", None, "ann", None, "ann", "zoë"], dtype="string[pyarrow]"),
+            "_nid": pd.array(["n1", "n1", "n1", "n1", None, "n1"], dtype="string[pyarrow]"),
+            "_c": pd.array(
+                ["care", "care", "care", "care", "care", "care"], dtype="string[pyarrow]"
+            ),
+        },
+        index=[10, 11, 12, 13, 14, 15],
+    )
+    assert _repeated(keys).equals(keys.duplicated())
+
+
+def _old_progress(data) -> pd.DataFrame:
+    """The JudgeProgress figures as the per-judge, per-row loop worked them out."""
+    exp = expected_scores(data)
+    f = scored_frame(data)
+    f = f[f["Score"].notna()]
+    have = set(zip(f["_j"], f["_nid"], f["_c"], strict=True))
+    triples = zip(key(exp["Judge"]), key(exp["Nomination ID"]), key(exp["Criterion"]), strict=True)
+    exp = exp.assign(scored=[t in have for t in triples])
+    rows = []
+    for judge in [str(j) for j in data["Judges"]["Judge"].dropna().drop_duplicates()]:
+        mine = exp[key(exp["Judge"]) == key_of(judge)]
+        per_nom = mine.groupby("Nomination ID")["scored"].all()
+        rows.append((judge, len(per_nom), int(per_nom.sum()), int((~mine["scored"]).sum())))
+    return pd.DataFrame(rows, columns=["Judge", "Assigned", "Scored", "Missing scores"])
+
+
+def _awkward_rows() -> dict[str, list[dict]]:
+    rows = small.rows()
+    rows["Judges"].append({"Judge": " kim judge ", "Role": "x"})  # the same judge, retyped
+    rows["Judges"].append({"Judge": "Zoë Judge", "Role": "x"})  # scores nothing
+    rows["Scores"] = [
+        s for s in rows["Scores"] if (s["Judge"], s["Nomination ID"]) != ("Jo Judge", "N2")
+    ]
+    rows["Scores"][0]["Score"] = None  # blank score: expected, not in
+    rows["Scores"].append(
+        {"Judge": "JO JUDGE ", "Nomination ID": " n2", "Criterion": "care", "Score": 3}
+    )
+    return rows
+
+
+def test_progress_equals_the_per_judge_loop():
+    data = data_from_rows(_awkward_rows(), small.SETTINGS)
+    got = progress_frame(data)
+    expected = _old_progress(data)
+    pd.testing.assert_frame_equal(
+        got[expected.columns].astype({c: int for c in expected.columns[1:]}), expected
+    )
+
+
+def test_flags_in_their_fixed_order():
+    rows = small.rows()
+    rows["Categories"][0]["Min judges"] = 3
+    rows["Nominations"].append(dict(rows["Nominations"][0], ID="N4", Nominee="Kim Judge"))
+    rows["Scores"] = [
+        s
+        for s in rows["Scores"]
+        if not (
+            s["Nomination ID"] == "N1" and s["Judge"] == "Jo Judge" and s["Criterion"] == "Speed"
+        )
+    ]
+    rows["Scores"] = [
+        s for s in rows["Scores"] if s["Nomination ID"] != "N3" or s["Judge"] == "Kim Judge"
+    ]
+    results = score(data_from_rows(rows, {**small.SETTINGS, "rank_by": "raw"}))
+    flags = results.nominations.set_index("Nomination ID")["Flags"].to_dict()
+    assert flags["N1"] == "Jo Judge scored only some criteria"
+    assert flags["N2"] == ""
+    assert flags["N3"] == "too few judges (1 of 3)"
+    assert flags["N4"] == (
+        "too few judges (0 of 3); not eligible: nominee is a judge; no scores counted"
+    )
+    assert results.nominations["Flags"].map(type).eq(str).all()
+    assert np.isnan(results.nominations.set_index("Nomination ID").loc["N4", "Raw score"])
