@@ -11,7 +11,6 @@ backup is made, so a failed write never damages the user's file.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 import struct
@@ -21,21 +20,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from automation import schema
 from automation.build import layout, printing
+from automation.column_text import by_distinct
 from automation.errors import UserError
-from automation.io import moved
+from automation.io import moved, sheet_xml
 from automation.io.package import TableInfo, damaged, open_package, parse_ref, sheet_parts, tables
 from automation.io.rows import TableEdit, patch_table
 from automation.io.safe_save import check_writable, replace, saving, verified_copy
+from automation.io.sheet_xml import cell as _cell  # also the cell writer of io.rows
 from automation.io.upgrade import PackageParts, add_missing, keep_very_hidden
 from automation.issues import column_letter
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_EPOCH = dt.datetime(1899, 12, 30)
-MAX_CELL_TEXT = 32767
 BACKUPS_KEPT = 10
 BIG_PART = 8_000_000  # bytes of XML above which a part is deflated at the fastest level
 
@@ -59,36 +59,6 @@ def check_not_open(path: Path) -> None:
             "Close the workbook in Excel, or use the ribbon buttons inside Excel, then try "
             "again. If Excel is not running, delete the ~$ file.",
         )
-
-
-# --------------------------------------------------------------------------------------------
-# Cell XML
-# --------------------------------------------------------------------------------------------
-def _text(value: str) -> str:
-    value = _ILLEGAL_XML.sub("", value)[:MAX_CELL_TEXT]
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f"<t{space}>{escape(value)}</t>"
-
-
-def _cell(ref: str, value: object, style: str | None) -> str:
-    s = f' s="{style}"' if style else ""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return f'<c r="{ref}"{s}/>' if s else ""
-    if isinstance(value, bool):
-        value = "yes" if value else "no"
-    if isinstance(value, float) and math.isnan(value):
-        return f'<c r="{ref}"{s}/>' if s else ""
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        value = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
-    elif isinstance(value, dt.date):
-        value = (dt.datetime(value.year, value.month, value.day) - _EPOCH).days
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-    if hasattr(value, "item"):  # numpy scalar
-        return _cell(ref, value.item(), style)
-    return f'<c r="{ref}"{s} t="inlineStr"><is>{_text(str(value))}</is></c>'
 
 
 # --------------------------------------------------------------------------------------------
@@ -147,20 +117,24 @@ def _height(points: float | None) -> str:
 
 def _body_heights(
     spec: schema.Table, frame: pd.DataFrame, widths: list[float], n: int
-) -> list[str]:
+) -> pa.Array | pa.Scalar:
     """Row heights for wrapped long text, so printed notes do not overlap the next row.
 
     Estimated from the text's length (cheap on a long table), per wrapped column, largest wins.
     """
-    lines = pd.Series(1, index=range(n))
+    lines = np.ones(n, dtype=np.int64)
     if len(frame):
         for j, col in enumerate(spec.columns):
             if col.type not in printing.WRAPPED or col.name not in frame.columns:
                 continue
             length = frame[col.name].astype("string").str.len().fillna(0).astype(int)
-            need = length.map(lambda k, w=widths[j]: printing.quick_lines(int(k), w))
-            lines = pd.concat([lines, need.reset_index(drop=True)], axis=1).max(axis=1)
-    return [_height(printing.row_height(int(k))) for k in lines.tolist()]
+            # Worked out once per distinct length: a long table has few.
+            lengths, where = np.unique(length.to_numpy(), return_inverse=True)
+            need = [printing.quick_lines(int(k), widths[j]) for k in lengths]
+            lines = np.maximum(lines, np.asarray(need, dtype=np.int64)[where])
+    if (lines <= 1).all():
+        return pa.scalar(_height(printing.row_height(1)), pa.large_string())
+    return by_distinct(pd.Series(lines), lambda k: _height(printing.row_height(int(k))), "")
 
 
 def _table_rows_xml(
@@ -169,76 +143,58 @@ def _table_rows_xml(
     top: int,
     styles: _TableStyles,
     widths: list[float] | None = None,
-) -> tuple[list[str], str]:
+) -> tuple[list[bytes | pa.Buffer], str]:
+    """The XML of a table's title row, header row and body rows, and the table's range."""
     cols = spec.columns
     letters = [column_letter(j + 1) for j in range(len(cols))]
-    rows = [f'<row r="{top}">{_cell(f"A{top}", spec.title, styles.title)}</row>']
+    title = f'<row r="{top}">{_cell(f"A{top}", spec.title, styles.title)}</row>'
     header = "".join(
         _cell(f"{letters[j]}{top + 1}", c.name, styles.header[j]) for j, c in enumerate(cols)
     )
     widths = widths or [c.width for c in cols]
-    rows.append(f'<row r="{top + 1}"{_height(printing.header_height(spec, widths))}>{header}</row>')
+    header = f'<row r="{top + 1}"{_height(printing.header_height(spec, widths))}>{header}</row>'
     count = len(frame)
     n = max(count, 1)
-    numbers = range(top + 2, top + 2 + n)
-    # Built column by column, each column with the one cell writer its type needs: a Python
-    # call per cell with a chain of type checks was most of the time on a 60,000-row table.
+    numbers = sheet_xml.row_numbers(top + 2, n)
+    # Built a column at a time, each column by the one cell writer its type needs, and the
+    # rows joined in C: a Python call per cell was most of the time on a 60,000-row table.
     columns = [
-        _column_xml(c, frame, letters[j], numbers, styles.body[j], count)
+        sheet_xml.column_cells(c, frame, letters[j], numbers, styles.body[j], count)
         for j, c in enumerate(cols)
     ]
     heights = _body_heights(spec, frame, widths, n)
-    rows.extend(
-        f'<row r="{r}"{h}>{"".join(cells)}</row>'
-        for r, h, cells in zip(numbers, heights, zip(*columns, strict=True), strict=True)
-    )
+    body = sheet_xml.join(_ROW_OPEN, numbers, _QUOTE, heights, _GT, *columns, _ROW_CLOSE)
     last_ref = f"A{top + 1}:{letters[-1]}{top + 1 + n}"
-    return rows, last_ref
+    return [title.encode("utf-8"), header.encode("utf-8"), sheet_xml.concatenated(body)], last_ref
 
 
-def _column_xml(
-    col: schema.Column,
-    frame: pd.DataFrame,
-    letter: str,
-    rows: range,
-    style: str | None,
-    count: int,
-) -> list[str]:
-    """The XML of one column's body cells, one string per row."""
-    s = f' s="{style}"' if style else ""
-    empty = f'<c r="{{}}"{s}/>' if s else ""
-    if col.is_formula and count:
-        f = escape(col.formula.lstrip("="))
-        return [f'<c r="{letter}{r}"{s}><f>{f}</f></c>' for r in rows]
-    if col.name not in frame.columns or not count:
-        return [empty.format(f"{letter}{r}") if empty else "" for r in rows]
-    series = frame[col.name]
-    if pd.api.types.is_datetime64_any_dtype(series):
-        series = (series - pd.Timestamp(_EPOCH)) / pd.Timedelta(days=1)
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        series = series.astype(float)  # nullable integers: missing becomes NaN, not pd.NA
-        return [
-            f'<c r="{letter}{r}"{s}><v>{float(v)!r}</v></c>'
-            if v == v
-            else (empty.format(f"{letter}{r}") if empty else "")
-            for r, v in zip(rows, series.tolist(), strict=True)
-        ]
-    return [_cell(f"{letter}{r}", v, style) for r, v in zip(rows, series.tolist(), strict=True)]
+_ROW_OPEN, _QUOTE, _GT, _ROW_CLOSE = (
+    pa.scalar(t, pa.large_string()) for t in ('<row r="', '"', ">", "</row>")
+)
 
 
-def _replace_sheet_data(xml: str, rows_xml: str, dimension: str) -> str:
+def _replace_sheet_data(xml: str, rows: list[bytes | pa.Buffer], dimension: str) -> bytes:
+    """The sheet's XML (UTF-8) with ``rows`` as its sheetData and its dimension set.
+
+    Put together as bytes: the rows are tens of MB on a long table and are never decoded.
+    """
     m = re.search(r"<sheetData\s*/>|<sheetData>.*</sheetData>", xml, flags=re.S)
     if not m:
         raise UserError(
             "A sheet the tool writes has an unexpected layout.",
             "Replace the sheet with a fresh copy from the template.",
         )
-    xml = xml[: m.start()] + f"<sheetData>{rows_xml}</sheetData>" + xml[m.end() :]
-    if re.search(r"<dimension [^>]*/>", xml):
-        xml = re.sub(
-            r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>', xml, count=1
-        )
-    return xml
+    head, tail = xml[: m.start()], xml[m.end() :]
+    if re.search(r"<dimension [^>]*/>", head) or re.search(r"<dimension [^>]*/>", tail):
+        # The rows hold no markup of their own (text is escaped), so the first dimension
+        # element is in the head, or else in the tail.
+        new = f'<dimension ref="{dimension}"/>'
+        head, done = re.subn(r'<dimension ref="[^"]*"\s*/>', new, head, count=1)
+        if not done:
+            tail = re.sub(r'<dimension ref="[^"]*"\s*/>', new, tail, count=1)
+    return b"".join(
+        [head.encode("utf-8"), b"<sheetData>", *rows, b"</sheetData>", tail.encode("utf-8")]
+    )
 
 
 def _set_table_ref(xml: str, ref: str) -> str:
@@ -359,7 +315,7 @@ def render_tool_sheets(
         xml = zf.read(part).decode("utf-8")
         first_top = min(parse_ref(found[t].ref)[1] for t in sheet.tables) - 1
         keep = [_row_xml(xml, r) for r in range(1, first_top)]
-        rows: list[str] = [r for r in keep if r]
+        rows: list[bytes | pa.Buffer] = [r.encode("utf-8") for r in keep if r]
         frames_here = [frames.get(t, pd.DataFrame()) for t in sheet.tables]
         tops = layout.table_tops([len(f) for f in frames_here])
         shift = first_top - layout.FIRST_TABLE_ROW
@@ -386,7 +342,7 @@ def render_tool_sheets(
         areas[sheet_name] = printing.print_area(spans, len(widths), sheet_name)
         width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
         dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
-        out[part] = _replace_sheet_data(xml, "".join(rows), dim).encode("utf-8")
+        out[part] = _replace_sheet_data(xml, rows, dim)
     return out, counts, areas
 
 
