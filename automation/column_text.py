@@ -65,29 +65,45 @@ def strip(arr: pa.Array) -> pa.Array:
     return pc.utf8_trim(arr, PY_WHITESPACE)
 
 
+def factorized(series: pd.Series) -> tuple[np.ndarray, list | pa.Array] | None:
+    """Codes (-1 for a missing cell) and the distinct values they point at, grouped so that
+    values in one group are the same value; None when the column cannot be grouped safely
+    (mixed Python objects, categories, anything unusual). Text held by arrow gives its
+    distinct values as an arrow array (never made into Python strings)."""
+    dtype = series.dtype
+    if pd.api.types.is_float_dtype(dtype):
+        floats = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        codes, bits = pd.factorize(floats.view(np.int64))
+        return np.where(np.isnan(floats), -1, codes), bits.view(np.float64).tolist()
+    if is_text(series):
+        arr = text_array(series)
+        if arr is not None:
+            encoded = arr.dictionary_encode()
+            codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            return codes.astype(np.int64, copy=False), encoded.dictionary
+    if dtype.kind in _GROUPABLE or is_text(series):
+        codes, uniques = pd.factorize(series.array)
+        return codes, list(uniques)
+    return None
+
+
+def spread(codes: np.ndarray, texts: pa.Array, blank: str) -> pa.Array:
+    """``texts[code]`` for every code, ``blank`` where the code is -1."""
+    texts = pa.concat_arrays([texts.cast(pa.large_string()), pa.array([blank], pa.large_string())])
+    return texts.take(pa.array(np.where(codes < 0, len(texts) - 1, codes)))
+
+
 def by_distinct(series: pd.Series, fn: Callable[[object], str], blank: str) -> pa.Array:
     """``fn`` of every cell of ``series``, as an arrow (large) string array.
 
     ``blank`` is what ``fn`` gives a missing cell (None, NaN, NA, NaT): grouped columns use
     it without calling ``fn``; columns mapped a cell at a time call ``fn`` on every cell.
     """
-    dtype = series.dtype
-    if pd.api.types.is_float_dtype(dtype):
-        floats = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        codes, bits = pd.factorize(floats.view(np.int64))
-        codes = np.where(np.isnan(floats), -1, codes)
-        return _spread(codes, bits.view(np.float64).tolist(), fn, blank)
-    if dtype.kind in _GROUPABLE or is_text(series):
-        codes, uniques = pd.factorize(series.array)
-        return _spread(codes, list(uniques), fn, blank)
-    # Mixed objects, categories and anything unusual: one call per cell.
-    texts = [fn(v) for v in series.to_numpy(dtype=object)]
-    return pa.array(texts, type=pa.large_string())
-
-
-def _spread(codes: np.ndarray, uniques: list, fn: Callable[[object], str], blank: str) -> pa.Array:
-    texts = [fn(u) for u in uniques]
-    texts.append(blank)
-    # A code of -1 (a missing cell) picks the last entry.
-    index = np.where(codes < 0, len(uniques), codes)
-    return pa.array(texts, type=pa.large_string()).take(pa.array(index))
+    grouped = factorized(series)
+    if grouped is None:
+        texts = [fn(v) for v in series.to_numpy(dtype=object)]
+        return pa.array(texts, type=pa.large_string())
+    codes, uniques = grouped
+    if isinstance(uniques, pa.Array):
+        uniques = uniques.to_pylist()
+    return spread(codes, pa.array([fn(u) for u in uniques], type=pa.large_string()), blank)

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from automation import schema
-from automation.column_text import by_distinct, is_text, strip, text_array
+from automation.column_text import factorized, is_text, spread, strip
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ILLEGAL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # the same characters for arrow's regex engine
@@ -86,59 +86,67 @@ def column_cells(
     numbers: pa.Array,
     style: str | None,
     count: int,
-) -> pa.Array | pa.Scalar:
-    """The XML of one column's body cells, one string per row of ``numbers`` (a constant
-    when every row reads the same, such as a column of blank unstyled cells)."""
+) -> list[pa.Array | pa.Scalar]:
+    """Pieces whose row-by-row concatenation is the XML of one column's body cells, for the
+    rows ``numbers`` (the pieces of all columns are joined into rows in one pass)."""
     s = f' s="{style}"' if style else ""
     ref = _s(f'<c r="{letter}')
     if col.is_formula and count:
         formula = escape(col.formula.lstrip("="))
-        return join(ref, numbers, _s(f'"{s}><f>{formula}</f></c>'))
-    empty = join(ref, numbers, _s(f'"{s}/>')) if s else _s("")
+        return [ref, numbers, _s(f'"{s}><f>{formula}</f></c>')]
     if col.name not in frame.columns or not count:
-        return empty
+        return [ref, numbers, _s(f'"{s}/>')] if s else []
     series = frame[col.name]
     if pd.api.types.is_datetime64_any_dtype(series):
         series = (series - pd.Timestamp(_EPOCH)) / pd.Timedelta(days=1)
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         # Nullable integers: missing becomes NaN, not pd.NA; every number is written as a float.
-        floats = series.astype(float)
-        values = by_distinct(floats, float.__repr__, "")
-        cells = join(ref, numbers, _s(f'"{s}><v>'), values, _s("</v></c>"))
-        return pc.if_else(pa.array(np.isnan(floats.to_numpy())), empty, cells)
-    strings = _as_text(series)
-    if strings is None:  # mixed Python objects: the cell writer decides for each
-        rows = numbers.to_pylist()
-        return pa.array(
-            [cell(f"{letter}{r}", v, style) for r, v in zip(rows, series.tolist(), strict=True)],
-            type=_STR,
-        )
-    return _text_cells(strings, ref, numbers, s, empty)
+        codes, numbers_seen = factorized(series.astype(float))
+        ends = pa.array([f'"{s}><v>{v!r}</v></c>' for v in numbers_seen], type=_STR)
+    else:
+        text = _distinct_text(series)
+        if text is None:  # mixed Python objects: the cell writer decides for each
+            rows = numbers.to_pylist()
+            values = series.tolist()
+            cells = [cell(f"{letter}{r}", v, style) for r, v in zip(rows, values, strict=True)]
+            return [pa.array(cells, type=_STR)]
+        codes, strings = text
+        ends = _text_ends(strings, s)
+    # Each cell is '<c r="' + letter + row number + the rest, which depends on the value only.
+    ends = spread(codes, ends, f'"{s}/>')
+    if s:
+        return [ref, numbers, ends]
+    # Without a style a blank cell is left out altogether.
+    return [pc.if_else(pa.array(codes < 0), _s(""), join(ref, numbers, ends))]
 
 
-def _as_text(series: pd.Series) -> pa.Array | None:
-    """The column as the text its cells show (yes/no for booleans), null where blank; None
-    when it is not one kind of value."""
+def _distinct_text(series: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
+    """Codes and the distinct texts the cells show (yes/no for booleans); None when the
+    column is not one kind of value."""
     if pd.api.types.is_bool_dtype(series):
-        flags = pa.array(series, type=pa.bool_(), from_pandas=True)
-        return pc.if_else(flags, _s("yes"), _s("no"))
-    if is_text(series):
-        return text_array(series)
-    return None
+        codes, flags = factorized(series)
+        return codes, pa.array(["yes" if f else "no" for f in flags], type=_STR)
+    if not is_text(series):
+        return None
+    codes, uniques = factorized(series)
+    if isinstance(uniques, pa.Array):
+        return codes, uniques
+    try:
+        return codes, pa.array(uniques, type=_STR)
+    except (pa.ArrowException, UnicodeError):  # a lone surrogate: let the cell writer fail
+        return None
 
 
-def _text_cells(
-    strings: pa.Array, ref: pa.Scalar, numbers: pa.Array, s: str, empty: pa.Array | pa.Scalar
-) -> pa.Array:
-    """``cell`` of every text value, with ``empty`` where a value is missing."""
+def _text_ends(strings: pa.Array, s: str) -> pa.Array:
+    """What follows the row number in ``cell`` of each text value: as ``text`` does it,
+    illegal characters dropped, cut to a cell's length, spaces kept, XML escaped."""
     value = pc.replace_substring_regex(strings, _ILLEGAL_RE2, "")
     value = pc.utf8_slice_codeunits(value, 0, MAX_CELL_TEXT)  # counts code points, as str does
     spaced = pc.not_equal(strip(value), value)
     for char, entity in (("&", "&amp;"), (">", "&gt;"), ("<", "&lt;")):  # as saxutils.escape
         value = pc.replace_substring(value, char, entity)
     opening = pc.if_else(spaced, _s('<t xml:space="preserve">'), _s("<t>"))
-    cells = join(ref, numbers, _s(f'"{s} t="inlineStr"><is>'), opening, value, _s("</t></is></c>"))
-    return pc.if_else(strings.is_null(), empty, cells)
+    return join(_s(f'"{s} t="inlineStr"><is>'), opening, value, _s("</t></is></c>"))
 
 
 def concatenated(rows: pa.Array) -> pa.Buffer | bytes:

@@ -23,10 +23,11 @@ from xml.sax.saxutils import escape, unescape
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from automation import schema
 from automation.build import layout, printing
-from automation.column_text import by_distinct
+from automation.column_text import by_distinct, is_text, text_array
 from automation.errors import UserError
 from automation.io import moved, sheet_xml
 from automation.io.package import TableInfo, damaged, open_package, parse_ref, sheet_parts, tables
@@ -127,9 +128,14 @@ def _body_heights(
         for j, col in enumerate(spec.columns):
             if col.type not in printing.WRAPPED or col.name not in frame.columns:
                 continue
-            length = frame[col.name].astype("string").str.len().fillna(0).astype(int)
+            values = frame[col.name]
+            strings = text_array(values) if is_text(values) else None
+            if strings is not None:  # what str.len() of the text gives, counted in C
+                length = pc.utf8_length(strings).fill_null(0).to_numpy(zero_copy_only=False)
+            else:
+                length = values.astype("string").str.len().fillna(0).astype(int).to_numpy()
             # Worked out once per distinct length: a long table has few.
-            lengths, where = np.unique(length.to_numpy(), return_inverse=True)
+            lengths, where = np.unique(length, return_inverse=True)
             need = [printing.quick_lines(int(k), widths[j]) for k in lengths]
             lines = np.maximum(lines, np.asarray(need, dtype=np.int64)[where])
     if (lines <= 1).all():
@@ -158,12 +164,13 @@ def _table_rows_xml(
     numbers = sheet_xml.row_numbers(top + 2, n)
     # Built a column at a time, each column by the one cell writer its type needs, and the
     # rows joined in C: a Python call per cell was most of the time on a 60,000-row table.
-    columns = [
-        sheet_xml.column_cells(c, frame, letters[j], numbers, styles.body[j], count)
+    pieces = [
+        piece
         for j, c in enumerate(cols)
+        for piece in sheet_xml.column_cells(c, frame, letters[j], numbers, styles.body[j], count)
     ]
     heights = _body_heights(spec, frame, widths, n)
-    body = sheet_xml.join(_ROW_OPEN, numbers, _QUOTE, heights, _GT, *columns, _ROW_CLOSE)
+    body = sheet_xml.join(_ROW_OPEN, numbers, _QUOTE, heights, _GT, *pieces, _ROW_CLOSE)
     last_ref = f"A{top + 1}:{letters[-1]}{top + 1 + n}"
     return [title.encode("utf-8"), header.encode("utf-8"), sheet_xml.concatenated(body)], last_ref
 
@@ -289,10 +296,14 @@ def _has_range(info: TableInfo) -> bool:
 
 
 def render_tool_sheets(
-    zf: zipfile.ZipFile | PackageParts, frames: Mapping[str, pd.DataFrame]
+    zf: zipfile.ZipFile | PackageParts,
+    frames: Mapping[str, pd.DataFrame],
+    found: Mapping[str, TableInfo] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, int]]:
-    """New XML for each tool-owned sheet that has a table in ``frames``, and its tables."""
-    found = tables(zf)
+    """New XML for each tool-owned sheet that has a table in ``frames``, and its tables.
+
+    ``found``: the package's tables when the caller has them (``package.tables``)."""
+    found = tables(zf) if found is None else found
     parts_by_sheet = sheet_parts(zf)
     out: dict[str, bytes] = {}
     counts: dict[str, int] = {}
@@ -364,11 +375,12 @@ def _notes_parts(
     }
 
 
-def _user_print_areas(zf: zipfile.ZipFile, used_rows: Mapping[str, int]) -> dict[str, str]:
+def _user_print_areas(
+    found: Mapping[str, TableInfo], used_rows: Mapping[str, int]
+) -> dict[str, str]:
     """Print areas of the input sheets: each table's title to its last row in use."""
     if not used_rows:
         return {}
-    found = tables(zf)
     areas = {}
     for sheet in schema.SHEETS:
         if sheet.name in schema.TOOL_SHEETS or not sheet.tables:
@@ -505,10 +517,13 @@ def _remove_folders(made: list[Path]) -> None:
 
 
 def render_table_edits(
-    zf: zipfile.ZipFile, edits: Mapping[str, TableEdit], parts: Mapping[str, bytes]
+    zf: zipfile.ZipFile,
+    edits: Mapping[str, TableEdit],
+    parts: Mapping[str, bytes],
+    found: Mapping[str, TableInfo] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, int]]:
     """New XML for the sheets and table parts that ``edits`` change (see ``io.rows``)."""
-    found = tables(zf)
+    found = tables(zf) if found is None else found
     out: dict[str, bytes] = {}
     counts: dict[str, int] = {}
     for name, edit in edits.items():
@@ -561,18 +576,22 @@ def write_tool_tables(
         # An older workbook may lack a tool sheet or table this version writes: add it empty
         # first (the user's sheets are untouched), then render as usual.
         view = PackageParts(zf)
-        add_missing(
+        # Read once: parsing every table part is a good part of a small write.
+        found = tables(zf)
+        added = add_missing(
             view,
             sheet_parts(zf),
-            set(tables(zf)),
+            set(found),
             {schema.TABLE_BY_NAME[name].sheet for name in frames},
         )
-        new_parts, counts, areas = render_tool_sheets(view, frames)
+        new_parts, counts, areas = render_tool_sheets(
+            view, frames, tables(view) if added else found
+        )
         new_parts = {**view.changed, **new_parts}
-        areas.update(_user_print_areas(zf, used_rows or {}))
+        areas.update(_user_print_areas(found, used_rows or {}))
         if edits:
             edited, edit_counts = render_table_edits(
-                zf, {k: v for k, v in edits.items() if not v.empty}, new_parts
+                zf, {k: v for k, v in edits.items() if not v.empty}, new_parts, found
             )
             new_parts |= edited
             counts |= edit_counts
