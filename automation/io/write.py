@@ -15,6 +15,7 @@ import os
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+try:  # ISA-L's deflate, much faster than zlib's at its fastest level; zlib when missing
+    from isal import isal_zlib as _fast_zlib
+except ImportError:  # pragma: no cover - isal has wheels for the usual platforms
+    _fast_zlib = zlib
 
 from automation import schema
 from automation.build import layout, printing
@@ -39,6 +45,9 @@ from automation.issues import column_letter
 
 BACKUPS_KEPT = 10
 BIG_PART = 8_000_000  # bytes of XML above which a part is deflated at the fastest level
+# A new part's bytes, whole or in pieces (a long sheet is never joined into one string).
+Chunk = bytes | pa.Buffer
+Part = bytes | list[Chunk]
 
 
 @dataclass(frozen=True)
@@ -149,7 +158,7 @@ def _table_rows_xml(
     top: int,
     styles: _TableStyles,
     widths: list[float] | None = None,
-) -> tuple[list[bytes | pa.Buffer], str]:
+) -> tuple[list[Chunk], str]:
     """The XML of a table's title row, header row and body rows, and the table's range."""
     cols = spec.columns
     letters = [column_letter(j + 1) for j in range(len(cols))]
@@ -180,10 +189,11 @@ _ROW_OPEN, _QUOTE, _GT, _ROW_CLOSE = (
 )
 
 
-def _replace_sheet_data(xml: str, rows: list[bytes | pa.Buffer], dimension: str) -> bytes:
-    """The sheet's XML (UTF-8) with ``rows`` as its sheetData and its dimension set.
+def _replace_sheet_data(xml: str, rows: list[Chunk], dimension: str) -> list[Chunk]:
+    """The sheet's XML (UTF-8, in pieces) with ``rows`` as its sheetData and its dimension set.
 
-    Put together as bytes: the rows are tens of MB on a long table and are never decoded.
+    Kept as pieces of bytes: the rows are tens of MB on a long table; they are never decoded
+    nor copied into one string, but compressed piece by piece (``write_package``).
     """
     m = re.search(r"<sheetData\s*/>|<sheetData>.*</sheetData>", xml, flags=re.S)
     if not m:
@@ -199,9 +209,7 @@ def _replace_sheet_data(xml: str, rows: list[bytes | pa.Buffer], dimension: str)
         head, done = re.subn(r'<dimension ref="[^"]*"\s*/>', new, head, count=1)
         if not done:
             tail = re.sub(r'<dimension ref="[^"]*"\s*/>', new, tail, count=1)
-    return b"".join(
-        [head.encode("utf-8"), b"<sheetData>", *rows, b"</sheetData>", tail.encode("utf-8")]
-    )
+    return [head.encode("utf-8"), b"<sheetData>", *rows, b"</sheetData>", tail.encode("utf-8")]
 
 
 def _set_table_ref(xml: str, ref: str) -> str:
@@ -257,14 +265,15 @@ def read_small_parts(read: Callable[[str], bytes], path: Path) -> dict[str, byte
 def write_package(
     zf: zipfile.ZipFile,
     infos: list[zipfile.ZipInfo],
-    parts: Mapping[str, bytes | None],
+    parts: Mapping[str, Part | None],
     tmp: Path,
     *,
     added: Collection[str] = (),
     read_added: Callable[[str], bytes] | None = None,
 ) -> None:
-    """Write the package to ``tmp``: ``parts`` maps each part kept to its new bytes, or None
-    to copy it unchanged (compressed, without inflating it); parts not in ``parts`` are
+    """Write the package to ``tmp``: ``parts`` maps each part kept to its new bytes (or a list
+    of pieces of them), or None to copy it unchanged (compressed, without inflating it);
+    parts not in ``parts`` are
     dropped (calcChain). ``added`` parts come from ``read_added`` (tool sheets an older
     workbook lacked). Flushed to disk before the caller swaps it in."""
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
@@ -278,11 +287,14 @@ def write_package(
                 continue
             if data is None:
                 data = zf.read(info)
+            chunks = [data] if isinstance(data, bytes | bytearray | memoryview) else list(data)
             zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             zi.compress_type = zipfile.ZIP_DEFLATED
-            # A long Scores sheet is hundreds of MB of XML: the fastest deflate level halves
-            # the time to save it; Excel recompresses on its next save anyway.
-            out.writestr(zi, data, compresslevel=1 if len(data) > BIG_PART else 6)
+            # A long Results or Panel sheet is tens of MB of XML: deflated fast (Excel
+            # recompresses on its next save anyway).
+            if sum(len(c) for c in chunks) > BIG_PART and write_deflated(out, zi, chunks):
+                continue
+            out.writestr(zi, b"".join(chunks), compresslevel=6)
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
 
@@ -299,13 +311,13 @@ def render_tool_sheets(
     zf: zipfile.ZipFile | PackageParts,
     frames: Mapping[str, pd.DataFrame],
     found: Mapping[str, TableInfo] | None = None,
-) -> tuple[dict[str, bytes], dict[str, int]]:
+) -> tuple[dict[str, Part], dict[str, int], dict[str, str]]:
     """New XML for each tool-owned sheet that has a table in ``frames``, and its tables.
 
     ``found``: the package's tables when the caller has them (``package.tables``)."""
     found = tables(zf) if found is None else found
     parts_by_sheet = sheet_parts(zf)
-    out: dict[str, bytes] = {}
+    out: dict[str, Part] = {}
     counts: dict[str, int] = {}
     areas: dict[str, str] = {}
     sheets = {schema.TABLE_BY_NAME[name].sheet for name in frames}
@@ -326,7 +338,7 @@ def render_tool_sheets(
         xml = zf.read(part).decode("utf-8")
         first_top = min(parse_ref(found[t].ref)[1] for t in sheet.tables) - 1
         keep = [_row_xml(xml, r) for r in range(1, first_top)]
-        rows: list[bytes | pa.Buffer] = [r.encode("utf-8") for r in keep if r]
+        rows: list[Chunk] = [r.encode("utf-8") for r in keep if r]
         frames_here = [frames.get(t, pd.DataFrame()) for t in sheet.tables]
         tops = layout.table_tops([len(f) for f in frames_here])
         shift = first_top - layout.FIRST_TABLE_ROW
@@ -427,6 +439,38 @@ def _set_print_areas(workbook_xml: str, areas: Mapping[str, str]) -> str:
 
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_ZIP64_LIMIT = 0xFFFFFFFF
+
+
+def write_deflated(out: zipfile.ZipFile, zi: zipfile.ZipInfo, chunks: list[Chunk]) -> bool:
+    """Deflate ``chunks`` (one part, in pieces) into ``out`` as the entry ``zi``, at the
+    fastest level, with ISA-L when it is installed (about four times zlib's fastest level,
+    and smaller). Returns False (caller writes it the usual way) for a part needing ZIP64."""
+    deflate = _fast_zlib.compressobj(1, _fast_zlib.DEFLATED, -15)
+    crc, size, raw = 0, 0, []
+    for chunk in chunks:
+        crc = _fast_zlib.crc32(chunk, crc)
+        size += len(chunk)
+        raw.append(deflate.compress(chunk))
+    raw.append(deflate.flush())
+    compressed = sum(len(r) for r in raw)
+    if max(size, compressed) >= _ZIP64_LIMIT:
+        return False
+    zi.CRC, zi.compress_size, zi.file_size = crc, compressed, size
+    _add_entry(out, zi, raw)
+    return True
+
+
+def _add_entry(out: zipfile.ZipFile, zi: zipfile.ZipInfo, raw: list[bytes]) -> None:
+    """Write an entry whose compressed bytes and sizes are known, and register it in the
+    central directory as ZipFile.writestr would (the stdlib has no public call for this)."""
+    zi.header_offset = out.fp.tell()
+    out.fp.write(zi.FileHeader(zip64=False))
+    for piece in raw:
+        out.fp.write(piece)
+    out.filelist.append(zi)
+    out.NameToInfo[zi.filename] = zi
+    out.start_dir = out.fp.tell()
 
 
 def copy_compressed(src: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
@@ -456,12 +500,7 @@ def copy_compressed(src: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.Zi
     zi.CRC, zi.compress_size, zi.file_size = info.CRC, info.compress_size, info.file_size
     zi.external_attr = info.external_attr
     zi.flag_bits = info.flag_bits & 0x800  # keep UTF-8 names; sizes are in the header now
-    zi.header_offset = out.fp.tell()
-    out.fp.write(zi.FileHeader(zip64=False))
-    out.fp.write(raw)
-    out.filelist.append(zi)
-    out.NameToInfo[zi.filename] = zi
-    out.start_dir = out.fp.tell()
+    _add_entry(out, zi, [raw])
     return True
 
 
