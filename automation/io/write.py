@@ -83,8 +83,10 @@ def _row_xml(xml: str, row: int) -> str:
     if start < 0:
         return ""
     end = xml.find("</row>", start)
-    close = xml.find("/>", start)
     gt = xml.find(">", start)
+    # Only a "/>" ending the row's own tag matters: looking further scanned the rest of a long
+    # sheet whose cells all have values.
+    close = xml.find("/>", start, gt + 1)
     if close >= 0 and close < gt + 1 and (end < 0 or close < end):
         return xml[start : close + 2]
     return xml[start : end + 6]
