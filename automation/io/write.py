@@ -45,9 +45,8 @@ from automation.issues import column_letter
 
 BACKUPS_KEPT = 10
 BIG_PART = 8_000_000  # bytes of XML above which a part is deflated at the fastest level
-# A new part's bytes, whole or in pieces (a long sheet is never joined into one string).
+# A piece of a new part's bytes (a long sheet is never joined into one string).
 Chunk = bytes | pa.Buffer
-Part = bytes | list[Chunk]
 
 
 @dataclass(frozen=True)
@@ -273,8 +272,8 @@ def write_package(
     added: Collection[str] = (),
     read_added: Callable[[str], bytes] | None = None,
 ) -> None:
-    """Write the package to ``tmp``: ``parts`` maps each part kept to its new bytes (or a list
-    of pieces of them), or None to copy it unchanged (compressed, without inflating it);
+    """Write the package to ``tmp``: ``parts`` maps each part kept to its new bytes (or those
+    deflated already), or None to copy it unchanged (compressed, without inflating it);
     parts not in ``parts`` are
     dropped (calcChain). ``added`` parts come from ``read_added`` (tool sheets an older
     workbook lacked). Flushed to disk before the caller swaps it in."""
@@ -289,14 +288,18 @@ def write_package(
                 continue
             if data is None:
                 data = zf.read(info)
-            chunks = [data] if isinstance(data, bytes | bytearray | memoryview) else list(data)
             zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             zi.compress_type = zipfile.ZIP_DEFLATED
             # A long Results or Panel sheet is tens of MB of XML: deflated fast (Excel
             # recompresses on its next save anyway).
-            if sum(len(c) for c in chunks) > BIG_PART and write_deflated(out, zi, chunks):
+            if not isinstance(data, Deflated):
+                data = _packed([data])
+            if isinstance(data, Deflated):
+                zi.CRC, zi.file_size = data.crc, data.size
+                zi.compress_size = sum(len(r) for r in data.raw)
+                _add_entry(out, zi, data.raw)
                 continue
-            out.writestr(zi, b"".join(chunks), compresslevel=6)
+            out.writestr(zi, data, compresslevel=6)
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
 
@@ -367,7 +370,7 @@ def render_tool_sheets(
         areas[sheet_name] = printing.print_area(spans, len(widths), sheet_name)
         width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
         dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
-        out[part] = _replace_sheet_data(xml, rows, dim)
+        out[part] = _packed(_replace_sheet_data(xml, rows, dim))
     return out, counts, areas
 
 
@@ -444,10 +447,23 @@ _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _ZIP64_LIMIT = 0xFFFFFFFF
 
 
-def write_deflated(out: zipfile.ZipFile, zi: zipfile.ZipInfo, chunks: list[Chunk]) -> bool:
-    """Deflate ``chunks`` (one part, in pieces) into ``out`` as the entry ``zi``, at the
-    fastest level, with ISA-L when it is installed (about four times zlib's fastest level,
-    and smaller). Returns False (caller writes it the usual way) for a part needing ZIP64."""
+@dataclass(frozen=True)
+class Deflated:
+    """A part deflated as soon as it was made, so a long sheet's XML is not kept until the
+    package is written: its CRC, uncompressed size and raw deflate bytes."""
+
+    crc: int
+    size: int
+    raw: tuple[bytes, ...]
+
+
+Part = bytes | Deflated  # a new part: its bytes, or deflated already
+
+
+def deflated(chunks: list[Chunk]) -> Deflated | None:
+    """``chunks`` (one part, in pieces) deflated at the fastest level, with ISA-L when it is
+    installed (about four times zlib's fastest level, and smaller); None for a part needing
+    ZIP64 (the caller writes it the usual way)."""
     deflate = _fast_zlib.compressobj(1, _fast_zlib.DEFLATED, -15)
     crc, size, raw = 0, 0, []
     for chunk in chunks:
@@ -455,12 +471,18 @@ def write_deflated(out: zipfile.ZipFile, zi: zipfile.ZipInfo, chunks: list[Chunk
         size += len(chunk)
         raw.append(deflate.compress(chunk))
     raw.append(deflate.flush())
-    compressed = sum(len(r) for r in raw)
-    if max(size, compressed) >= _ZIP64_LIMIT:
-        return False
-    zi.CRC, zi.compress_size, zi.file_size = crc, compressed, size
-    _add_entry(out, zi, raw)
-    return True
+    if max(size, sum(len(r) for r in raw)) >= _ZIP64_LIMIT:
+        return None
+    return Deflated(crc, size, tuple(raw))
+
+
+def _packed(chunks: list[Chunk]) -> Part:
+    """A new part as it is kept until the package is written: a long one deflated now."""
+    if sum(len(c) for c in chunks) > BIG_PART:
+        packed = deflated(chunks)
+        if packed is not None:
+            return packed
+    return b"".join(chunks)
 
 
 def _add_entry(out: zipfile.ZipFile, zi: zipfile.ZipInfo, raw: list[bytes]) -> None:
