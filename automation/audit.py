@@ -113,6 +113,7 @@ def record(
     now: dt.datetime | None = None,
     user: str | None = None,
     seal: bool | None = None,
+    inputs: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The Audit table with a new chained entry, and the Tool data tables to write with it.
 
@@ -127,6 +128,9 @@ def record(
     ``seal``: whether to return the Tool data tables (the seal, and the lock passed through).
     By default only when the workbook has that sheet: a live workbook in Excel cannot have one
     added, while the file writer adds it to an older workbook, so file jobs pass True.
+
+    ``inputs``: ``tables_digest(data)`` when the caller has it already (several entries made
+    over the same input tables), so a long Scores table is not digested again for each.
     """
     if now is None:
         utc = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -136,7 +140,7 @@ def record(
     else:
         utc = now.astimezone(dt.UTC)
         local = now.astimezone().replace(tzinfo=None)
-    before = tables_digest(data)
+    before = inputs if inputs is not None else tables_digest(data)
     old = _entries(data)
     row = {
         "When": local,

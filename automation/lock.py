@@ -65,6 +65,12 @@ def row_digests(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     )
 
 
+def read_row_digests(data: ProgrammeData, table: str) -> pd.DataFrame:
+    """``row_digests`` of a table as read, worked out once per read: validation, scoring and
+    the refusal to write changed results each compare the workbook with its lock."""
+    return data.cached(f"lock row digests {table}", lambda d: row_digests(d.tables[table], table))
+
+
 def table_digest(digests: pd.Series, table: str) -> str:
     """One digest of a table that ignores row order."""
     return sha256(table + "\n" + "\n".join(sorted(digests)))
@@ -108,7 +114,7 @@ def changes(data: ProgrammeData, frames: dict[str, pd.DataFrame] | None = None) 
     out: list[Change] = []
     for table in LOCKED:
         frame = (frames or {}).get(table)
-        now = row_digests(frame if frame is not None else data.tables[table], table)
+        now = row_digests(frame, table) if frame is not None else read_row_digests(data, table)
         if table_digest(now["Digest"], table) == state.get(f"{table} digest"):
             continue
         old = stored[stored["Table"] == table]
@@ -208,7 +214,7 @@ def lock(
     rows, state = [], {"Locked (UTC)": when.strftime(UTC_FORMAT), "Locked by": user}
     counts = {}
     for table in LOCKED:
-        digests = row_digests(data.tables[table], table)
+        digests = read_row_digests(data, table)
         counts[table] = len(digests)
         state[f"{table} digest"] = table_digest(digests["Digest"], table)
         rows += [
@@ -228,7 +234,7 @@ def lock(
 
 def _stale(data: ProgrammeData, current: pd.DataFrame) -> str:
     now = row_digests(as_read(current, "Results"), "Results")
-    read = row_digests(data.tables["Results"], "Results")
+    read = read_row_digests(data, "Results")
     if table_digest(now["Digest"], "Results") == table_digest(read["Digest"], "Results"):
         return ""
     diff = set(now["Digest"]) ^ set(read["Digest"])

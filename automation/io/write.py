@@ -11,33 +11,42 @@ backup is made, so a failed write never damages the user's file.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+try:  # ISA-L's deflate, much faster than zlib's at its fastest level; zlib when missing
+    from isal import isal_zlib as _fast_zlib
+except ImportError:  # pragma: no cover - isal has wheels for the usual platforms
+    _fast_zlib = zlib
 
 from automation import schema
 from automation.build import layout, printing
+from automation.column_text import by_distinct, is_text, text_array
 from automation.errors import UserError
-from automation.io import moved
+from automation.io import moved, sheet_xml
 from automation.io.package import TableInfo, damaged, open_package, parse_ref, sheet_parts, tables
 from automation.io.rows import TableEdit, patch_table
 from automation.io.safe_save import check_writable, replace, saving, verified_copy
+from automation.io.sheet_xml import cell as _cell  # also the cell writer of io.rows
 from automation.io.upgrade import PackageParts, add_missing, keep_very_hidden
 from automation.issues import column_letter
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_EPOCH = dt.datetime(1899, 12, 30)
-MAX_CELL_TEXT = 32767
 BACKUPS_KEPT = 10
 BIG_PART = 8_000_000  # bytes of XML above which a part is deflated at the fastest level
+# A piece of a new part's bytes (a long sheet is never joined into one string).
+Chunk = bytes | pa.Buffer
 
 
 @dataclass(frozen=True)
@@ -62,36 +71,6 @@ def check_not_open(path: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Cell XML
-# --------------------------------------------------------------------------------------------
-def _text(value: str) -> str:
-    value = _ILLEGAL_XML.sub("", value)[:MAX_CELL_TEXT]
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f"<t{space}>{escape(value)}</t>"
-
-
-def _cell(ref: str, value: object, style: str | None) -> str:
-    s = f' s="{style}"' if style else ""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return f'<c r="{ref}"{s}/>' if s else ""
-    if isinstance(value, bool):
-        value = "yes" if value else "no"
-    if isinstance(value, float) and math.isnan(value):
-        return f'<c r="{ref}"{s}/>' if s else ""
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        value = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
-    elif isinstance(value, dt.date):
-        value = (dt.datetime(value.year, value.month, value.day) - _EPOCH).days
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-    if hasattr(value, "item"):  # numpy scalar
-        return _cell(ref, value.item(), style)
-    return f'<c r="{ref}"{s} t="inlineStr"><is>{_text(str(value))}</is></c>'
-
-
-# --------------------------------------------------------------------------------------------
 # Reading styles back from the sheet the builder (or an earlier run) made
 # --------------------------------------------------------------------------------------------
 _CELL_TAG = re.compile(r'<c r="([A-Z]+)(\d+)"([^>]*?)(/?)>')
@@ -103,8 +82,10 @@ def _row_xml(xml: str, row: int) -> str:
     if start < 0:
         return ""
     end = xml.find("</row>", start)
-    close = xml.find("/>", start)
     gt = xml.find(">", start)
+    # Only a "/>" ending the row's own tag matters: looking further scanned the rest of a long
+    # sheet whose cells all have values.
+    close = xml.find("/>", start, gt + 1)
     if close >= 0 and close < gt + 1 and (end < 0 or close < end):
         return xml[start : close + 2]
     return xml[start : end + 6]
@@ -147,20 +128,29 @@ def _height(points: float | None) -> str:
 
 def _body_heights(
     spec: schema.Table, frame: pd.DataFrame, widths: list[float], n: int
-) -> list[str]:
+) -> pa.Array | pa.Scalar:
     """Row heights for wrapped long text, so printed notes do not overlap the next row.
 
     Estimated from the text's length (cheap on a long table), per wrapped column, largest wins.
     """
-    lines = pd.Series(1, index=range(n))
+    lines = np.ones(n, dtype=np.int64)
     if len(frame):
         for j, col in enumerate(spec.columns):
             if col.type not in printing.WRAPPED or col.name not in frame.columns:
                 continue
-            length = frame[col.name].astype("string").str.len().fillna(0).astype(int)
-            need = length.map(lambda k, w=widths[j]: printing.quick_lines(int(k), w))
-            lines = pd.concat([lines, need.reset_index(drop=True)], axis=1).max(axis=1)
-    return [_height(printing.row_height(int(k))) for k in lines.tolist()]
+            values = frame[col.name]
+            strings = text_array(values) if is_text(values) else None
+            if strings is not None:  # what str.len() of the text gives, counted in C
+                length = pc.utf8_length(strings).fill_null(0).to_numpy(zero_copy_only=False)
+            else:
+                length = values.astype("string").str.len().fillna(0).astype(int).to_numpy()
+            # Worked out once per distinct length: a long table has few.
+            lengths, where = np.unique(length, return_inverse=True)
+            need = [printing.quick_lines(int(k), widths[j]) for k in lengths]
+            lines = np.maximum(lines, np.asarray(need, dtype=np.int64)[where])
+    if (lines <= 1).all():
+        return pa.scalar(_height(printing.row_height(1)), pa.large_string())
+    return by_distinct(pd.Series(lines), lambda k: _height(printing.row_height(int(k))), "")
 
 
 def _table_rows_xml(
@@ -169,76 +159,58 @@ def _table_rows_xml(
     top: int,
     styles: _TableStyles,
     widths: list[float] | None = None,
-) -> tuple[list[str], str]:
+) -> tuple[list[Chunk], str]:
+    """The XML of a table's title row, header row and body rows, and the table's range."""
     cols = spec.columns
     letters = [column_letter(j + 1) for j in range(len(cols))]
-    rows = [f'<row r="{top}">{_cell(f"A{top}", spec.title, styles.title)}</row>']
+    title = f'<row r="{top}">{_cell(f"A{top}", spec.title, styles.title)}</row>'
     header = "".join(
         _cell(f"{letters[j]}{top + 1}", c.name, styles.header[j]) for j, c in enumerate(cols)
     )
     widths = widths or [c.width for c in cols]
-    rows.append(f'<row r="{top + 1}"{_height(printing.header_height(spec, widths))}>{header}</row>')
+    header = f'<row r="{top + 1}"{_height(printing.header_height(spec, widths))}>{header}</row>'
     count = len(frame)
     n = max(count, 1)
-    numbers = range(top + 2, top + 2 + n)
-    # Built column by column, each column with the one cell writer its type needs: a Python
-    # call per cell with a chain of type checks was most of the time on a 60,000-row table.
-    columns = [
-        _column_xml(c, frame, letters[j], numbers, styles.body[j], count)
+    numbers = sheet_xml.row_numbers(top + 2, n)
+    # Built a column at a time, each column by the one cell writer its type needs, and the
+    # rows joined in C: a Python call per cell was most of the time on a 60,000-row table.
+    pieces = [
+        piece
         for j, c in enumerate(cols)
+        for piece in sheet_xml.column_cells(c, frame, letters[j], numbers, styles.body[j], count)
     ]
     heights = _body_heights(spec, frame, widths, n)
-    rows.extend(
-        f'<row r="{r}"{h}>{"".join(cells)}</row>'
-        for r, h, cells in zip(numbers, heights, zip(*columns, strict=True), strict=True)
-    )
+    body = sheet_xml.join(_ROW_OPEN, numbers, _QUOTE, heights, _GT, *pieces, _ROW_CLOSE)
     last_ref = f"A{top + 1}:{letters[-1]}{top + 1 + n}"
-    return rows, last_ref
+    return [title.encode("utf-8"), header.encode("utf-8"), sheet_xml.concatenated(body)], last_ref
 
 
-def _column_xml(
-    col: schema.Column,
-    frame: pd.DataFrame,
-    letter: str,
-    rows: range,
-    style: str | None,
-    count: int,
-) -> list[str]:
-    """The XML of one column's body cells, one string per row."""
-    s = f' s="{style}"' if style else ""
-    empty = f'<c r="{{}}"{s}/>' if s else ""
-    if col.is_formula and count:
-        f = escape(col.formula.lstrip("="))
-        return [f'<c r="{letter}{r}"{s}><f>{f}</f></c>' for r in rows]
-    if col.name not in frame.columns or not count:
-        return [empty.format(f"{letter}{r}") if empty else "" for r in rows]
-    series = frame[col.name]
-    if pd.api.types.is_datetime64_any_dtype(series):
-        series = (series - pd.Timestamp(_EPOCH)) / pd.Timedelta(days=1)
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        series = series.astype(float)  # nullable integers: missing becomes NaN, not pd.NA
-        return [
-            f'<c r="{letter}{r}"{s}><v>{float(v)!r}</v></c>'
-            if v == v
-            else (empty.format(f"{letter}{r}") if empty else "")
-            for r, v in zip(rows, series.tolist(), strict=True)
-        ]
-    return [_cell(f"{letter}{r}", v, style) for r, v in zip(rows, series.tolist(), strict=True)]
+_ROW_OPEN, _QUOTE, _GT, _ROW_CLOSE = (
+    pa.scalar(t, pa.large_string()) for t in ('<row r="', '"', ">", "</row>")
+)
 
 
-def _replace_sheet_data(xml: str, rows_xml: str, dimension: str) -> str:
+def _replace_sheet_data(xml: str, rows: list[Chunk], dimension: str) -> list[Chunk]:
+    """The sheet's XML (UTF-8, in pieces) with ``rows`` as its sheetData and its dimension set.
+
+    Kept as pieces of bytes: the rows are tens of MB on a long table; they are never decoded
+    nor copied into one string, but compressed piece by piece (``write_package``).
+    """
     m = re.search(r"<sheetData\s*/>|<sheetData>.*</sheetData>", xml, flags=re.S)
     if not m:
         raise UserError(
             "A sheet the tool writes has an unexpected layout.",
             "Replace the sheet with a fresh copy from the template.",
         )
-    xml = xml[: m.start()] + f"<sheetData>{rows_xml}</sheetData>" + xml[m.end() :]
-    if re.search(r"<dimension [^>]*/>", xml):
-        xml = re.sub(
-            r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>', xml, count=1
-        )
-    return xml
+    head, tail = xml[: m.start()], xml[m.end() :]
+    if re.search(r"<dimension [^>]*/>", head) or re.search(r"<dimension [^>]*/>", tail):
+        # The rows hold no markup of their own (text is escaped), so the first dimension
+        # element is in the head, or else in the tail.
+        new = f'<dimension ref="{dimension}"/>'
+        head, done = re.subn(r'<dimension ref="[^"]*"\s*/>', new, head, count=1)
+        if not done:
+            tail = re.sub(r'<dimension ref="[^"]*"\s*/>', new, tail, count=1)
+    return [head.encode("utf-8"), b"<sheetData>", *rows, b"</sheetData>", tail.encode("utf-8")]
 
 
 def _set_table_ref(xml: str, ref: str) -> str:
@@ -294,14 +266,15 @@ def read_small_parts(read: Callable[[str], bytes], path: Path) -> dict[str, byte
 def write_package(
     zf: zipfile.ZipFile,
     infos: list[zipfile.ZipInfo],
-    parts: Mapping[str, bytes | None],
+    parts: Mapping[str, Part | None],
     tmp: Path,
     *,
     added: Collection[str] = (),
     read_added: Callable[[str], bytes] | None = None,
 ) -> None:
-    """Write the package to ``tmp``: ``parts`` maps each part kept to its new bytes, or None
-    to copy it unchanged (compressed, without inflating it); parts not in ``parts`` are
+    """Write the package to ``tmp``: ``parts`` maps each part kept to its new bytes (or those
+    deflated already), or None to copy it unchanged (compressed, without inflating it);
+    parts not in ``parts`` are
     dropped (calcChain). ``added`` parts come from ``read_added`` (tool sheets an older
     workbook lacked). Flushed to disk before the caller swaps it in."""
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
@@ -317,9 +290,16 @@ def write_package(
                 data = zf.read(info)
             zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             zi.compress_type = zipfile.ZIP_DEFLATED
-            # A long Scores sheet is hundreds of MB of XML: the fastest deflate level halves
-            # the time to save it; Excel recompresses on its next save anyway.
-            out.writestr(zi, data, compresslevel=1 if len(data) > BIG_PART else 6)
+            # A long Results or Panel sheet is tens of MB of XML: deflated fast (Excel
+            # recompresses on its next save anyway).
+            if not isinstance(data, Deflated):
+                data = _packed([data])
+            if isinstance(data, Deflated):
+                zi.CRC, zi.file_size = data.crc, data.size
+                zi.compress_size = sum(len(r) for r in data.raw)
+                _add_entry(out, zi, data.raw)
+                continue
+            out.writestr(zi, data, compresslevel=6)
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
 
@@ -333,12 +313,16 @@ def _has_range(info: TableInfo) -> bool:
 
 
 def render_tool_sheets(
-    zf: zipfile.ZipFile | PackageParts, frames: Mapping[str, pd.DataFrame]
-) -> tuple[dict[str, bytes], dict[str, int]]:
-    """New XML for each tool-owned sheet that has a table in ``frames``, and its tables."""
-    found = tables(zf)
+    zf: zipfile.ZipFile | PackageParts,
+    frames: Mapping[str, pd.DataFrame],
+    found: Mapping[str, TableInfo] | None = None,
+) -> tuple[dict[str, Part], dict[str, int], dict[str, str]]:
+    """New XML for each tool-owned sheet that has a table in ``frames``, and its tables.
+
+    ``found``: the package's tables when the caller has them (``package.tables``)."""
+    found = tables(zf) if found is None else found
     parts_by_sheet = sheet_parts(zf)
-    out: dict[str, bytes] = {}
+    out: dict[str, Part] = {}
     counts: dict[str, int] = {}
     areas: dict[str, str] = {}
     sheets = {schema.TABLE_BY_NAME[name].sheet for name in frames}
@@ -359,7 +343,7 @@ def render_tool_sheets(
         xml = zf.read(part).decode("utf-8")
         first_top = min(parse_ref(found[t].ref)[1] for t in sheet.tables) - 1
         keep = [_row_xml(xml, r) for r in range(1, first_top)]
-        rows: list[str] = [r for r in keep if r]
+        rows: list[Chunk] = [r.encode("utf-8") for r in keep if r]
         frames_here = [frames.get(t, pd.DataFrame()) for t in sheet.tables]
         tops = layout.table_tops([len(f) for f in frames_here])
         shift = first_top - layout.FIRST_TABLE_ROW
@@ -386,7 +370,7 @@ def render_tool_sheets(
         areas[sheet_name] = printing.print_area(spans, len(widths), sheet_name)
         width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
         dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
-        out[part] = _replace_sheet_data(xml, "".join(rows), dim).encode("utf-8")
+        out[part] = _packed(_replace_sheet_data(xml, rows, dim))
     return out, counts, areas
 
 
@@ -408,11 +392,12 @@ def _notes_parts(
     }
 
 
-def _user_print_areas(zf: zipfile.ZipFile, used_rows: Mapping[str, int]) -> dict[str, str]:
+def _user_print_areas(
+    found: Mapping[str, TableInfo], used_rows: Mapping[str, int]
+) -> dict[str, str]:
     """Print areas of the input sheets: each table's title to its last row in use."""
     if not used_rows:
         return {}
-    found = tables(zf)
     areas = {}
     for sheet in schema.SHEETS:
         if sheet.name in schema.TOOL_SHEETS or not sheet.tables:
@@ -459,6 +444,57 @@ def _set_print_areas(workbook_xml: str, areas: Mapping[str, str]) -> str:
 
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_ZIP64_LIMIT = 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class Deflated:
+    """A part deflated as soon as it was made, so a long sheet's XML is not kept until the
+    package is written: its CRC, uncompressed size and raw deflate bytes."""
+
+    crc: int
+    size: int
+    raw: tuple[bytes, ...]
+
+
+Part = bytes | Deflated  # a new part: its bytes, or deflated already
+
+
+def deflated(chunks: list[Chunk]) -> Deflated | None:
+    """``chunks`` (one part, in pieces) deflated at the fastest level, with ISA-L when it is
+    installed (about four times zlib's fastest level, and smaller); None for a part needing
+    ZIP64 (the caller writes it the usual way)."""
+    deflate = _fast_zlib.compressobj(1, _fast_zlib.DEFLATED, -15)
+    crc, size, raw = 0, 0, []
+    for chunk in chunks:
+        crc = _fast_zlib.crc32(chunk, crc)
+        size += len(chunk)
+        raw.append(deflate.compress(chunk))
+    raw.append(deflate.flush())
+    if max(size, sum(len(r) for r in raw)) >= _ZIP64_LIMIT:
+        return None
+    return Deflated(crc, size, tuple(raw))
+
+
+def _packed(chunks: list[Chunk]) -> Part:
+    """A new part as it is kept until the package is written: a long one deflated now."""
+    if sum(len(c) for c in chunks) > BIG_PART:
+        packed = deflated(chunks)
+        if packed is not None:
+            return packed
+    return b"".join(chunks)
+
+
+def _add_entry(out: zipfile.ZipFile, zi: zipfile.ZipInfo, raw: list[bytes]) -> None:
+    """Write an entry whose compressed bytes and sizes are known, and register it in the
+    central directory as ZipFile.writestr would (the stdlib has no public call for this)."""
+    zi.header_offset = out.fp.tell()
+    out.fp.write(zi.FileHeader(zip64=False))
+    for piece in raw:
+        out.fp.write(piece)
+    out.filelist.append(zi)
+    out.NameToInfo[zi.filename] = zi
+    out.start_dir = out.fp.tell()
 
 
 def copy_compressed(src: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
@@ -488,12 +524,7 @@ def copy_compressed(src: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.Zi
     zi.CRC, zi.compress_size, zi.file_size = info.CRC, info.compress_size, info.file_size
     zi.external_attr = info.external_attr
     zi.flag_bits = info.flag_bits & 0x800  # keep UTF-8 names; sizes are in the header now
-    zi.header_offset = out.fp.tell()
-    out.fp.write(zi.FileHeader(zip64=False))
-    out.fp.write(raw)
-    out.filelist.append(zi)
-    out.NameToInfo[zi.filename] = zi
-    out.start_dir = out.fp.tell()
+    _add_entry(out, zi, [raw])
     return True
 
 
@@ -549,10 +580,13 @@ def _remove_folders(made: list[Path]) -> None:
 
 
 def render_table_edits(
-    zf: zipfile.ZipFile, edits: Mapping[str, TableEdit], parts: Mapping[str, bytes]
+    zf: zipfile.ZipFile,
+    edits: Mapping[str, TableEdit],
+    parts: Mapping[str, bytes],
+    found: Mapping[str, TableInfo] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, int]]:
     """New XML for the sheets and table parts that ``edits`` change (see ``io.rows``)."""
-    found = tables(zf)
+    found = tables(zf) if found is None else found
     out: dict[str, bytes] = {}
     counts: dict[str, int] = {}
     for name, edit in edits.items():
@@ -605,18 +639,22 @@ def write_tool_tables(
         # An older workbook may lack a tool sheet or table this version writes: add it empty
         # first (the user's sheets are untouched), then render as usual.
         view = PackageParts(zf)
-        add_missing(
+        # Read once: parsing every table part is a good part of a small write.
+        found = tables(zf)
+        added = add_missing(
             view,
             sheet_parts(zf),
-            set(tables(zf)),
+            set(found),
             {schema.TABLE_BY_NAME[name].sheet for name in frames},
         )
-        new_parts, counts, areas = render_tool_sheets(view, frames)
+        new_parts, counts, areas = render_tool_sheets(
+            view, frames, tables(view) if added else found
+        )
         new_parts = {**view.changed, **new_parts}
-        areas.update(_user_print_areas(zf, used_rows or {}))
+        areas.update(_user_print_areas(found, used_rows or {}))
         if edits:
             edited, edit_counts = render_table_edits(
-                zf, {k: v for k, v in edits.items() if not v.empty}, new_parts
+                zf, {k: v for k, v in edits.items() if not v.empty}, new_parts, found
             )
             new_parts |= edited
             counts |= edit_counts

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from automation.audit import record
+from automation.digest import tables_digest
 from automation.judging.collect import Change
 from automation.model import ProgrammeData
 
@@ -37,7 +38,9 @@ def judging_audit(
     entry, so removing one is detected like any other edit of the log.
     """
     now = now or dt.datetime.now().replace(microsecond=0)
-    frames = record(data, action, detail, now=now, user=user, seal=seal)
+    # Every entry is over the same input tables: digest them once, not once per change.
+    inputs = tables_digest(data)
+    frames = record(data, action, detail, now=now, user=user, seal=seal, inputs=inputs)
     for c in changes:
         if not c.applied:
             continue
@@ -51,5 +54,6 @@ def judging_audit(
             data.places,
             source=data.source,
         )
-        frames = {**frames, **record(step, SCORE_CHANGED, text, now=now, user=user, seal=seal)}
+        entry = record(step, SCORE_CHANGED, text, now=now, user=user, seal=seal, inputs=inputs)
+        frames = {**frames, **entry}
     return frames
