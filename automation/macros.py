@@ -82,7 +82,7 @@ def validate(book: Any | None = None, *, today: dt.date | None = None) -> str:
         book,
         {
             "Issues": issues_frame(report),
-            **evidence_tables(data),
+            **evidence_tables(data, found=evidence),
             **record(data, "validate", f"{report.summary()}; {evidence.summary()}"),
         },
     )
@@ -114,7 +114,7 @@ def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
         {
             "Issues": issues_frame(report),
             **tables,
-            **evidence_tables(data, results),
+            **evidence_tables(data, results, found=evidence),
             **record(data, "score", f"{score_summary(results)}; {evidence.summary()}"),
             **equity_frames(data, results),
         },

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from automation import schema
-from automation.build.workbook import NUMBER_FORMATS
+from automation.build.layout import NUMBER_FORMATS
 from automation.errors import UserError
 from automation.io.read import RawTable, build_data
 from automation.issues import Report
