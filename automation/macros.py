@@ -97,7 +97,7 @@ def _refresh_progress(book: Any, data: ProgrammeData) -> None:
     from automation.io.book_rows import apply_edits
     from automation.judging.jobs import progress_edit
 
-    apply_edits(book, progress_edit(data))
+    apply_edits(book, progress_edit(data), data.places)
 
 
 def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
