@@ -133,11 +133,11 @@ def score_workbook(
     if report.errors:
         outcome.lines.extend(error_lines(report))
     outcome.lines.append(score_summary(results) + ".")
+    tables = None  # the tool tables of these results, made once when needed
     if is_locked(data):
+        tables = results_tables(results, data)
         state = lock_state(data)
-        same = not changes(
-            data, {"Results": as_read(results_tables(results, data)["Results"], "Results")}
-        )
+        same = not changes(data, {"Results": as_read(tables["Results"], "Results")})
         outcome.lines.append(
             f"The scores are locked (since {state.get('Locked (UTC)')} by "
             f"{state.get('Locked by')}): "
@@ -149,7 +149,8 @@ def score_workbook(
             )
         )
     if write or dest:
-        tables = results_tables(results, data)
+        if tables is None:
+            tables = results_tables(results, data)
         refuse_changed_results(data, tables["Results"])
         evidence = evaluate(data, results)
         frames = {
