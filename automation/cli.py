@@ -322,7 +322,9 @@ def _documents(p):
         print(f"Wrote {len(paths)} files into {args.out}.")
         from automation.pipeline import log_action
 
-        print(log_action(args.workbook, "documents", f"{len(paths)} files in {args.out}"))
+        print(
+            log_action(args.workbook, "documents", f"{len(paths)} files in {args.out}", data=data)
+        )
         return 0
 
     return run
@@ -384,7 +386,8 @@ def _email(p):
                 f"Drafts are in {args.out / 'emails'}: open one in Outlook or Thunderbird to "
                 "check and send it."
             )
-            print(log_action(args.workbook, "email-drafts", f"{len(drafts)} files in {args.out}"))
+            detail = f"{len(drafts)} files in {args.out}"
+            print(log_action(args.workbook, "email-drafts", detail, data=data))
             return 0
         outbox, deliveries = g.send_emails(data, results, args.out, dry_run=args.dry_run)
         for d in deliveries:
@@ -395,7 +398,8 @@ def _email(p):
         failed = [d for d in deliveries if d.error]
         if not args.dry_run:
             sent = len(deliveries) - len(failed)
-            print(log_action(args.workbook, "email-send", f"{sent} sent, {len(failed)} failed"))
+            detail = f"{sent} sent, {len(failed)} failed"
+            print(log_action(args.workbook, "email-send", detail, data=data))
         return 1 if failed else 0
 
     return run

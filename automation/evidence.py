@@ -687,9 +687,15 @@ def evaluate(data: ProgrammeData, results=None) -> EvidenceMap:
     )
 
 
-def evidence_tables(data: ProgrammeData, results=None) -> dict[str, pd.DataFrame]:
-    """The EvidenceMap and EvidenceRequirements tables, keeping the manager's Notes."""
-    found = evaluate(data, results)
+def evidence_tables(
+    data: ProgrammeData, results=None, *, found: EvidenceMap | None = None
+) -> dict[str, pd.DataFrame]:
+    """The EvidenceMap and EvidenceRequirements tables, keeping the manager's Notes.
+
+    ``found``: ``evaluate(data, results)`` when the caller already has it (for its summary).
+    """
+    if found is None:
+        found = evaluate(data, results)
     old = _t(data, "EvidenceMap")
     notes = (
         {str(c): n for c, n in zip(old["Criterion"], old["Notes"], strict=True) if n is not None}

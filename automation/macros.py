@@ -82,7 +82,7 @@ def validate(book: Any | None = None, *, today: dt.date | None = None) -> str:
         book,
         {
             "Issues": issues_frame(report),
-            **evidence_tables(data),
+            **evidence_tables(data, found=evidence),
             **record(data, "validate", f"{report.summary()}; {evidence.summary()}"),
         },
     )
@@ -97,7 +97,7 @@ def _refresh_progress(book: Any, data: ProgrammeData) -> None:
     from automation.io.book_rows import apply_edits
     from automation.judging.jobs import progress_edit
 
-    apply_edits(book, progress_edit(data))
+    apply_edits(book, progress_edit(data), data.places)
 
 
 def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
@@ -114,7 +114,7 @@ def score(book: Any | None = None, *, today: dt.date | None = None) -> str:
         {
             "Issues": issues_frame(report),
             **tables,
-            **evidence_tables(data, results),
+            **evidence_tables(data, results, found=evidence),
             **record(data, "score", f"{score_summary(results)}; {evidence.summary()}"),
             **equity_frames(data, results),
         },

@@ -2,29 +2,30 @@
 
 Each reads the workbook once, calls the core, and writes the tool sheets back in one patch
 (in place with a backup, or into a copy).
+
+Only reading and checking are imported up front: ``awards validate`` is the command a manager
+runs most and must start fast, so scoring and the writers load in the jobs that use them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from automation.audit import record
-from automation.digest import as_read
-from automation.equity import equity_frames
 from automation.errors import UserError
-from automation.evidence import evaluate, evidence_tables
-from automation.io.patch import write_tables
 from automation.io.read import read_workbook
-from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Report
-from automation.judging.jobs import progress_edit
-from automation.lock import changes, is_locked, lock_state, refuse_changed_results
 from automation.model import ROW, ProgrammeData
-from automation.scoring import Results, score
-from automation.tables import issues_frame, results_tables, score_summary
 from automation.validate import validate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from automation.io.write import WriteResult
+    from automation.scoring import Results
 
 # How many errors the main job names before pointing at the Issues sheet for the rest.
 ERRORS_SHOWN = 5
@@ -38,6 +39,8 @@ class Outcome:
     written: WriteResult | None = None
     documents: list[Path] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    # The Audit table as written, so a later entry in the same job need not read it back.
+    audit: pd.DataFrame | None = None
 
     @property
     def exit_code(self) -> int:
@@ -81,10 +84,16 @@ def check_workbook(
     report = validate(data, today=today)
     outcome = Outcome(data, report, lines=[f"Checked {Path(path).name}: {report.summary()}."])
     if write or dest:
+        from automation.audit import record
+        from automation.evidence import evaluate, evidence_tables
+        from automation.io.write import write_tool_tables
+        from automation.judging.jobs import progress_edit
+        from automation.tables import issues_frame
+
         evidence = evaluate(data)
         frames = {
             "Issues": issues_frame(report),
-            **evidence_tables(data),
+            **evidence_tables(data, found=evidence),
             **record(data, "validate", f"{report.summary()}; {evidence.summary()}", seal=True),
         }
         outcome.written = write_tool_tables(
@@ -105,6 +114,17 @@ def score_workbook(
     user: str | None = None,
 ) -> Outcome:
     """Validate and score; optionally write Issues, Results, Judging and an audit entry."""
+    from automation.audit import record
+    from automation.digest import as_read
+    from automation.equity import equity_frames
+    from automation.evidence import evaluate, evidence_tables
+    from automation.io.patch import write_tables
+    from automation.io.write import write_tool_tables
+    from automation.judging.jobs import progress_edit
+    from automation.lock import changes, is_locked, lock_state, refuse_changed_results
+    from automation.scoring import score
+    from automation.tables import issues_frame, results_tables, score_summary
+
     data = read_workbook(path)
     report = validate(data, today=today)
     results = score(data)
@@ -113,11 +133,11 @@ def score_workbook(
     if report.errors:
         outcome.lines.extend(error_lines(report))
     outcome.lines.append(score_summary(results) + ".")
+    tables = None  # the tool tables of these results, made once when needed
     if is_locked(data):
+        tables = results_tables(results, data)
         state = lock_state(data)
-        same = not changes(
-            data, {"Results": as_read(results_tables(results, data)["Results"], "Results")}
-        )
+        same = not changes(data, {"Results": as_read(tables["Results"], "Results")})
         outcome.lines.append(
             f"The scores are locked (since {state.get('Locked (UTC)')} by "
             f"{state.get('Locked by')}): "
@@ -129,13 +149,14 @@ def score_workbook(
             )
         )
     if write or dest:
-        tables = results_tables(results, data)
+        if tables is None:
+            tables = results_tables(results, data)
         refuse_changed_results(data, tables["Results"])
         evidence = evaluate(data, results)
         frames = {
             "Issues": issues_frame(report),
             **tables,
-            **evidence_tables(data, results),
+            **evidence_tables(data, results, found=evidence),
             **record(
                 data,
                 "score",
@@ -154,6 +175,7 @@ def score_workbook(
             used_rows=used_rows(data),
             edits=progress_edit(data),
         )
+        outcome.audit = frames["Audit"]
         # Equity sits on the Evaluation sheet beside the user's tables: the patch writer
         # adds it to the file just written (its backup was made by the first write).
         equity = equity_frames(data, results)
@@ -214,9 +236,22 @@ def run_all(
                 "documents",
                 f"{len(outcome.documents)} files in {out}",
                 backup=False,
+                data=_as_written(outcome),
             )
         )
     return outcome
+
+
+def _as_written(outcome: Outcome) -> ProgrammeData:
+    """The workbook's data as the job just wrote it, as reading it back would give it.
+
+    Scoring writes only tool tables, so the inputs are the ones read; of what it wrote, only
+    the Audit table matters to the next entry, so that one is taken through the round trip.
+    """
+    from automation.digest import as_read
+
+    audit = as_read(outcome.audit, "Audit")
+    return dataclasses.replace(outcome.data, tables={**outcome.data.tables, "Audit": audit})
 
 
 def lock_workbook(
@@ -224,6 +259,9 @@ def lock_workbook(
 ) -> Outcome:
     """Close judging: store the digests of Scores, Assignments and Results (and log it)."""
     from automation import lock
+    from automation.io.write import write_tool_tables
+    from automation.scoring import score
+    from automation.tables import results_tables
 
     data = read_workbook(path)
     report = validate(data)
@@ -245,6 +283,7 @@ def unlock_workbook(
 ) -> Outcome:
     """Reopen judging after a lock; the reason goes into the Audit log."""
     from automation import lock
+    from automation.io.write import write_tool_tables
 
     data = read_workbook(path)
     frames = lock.unlock(data, reason, now=now, user=user)
@@ -259,15 +298,24 @@ def unlock_workbook(
 
 
 def log_action(
-    path: Path, action: str, summary: str, *, backup: bool = True, now: dt.datetime | None = None
+    path: Path,
+    action: str,
+    summary: str,
+    *,
+    backup: bool = True,
+    now: dt.datetime | None = None,
+    data: ProgrammeData | None = None,
 ) -> str:
     """Append an audit entry for an action that wrote files but not the workbook (documents,
     email). Returns a line to show; a workbook open in Excel is left alone and the line says
-    the entry could not be made."""
-    from automation.errors import UserError
+    the entry could not be made. ``data``: the workbook as it is now, when the caller has just
+    read or written it (saves reading it again)."""
+    from automation.audit import record
+    from automation.io.write import write_tool_tables
 
     try:
-        data = read_workbook(path)
+        if data is None:
+            data = read_workbook(path)
         frames = record(data, action, summary, now=now, seal=True)
         written = write_tool_tables(path, frames, backup=backup)
     except UserError as exc:

@@ -41,6 +41,43 @@ def test_python_m_automation_works_like_awards():
     assert "awards" in done.stdout and "validate" in done.stdout
 
 
+# Libraries only some jobs need (workbook building, documents, Excel): every other command must
+# start without loading them, and --help without pandas too.
+HEAVY = {"openpyxl", "matplotlib", "docx", "docxtpl", "jinja2", "lxml", "PIL", "xlwings"}
+
+
+def _loaded_by(*argv: str) -> set[str]:
+    """The top-level modules a fresh Python has loaded after ``awards ARGV``."""
+    code = (
+        "import json, sys\n"
+        "from automation import cli\n"
+        "try:\n"
+        f"    cli.main({list(argv)!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_help_loads_neither_pandas_nor_the_heavy_libraries():
+    assert not _loaded_by("--help") & (HEAVY | {"pandas", "numpy"})
+
+
+@pytest.mark.parametrize("command", ["validate", "score"])
+def test_checking_and_scoring_load_none_of_the_heavy_libraries(command, built_example):
+    loaded = _loaded_by(command, str(built_example))
+    assert "pandas" in loaded  # the check did run
+    assert not loaded & HEAVY
+
+
+def test_a_run_without_documents_loads_none_of_the_heavy_libraries(built_example, tmp_path):
+    loaded = _loaded_by("run", str(built_example), "--out", str(tmp_path), "--no-documents")
+    assert (tmp_path / built_example.name).exists()
+    assert not loaded & HEAVY
+
+
 def test_missing_workbook_is_a_plain_message(capsys, tmp_path):
     code = cli.main(["validate", str(tmp_path / "nope.xlsx")])
     err = capsys.readouterr().err

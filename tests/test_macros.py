@@ -18,6 +18,7 @@ import sys
 import types
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -28,7 +29,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from automation import macros, schema
 from automation.build import layout
 from automation.build.example import build_example
-from automation.io.book import MAX_NOTES, NOTE_TAG, read_book, write_tables
+from automation.io.book import (
+    MAX_CELL_TEXT,
+    MAX_NOTES,
+    NOTE_TAG,
+    _cell_value,
+    _column_values,
+    read_book,
+    write_tables,
+)
 from automation.io.read import read_workbook
 from automation.scoring import score
 from automation.tables import results_tables
@@ -606,6 +615,104 @@ def test_the_add_in_works_on_the_active_workbook(monkeypatch: pytest.MonkeyPatch
     own = types.SimpleNamespace(name="awards.xlsm")
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: own))
     assert macros._book(None) is own
+
+
+# --- cell values, a column at a time -----------------------------------------------------------
+
+_LONG = "x" * (MAX_CELL_TEXT + 5)
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        pd.Series([1.5, float("nan"), float("inf"), -float("inf"), -0.0, 1e300, 3.0]),
+        pd.Series([0, -1, 2**62, -(2**63)], dtype="int64"),
+        pd.Series([2**64 - 1, 0], dtype="uint64"),
+        pd.Series([True, False, True]),
+        pd.Series(["Ann", None, "Zoë 🏆", "", " padded ", _LONG], dtype="str"),
+        pd.Series(["Ann", None, _LONG], dtype="string"),
+        pd.Series(["Ann", "Bob", _LONG, "ok"], dtype=object),
+        pd.Series(["Ann", None, float("nan"), pd.NA, pd.NaT, 3, np.int64(4)], dtype=object),
+        pd.Series([np.str_("numpy text"), "plain"], dtype=object),
+        pd.Series([1, None, 3], dtype="Int64"),
+        pd.Series([1.5, None], dtype="Float64"),
+        pd.Series([True, None], dtype="boolean"),
+        pd.Series(pd.to_datetime(["2026-11-07 09:30", None])),
+        pd.Series(pd.to_datetime(["2026-11-07 09:30"]).tz_localize("Europe/London")),
+        pd.Series([dt.date(2026, 1, 2), dt.datetime(2026, 1, 2, 3, 4)], dtype=object),
+        pd.Series(["a", "b", "a"], dtype="category"),
+        pd.Series([], dtype="float64"),
+        pd.Series([], dtype=object),
+    ],
+    ids=lambda s: str(s.dtype),
+)
+def test_column_values_equal_cell_by_cell(series: pd.Series) -> None:
+    got = _column_values(series)
+    want = [_cell_value(v) for v in series.tolist()]
+    assert [(type(v), v) for v in got] == [(type(v), v) for v in want]
+
+
+# --- one read per table, one write per block ------------------------------------------------
+
+# The tool tables each button writes: each must go in as one block of values.
+_EVIDENCE_AND_AUDIT = ("EvidenceMap", "EvidenceRequirements", "Audit", "AuditSeal", "LockState")
+VALIDATE_WRITES = ("Issues", *_EVIDENCE_AND_AUDIT, "LockRows", "JudgeProgress")
+SCORE_WRITES = (
+    "Issues",
+    *("Results", "WinnersExplained", "Panel", "JudgeStats", "JudgeEffects", "Agreement"),
+    *_EVIDENCE_AND_AUDIT,
+    *("LockRows", "Equity", "Participation"),
+)
+
+
+def _counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple, tuple | None]]:
+    """Record every read of cell values from the JSON book: (sheet, first cell, last cell)."""
+    from xlwings.pro import _xlremote
+
+    reads: list[tuple[str, tuple, tuple | None]] = []
+    prop = _xlremote.Range.raw_value
+
+    def raw_value(rng):
+        reads.append((rng.sheet.name, tuple(rng.arg1), tuple(rng.arg2) if rng.arg2 else None))
+        return prop.fget(rng)
+
+    monkeypatch.setattr(_xlremote.Range, "raw_value", property(raw_value, prop.fset))
+    return reads
+
+
+def _table_boxes(payload: dict) -> dict[tuple[str, tuple, tuple], str]:
+    """(sheet, first cell, last cell) of every table in the payload -> its name."""
+    from openpyxl.utils.cell import range_boundaries
+
+    out = {}
+    for sheet in payload["sheets"]:
+        for table in sheet["tables"]:
+            c1, r1, c2, r2 = range_boundaries(table["range_address"].replace("$", ""))
+            out[(sheet["name"], (r1, c1), (r2, c2))] = table["name"]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("macro", "written"), [(macros.validate, VALIDATE_WRITES), (macros.score, SCORE_WRITES)]
+)
+def test_a_button_reads_each_table_once_and_writes_each_block_once(
+    macro, written, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    payload = payload_from_xlsx(example)
+    reads = _counted_reads(monkeypatch)
+    book = open_json_book(payload)
+    try:
+        macro(book=book, today=TODAY)
+        actions = book_actions(book)
+    finally:
+        book.close()
+
+    boxes = _table_boxes(payload)
+    tables_read = [boxes.get(r, f"not a table: {r}") for r in reads]
+    assert sorted(tables_read) == sorted(t.name for t in schema.TABLES)  # each once, no others
+    sheets = [s["name"] for s in payload["sheets"]]
+    blocks = [sheets[a["sheet_position"]] for a in actions if a["func"] == "setValues"]
+    assert sorted(blocks) == sorted(schema.TABLE_BY_NAME[t].sheet for t in written)
 
 
 # --- evidence, audit trail, lock and the assessor pack ----------------------------------------

@@ -6,9 +6,17 @@ another with ``GAP`` blank rows between, each with its title on the row above it
 
 from __future__ import annotations
 
-from openpyxl.styles import Font
-
 from automation import schema
+
+# Excel number formats by column type, for the builder's cells and the writers' alike.
+NUMBER_FORMATS = {
+    schema.ColType.INT: "0",
+    schema.ColType.DECIMAL: "0.00",
+    schema.ColType.MONEY: "£#,##0.00",
+    schema.ColType.PERCENT: "0.0%",
+    schema.ColType.DATE: "dd/mm/yyyy",
+    schema.ColType.DATETIME: "dd/mm/yyyy hh:mm",
+}
 
 FIRST_TABLE_ROW = 4  # title row of the first table; its header is the row below
 GAP = 2
@@ -16,6 +24,8 @@ GAP = 2
 
 def write_heading(ws, sheet: schema.Sheet) -> int:
     """Write the sheet's title and purpose; return the row of the first table's title."""
+    from openpyxl.styles import Font  # the template builder's (openpyxl) sheets only
+
     ws["A1"] = sheet.name
     ws["A1"].font = Font(bold=True, size=16, color="1F4E79")
     ws.row_dimensions[1].height = 26

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from automation import schema
@@ -80,6 +80,16 @@ def wrapped_lines(text: str, width: float) -> int:
     for paragraph in str(text).splitlines() or [""]:
         lines += max(1, len(textwrap.wrap(paragraph, per_line, break_long_words=False)))
     return min(lines, MAX_LINES)
+
+
+def lines_needed(spec: schema.Table, row: Mapping[str, object], widths: Sequence[float]) -> int:
+    """Lines the longest wrapped cell of a row needs at its column's printed width."""
+    most = 1
+    for j, col in enumerate(spec.columns):
+        value = row.get(col.name)
+        if col.type in WRAPPED and isinstance(value, str):
+            most = max(most, wrapped_lines(value, widths[j]))
+    return most
 
 
 def quick_lines(length: int, width: float) -> int:

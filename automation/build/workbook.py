@@ -22,6 +22,8 @@ from openpyxl.worksheet.table import TableFormula, TableStyleInfo
 
 from automation import schema
 from automation.build import layout, printing
+from automation.build.layout import NUMBER_FORMATS
+from automation.build.printing import lines_needed as _lines_needed
 from automation.issues import column_letter
 from automation.schema import ColType
 
@@ -34,14 +36,6 @@ ERROR_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C")
 
 TEXT_TYPES = (ColType.TEXT, ColType.LONGTEXT, ColType.CHOICE, ColType.PERSON, ColType.EMAIL)
-NUMBER_FORMATS = {
-    ColType.INT: "0",
-    ColType.DECIMAL: "0.00",
-    ColType.MONEY: "£#,##0.00",
-    ColType.PERCENT: "0.0%",
-    ColType.DATE: "dd/mm/yyyy",
-    ColType.DATETIME: "dd/mm/yyyy hh:mm",
-}
 
 START_TEXT = (
     "This workbook holds a whole customer service award programme: why it exists, what it "
@@ -130,16 +124,6 @@ def _lists_sheet(wb: Workbook) -> None:
 
 def _table_rows(spec: schema.Table, rows: Rows | None, blank: int) -> list[Mapping[str, object]]:
     return list(rows or []) + [{} for _ in range(blank)]
-
-
-def _lines_needed(spec: schema.Table, row: Mapping[str, object], widths: list[float]) -> int:
-    """Lines the longest wrapped cell of a row needs at its column's printed width."""
-    most = 1
-    for j, col in enumerate(spec.columns):
-        value = row.get(col.name)
-        if col.type in printing.WRAPPED and isinstance(value, str):
-            most = max(most, printing.wrapped_lines(value, widths[j]))
-    return most
 
 
 def _totals(ws, spec: schema.Table, row: int) -> None:

@@ -6,7 +6,7 @@ import re
 
 from automation.documents.context import Award
 from automation.documents.english import capitalise_first, first_name
-from automation.documents.render import clean_text
+from automation.documents.text import clean_text
 
 CITATION_LIMIT = 200  # characters: two lines of 13 pt italic on a landscape certificate
 

@@ -33,6 +33,7 @@ from markupsafe import Markup
 from automation.documents.atomic_file import write_file
 from automation.documents.docx_package import PackageTemplate
 from automation.documents.english import long_date
+from automation.documents.text import clean_text
 from automation.errors import UserError
 
 # The palette build_templates writes. At render time these exact colours are swapped for the
@@ -43,10 +44,6 @@ TEMPLATE_ACCENT = "C9A227"
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 _PLAIN_TYPES = (str, int, float, bool, type(None), dict, list, tuple)
-# Characters XML 1.0 forbids; Excel cells can hold them (pasted text, _x000B_ escapes) and one
-# would make Word refuse to open the document. Tab and newline are kept: docxtpl turns them into
-# a tab and a line break.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _HEX_COLOUR = re.compile(r"^#?([0-9A-Fa-f]{6})$")
 
 
@@ -95,17 +92,6 @@ def text_environment() -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-
-
-def clean_text(text: str, single_line: bool = False) -> str:
-    """Remove characters a .docx cannot hold; with ``single_line`` also fold line breaks."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Word's manual line break (vertical tab) and page break arrive in pasted text: keep them as
-    # line breaks rather than gluing the words either side together.
-    text = _XML_ILLEGAL.sub("", text.replace("\x0b", "\n").replace("\x0c", "\n"))
-    if single_line:
-        text = " ".join(text.split())
-    return text.strip()
 
 
 def plain(value: Any) -> Any:

@@ -6,7 +6,8 @@ what was read before the first write; updates set single cells; new rows fill th
 blank rows at its end and then the rows below it, which the table is resized to take in (Excel copies
 the column's formatting and dropdown into them); a replace rewrites the body and clears
 what is left. Only the table's own columns are written, so the input tables beside and
-under it are not touched.
+under it are not touched. A replace needs only where the columns are, which the read that
+gave the data already found: given those places, it reads nothing.
 """
 
 from __future__ import annotations
@@ -17,11 +18,19 @@ from typing import Any
 from automation import schema
 from automation.errors import UserError
 from automation.io.book import _cell_value, _find_table, _screen_frozen, _unprotected
+from automation.io.package import col_index
 from automation.io.rows import TableEdit
+from automation.model import TablePlace
 
 
-def apply_edits(book: Any, edits: Mapping[str, TableEdit]) -> dict[str, int]:
-    """Apply each table's edit; return the rows set or added per table."""
+def apply_edits(
+    book: Any, edits: Mapping[str, TableEdit], places: Mapping[str, TablePlace] | None = None
+) -> dict[str, int]:
+    """Apply each table's edit; return the rows set or added per table.
+
+    ``places``: where ``read_book`` found each table's columns (``ProgrammeData.places``), so
+    a replace does not read the table a second time.
+    """
     sheets = {s.name: s for s in book.sheets}
     counts: dict[str, int] = {}
     with _screen_frozen(book):
@@ -38,22 +47,28 @@ def apply_edits(book: Any, edits: Mapping[str, TableEdit]) -> dict[str, int]:
                 )
             sheet, table = found
             with _unprotected(sheet):
-                counts[name] = _apply(sheet, table, spec, edit)
+                counts[name] = _apply(sheet, table, spec, edit, (places or {}).get(name))
     return counts
 
 
-def _apply(sheet: Any, table: Any, spec: schema.Table, edit: TableEdit) -> int:
+def _apply(
+    sheet: Any, table: Any, spec: schema.Table, edit: TableEdit, place: TablePlace | None
+) -> int:
     rng = table.range
     top, left = rng.row, rng.column
     nrows, ncols = rng.shape
-    block = rng.options(ndim=2).value or [[]]
-    headers = [str(h or "").strip().casefold() for h in block[0]]
-    body = block[1:]
-    col_of = {
-        c.name: headers.index(c.name.casefold())
-        for c in spec.columns
-        if c.name.casefold() in headers
-    }
+    if edit.replace and place is not None and place.header_row == top:
+        body: list[list[object]] = []
+        col_of = {name: col_index(letter) - left for name, letter in place.columns.items()}
+    else:
+        block = rng.options(ndim=2).value or [[]]
+        headers = [str(h or "").strip().casefold() for h in block[0]]
+        body = block[1:]
+        col_of = {
+            c.name: headers.index(c.name.casefold())
+            for c in spec.columns
+            if c.name.casefold() in headers
+        }
     inputs = [c for c in spec.columns if not c.is_formula and c.name in col_of]
 
     def row_values(values: Mapping[str, object]) -> list[object]:

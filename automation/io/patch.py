@@ -29,7 +29,6 @@ from xml.sax.saxutils import escape
 from automation import schema
 from automation.build import printing
 from automation.build.layout import GAP
-from automation.build.workbook import _lines_needed
 from automation.errors import UserError
 from automation.io.package import TableInfo, col_index, open_package, parse_ref, sheet_parts, tables
 from automation.io.package import _rels as part_rels
@@ -218,7 +217,7 @@ def _write_row(
 ) -> None:
     row = rows.get(number) or _Row("", {})
     # The table's own column widths: the printed width of its columns on this sheet.
-    lines = _lines_needed(spec, values, [c.width for c in spec.columns])
+    lines = printing.lines_needed(spec, values, [c.width for c in spec.columns])
     attrs = _row_attrs(row.attrs, number, fresh=True)
     height = printing.row_height(lines)
     if height:

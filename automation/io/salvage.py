@@ -19,8 +19,6 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-
 from automation.errors import UserError
 from automation.io.package import NS, TableInfo, col_index, open_package, parse_ref, parse_xml
 
@@ -95,6 +93,9 @@ def _find_impossible_date(path: Path, info: TableInfo) -> tuple[str, str] | None
 
 def _date_styles(zf: zipfile.ZipFile) -> set[int]:
     """Indexes of the cell styles whose number format shows a date."""
+    # Only a damaged workbook gets here: the reader of a sound one must not load openpyxl.
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
     root = parse_xml(zf, "xl/styles.xml")
     custom = {
         int(f.get("numFmtId", "-1")): f.get("formatCode", "")

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,13 +22,15 @@ from automation.io.rows import TableEdit
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Issue, Report
 from automation.judging.assign import AssignPlan, plan_assignments
-from automation.judging.audit import judging_audit
-from automation.judging.collect import Collected, collect
-from automation.judging.pack_file import is_pack_file, pack_filename, read_pack, write_pack
 from automation.judging.packs import Pack, build_packs
 from automation.judging.progress import progress_frame
 from automation.model import ROW, ProgrammeData
 from automation.tables import issues_frame
+
+# Pack files are openpyxl workbooks: their modules load only in the jobs that read or write
+# packs, so checking and scoring (which write judge progress) do not pay for openpyxl.
+if TYPE_CHECKING:
+    from automation.judging.collect import Collected
 
 
 @dataclass
@@ -116,6 +119,8 @@ def assign_workbook(
     if plan.rows.empty and not replace:
         out.lines.append("Nothing to add: every nomination already has its judges.")
         return out
+    from automation.judging.audit import judging_audit
+
     detail = plan.summary() + f" (seed {seed})"
     frames = judging_audit(data, "assign", detail, now=now, user=user, seal=True)
     out.written = write_tool_tables(path, frames, edits=assign_changes(plan, data), now=now)
@@ -134,6 +139,8 @@ def write_packs(
     now: dt.datetime | None = None,
 ) -> list[tuple[Pack, Path]]:
     """Write every judge's pack into ``out_dir``; returns (pack, file) pairs."""
+    from automation.judging.pack_file import pack_filename, write_pack
+
     packs = build_packs(data, blind=blind, now=now)
     if not packs:
         raise UserError(
@@ -212,6 +219,8 @@ def _drafts(messages, folder: Path) -> list[Path]:
 # ---------------------------------------------------------------------------------------------
 def pack_files(sources: Iterable[Path]) -> list[Path]:
     """The pack files named, folders expanded (sorted by name, so runs are repeatable)."""
+    from automation.judging.pack_file import is_pack_file
+
     files: list[Path] = []
     for source in sources:
         source = Path(source)
@@ -251,6 +260,8 @@ def collect_changes(
 
     ``seal``: True for a file job (see ``automation.audit.record``); a live book decides.
     """
+    from automation.judging.audit import judging_audit
+
     edits = {"Scores": TableEdit(updates=result.updates, appends=result.appends)}
     stamp = now.strftime("%d/%m/%Y %H:%M")
     edits |= progress_edit(with_scores(data, result), dict.fromkeys(result.merged_judges, stamp))
@@ -274,6 +285,9 @@ def collect_workbook(
     now: dt.datetime | None = None,
 ) -> JudgingOutcome:
     """Check the returned packs and merge their scores into the Scores table."""
+    from automation.judging.collect import collect
+    from automation.judging.pack_file import read_pack
+
     now = now or dt.datetime.now().replace(microsecond=0)
     data = read_workbook(path)
     refuse_if_locked(data, "collect scores")
