@@ -167,3 +167,26 @@ def test_schema_round_trip_every_value_of_the_example(example_data, example_cont
             for column in inputs:
                 expected, got = row.get(column), frame.iloc[i][column]
                 assert _same(expected, got), (name, i, column, expected, got)
+
+
+def test_an_exact_duplicate_header_is_reported_with_its_cell(example_copy):
+    """Two columns both headed 'Nominee': reported like a case-only duplicate (the reader
+    would otherwise rename the second one and read the workbook as if nothing were wrong)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(example_copy)
+    ws = wb["Nominations"]
+    t = ws.tables["Nominations"]
+    first = ws[t.ref.split(":")[0]]
+    header, _ = table_rows(example_copy, "Nominations")
+    dup = ws.cell(first.row, first.column + header.index("Nominator contact"))
+    dup.value = "Nominee"
+    t.tableColumns[header.index("Nominator contact")].name = "Nominee"
+    wb.save(example_copy)
+    data = read_workbook(example_copy)
+    found = [p for p in data.problems if p.code == "duplicate-column"]
+    assert [(p.sheet, p.row, p.column, p.cell) for p in found] == [
+        ("Nominations", first.row, "Nominee", dup.coordinate)
+    ]
+    # The first 'Nominee' column is the one read.
+    assert data["Nominations"]["Nominee"].notna().all()

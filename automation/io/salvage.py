@@ -31,11 +31,14 @@ _CELL = re.compile(
 
 
 @contextlib.contextmanager
-def reader_guard(path: Path, info: TableInfo | None = None) -> Iterator[None]:
-    """Turn any failure of the columnar reader into a UserError about ``info``'s table."""
+def reader_errors(path: Path, info: TableInfo | None = None) -> Iterator[None]:
+    """Turn any failure of the columnar reader into a UserError about ``info``'s table.
+
+    Use it inside ``quiet_stderr`` (once around all the reading: redirecting file
+    descriptors costs more than reading a small table).
+    """
     try:
-        with _quiet_stderr():
-            yield
+        yield
     except (KeyboardInterrupt, SystemExit, UserError):
         raise
     except BaseException as exc:  # includes pyo3's PanicException  # noqa: BLE001
@@ -123,7 +126,7 @@ def _cells(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, bytes, bytes
 
 
 @contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
+def quiet_stderr() -> Iterator[None]:
     """Hide what Rust prints on a panic (it writes to file descriptor 2, not sys.stderr).
 
     What was written is replayed unless the block failed, so warnings are not lost.
