@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 import pandas as pd
+from pandas.api.types import is_object_dtype
 
 from automation.issues import WARNING, Issue
 from automation.keys import key_of
@@ -68,7 +69,10 @@ def _texts(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(dtype=object)
     s = frame[column]
-    return s[s.notna()].astype(str).astype(object)
+    s = s[s.notna()]
+    if is_object_dtype(s.dtype) and pd.api.types.infer_dtype(s.to_numpy()) in ("string", "empty"):
+        return s  # already text: no conversion pass
+    return pd.Series([str(v) for v in s], index=s.index, dtype=object)
 
 
 def check_evidence_subject(data: ProgrammeData) -> Iterator[Issue]:
