@@ -266,35 +266,88 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
     )
 
 
+def _as_column(values: pd.Series, at: np.ndarray) -> pd.Series:
+    """``values`` at positions ``at`` as a fresh column, keeping the dtype (object stays
+    object, as a merge keeps it)."""
+    return pd.Series(values.to_numpy()[at], dtype=values.dtype)
+
+
 def expected_scores(data: ProgrammeData) -> pd.DataFrame:
     """(judge, nomination, criterion) triples that should have a score."""
+    return _expected(data)[0]
+
+
+# Where each expected row's judge, nomination ID and criterion came from: the source column
+# and the positions in it, so a rule can match them without hashing 300,000 texts again.
+Sources = list[tuple[pd.Series, np.ndarray]]
+
+
+def _expected(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
     noms = data["Nominations"][["ID", "Category", ROW]].dropna(subset=["ID", "Category"])
     crit = data["Criteria"][["Category", "Criterion"]].dropna()
     judges = data["Judges"][["Judge"]].dropna()
     if noms.empty or crit.empty or judges.empty:
-        return pd.DataFrame(columns=["Judge", "Nomination ID", "Criterion", ROW])
+        return pd.DataFrame(columns=["Judge", "Nomination ID", "Criterion", ROW]), []
+    # The same joins as merging on the names (a judge x nomination cross join, less the
+    # conflicted pairs, then each nomination's criteria), done on integer codes of the
+    # names so that no 60,000- or 300,000-row text column is hashed; the texts are
+    # gathered once at the end. Codes stand for exact texts here, as the merges matched.
     assign = data["Assignments"].dropna(subset=["Judge", "Nomination ID"])
+    id_code, id_vocab = pd.factorize(noms["ID"].to_numpy())
     if not assign.empty:
-        jn = assign[["Judge", "Nomination ID"]]
+        jn_judge, jn_id = assign["Judge"], assign["Nomination ID"]
+        j_code, j_vocab = pd.factorize(jn_judge.to_numpy())
+        n_code = pd.Index(id_vocab).get_indexer(jn_id.to_numpy())
+        unknown = n_code < 0
+        if unknown.any():  # IDs not among the nominations: codes of their own, never matched
+            extra, _ = pd.factorize(jn_id.to_numpy()[unknown])
+            n_code = n_code.copy()
+            n_code[unknown] = len(id_vocab) + extra
+        judge_rows, id_rows = np.arange(len(jn_judge)), np.arange(len(jn_id))
     else:
-        jn = (
-            judges.assign(k=1)
-            .merge(noms[["ID"]].assign(k=1), on="k")
-            .rename(columns={"ID": "Nomination ID"})[["Judge", "Nomination ID"]]
-        )
+        jn_judge, jn_id = judges["Judge"], noms["ID"]
+        j_code, j_vocab = pd.factorize(jn_judge.to_numpy())
+        judge_rows = np.repeat(np.arange(len(judges)), len(noms))
+        id_rows = np.tile(np.arange(len(noms)), len(judges))
+        j_code, n_code = j_code[judge_rows], id_code[id_rows]
     pairs = conflicted_pairs(data)
     if not pairs.empty:
-        jn = jn.merge(pairs.assign(_x=1), on=["Judge", "Nomination ID"], how="left")
-        jn = jn[jn["_x"].isna()][["Judge", "Nomination ID"]]
-    jn = jn.merge(noms.rename(columns={"ID": "Nomination ID"}), on="Nomination ID")
-    jn = jn.assign(_cat=key(jn["Category"]))
-    return jn.merge(crit.assign(_cat=key(crit["Category"])).drop(columns="Category"), on="_cat")[
-        ["Judge", "Nomination ID", "Criterion", ROW]
+        pj = pd.Index(j_vocab).get_indexer(pairs["Judge"].to_numpy())
+        pn = pd.Index(id_vocab).get_indexer(pairs["Nomination ID"].to_numpy())
+        ok = (pj >= 0) & (pn >= 0)
+        width = len(id_vocab) + len(jn_id) + 1
+        blocked = pd.Series(j_code * width + n_code).isin(pj[ok] * width + pn[ok]).to_numpy()
+        keep = np.flatnonzero(~blocked)
+        judge_rows, id_rows, n_code = judge_rows[keep], id_rows[keep], n_code[keep]
+    left = pd.DataFrame({"_n": n_code, "_l": np.arange(len(n_code))})
+    by_nom = left.merge(pd.DataFrame({"_n": id_code, "_r": np.arange(len(noms))}), on="_n")
+    cat_code, cat_vocab = column_codes(data, "Nominations", "Category")
+    all_noms = data["Nominations"]
+    at_noms = np.flatnonzero((all_noms["ID"].notna() & all_noms["Category"].notna()).to_numpy())
+    by_nom["_cat"] = cat_code[at_noms][by_nom["_r"].to_numpy()]
+    crit_cat = codes_in(crit["Category"], cat_vocab)
+    both = by_nom.merge(pd.DataFrame({"_cat": crit_cat, "_k": np.arange(len(crit))}), on="_cat")
+    lefts, rows, crits = both["_l"].to_numpy(), both["_r"].to_numpy(), both["_k"].to_numpy()
+    sources = [
+        (jn_judge, judge_rows[lefts]),
+        (jn_id, id_rows[lefts]),
+        (crit["Criterion"], crits),
     ]
+    frame = pd.DataFrame(
+        {
+            "Judge": _as_column(*sources[0]),
+            "Nomination ID": _as_column(*sources[1]),
+            "Criterion": _as_column(*sources[2]),
+            ROW: _as_column(noms[ROW], rows),
+        }
+    )
+    return frame, sources
 
 
 def check_missing(data: ProgrammeData) -> Iterator[Issue]:
-    exp = data.cached("expected_scores", expected_scores)
+    if "expected_parts" not in data.cache:
+        data.cache["expected_parts"] = _expected(data)
+    exp, sources = data.cache["expected_parts"]
     if exp.empty:
         return
     noms = data["Nominations"]
@@ -305,11 +358,17 @@ def check_missing(data: ProgrammeData) -> Iterator[Issue]:
     have = triple[data["Scores"]["Score"].notna().to_numpy()]
     code = np.zeros(len(exp), dtype=np.int64)
     known = np.ones(len(exp), dtype=bool)
-    for column, vocab in zip(("Judge", "Nomination ID", "Criterion"), vocabs, strict=True):
-        at = codes_in(exp[column], vocab)
+    for (source, rows), vocab in zip(sources, vocabs, strict=True):
+        at = codes_in(source, vocab)[rows]
         known &= at >= 0
         code = code * len(vocab) + at
-    scored = known & pd.Series(code).isin(have).to_numpy()  # a hash set, not a sort
+    size = int(np.prod([len(v) for v in vocabs]))
+    if size <= 50_000_000:  # every possible triple as one flag: two array lookups
+        flags = np.zeros(size, dtype=bool)
+        flags[have] = True
+        scored = known & flags[np.where(known, code, 0)]
+    else:
+        scored = known & pd.Series(code).isin(have).to_numpy()
     missing = exp[~scored]
     if missing.empty:
         return
