@@ -363,7 +363,9 @@ def check_missing(data: ProgrammeData) -> Iterator[Issue]:
         known &= at >= 0
         code = code * len(vocab) + at
     size = int(np.prod([len(v) for v in vocabs]))
-    if size <= 50_000_000:  # every possible triple as one flag: two array lookups
+    if size == 0:  # no scores at all
+        scored = np.zeros(len(exp), dtype=bool)
+    elif size <= 50_000_000:  # every possible triple as one flag: two array lookups
         flags = np.zeros(size, dtype=bool)
         flags[have] = True
         scored = known & flags[np.where(known, code, 0)]
