@@ -6,9 +6,10 @@ leaves it out), so both always agree on the same pairs.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from automation.keys import key
+from automation.keys import codes_in, column_codes, key
 from automation.model import ProgrammeData
 
 COLUMNS = ["Judge", "Nomination ID", "Reason"]
@@ -42,43 +43,37 @@ def _conflicted_pairs(data: ProgrammeData) -> pd.DataFrame:
                 }
             )
         )
-    pairs = noms.assign(key=1).merge(
-        judges.rename(columns={"Team": "Judge team"}).assign(key=1), on="key"
-    )
+    # Every (nomination, judge) pair as one cell of an n x j grid, in the row order a cross
+    # merge gives (nomination by nomination, judges in table order); equal keys are equal
+    # integer codes, so each inferred conflict is one comparison over the grid.
+    judge_key = key(judges["Judge"])
+
+    def same(column: str, other: pd.Series) -> np.ndarray:
+        code, vocab = column_codes(data, "Nominations", column)
+        at = codes_in(other, vocab)
+        # Only filled keys match: a missing key compares as unknown, never equal.
+        at = np.where(other.isna().to_numpy(), -1, at)
+        return code[:, None] == at[None, :]
+
+    def found(grid: np.ndarray, reason: str) -> None:
+        nom_at, judge_at = np.nonzero(grid)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "Judge": judges["Judge"].iloc[judge_at].reset_index(drop=True),
+                    "Nomination ID": noms["ID"].iloc[nom_at].reset_index(drop=True),
+                    "Reason": reason,
+                }
+            )
+        )
+
     if data.setting("conflict_line_manager"):
-        lm = pairs[key(pairs["Line manager"]) == key(pairs["Judge"])]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "Judge": lm["Judge"],
-                    "Nomination ID": lm["ID"],
-                    "Reason": "judge is the nominee's line manager",
-                }
-            )
-        )
+        found(same("Line manager", judge_key), "judge is the nominee's line manager")
     if data.setting("conflict_same_team"):
-        st = pairs[(key(pairs["Team"]) == key(pairs["Judge team"])) & pairs["Team"].notna()]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "Judge": st["Judge"],
-                    "Nomination ID": st["ID"],
-                    "Reason": "judge is in the nominee's team",
-                }
-            )
-        )
-    own = pairs[
-        (key(pairs["Nominator"]) == key(pairs["Judge"]))
-        | (key(pairs["Nominee"]) == key(pairs["Judge"]))
-    ]
-    frames.append(
-        pd.DataFrame(
-            {
-                "Judge": own["Judge"],
-                "Nomination ID": own["ID"],
-                "Reason": "judge nominated or is the nominee",
-            }
-        )
+        found(same("Team", key(judges["Team"])), "judge is in the nominee's team")
+    found(
+        same("Nominator", judge_key) | same("Nominee", judge_key),
+        "judge nominated or is the nominee",
     )
     frames = [f for f in frames if not f.empty]
     if not frames:

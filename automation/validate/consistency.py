@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 import pandas as pd
+from pandas.api.types import is_object_dtype
 
 from automation.issues import WARNING, Issue
 from automation.keys import key_of
@@ -63,6 +64,17 @@ def _first_names(data: ProgrammeData) -> dict[str, set[str]]:
     return out
 
 
+def _texts(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The column's filled cells as text (``str`` of each, as a person would read it)."""
+    if column not in frame.columns:
+        return pd.Series(dtype=object)
+    s = frame[column]
+    s = s[s.notna()]
+    if is_object_dtype(s.dtype) and pd.api.types.infer_dtype(s.to_numpy()) in ("string", "empty"):
+        return s  # already text: no conversion pass
+    return pd.Series([str(v) for v in s], index=s.index, dtype=object)
+
+
 def check_evidence_subject(data: ProgrammeData) -> Iterator[Issue]:
     """``evidence-names-someone-else``: the evidence or quote opens with another staff member's
     first name as the subject (pasted from another nomination?), so the certificate, article and
@@ -72,39 +84,53 @@ def check_evidence_subject(data: ProgrammeData) -> Iterator[Issue]:
     Jordan fixed it" is not. A customer quote opening with "He" or "She" about a nominee whose
     evidence uses the other pronoun is flagged too.
     """
-    noms = data["Nominations"]
+    # Positions as labels, so a flagged row is found by its place in the table.
+    noms = data["Nominations"].reset_index(drop=True)
     if noms.empty:
         return
     firsts = _first_names(data)
     place = data.place("Nominations")
     teams = set(data["Teams"]["Team"].dropna().map(key_of)) if not data["Teams"].empty else set()
-    for _, row in noms.iterrows():
-        nominee = row["Nominee"]
-        if pd.isna(nominee) or key_of(nominee) in teams:
+    nominee = _texts(noms, "Nominee")
+    # (position in the table, order within the row, column, what) for each flagged cell; the
+    # rules run on whole columns and only the flagged rows become issues, in row order.
+    found: list[tuple[int, int, str, str]] = []
+    own: pd.Series | None = None
+    for order, column in enumerate(("Evidence", "Customer quote")):
+        text = _texts(noms, column)
+        text = text[text.index.isin(nominee.index)]
+        other = text.str.extract(_OPENING, expand=False).dropna()
+        other_l = other.str.lower()
+        other_l = other_l[other_l.isin(firsts)]
+        if other_l.empty:
             continue
-        own = str(nominee).split()[0].lower() if str(nominee).split() else ""
-        excel_row = int(row[ROW]) if pd.notna(row[ROW]) else None
-        for column in ("Evidence", "Customer quote"):
-            text = row.get(column)
-            if pd.isna(text) or not str(text).strip():
+        if own is None:
+            # The nominee's first word, as split() sees it (\s is str.isspace in both).
+            own = nominee.str.extract(r"^\s*(\S+)", expand=False).fillna("").str.lower()
+        other_l = other_l[other_l != own.reindex(other_l.index)]
+        for i, first in other_l.items():
+            name = key_of(nominee[i])
+            if name in teams or name in firsts[first]:
                 continue
-            m = _OPENING.match(str(text))
-            other = m.group(1) if m else ""
-            if other and other.lower() != own and other.lower() in firsts:
-                if key_of(nominee) in firsts[other.lower()]:
-                    continue
-                yield _subject_issue(place, row, column, excel_row, f"opens with '{other}'")
-        quote = row.get("Customer quote")
-        evidence = row.get("Evidence")
-        if pd.notna(quote) and pd.notna(evidence):
-            said = _QUOTE_PRONOUN.match(str(quote))
-            used = {
-                _PRONOUNS[w] for w in re.findall(r"\b(he|him|his|she|her)\b", str(evidence).lower())
-            }
-            if said and len(used) == 1 and _PRONOUNS[said.group(1).lower()] not in used:
-                yield _subject_issue(
-                    place, row, "Customer quote", excel_row, f"speaks of '{said.group(1)}'"
-                )
+            found.append((i, order, column, f"opens with '{other[i]}'"))
+    quote, evidence = _texts(noms, "Customer quote"), _texts(noms, "Evidence")
+    said = quote[quote.index.isin(nominee.index) & quote.index.isin(evidence.index)]
+    said = said.str.extract(_QUOTE_PRONOUN, expand=False).dropna()
+    if not said.empty:
+        used = evidence.reindex(said.index).str.lower()
+        male = used.str.contains(r"\b(?:he|him|his)\b")
+        female = used.str.contains(r"\b(?:she|her)\b")
+        gender = said.str.lower().map(_PRONOUNS)
+        # Flagged when the evidence uses exactly one pronoun and it is the other one.
+        other_one = ((gender == "male") & female & ~male) | ((gender == "female") & male & ~female)
+        for i in other_one[other_one].index:
+            if key_of(nominee[i]) in teams:
+                continue
+            found.append((i, 2, "Customer quote", f"speaks of '{said[i]}'"))
+    for pos, _, column, what in sorted(found):
+        row = noms.iloc[pos]
+        excel_row = int(row[ROW]) if pd.notna(row[ROW]) else None
+        yield _subject_issue(place, row, column, excel_row, what)
 
 
 def _subject_issue(place, row, column: str, excel_row: int | None, what: str) -> Issue:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from string import Formatter
 
 import pandas as pd
 
@@ -22,6 +23,19 @@ def _fmt(value: object) -> str | None:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
+
+
+class _Row(dict):
+    """One flagged row as its column -> value, with ``name`` (its index label) like the row
+    Series of ``iterrows``; far cheaper to make when thousands of rows are flagged."""
+
+    __slots__ = ("name",)
+
+
+def _fields(message: str) -> list[str]:
+    """The column names a format-string message refers to ("{Nominee}" -> Nominee)."""
+    names = (f for _, f, _, _ in Formatter().parse(message) if f)
+    return list(dict.fromkeys(n.split(".")[0].split("[")[0] for n in names))
 
 
 def row_issues(
@@ -46,16 +60,22 @@ def row_issues(
         return []
     place = data.place(table)
     flagged = frame[mask.reindex(frame.index, fill_value=False).astype(bool)]
+    columns = list(flagged.columns)
+    # ``.values`` is what iterrows reads each row from, so every value keeps the type (and
+    # the formatting) it had when rows were Series.
+    values = flagged.values
+    fields = None if callable(message) else _fields(message)
+    has_column = column in columns
     out = []
-    for _, row in flagged.iterrows():
+    for label, vals in zip(flagged.index, values, strict=True):
+        row = _Row(zip(columns, vals, strict=True))
+        row.name = label
         excel_row = int(row[ROW]) if pd.notna(row[ROW]) else None
-        if callable(message):
+        if fields is None:
             text = message(row)
         else:
-            text = message.format(
-                **{k: _fmt(v) or "" for k, v in row.items() if isinstance(k, str)}
-            )
-        value = _fmt(row[column]) if column in row.index else None
+            text = message.format(**{k: _fmt(row[k]) or "" for k in fields if k in row})
+        value = _fmt(row[column]) if has_column else None
         out.append(
             Issue(
                 code,

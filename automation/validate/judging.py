@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from automation.conflicts import conflicted_pairs
 from automation.issues import ERROR, WARNING, Issue
-from automation.keys import key
+from automation.keys import codes_in, column_codes, column_key, first_match, key
 from automation.model import ROW, ProgrammeData
 from automation.validate.emit import row_issues
 
@@ -95,45 +96,96 @@ def scored_frame(data: ProgrammeData) -> pd.DataFrame:
     return data.cached("scored_frame", _scored_frame)
 
 
+def _at(codes: tuple[np.ndarray, pd.Index], pos: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """The codes of the rows at ``pos`` (-1: no row, a missing key)."""
+    c, vocab = codes
+    if (pos < 0).any():
+        if not vocab.isna().any():
+            vocab = vocab.append(pd.Index(pd.array([pd.NA], dtype=vocab.dtype)))
+        missing = int(np.flatnonzero(vocab.isna())[0])
+        return np.where(pos < 0, missing, c[pos.clip(min=0)] if len(c) else missing), vocab
+    return c[pos], vocab
+
+
+def _take(s: pd.Series, pos: np.ndarray) -> pd.Series:
+    """``s``'s values at ``pos``, missing where pos is -1 (as a left merge leaves them).
+
+    The dtype is given so that text in an object column stays object, as a merge keeps it.
+    """
+    values = pd.api.extensions.take(s.array, pos, allow_fill=True)
+    return pd.Series(values, dtype=values.dtype)
+
+
 def _scored_frame(data: ProgrammeData) -> pd.DataFrame:
+    # Each score's nomination, category and criterion are looked up on integer codes of the
+    # keys (a left merge onto the first row of each key, as before, without merging 300,000
+    # rows of text three times).
     sc = data["Scores"]
-    noms = data["Nominations"][["ID", "Category", "Period", "Calibration"]]
-    cats = data["Categories"][["Category", "Scale min", "Scale max"]]
-    crit = data["Criteria"][["Category", "Criterion", "Weight", "Tie-break order"]]
-    out = sc.assign(_nid=key(sc["Nomination ID"]), _j=key(sc["Judge"]), _c=key(sc["Criterion"]))
-    out = out.merge(
-        noms.assign(_nid=key(noms["ID"])).drop(columns=["ID"]).drop_duplicates("_nid"),
-        on="_nid",
-        how="left",
+    noms, cats, crit = data["Nominations"], data["Categories"], data["Criteria"]
+    nid = column_codes(data, "Scores", "Nomination ID")
+    judge = column_codes(data, "Scores", "Judge")
+    criterion = column_codes(data, "Scores", "Criterion")
+    out = sc.reset_index(drop=True).assign(
+        _nid=column_key(data, "Scores", "Nomination ID").array,
+        _j=column_key(data, "Scores", "Judge").array,
+        _c=column_key(data, "Scores", "Criterion").array,
     )
-    out = out.assign(_cat=key(out["Category"])).merge(
-        cats.assign(_cat=key(cats["Category"])).drop(columns=["Category"]).drop_duplicates("_cat"),
-        on="_cat",
-        how="left",
+    at_nom = first_match([nid], [column_key(data, "Nominations", "ID")])
+    for col in ("Category", "Period", "Calibration"):
+        out[col] = _take(noms[col], at_nom)
+    out["_cat"] = _take(column_key(data, "Nominations", "Category"), at_nom)
+    cat = _at(column_codes(data, "Nominations", "Category"), at_nom)
+    at_cat = first_match([cat], [column_key(data, "Categories", "Category")])
+    for col in ("Scale min", "Scale max"):
+        out[col] = _take(cats[col], at_cat)
+    at_crit = first_match(
+        [cat, criterion],
+        [column_key(data, "Criteria", "Category"), column_key(data, "Criteria", "Criterion")],
     )
-    crit_k = (
-        crit.assign(_cat=key(crit["Category"]), _c=key(crit["Criterion"]))
-        .drop(columns=["Category", "Criterion"])
-        .drop_duplicates(["_cat", "_c"])
-    )
-    out = out.merge(crit_k, on=["_cat", "_c"], how="left")
-    out["_conflict"] = pd.Series(None, index=out.index, dtype=object)
+    for col in ("Weight", "Tie-break order"):
+        out[col] = _take(crit[col], at_crit)
+    reason = np.full(len(out), np.nan, dtype=object)  # what pd.Series(None, dtype=object) holds
     pairs = conflicted_pairs(data)
     if not pairs.empty:
-        keyed = pairs.assign(_j=key(pairs["Judge"]), _nid=key(pairs["Nomination ID"]))
-        keyed = keyed.drop_duplicates(["_j", "_nid"])
-        hit = out[["_j", "_nid"]].reset_index().merge(keyed, on=["_j", "_nid"])
-        out.loc[hit["index"].to_numpy(), "_conflict"] = hit["Reason"].to_numpy()
+        at_pair = first_match([judge, nid], [key(pairs["Judge"]), key(pairs["Nomination ID"])])
+        hit = at_pair >= 0
+        reason[hit] = pairs["Reason"].to_numpy()[at_pair[hit]]
+    out["_conflict"] = pd.Series(reason, index=out.index, dtype=object)
     return out
+
+
+def _scored(data: ProgrammeData) -> pd.DataFrame:
+    """The shared score frame itself, not a copy: for rules that only read it."""
+    if "scored_frame" not in data.cache:
+        data.cache["scored_frame"] = _scored_frame(data)
+    return data.cache["scored_frame"]
+
+
+def _filled(data: ProgrammeData, column: str) -> pd.Series:
+    """Scores' cells in ``column`` that are filled in: read from the column's keys (missing
+    exactly where the cell is), which know it without another pass over 300,000 cells."""
+    return column_key(data, "Scores", column).notna()
+
+
+def _score_triples(data: ProgrammeData) -> tuple[np.ndarray, tuple[pd.Index, ...]]:
+    """One integer per score row for its (judge, nomination, criterion) keys, equal exactly
+    when the keys are (missing equal to missing, as pandas' duplicated sees it)."""
+    parts = [column_codes(data, "Scores", c) for c in ("Judge", "Nomination ID", "Criterion")]
+    code = np.zeros(len(parts[0][0]), dtype=np.int64)
+    for c, vocab in parts:
+        code = code * len(vocab) + c
+    return code, tuple(vocab for _, vocab in parts)
 
 
 def check_scores(data: ProgrammeData) -> Iterator[Issue]:
     sc = data["Scores"]
     if sc.empty:
         return
-    f = scored_frame(data).set_index(sc.index)
+    f = _scored(data).set_index(sc.index)
     judges = set(key(data["Judges"]["Judge"]).dropna())
-    unknown_j = sc["Judge"].notna() & ~f["_j"].isin(judges)
+    j_code, j_vocab = column_codes(data, "Scores", "Judge")
+    on_panel = pd.Series(j_vocab.isin(judges)[j_code], index=sc.index)
+    unknown_j = _filled(data, "Judge") & ~on_panel
     yield from row_issues(
         data,
         "Scores",
@@ -144,7 +196,8 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
         "'{Judge}' is not on the Judges sheet.",
         "Add the judge to the Judges table or correct the name.",
     )
-    unknown_n = sc["Nomination ID"].notna() & f["Category"].isna()
+    # A nomination found has its category's key (missing exactly where Category is).
+    unknown_n = _filled(data, "Nomination ID") & f["_cat"].isna()
     yield from row_issues(
         data,
         "Scores",
@@ -155,7 +208,7 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
         "There is no nomination '{Nomination ID}'.",
         "Correct the ID to one on the Nominations sheet.",
     )
-    unknown_c = sc["Criterion"].notna() & f["Category"].notna() & f["Weight"].isna()
+    unknown_c = _filled(data, "Criterion") & f["_cat"].notna() & f["Weight"].isna()
     yield from row_issues(
         data,
         "Scores",
@@ -184,9 +237,9 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
         ),
         "Type a score within the category's scale; this score is left out until fixed.",
     )
-    dup = sc[["Judge", "Nomination ID", "Criterion"]].notna().all(axis=1) & pd.DataFrame(
-        {"j": f["_j"], "n": f["_nid"], "c": f["_c"]}
-    ).duplicated(keep="first")
+    triple, _ = _score_triples(data)
+    filled = _filled(data, "Judge") & _filled(data, "Nomination ID") & _filled(data, "Criterion")
+    dup = filled & pd.Series(pd.Series(triple).duplicated(keep="first").to_numpy(), index=sc.index)
     yield from row_issues(
         data,
         "Scores",
@@ -213,45 +266,112 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
     )
 
 
+def _as_column(values: pd.Series, at: np.ndarray) -> pd.Series:
+    """``values`` at positions ``at`` as a fresh column, keeping the dtype (object stays
+    object, as a merge keeps it)."""
+    return pd.Series(values.to_numpy()[at], dtype=values.dtype)
+
+
 def expected_scores(data: ProgrammeData) -> pd.DataFrame:
     """(judge, nomination, criterion) triples that should have a score."""
+    return _expected(data)[0]
+
+
+# Where each expected row's judge, nomination ID and criterion came from: the source column
+# and the positions in it, so a rule can match them without hashing 300,000 texts again.
+Sources = list[tuple[pd.Series, np.ndarray]]
+
+
+def _expected(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
     noms = data["Nominations"][["ID", "Category", ROW]].dropna(subset=["ID", "Category"])
     crit = data["Criteria"][["Category", "Criterion"]].dropna()
     judges = data["Judges"][["Judge"]].dropna()
     if noms.empty or crit.empty or judges.empty:
-        return pd.DataFrame(columns=["Judge", "Nomination ID", "Criterion", ROW])
+        return pd.DataFrame(columns=["Judge", "Nomination ID", "Criterion", ROW]), []
+    # The same joins as merging on the names (a judge x nomination cross join, less the
+    # conflicted pairs, then each nomination's criteria), done on integer codes of the
+    # names so that no 60,000- or 300,000-row text column is hashed; the texts are
+    # gathered once at the end. Codes stand for exact texts here, as the merges matched.
     assign = data["Assignments"].dropna(subset=["Judge", "Nomination ID"])
+    id_code, id_vocab = pd.factorize(noms["ID"].to_numpy())
     if not assign.empty:
-        jn = assign[["Judge", "Nomination ID"]]
+        jn_judge, jn_id = assign["Judge"], assign["Nomination ID"]
+        j_code, j_vocab = pd.factorize(jn_judge.to_numpy())
+        n_code = pd.Index(id_vocab).get_indexer(jn_id.to_numpy())
+        unknown = n_code < 0
+        if unknown.any():  # IDs not among the nominations: codes of their own, never matched
+            extra, _ = pd.factorize(jn_id.to_numpy()[unknown])
+            n_code = n_code.copy()
+            n_code[unknown] = len(id_vocab) + extra
+        judge_rows, id_rows = np.arange(len(jn_judge)), np.arange(len(jn_id))
     else:
-        jn = (
-            judges.assign(k=1)
-            .merge(noms[["ID"]].assign(k=1), on="k")
-            .rename(columns={"ID": "Nomination ID"})[["Judge", "Nomination ID"]]
-        )
+        jn_judge, jn_id = judges["Judge"], noms["ID"]
+        j_code, j_vocab = pd.factorize(jn_judge.to_numpy())
+        judge_rows = np.repeat(np.arange(len(judges)), len(noms))
+        id_rows = np.tile(np.arange(len(noms)), len(judges))
+        j_code, n_code = j_code[judge_rows], id_code[id_rows]
     pairs = conflicted_pairs(data)
     if not pairs.empty:
-        jn = jn.merge(pairs.assign(_x=1), on=["Judge", "Nomination ID"], how="left")
-        jn = jn[jn["_x"].isna()][["Judge", "Nomination ID"]]
-    jn = jn.merge(noms.rename(columns={"ID": "Nomination ID"}), on="Nomination ID")
-    jn = jn.assign(_cat=key(jn["Category"]))
-    return jn.merge(crit.assign(_cat=key(crit["Category"])).drop(columns="Category"), on="_cat")[
-        ["Judge", "Nomination ID", "Criterion", ROW]
+        pj = pd.Index(j_vocab).get_indexer(pairs["Judge"].to_numpy())
+        pn = pd.Index(id_vocab).get_indexer(pairs["Nomination ID"].to_numpy())
+        ok = (pj >= 0) & (pn >= 0)
+        width = len(id_vocab) + len(jn_id) + 1
+        blocked = pd.Series(j_code * width + n_code).isin(pj[ok] * width + pn[ok]).to_numpy()
+        keep = np.flatnonzero(~blocked)
+        judge_rows, id_rows, n_code = judge_rows[keep], id_rows[keep], n_code[keep]
+    left = pd.DataFrame({"_n": n_code, "_l": np.arange(len(n_code))})
+    by_nom = left.merge(pd.DataFrame({"_n": id_code, "_r": np.arange(len(noms))}), on="_n")
+    cat_code, cat_vocab = column_codes(data, "Nominations", "Category")
+    all_noms = data["Nominations"]
+    at_noms = np.flatnonzero((all_noms["ID"].notna() & all_noms["Category"].notna()).to_numpy())
+    by_nom["_cat"] = cat_code[at_noms][by_nom["_r"].to_numpy()]
+    crit_cat = codes_in(crit["Category"], cat_vocab)
+    both = by_nom.merge(pd.DataFrame({"_cat": crit_cat, "_k": np.arange(len(crit))}), on="_cat")
+    lefts, rows, crits = both["_l"].to_numpy(), both["_r"].to_numpy(), both["_k"].to_numpy()
+    sources = [
+        (jn_judge, judge_rows[lefts]),
+        (jn_id, id_rows[lefts]),
+        (crit["Criterion"], crits),
     ]
+    frame = pd.DataFrame(
+        {
+            "Judge": _as_column(*sources[0]),
+            "Nomination ID": _as_column(*sources[1]),
+            "Criterion": _as_column(*sources[2]),
+            ROW: _as_column(noms[ROW], rows),
+        }
+    )
+    return frame, sources
 
 
 def check_missing(data: ProgrammeData) -> Iterator[Issue]:
-    exp = expected_scores(data)
+    if "expected_parts" not in data.cache:
+        data.cache["expected_parts"] = _expected(data)
+    exp, sources = data.cache["expected_parts"]
     if exp.empty:
         return
     noms = data["Nominations"]
     calib = set(noms.loc[noms["Calibration"].fillna(False).astype(bool), "ID"])
-    f = scored_frame(data)
-    f = f[f["Score"].notna()]
-    have = pd.DataFrame({"j": f["_j"], "n": f["_nid"], "c": f["_c"]}).drop_duplicates()
-    wanted = exp.assign(j=key(exp["Judge"]), n=key(exp["Nomination ID"]), c=key(exp["Criterion"]))
-    joined = wanted.merge(have, on=["j", "n", "c"], how="left", indicator=True)
-    missing = joined[joined["_merge"] == "left_only"]
+    # Expected (judge, nomination, criterion) keys as the same integers as the scores' own,
+    # so "scored?" is one integer lookup per expected row instead of a three-column merge.
+    triple, vocabs = _score_triples(data)
+    have = triple[data["Scores"]["Score"].notna().to_numpy()]
+    code = np.zeros(len(exp), dtype=np.int64)
+    known = np.ones(len(exp), dtype=bool)
+    for (source, rows), vocab in zip(sources, vocabs, strict=True):
+        at = codes_in(source, vocab)[rows]
+        known &= at >= 0
+        code = code * len(vocab) + at
+    size = int(np.prod([len(v) for v in vocabs]))
+    if size == 0:  # no scores at all
+        scored = np.zeros(len(exp), dtype=bool)
+    elif size <= 50_000_000:  # every possible triple as one flag: two array lookups
+        flags = np.zeros(size, dtype=bool)
+        flags[have] = True
+        scored = known & flags[np.where(known, code, 0)]
+    else:
+        scored = known & pd.Series(code).isin(have).to_numpy()
+    missing = exp[~scored]
     if missing.empty:
         return
     place = data.place("Nominations")
@@ -300,7 +420,9 @@ def check_assignments(data: ProgrammeData) -> Iterator[Issue]:
         )
     sc = data["Scores"]
     if not sc.empty:
-        given = pd.MultiIndex.from_arrays([key(sc["Judge"]), key(sc["Nomination ID"])])
+        given = pd.MultiIndex.from_arrays(
+            [column_key(data, "Scores", "Judge"), column_key(data, "Scores", "Nomination ID")]
+        )
         planned = pd.MultiIndex.from_arrays([keyed["_j"], keyed["_n"]])
         calib = set(
             key(
@@ -309,9 +431,9 @@ def check_assignments(data: ProgrammeData) -> Iterator[Issue]:
                 ]
             )
         )
-        stray = pd.Series(~given.isin(planned), index=sc.index) & ~key(sc["Nomination ID"]).isin(
-            calib
-        ).fillna(False)
+        stray = pd.Series(~given.isin(planned), index=sc.index) & ~column_key(
+            data, "Scores", "Nomination ID"
+        ).isin(calib).fillna(False)
         yield from row_issues(
             data,
             "Scores",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from automation.issues import ERROR, WARNING, Issue
-from automation.keys import key
+from automation.keys import column_key, key
 from automation.model import ProgrammeData
 from automation.validate.emit import row_issues
 
@@ -46,9 +46,9 @@ def cool_off_blocked(data: ProgrammeData) -> pd.Series:
     left = pd.DataFrame(
         {
             "_i": noms.index,
-            "n": key(noms["Nominee"]).to_numpy(),
-            "c": key(noms["Category"]).to_numpy(),
-            "end": pd.to_datetime(key(noms["Period"]).map(ends)).to_numpy(),
+            "n": column_key(data, "Nominations", "Nominee").to_numpy(),
+            "c": column_key(data, "Nominations", "Category").to_numpy(),
+            "end": pd.to_datetime(column_key(data, "Nominations", "Period").map(ends)).to_numpy(),
         }
     )
     right = pd.DataFrame(
@@ -74,11 +74,21 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     noms = data["Nominations"]
     if noms.empty:
         return
-    keys = pd.DataFrame({c: key(noms[c]) for c in ("Nominee", "Category", "Period", "Nominator")})
+    keys = pd.DataFrame(
+        {
+            c: column_key(data, "Nominations", c)
+            for c in ("Nominee", "Category", "Period", "Nominator")
+        }
+    )
     dup = noms[["Nominee", "Category", "Period", "Nominator"]].notna().all(
         axis=1
     ) & keys.duplicated(keep="first")
-    first_id = noms.groupby([keys[c] for c in keys.columns])["ID"].transform("first")
+    # The repeated one's first ID, only worked out when there are repeats.
+    first_id = (
+        noms.groupby([keys[c] for c in keys.columns])["ID"].transform("first")
+        if dup.any()
+        else None
+    )
     yield from row_issues(
         data,
         "Nominations",
@@ -96,7 +106,7 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     yield from row_issues(
         data,
         "Nominations",
-        key(noms["Nominee"]).isin(judges),
+        column_key(data, "Nominations", "Nominee").isin(judges),
         "Nominee",
         "nominee-is-judge",
         ERROR,
@@ -107,7 +117,7 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     span = periods.assign(_p=key(periods["Period"])).drop_duplicates("_p").set_index("_p")
     # Through dicts and to_datetime: mapping onto an empty date column (an emptied Periods
     # table) fails inside pandas, and a damaged column must not break the comparison.
-    nom_period = key(noms["Period"])
+    nom_period = column_key(data, "Nominations", "Period")
     starts = pd.to_datetime(nom_period.map(span["Starts"].to_dict()), errors="coerce")
     ends = pd.to_datetime(nom_period.map(span["Ends"].to_dict()), errors="coerce")
     outside = (
@@ -167,12 +177,12 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     )
     cats = data["Categories"]
     team_cats = set(key(cats.loc[cats["Type"] == "team", "Category"]).dropna())
-    is_team = key(noms["Category"]).isin(team_cats)
+    is_team = column_key(data, "Nominations", "Category").isin(team_cats)
     staff = set(key(data["Staff"]["Name"]).dropna())
     teams = set(key(data["Teams"]["Team"]).dropna())
     if staff or teams:
-        known = (is_team & key(noms["Nominee"]).isin(teams)) | (
-            ~is_team & key(noms["Nominee"]).isin(staff)
+        known = (is_team & column_key(data, "Nominations", "Nominee").isin(teams)) | (
+            ~is_team & column_key(data, "Nominations", "Nominee").isin(staff)
         )
         calib = noms["Calibration"].fillna(False).astype(bool)
         unknown = noms["Nominee"].notna() & ~known & ~calib

@@ -9,7 +9,7 @@ import pandas as pd
 
 from automation.appeals import all_nominations, outcome_of
 from automation.issues import ERROR, WARNING, Issue
-from automation.keys import key
+from automation.keys import column_key, key
 from automation.model import ProgrammeData
 from automation.validate.emit import row_issues
 
@@ -22,7 +22,11 @@ def _judged(data: ProgrammeData) -> set[tuple[str, str]]:
         if frame is None or frame.empty:
             continue
         pairs |= set(
-            zip(key(frame["Judge"]).fillna(""), key(frame["Nomination ID"]).fillna(""), strict=True)
+            zip(
+                column_key(data, table, "Judge").fillna(""),
+                column_key(data, table, "Nomination ID").fillna(""),
+                strict=True,
+            )
         )
     return pairs
 
