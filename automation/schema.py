@@ -186,6 +186,37 @@ def this_row(table: str, column: str) -> str:
     return f"{table}{_THIS.format(column)}"
 
 
+def nomination_row(nomination: str) -> str:
+    """Formula for the row of ``nomination`` in the Nominations table, as MATCH(...,0) gives.
+
+    An exact MATCH reads the IDs one by one: once per score row, over every nomination, it
+    made recalculating a big Scores sheet take minutes. IDs are usually entered in order, so
+    a sorted (binary-search) MATCH is tried first and kept only when it lands on the ID and
+    the row above holds a different one (the first of duplicates, as the exact MATCH finds);
+    otherwise, as on IDs out of order, the exact MATCH decides.
+    """
+    ids = "Nominations[ID]"
+    near = f"MATCH({nomination},{ids},1)"
+    found = (
+        f'IFERROR(AND({nomination}<>"",INDEX({ids},{near})={nomination},'
+        f"OR({near}=1,INDEX({ids},MAX({near}-1,1))<>{nomination})),FALSE)"
+    )
+    return f"IF({found},{near},MATCH({nomination},{ids},0))"
+
+
+# Excel's own check (Panel's and Results' last columns) sums over the whole Scores table once
+# per row, so its cost grows with the square of the rows: LibreOffice took over six minutes
+# on 30,000 score rows and crashed on 300,000. Past this many Scores rows the check is left
+# blank, and its header note says so; the tool's own figures are unaffected.
+CHECK_MAX_SCORE_ROWS = 5000
+_CHECKED = f"ROWS(Scores[Judge])<={CHECK_MAX_SCORE_ROWS}"
+_CHECK_NOTE = (
+    f" Left blank when the Scores table has more than {CHECK_MAX_SCORE_ROWS:,} rows: worked"
+    " out again for every row, it would keep Excel or LibreOffice busy for minutes whenever"
+    " the file opens."
+)
+
+
 TABLES: tuple[Table, ...] = (
     Table(
         "Settings",
@@ -799,8 +830,10 @@ TABLES: tuple[Table, ...] = (
                 False,
                 "Looked up from the nomination.",
                 width=22,
-                formula='=IFERROR(INDEX(Nominations[Category],MATCH({n},Nominations[ID],0)),"")'.format(
-                    n=this_row("Scores", "Nomination ID")
+                formula=(
+                    '=IFERROR(INDEX(Nominations[Category],{row}),"")'.format(
+                        row=nomination_row(this_row("Scores", "Nomination ID"))
+                    )
                 ),
             ),
             C(
@@ -833,10 +866,14 @@ TABLES: tuple[Table, ...] = (
                 False,
                 "yes when the judge declared a conflict with the nominee.",
                 width=9,
+                # The nominee lookup (a second MATCH over every nomination) only runs for a
+                # judge who declared a conflict: on a big book it was most of this sheet's
+                # recalculation, and most judges declare none. IF evaluates one branch only.
                 formula=(
-                    '=IF({j}="","",IF(COUNTIFS(Conflicts[Judge],{j},Conflicts[Nominee],'
+                    '=IF({j}="","",IF(COUNTIF(Conflicts[Judge],{j})=0,"no",'
+                    "IF(COUNTIFS(Conflicts[Judge],{j},Conflicts[Nominee],"
                     'IFERROR(INDEX(Nominations[Nominee],MATCH({n},Nominations[ID],0)),""))>0,'
-                    '"yes","no"))'
+                    '"yes","no")))'
                 ).format(j=this_row("Scores", "Judge"), n=this_row("Scores", "Nomination ID")),
             ),
             C(
@@ -911,13 +948,14 @@ TABLES: tuple[Table, ...] = (
                 T.PERCENT,
                 help="The raw score worked out again by Excel: each counted judge's weighted "
                 "score from the Scores sheet (Judging > Panel), then their mean (trimmed as "
-                "Settings say). Equals Raw score.",
+                "Settings say). Equals Raw score." + _CHECK_NOTE,
                 width=11,
                 formula=(
-                    "=IFERROR(ROUND(IF(AND({t}>0,{n}>=MAX({t},3)),({s}-{hi}-{lo})/({n}-2),"
-                    '{s}/{n}),9),"")'
+                    "=IF({checked},IFERROR(ROUND(IF(AND({t}>0,{n}>=MAX({t},3)),"
+                    '({s}-{hi}-{lo})/({n}-2),{s}/{n}),9),""),"")'
                 )
                 .format(
+                    checked=_CHECKED,
                     t='INDEX(Settings[Value],MATCH("Trimmed mean from",Settings[Setting],0))',
                     n='COUNTIFS(Panel[Nomination ID],{i},Panel[Counted],"yes")',
                     s="SUMIFS(Panel[Excel weighted score],Panel[Nomination ID],{i},"
@@ -1014,13 +1052,16 @@ TABLES: tuple[Table, ...] = (
                 "Excel weighted score",
                 T.PERCENT,
                 help="This judge's weighted score worked out again by Excel from the Scores "
-                "sheet (conflicted scores left out); equals Weighted score.",
+                "sheet (conflicted scores left out); equals Weighted score." + _CHECK_NOTE,
                 width=11,
                 formula=(
-                    "=IFERROR(SUMIFS(Scores[Points],Scores[Nomination ID],{n},Scores[Judge],{j},"
-                    'Scores[Conflict],"no")/SUMIFS(Scores[Weight],Scores[Nomination ID],{n},'
-                    'Scores[Judge],{j},Scores[Conflict],"no",Scores[Score],"<>"),"")'
-                ).format(n=this_row("Panel", "Nomination ID"), j=this_row("Panel", "Judge")),
+                    "=IF({c},IFERROR(SUMIFS(Scores[Points],Scores[Nomination ID],{n},"
+                    'Scores[Judge],{j},Scores[Conflict],"no")/SUMIFS(Scores[Weight],'
+                    'Scores[Nomination ID],{n},Scores[Judge],{j},Scores[Conflict],"no",'
+                    'Scores[Score],"<>"),""),"")'
+                ).format(
+                    c=_CHECKED, n=this_row("Panel", "Nomination ID"), j=this_row("Panel", "Judge")
+                ),
             ),
         ),
         owner="tool",
