@@ -186,24 +186,6 @@ def this_row(table: str, column: str) -> str:
     return f"{table}{_THIS.format(column)}"
 
 
-def nomination_row(nomination: str) -> str:
-    """Formula for the row of ``nomination`` in the Nominations table, as MATCH(...,0) gives.
-
-    An exact MATCH reads the IDs one by one: once per score row, over every nomination, it
-    made recalculating a big Scores sheet take minutes. IDs are usually entered in order, so
-    a sorted (binary-search) MATCH is tried first and kept only when it lands on the ID and
-    the row above holds a different one (the first of duplicates, as the exact MATCH finds);
-    otherwise, as on IDs out of order, the exact MATCH decides.
-    """
-    ids = "Nominations[ID]"
-    near = f"MATCH({nomination},{ids},1)"
-    found = (
-        f'IFERROR(AND({nomination}<>"",INDEX({ids},{near})={nomination},'
-        f"OR({near}=1,INDEX({ids},MAX({near}-1,1))<>{nomination})),FALSE)"
-    )
-    return f"IF({found},{near},MATCH({nomination},{ids},0))"
-
-
 # Excel's own check (Panel's and Results' last columns) sums over the whole Scores table once
 # per row, so its cost grows with the square of the rows: LibreOffice took over six minutes
 # on 30,000 score rows and crashed on 300,000. Past this many Scores rows the check is left
@@ -830,10 +812,8 @@ TABLES: tuple[Table, ...] = (
                 False,
                 "Looked up from the nomination.",
                 width=22,
-                formula=(
-                    '=IFERROR(INDEX(Nominations[Category],{row}),"")'.format(
-                        row=nomination_row(this_row("Scores", "Nomination ID"))
-                    )
+                formula='=IFERROR(INDEX(Nominations[Category],MATCH({n},Nominations[ID],0)),"")'.format(
+                    n=this_row("Scores", "Nomination ID")
                 ),
             ),
             C(
@@ -866,14 +846,10 @@ TABLES: tuple[Table, ...] = (
                 False,
                 "yes when the judge declared a conflict with the nominee.",
                 width=9,
-                # The nominee lookup (a second MATCH over every nomination) only runs for a
-                # judge who declared a conflict: on a big book it was most of this sheet's
-                # recalculation, and most judges declare none. IF evaluates one branch only.
                 formula=(
-                    '=IF({j}="","",IF(COUNTIF(Conflicts[Judge],{j})=0,"no",'
-                    "IF(COUNTIFS(Conflicts[Judge],{j},Conflicts[Nominee],"
+                    '=IF({j}="","",IF(COUNTIFS(Conflicts[Judge],{j},Conflicts[Nominee],'
                     'IFERROR(INDEX(Nominations[Nominee],MATCH({n},Nominations[ID],0)),""))>0,'
-                    '"yes","no")))'
+                    '"yes","no"))'
                 ).format(j=this_row("Scores", "Judge"), n=this_row("Scores", "Nomination ID")),
             ),
             C(
