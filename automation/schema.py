@@ -186,6 +186,19 @@ def this_row(table: str, column: str) -> str:
     return f"{table}{_THIS.format(column)}"
 
 
+# Excel's own check (Panel's and Results' last columns) sums over the whole Scores table once
+# per row, so its cost grows with the square of the rows: LibreOffice took over six minutes
+# on 30,000 score rows and crashed on 300,000. Past this many Scores rows the check is left
+# blank, and its header note says so; the tool's own figures are unaffected.
+CHECK_MAX_SCORE_ROWS = 5000
+_CHECKED = f"ROWS(Scores[Judge])<={CHECK_MAX_SCORE_ROWS}"
+_CHECK_NOTE = (
+    f" Left blank when the Scores table has more than {CHECK_MAX_SCORE_ROWS:,} rows: worked"
+    " out again for every row, it would keep Excel or LibreOffice busy for minutes whenever"
+    " the file opens."
+)
+
+
 TABLES: tuple[Table, ...] = (
     Table(
         "Settings",
@@ -911,13 +924,14 @@ TABLES: tuple[Table, ...] = (
                 T.PERCENT,
                 help="The raw score worked out again by Excel: each counted judge's weighted "
                 "score from the Scores sheet (Judging > Panel), then their mean (trimmed as "
-                "Settings say). Equals Raw score.",
+                "Settings say). Equals Raw score." + _CHECK_NOTE,
                 width=11,
                 formula=(
-                    "=IFERROR(ROUND(IF(AND({t}>0,{n}>=MAX({t},3)),({s}-{hi}-{lo})/({n}-2),"
-                    '{s}/{n}),9),"")'
+                    "=IF({checked},IFERROR(ROUND(IF(AND({t}>0,{n}>=MAX({t},3)),"
+                    '({s}-{hi}-{lo})/({n}-2),{s}/{n}),9),""),"")'
                 )
                 .format(
+                    checked=_CHECKED,
                     t='INDEX(Settings[Value],MATCH("Trimmed mean from",Settings[Setting],0))',
                     n='COUNTIFS(Panel[Nomination ID],{i},Panel[Counted],"yes")',
                     s="SUMIFS(Panel[Excel weighted score],Panel[Nomination ID],{i},"
@@ -1014,13 +1028,16 @@ TABLES: tuple[Table, ...] = (
                 "Excel weighted score",
                 T.PERCENT,
                 help="This judge's weighted score worked out again by Excel from the Scores "
-                "sheet (conflicted scores left out); equals Weighted score.",
+                "sheet (conflicted scores left out); equals Weighted score." + _CHECK_NOTE,
                 width=11,
                 formula=(
-                    "=IFERROR(SUMIFS(Scores[Points],Scores[Nomination ID],{n},Scores[Judge],{j},"
-                    'Scores[Conflict],"no")/SUMIFS(Scores[Weight],Scores[Nomination ID],{n},'
-                    'Scores[Judge],{j},Scores[Conflict],"no",Scores[Score],"<>"),"")'
-                ).format(n=this_row("Panel", "Nomination ID"), j=this_row("Panel", "Judge")),
+                    "=IF({c},IFERROR(SUMIFS(Scores[Points],Scores[Nomination ID],{n},"
+                    'Scores[Judge],{j},Scores[Conflict],"no")/SUMIFS(Scores[Weight],'
+                    'Scores[Nomination ID],{n},Scores[Judge],{j},Scores[Conflict],"no",'
+                    'Scores[Score],"<>"),""),"")'
+                ).format(
+                    c=_CHECKED, n=this_row("Panel", "Nomination ID"), j=this_row("Panel", "Judge")
+                ),
             ),
         ),
         owner="tool",

@@ -197,3 +197,24 @@ def test_tool_writes_into_a_workbook_saved_by_another_program(recalculated, tmp_
     assert before["xl/styles.xml"] == after["xl/styles.xml"]
     out = _recalc(path, tmp_path / "again")
     assert len(read_workbook(out)["Results"]) == 60
+
+
+def test_excel_check_left_blank_past_its_row_limit(tmp_path):
+    """Past CHECK_MAX_SCORE_ROWS score rows the check columns stay blank (their whole-table
+    SUMIFS per row would take minutes to recalculate); the tool's own figures are written."""
+    from automation import schema
+    from automation.build.example import content
+    from automation.build.workbook import build_workbook
+    from automation.pipeline import score_workbook
+
+    tables, settings = content()
+    spare = schema.CHECK_MAX_SCORE_ROWS + 1 - len(tables["Scores"])
+    tables["Scores"] = tables["Scores"] + [{} for _ in range(spare)]
+    path = build_workbook(tmp_path / "big.xlsx", tables, settings)
+    score_workbook(path, write=True, backup=False)
+    wb = load_workbook(_recalc(path, tmp_path / "out"), data_only=True)
+    results = _table(wb, "Results").dropna(subset=["Nomination ID"])
+    assert len(results) == 60 and results["Raw score"].notna().all()
+    assert results["Excel raw score"].isna().all() and results["Excel raw rank"].isna().all()
+    panel = _table(wb, "Panel").dropna(subset=["Judge"])
+    assert len(panel) and panel["Excel weighted score"].isna().all()
