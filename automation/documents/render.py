@@ -57,7 +57,8 @@ class _PlainOnlySandbox(ImmutableSandboxedEnvironment):
 
 
 class _CachingSandbox(_PlainOnlySandbox):
-    """Compiles each distinct template text once: 1,000 certificates share one compile."""
+    """Compiles each distinct template text once: 1,000 certificates (or the emails to every
+    winner and line manager) share one compile per template."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -84,7 +85,7 @@ def docx_environment() -> ImmutableSandboxedEnvironment:
 
 def text_environment() -> ImmutableSandboxedEnvironment:
     """The sandboxed environment for plain-text email templates (no HTML escaping: plain text)."""
-    return _PlainOnlySandbox(
+    return _CachingSandbox(
         autoescape=False,
         undefined=StrictUndefined,
         finalize=_none_as_blank,

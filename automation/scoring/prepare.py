@@ -30,7 +30,13 @@ def effective_weights(data: ProgrammeData) -> tuple[pd.DataFrame, set[str]]:
 
 
 def prepare(data: ProgrammeData) -> pd.DataFrame:
-    """One row per score with ``Excluded`` (None when the score counts, else why not)."""
+    """One row per score with ``Excluded`` (None when the score counts, else why not).
+
+    Worked out once per read: validation (the linked-judges rule) and scoring both need it."""
+    return data.cached("prepared scores", _prepare)
+
+
+def _prepare(data: ProgrammeData) -> pd.DataFrame:
     f = scored_frame(data)
     crit, blocked = effective_weights(data)
     weights = crit.assign(_c=key(crit["Criterion"]))[["_cat", "_c", "Weight"]]
