@@ -99,19 +99,21 @@ def end_to_end(label: str, args: list[str], runs: int) -> None:
     print(f"  {label:<34} {statistics.median(times):6.2f} s   peak {max(peaks):6.0f} MB")
 
 
-# Which stage each function the main job calls belongs to (names in automation.pipeline).
+# Which stage each function the main job calls belongs to, as (module, name). The jobs import
+# most of them when they run, so each is patched where it is defined (the two that
+# automation.pipeline imports up front are patched there).
 STAGES = {
-    "read_workbook": "read",
-    "validate": "validate",
-    "score": "score",
-    "results_tables": "result tables",
-    "evaluate": "result tables",
-    "evidence_tables": "result tables",
-    "equity_frames": "result tables",
-    "progress_edit": "result tables",
-    "record": "audit",
-    "write_tool_tables": "write",
-    "write_tables": "write",
+    ("automation.pipeline", "read_workbook"): "read",
+    ("automation.pipeline", "validate"): "validate",
+    ("automation.scoring", "score"): "score",
+    ("automation.tables", "results_tables"): "result tables",
+    ("automation.evidence", "evaluate"): "result tables",
+    ("automation.evidence", "evidence_tables"): "result tables",
+    ("automation.equity", "equity_frames"): "result tables",
+    ("automation.judging.jobs", "progress_edit"): "result tables",
+    ("automation.audit", "record"): "audit",
+    ("automation.io.write", "write_tool_tables"): "write",
+    ("automation.io.patch", "write_tables"): "write",
 }
 
 
@@ -120,26 +122,29 @@ def stages(path: Path, runs: int, out: Path) -> None:
 
     The functions that ``pipeline.score_workbook`` calls are wrapped with a clock, so the
     figures follow the job as it is, not a copy of it."""
+    import importlib
+
     from automation import pipeline
 
     timings: dict[str, list[float]] = {}
     this_run: dict[str, float] = {}
 
-    def clocked(name: str, fn):
+    def clocked(stage: str, fn):
         def wrapper(*args, **kwargs):
             t = time.perf_counter()
             try:
                 return fn(*args, **kwargs)
             finally:
-                stage = STAGES[name]
                 this_run[stage] = this_run.get(stage, 0.0) + time.perf_counter() - t
 
         return wrapper
 
-    originals = {name: getattr(pipeline, name) for name in STAGES}
+    originals = {
+        (module, name): getattr(importlib.import_module(module), name) for module, name in STAGES
+    }
     try:
-        for name, fn in originals.items():
-            setattr(pipeline, name, clocked(name, fn))
+        for (module, name), fn in originals.items():
+            setattr(importlib.import_module(module), name, clocked(STAGES[module, name], fn))
         for _ in range(runs):
             this_run.clear()
             t = time.perf_counter()
@@ -148,8 +153,8 @@ def stages(path: Path, runs: int, out: Path) -> None:
             for stage, seconds in this_run.items():
                 timings.setdefault(stage, []).append(seconds)
     finally:
-        for name, fn in originals.items():
-            setattr(pipeline, name, fn)
+        for (module, name), fn in originals.items():
+            setattr(importlib.import_module(module), name, fn)
     data = outcome.data
     print(f"  {len(data['Scores']):,} score rows, {len(outcome.report)} issues; stages (median):")
     for stage in [*dict.fromkeys(STAGES.values()), "total"]:
