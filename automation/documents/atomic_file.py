@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from automation.errors import UserError
-from automation.io.safe_save import remove_orphans, temp_name
+from automation.io.safe_save import new_file_mode, saving
 
 # When each folder was last cleared of orphans: a certificate run writes a thousand files into
 # one folder, and listing it before every file would make the run quadratic.
@@ -35,32 +35,16 @@ def write_file(path: Path, data: bytes, what: str = "the document") -> Path:
     except OSError as exc:
         raise _error(exc, path, what) from exc
     now = time.monotonic()
-    if now - _cleaned.get(folder, -_CLEAN_EVERY_S) >= _CLEAN_EVERY_S:
-        remove_orphans(folder)
+    due = now - _cleaned.get(folder, -_CLEAN_EVERY_S) >= _CLEAN_EVERY_S
+    if due:
         _cleaned[folder] = now
-    try:
-        tmp = temp_name(path)
-    except OSError as exc:
-        raise _error(exc, path, what) from exc
-    try:
+    with saving(path, what, clean_orphans=due, error=_error) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(data)
         # mkstemp makes 0600 files; a document gets what the user's umask gives, as before.
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise _error(exc, path, what) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _error(exc: OSError, path: Path, what: str) -> UserError:

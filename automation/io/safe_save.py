@@ -17,7 +17,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from automation.errors import UserError
@@ -77,26 +77,43 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def saving(target: Path, what: str = "the workbook") -> Iterator[Path]:
+def saving(
+    target: Path,
+    what: str = "the workbook",
+    *,
+    clean_orphans: bool = True,
+    error: Callable[[OSError, Path, str], UserError] | None = None,
+) -> Iterator[Path]:
     """Yield a temporary path to write; on success the caller swaps it in, on failure it goes.
 
-    Disk-full and permission errors become a UserError naming the folder; nothing half
-    written is left behind.
+    Disk-full and permission errors become a UserError naming the folder (``error`` words it
+    for other kinds of file); nothing half written is left behind. ``clean_orphans=False``
+    skips listing the folder for a killed run's temporary files, for a caller that writes
+    many files into one folder and clears it itself now and then.
     """
     target = Path(target)
-    remove_orphans(target.parent)
+    error = error or _save_error
+    if clean_orphans:
+        remove_orphans(target.parent)
     try:
         tmp = temp_name(target)
     except OSError as exc:
-        raise _save_error(exc, target, what) from exc
+        raise error(exc, target, what) from exc
     try:
         yield tmp
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise _save_error(exc, target, what) from exc
+        raise error(exc, target, what) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def new_file_mode() -> int:
+    """The permissions a newly created file gets under the user's umask (0644 usually)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def replace(tmp: Path, target: Path) -> None:
@@ -104,9 +121,7 @@ def replace(tmp: Path, target: Path) -> None:
     try:
         if not target.exists():
             # mkstemp makes 0600 files; a new workbook gets what the user's umask gives.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+            os.chmod(tmp, new_file_mode())
         else:
             shutil.copymode(target, tmp)
         os.replace(tmp, target)
