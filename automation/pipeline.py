@@ -216,6 +216,18 @@ def run_all(
             "Choose another folder for the results, or use --in-place to write into the "
             "workbook itself (a backup is kept).",
         )
+    if not documents:
+        return _score_and_document(path, out, dest, False, pdf, today, None)
+    from automation.documents.charts import warm_up
+    from automation.documents.side_process import opened
+
+    # The report's charts need matplotlib: a second process imports it while this one reads
+    # and scores, then draws the charts while the other documents are written.
+    with opened(warm_up) as second:
+        return _score_and_document(path, out, dest, True, pdf, today, second)
+
+
+def _score_and_document(path, out, dest, documents, pdf, today, second) -> Outcome:
     outcome = score_workbook(path, write=True, dest=dest, today=today)
     if documents and outcome.report.errors:
         outcome.lines.append(
@@ -227,7 +239,9 @@ def run_all(
     elif documents:
         from automation.documents.generate import generate_all
 
-        outcome.documents = generate_all(outcome.data, outcome.results, out, pdf=pdf, today=today)
+        outcome.documents = generate_all(
+            outcome.data, outcome.results, out, pdf=pdf, today=today, second=second
+        )
         outcome.lines.append(f"Wrote {len(outcome.documents)} documents into {out}.")
         outcome.lines += outcome.documents.notes  # recipients who got no email draft
         outcome.lines.append(

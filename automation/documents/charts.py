@@ -2,6 +2,9 @@
 
 Figures are built with the object API (``Figure``), not pyplot, so no GUI backend is ever
 chosen and nothing global changes for other code in the same process (e.g. an Excel add-in).
+matplotlib is imported by the functions that draw (a fifth of a second): the report's text
+and the pure helpers here need none of it, and the drawing may happen in another process
+(see :mod:`automation.documents.side_process`).
 """
 
 from __future__ import annotations
@@ -9,14 +12,28 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from automation.documents.context import EvaluationContext, ObjectiveResult
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DPI = 200
 GREY = "#9E9E9E"
 CAP = 400.0  # progress (%) beyond which a bar is drawn short: the label says the real figure
+
+
+def warm_up() -> None:
+    """Import matplotlib and load the fonts the charts use, so that the first real chart
+    draws at full speed (run in the second process while the workbook is being scored)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(1, 1))
+    axes = figure.subplots()
+    axes.set_title("warm-up", fontsize=9)
+    axes.text(0, 0, "warm-up", fontsize=8)
+    figure.savefig(io.BytesIO(), format="png", dpi=DPI)
 
 
 def _png(figure: Figure) -> bytes:
@@ -50,6 +67,8 @@ def objectives_figure(
     objectives: Sequence[ObjectiveResult], primary: str = "#1F4E79", accent: str = "#C9A227"
 ) -> Figure:
     """The figure behind :func:`objectives_chart` (tests read its axis limits)."""
+    from matplotlib.figure import Figure
+
     height = 0.55 * max(len(objectives), 1) + 1.0
     figure = Figure(figsize=(6.3, height))
     axes = figure.subplots()
@@ -100,6 +119,8 @@ def participation_chart(
     ctx: EvaluationContext, primary: str = "#1F4E79", accent: str = "#C9A227"
 ) -> bytes:
     """Two panels: nominations by source, and nominations per 100 staff at each site."""
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(6.3, 2.4))
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
     sources = list(ctx.nominations_by_source.items())

@@ -1,20 +1,15 @@
 """The evaluation report's sections on fairness across groups, the trend over periods and
 appeals: their fields and charts, kept apart from the rest of the report so each can change on
-its own. ``fields(ctx)`` and ``images(ctx, ...)`` are merged into the report's own."""
+its own. ``fields(ctx)`` and ``chart_pngs(ctx, ...)`` are merged into the report's own."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from matplotlib.figure import Figure
-
 from automation.documents.charts import _png
 from automation.documents.context import EvaluationContext
 from automation.documents.english import count_of, join_list
-from automation.documents.render import Image
 from automation.equity import FOUR_FIFTHS, SMALL_GROUP, Equity
-
-CHART_WIDTH_MM = 160
 
 
 def _ratio(value: float | None) -> str:
@@ -76,6 +71,8 @@ def panel_summary(eq: Equity) -> str:
 
 def equity_chart(eq: Equity, primary: str = "#1F4E79", accent: str = "#C9A227") -> bytes:
     """Nominations per member of staff by team and by site, with the four-fifths line."""
+    from matplotlib.figure import Figure  # only when drawing: see automation.documents.charts
+
     kinds = [k for k in ("Team", "Site") if any(g.grouping == k for g in eq.groups)] or ["Team"]
     figure = Figure(figsize=(6.3, 2.6))
     axes_list = figure.subplots(1, len(kinds), squeeze=False)[0]
@@ -108,6 +105,8 @@ def equity_chart(eq: Equity, primary: str = "#1F4E79", accent: str = "#C9A227") 
 
 def trend_chart(trend: list[dict], primary: str = "#1F4E79", accent: str = "#C9A227") -> bytes:
     """Nominations per period (bars) and the share of staff nominated (line)."""
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(6.3, 2.4))
     axes = figure.subplots()
     labels = [str(t["period"]) for t in trend]
@@ -182,11 +181,12 @@ def fields(ctx: EvaluationContext) -> dict[str, Any]:
     return out
 
 
-def images(ctx: EvaluationContext, primary: str, accent: str) -> dict[str, Image]:
-    """The charts of these sections (``fields`` leaves an empty string where there is none)."""
-    out: dict[str, Image] = {}
+def chart_pngs(ctx: EvaluationContext, primary: str, accent: str) -> dict[str, bytes]:
+    """The charts of these sections as PNG bytes (``fields`` leaves an empty string where
+    there is none)."""
+    out: dict[str, bytes] = {}
     if ctx.equity is not None and ctx.equity.groups:
-        out["equity_chart"] = Image(equity_chart(ctx.equity, primary, accent), CHART_WIDTH_MM)
+        out["equity_chart"] = equity_chart(ctx.equity, primary, accent)
     if ctx.trend and len(ctx.trend) > 1:
-        out["trend_chart"] = Image(trend_chart(ctx.trend, primary, accent), CHART_WIDTH_MM)
+        out["trend_chart"] = trend_chart(ctx.trend, primary, accent)
     return out

@@ -8,11 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from automation.documents.charts import (
-    objectives_chart,
-    participation_chart,
-    per_100_staff,
-)
+from automation.documents.charts import per_100_staff
 from automation.documents.context import (
     VIEWPOINTS,
     AgreementFigure,
@@ -502,29 +498,48 @@ def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, A
     }
 
 
+def chart_colours(branding: Branding) -> dict[str, str]:
+    """The programme's colours as the charts take them."""
+    return {
+        "primary": "#" + hex_colour(branding.primary_colour),
+        "accent": "#" + hex_colour(branding.accent_colour),
+    }
+
+
+def chart_pngs(ctx: EvaluationContext, primary: str, accent: str) -> dict[str, bytes]:
+    """Every chart of the report, as PNG bytes by its template field (the report's slow part,
+    so :func:`automation.documents.generate.generate_all` starts it first, on its own)."""
+    from automation.documents import equity_section
+    from automation.documents.charts import objectives_chart, participation_chart
+
+    return {
+        "objectives_chart": objectives_chart(ctx.objectives, primary, accent),
+        "participation_chart": participation_chart(ctx, primary, accent),
+        **equity_section.chart_pngs(ctx, primary, accent),
+    }
+
+
 def write_evaluation_report(
     ctx: EvaluationContext,
     branding: Branding,
     out_path: Path,
     *,
     template: Path | None = None,
+    charts: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write the evaluation report .docx (with its two charts) and return its path."""
+    """Write the evaluation report .docx (with its charts) and return its path.
+
+    ``charts``: what :func:`chart_pngs` gives for this context, when already drawn.
+    """
     renderer = DocxRenderer(
         Path(template) if template else DEFAULT_TEMPLATE_DIR / "evaluation_report.docx",
         branding.primary_colour,
         branding.accent_colour,
     )
-    colours = {
-        "primary": "#" + hex_colour(branding.primary_colour),
-        "accent": "#" + hex_colour(branding.accent_colour),
-    }
-    images = {
-        "objectives_chart": Image(objectives_chart(ctx.objectives, **colours), CHART_WIDTH_MM),
-        "participation_chart": Image(participation_chart(ctx, **colours), CHART_WIDTH_MM),
-    }
+    if charts is None:
+        charts = chart_pngs(ctx, **chart_colours(branding))
     from automation.documents import equity_section
 
     fields = evaluation_fields(ctx, branding) | equity_section.fields(ctx)
-    images |= equity_section.images(ctx, **colours)
+    images = {name: Image(png, CHART_WIDTH_MM) for name, png in charts.items()}
     return renderer.render(fields, Path(out_path), images)

@@ -6,6 +6,7 @@ ProgrammeData and Results, and never opens a workbook itself.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from automation import kpis
+from automation.documents import side_process
 from automation.documents.certificates import CertificateRun, write_certificates
 from automation.documents.context import (
     AgreementFigure,
@@ -25,7 +27,7 @@ from automation.documents.context import (
     ObjectiveResult,
     Viewpoint,
 )
-from automation.documents.evaluation import write_evaluation_report
+from automation.documents.evaluation import chart_colours, chart_pngs, write_evaluation_report
 from automation.documents.filenames import slugify as slug
 from automation.documents.mail import SmtpSettings, compose_emails, send, write_drafts
 from automation.documents.newsletter import write_newsletter
@@ -497,16 +499,22 @@ def generate_certificates(
 
 
 def _period_document(
-    data, results, out_dir, name, make_context, write, today, pdf, template_name
+    data, results, out_dir, name, make_context, write, today, pdf, template_name, **extra
 ) -> Path:
-    """Fill one period's context, write the .docx (and optionally its PDF) into out_dir."""
+    """Fill one period's context (unless ``make_context`` is one already made), write the
+    .docx (and optionally its PDF) into out_dir."""
     period = current_period(data, results)
-    ctx = make_context(data, results, period, today or dt.date.today())
+    ctx = (
+        make_context(data, results, period, today or dt.date.today())
+        if callable(make_context)
+        else make_context
+    )
     path = write(
         ctx,
         branding(data),
         Path(out_dir) / f"{name}-{slug(period)}.docx",
         template=template(data, template_name),
+        **extra,
     )
     if pdf:
         to_pdf([path], Path(out_dir))
@@ -542,19 +550,39 @@ def generate_evaluation(
     *,
     today: dt.date | None = None,
     pdf: bool = False,
+    _started: tuple[EvaluationContext, side_process.Pending[dict[str, bytes]]] | None = None,
 ) -> Path:
-    """The evaluation report: objectives, participation, four viewpoints, judging, costs."""
+    """The evaluation report: objectives, participation, four viewpoints, judging, costs.
+
+    ``_started``: the context and the charts being drawn, from :func:`_start_evaluation`.
+    """
+    ctx, charts = _started or (evaluation_context, None)
     return _period_document(
         data,
         results,
         out_dir,
         "evaluation",
-        evaluation_context,
+        ctx,
         write_evaluation_report,
         today,
         pdf,
         "evaluation_report.docx",
+        charts=charts.result() if charts is not None else None,
     )
+
+
+def _start_evaluation(
+    data: ProgrammeData,
+    results: Results,
+    today: dt.date | None,
+    second: side_process.SecondProcess,
+):
+    """The evaluation report's context, and its charts started in the second process (see
+    :mod:`automation.documents.side_process`) while the other documents are written."""
+    period = current_period(data, results)
+    ctx = evaluation_context(data, results, period, today or dt.date.today())
+    colours = chart_colours(branding(data))
+    return ctx, second.start(chart_pngs, ctx, colours["primary"], colours["accent"])
 
 
 def _outbox(
@@ -662,13 +690,24 @@ def generate_all(
     pdf: bool = False,
     today: dt.date | None = None,
     progress: bool = True,
+    second: side_process.SecondProcess | None = None,
 ) -> DocumentFiles:
     """Certificates, newsletter, evaluation report and email drafts, into ``out_dir``.
 
     Each document is made once: the drafts attach the certificates and article made here.
     ``notes`` lists the recipients who got no draft (see :func:`generate_email_drafts`).
+    ``second``: a second process the caller opened early (the report's charts are drawn
+    there while the other documents are written); one is opened here when not given.
     """
     out_dir = Path(out_dir)
+    with contextlib.ExitStack() as stack:
+        if second is None:
+            second = stack.enter_context(side_process.opened())
+        evaluation = _start_evaluation(data, results, today, second)
+        return _all_documents(data, results, out_dir, pdf, today, progress, evaluation)
+
+
+def _all_documents(data, results, out_dir, pdf, today, progress, evaluation) -> DocumentFiles:
     run = _certificate_run(data, results, out_dir, combined=True, progress=progress)
     newsletter = generate_newsletter(data, results, out_dir, today=today, pdf=pdf)
     certificate_files = _with_pdfs(run.paths, out_dir, pdf)
@@ -691,7 +730,7 @@ def generate_all(
         [
             *certificate_files,
             newsletter,
-            generate_evaluation(data, results, out_dir, today=today, pdf=pdf),
+            generate_evaluation(data, results, out_dir, today=today, pdf=pdf, _started=evaluation),
             *write_drafts(outbox.messages, out_dir / "emails"),
         ],
         [skipped.describe() for skipped in outbox.skipped],
