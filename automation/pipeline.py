@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,8 +113,12 @@ def score_workbook(
     backup: bool = True,
     now: dt.datetime | None = None,
     user: str | None = None,
+    scored: Callable[[Outcome], None] | None = None,
 ) -> Outcome:
-    """Validate and score; optionally write Issues, Results, Judging and an audit entry."""
+    """Validate and score; optionally write Issues, Results, Judging and an audit entry.
+
+    ``scored`` is called with the outcome as soon as the scores are known, before anything is
+    written (``run`` starts the evaluation report's charts there)."""
     from automation.audit import record
     from automation.digest import as_read
     from automation.equity import equity_frames
@@ -133,6 +138,8 @@ def score_workbook(
     if report.errors:
         outcome.lines.extend(error_lines(report))
     outcome.lines.append(score_summary(results) + ".")
+    if scored is not None:
+        scored(outcome)
     tables = None  # the tool tables of these results, made once when needed
     if is_locked(data):
         tables = results_tables(results, data)
@@ -217,30 +224,47 @@ def run_all(
             "workbook itself (a backup is kept).",
         )
     if not documents:
-        return _score_and_document(path, out, dest, False, pdf, today, None)
+        return _score_and_document(path, out, dest, pdf, today, None)
     from automation.documents.charts import warm_up
     from automation.documents.side_process import opened
 
     # The report's charts need matplotlib: a second process imports it while this one reads
-    # and scores, then draws the charts while the other documents are written.
+    # and scores, then draws the charts while the results and the other documents are written.
     with opened(warm_up) as second:
-        return _score_and_document(path, out, dest, True, pdf, today, second)
+        return _score_and_document(path, out, dest, pdf, today, second)
 
 
-def _score_and_document(path, out, dest, documents, pdf, today, second) -> Outcome:
-    outcome = score_workbook(path, write=True, dest=dest, today=today)
-    if documents and outcome.report.errors:
+def _documents_wanted(outcome: Outcome) -> bool:
+    return not outcome.report.errors and not outcome.results.winners.empty
+
+
+def _score_and_document(path, out, dest, pdf, today, second) -> Outcome:
+    """``second``: the second process when documents are wanted, else None."""
+    started = []
+
+    def start_report(outcome: Outcome) -> None:
+        if _documents_wanted(outcome):
+            from automation.documents.generate import start_evaluation
+
+            started.append(start_evaluation(outcome.data, outcome.results, second, today=today))
+
+    outcome = score_workbook(
+        path, write=True, dest=dest, today=today, scored=start_report if second else None
+    )
+    if second is None:
+        return outcome
+    if outcome.report.errors:
         outcome.lines.append(
             "No documents were made because of the errors above: certificates and emails "
             "would announce winners that may change."
         )
-    elif documents and outcome.results.winners.empty:
+    elif outcome.results.winners.empty:
         outcome.lines.append("No winners yet, so no documents were made.")
-    elif documents:
+    else:
         from automation.documents.generate import generate_all
 
         outcome.documents = generate_all(
-            outcome.data, outcome.results, out, pdf=pdf, today=today, second=second
+            outcome.data, outcome.results, out, pdf=pdf, today=today, evaluation=started[0]
         )
         outcome.lines.append(f"Wrote {len(outcome.documents)} documents into {out}.")
         outcome.lines += outcome.documents.notes  # recipients who got no email draft

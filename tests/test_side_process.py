@@ -102,3 +102,15 @@ def test_the_report_is_the_same_with_or_without_the_second_process(
         made[mode] = _parts(report)
     assert made["0"] == made["1"]
     assert any(n.startswith("word/media/") for n in made["0"])  # the charts are in it
+
+
+def test_run_hands_over_the_scores_before_anything_is_written(example_copy, tmp_path: Path):
+    from automation.pipeline import score_workbook
+
+    dest = tmp_path / "out" / example_copy.name
+    seen = []
+    outcome = score_workbook(
+        example_copy, dest=dest, scored=lambda o: seen.append((dest.exists(), o.results))
+    )
+    assert seen == [(False, outcome.results)]
+    assert dest.exists()

@@ -6,9 +6,9 @@ ProgrammeData and Results, and never opens a workbook itself.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -543,6 +543,32 @@ def generate_newsletter(
     )
 
 
+@dataclass
+class StartedEvaluation:
+    """The evaluation report's context, with its charts being drawn (see :func:`start_evaluation`)."""
+
+    ctx: EvaluationContext
+    charts: side_process.Pending[dict[str, bytes]]
+
+
+def start_evaluation(
+    data: ProgrammeData,
+    results: Results,
+    second: side_process.SecondProcess,
+    *,
+    today: dt.date | None = None,
+) -> StartedEvaluation:
+    """Work out the evaluation report's context and start drawing its charts in ``second``
+    (see :mod:`automation.documents.side_process`): the caller goes on with other work and
+    :func:`generate_evaluation` picks the charts up."""
+    period = current_period(data, results)
+    ctx = evaluation_context(data, results, period, today or dt.date.today())
+    colours = chart_colours(branding(data))
+    return StartedEvaluation(
+        ctx, second.start(chart_pngs, ctx, colours["primary"], colours["accent"])
+    )
+
+
 def generate_evaluation(
     data: ProgrammeData,
     results: Results,
@@ -550,39 +576,24 @@ def generate_evaluation(
     *,
     today: dt.date | None = None,
     pdf: bool = False,
-    _started: tuple[EvaluationContext, side_process.Pending[dict[str, bytes]]] | None = None,
+    started: StartedEvaluation | None = None,
 ) -> Path:
     """The evaluation report: objectives, participation, four viewpoints, judging, costs.
 
-    ``_started``: the context and the charts being drawn, from :func:`_start_evaluation`.
+    ``started``: from :func:`start_evaluation` on the same data and results.
     """
-    ctx, charts = _started or (evaluation_context, None)
     return _period_document(
         data,
         results,
         out_dir,
         "evaluation",
-        ctx,
+        started.ctx if started else evaluation_context,
         write_evaluation_report,
         today,
         pdf,
         "evaluation_report.docx",
-        charts=charts.result() if charts is not None else None,
+        charts=started.charts.result() if started else None,
     )
-
-
-def _start_evaluation(
-    data: ProgrammeData,
-    results: Results,
-    today: dt.date | None,
-    second: side_process.SecondProcess,
-):
-    """The evaluation report's context, and its charts started in the second process (see
-    :mod:`automation.documents.side_process`) while the other documents are written."""
-    period = current_period(data, results)
-    ctx = evaluation_context(data, results, period, today or dt.date.today())
-    colours = chart_colours(branding(data))
-    return ctx, second.start(chart_pngs, ctx, colours["primary"], colours["accent"])
 
 
 def _outbox(
@@ -690,20 +701,20 @@ def generate_all(
     pdf: bool = False,
     today: dt.date | None = None,
     progress: bool = True,
-    second: side_process.SecondProcess | None = None,
+    evaluation: StartedEvaluation | None = None,
 ) -> DocumentFiles:
     """Certificates, newsletter, evaluation report and email drafts, into ``out_dir``.
 
     Each document is made once: the drafts attach the certificates and article made here.
     ``notes`` lists the recipients who got no draft (see :func:`generate_email_drafts`).
-    ``second``: a second process the caller opened early (the report's charts are drawn
-    there while the other documents are written); one is opened here when not given.
+    ``evaluation``: the report already started by the caller (:func:`start_evaluation`);
+    otherwise it is started here, its charts drawn while the other documents are written.
     """
     out_dir = Path(out_dir)
-    with contextlib.ExitStack() as stack:
-        if second is None:
-            second = stack.enter_context(side_process.opened())
-        evaluation = _start_evaluation(data, results, today, second)
+    if evaluation is not None:
+        return _all_documents(data, results, out_dir, pdf, today, progress, evaluation)
+    with side_process.opened() as second:
+        evaluation = start_evaluation(data, results, second, today=today)
         return _all_documents(data, results, out_dir, pdf, today, progress, evaluation)
 
 
@@ -730,7 +741,7 @@ def _all_documents(data, results, out_dir, pdf, today, progress, evaluation) -> 
         [
             *certificate_files,
             newsletter,
-            generate_evaluation(data, results, out_dir, today=today, pdf=pdf, _started=evaluation),
+            generate_evaluation(data, results, out_dir, today=today, pdf=pdf, started=evaluation),
             *write_drafts(outbox.messages, out_dir / "emails"),
         ],
         [skipped.describe() for skipped in outbox.skipped],
@@ -749,4 +760,6 @@ __all__: Sequence[str] = (
     "generate_newsletter",
     "newsletter_context",
     "send_emails",
+    "start_evaluation",
+    "StartedEvaluation",
 )
