@@ -114,3 +114,22 @@ def test_run_hands_over_the_scores_before_anything_is_written(example_copy, tmp_
     )
     assert seen == [(False, outcome.results)]
     assert dest.exists()
+
+
+def stuck_unless_here(parent: int) -> int:
+    import time
+
+    if os.getpid() != parent:
+        time.sleep(30)  # as a child forked into a held lock would be
+    return os.getpid()
+
+
+@forks
+def test_a_stuck_job_is_stopped_and_done_here() -> None:
+    with side_process.opened() as second:
+        job = second.start(stuck_unless_here, os.getpid())
+        queued = second.start(pid_and, 3)
+        assert job.in_second_process
+        assert job.result(patience=0.5) == os.getpid()
+        assert not second.running  # the stuck worker was stopped
+        assert queued.result() == (os.getpid(), 6)  # and what waited behind it is done here

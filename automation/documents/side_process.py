@@ -28,6 +28,9 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 OFF = "AWARDS_ONE_PROCESS"
+# A job that has not finished after this long is taken as stuck (a child forked while some
+# other thread held a lock can wait forever): the child is stopped and the job redone here.
+PATIENCE_S = 120.0
 
 
 def can_fork() -> bool:
@@ -70,7 +73,7 @@ class SecondProcess:
                 future = self._pool.submit(fn, *args)
             except Exception:  # noqa: BLE001 - the pool broke: run it here
                 self.close()
-        return Pending(fn, args, future)
+        return Pending(fn, args, future, self)
 
     def close(self) -> None:
         """End the worker; a job not yet started is dropped (its result is redone here)."""
@@ -78,21 +81,42 @@ class SecondProcess:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._pool = None
 
+    def stop(self) -> None:
+        """End the worker now, even in the middle of a job."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # ProcessPoolExecutor only gains a public way to stop its workers in Python 3.14.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+
 
 class Pending(Generic[T]):
     """A job from :meth:`SecondProcess.start`; :meth:`result` waits for it (or does it)."""
 
-    def __init__(self, fn: Callable[..., T], args: tuple, future: Future[T] | None) -> None:
-        self._fn, self._args, self._future = fn, args, future
+    def __init__(
+        self,
+        fn: Callable[..., T],
+        args: tuple,
+        future: Future[T] | None,
+        owner: SecondProcess | None = None,
+    ) -> None:
+        self._fn, self._args, self._future, self._owner = fn, args, future, owner
 
     @property
     def in_second_process(self) -> bool:
         return self._future is not None
 
-    def result(self) -> T:
+    def result(self, patience: float | None = None) -> T:
         if self._future is not None:
             try:
-                return self._future.result()
+                return self._future.result(timeout=PATIENCE_S if patience is None else patience)
+            except TimeoutError:
+                if self._owner is not None:
+                    self._owner.stop()
+                self._future = None
             except Exception:  # noqa: BLE001 - redone below, where a real error is raised
                 self._future = None
         return self._fn(*self._args)
