@@ -42,14 +42,15 @@ class Ranking:
     unresolved: np.ndarray
 
 
+def key_part(v: object) -> str:
+    """One element of a key as a note shows it: a fraction as a percentage."""
+    if isinstance(v, float):
+        return f"{v:.2f}" if abs(v) >= 2 else f"{v * 100:.1f}%"
+    return str(v)
+
+
 def _fmt(key: tuple) -> str:
-    parts = []
-    for v in key:
-        if isinstance(v, float):
-            parts.append(f"{v:.2f}" if abs(v) >= 2 else f"{v * 100:.1f}%")
-        else:
-            parts.append(str(v))
-    return "/".join(parts)
+    return "/".join(key_part(v) for v in key)
 
 
 def _descending(key: tuple) -> tuple:
@@ -106,8 +107,10 @@ def rank(
     if not n:
         empty = np.zeros(0, dtype=np.int64)
         return Ranking(order=empty, rank=empty, note=[], unresolved=np.zeros(0, dtype=bool))
-    # Python's round, as scores were always compared: numpy's rounds some halves otherwise.
-    rounded = np.array([round(v, PRECISION) for v in scores], dtype=float)
+    # Python's round, as scores were always compared (numpy's rounds some halves otherwise),
+    # of each distinct score once: ties make for few.
+    distinct, which = np.unique(np.asarray(scores, dtype=float), return_inverse=True)
+    rounded = np.array([round(v, PRECISION) for v in distinct.tolist()], dtype=float)[which]
     by_id = np.empty(n, dtype=np.int64)
     by_id[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(n)
     order = np.lexsort((by_id, -rounded))
@@ -149,14 +152,16 @@ def rank(
         in_split = np.zeros(n, dtype=bool)
         for r in split_runs:
             in_split[begins[r] : ends[r]] = True
-        shown = order[in_split]
-        value_of = dict(zip(asked.tolist(), _as_tuples(values), strict=True))
+        shown = order[in_split].tolist()
         words = describe.get(rule)
-        said = list(words(shown)) if words is not None else [""] * len(shown)
-        text = {
-            m: f"{ids[m]} {w or _fmt(value_of[m])}"
-            for m, w in zip(shown.tolist(), said, strict=True)
-        }
+        said = list(words(np.asarray(shown))) if words is not None else [""] * len(shown)
+        # A key the rule does not word is shown as it is.
+        blank = [i for i, w in enumerate(said) if not w]
+        if blank:
+            value_of = dict(zip(asked.tolist(), _as_tuples(values), strict=True))
+            for i in blank:
+                said[i] = _fmt(value_of[shown[i]])
+        text = {m: f"{ids[m]} {w}" for m, w in zip(shown, said, strict=True)}
         new_run, new_begins, new_ends = _runs(splits)
         alone = ((new_ends - new_begins)[new_run] == 1).tolist()
         for r in split_runs:
