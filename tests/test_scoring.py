@@ -174,6 +174,56 @@ def test_panel_vote_leaves_a_tie_for_the_panel():
     assert "panel vote" in res.loc["N1", "Tie-break"]
 
 
+def test_tie_chain_counts_a_calibration_nomination_then_the_top_weighted_criterion():
+    """Three nominations tie at 80%: Ben has a second customer nomination (a calibration
+    entry, typed in lower case) and wins the first rule; Ann and Cat still tie and are
+    separated by the top-weighted criterion (Care), with a note of their own. A nomination
+    with no scores is listed after the ranked ones, without a rank or a note."""
+    rows = _rows({"Jo Judge": {"N1": (4, 4), "N2": (5, 2.5), "N3": (4.5, 3.25)}})
+    rows["Categories"][0].update(
+        {
+            "Min judges": 1,
+            "Tie-break 1": "more customer nominations",
+            "Tie-break 2": "top-weighted criterion",
+        }
+    )
+    extra = {**rows["Nominations"][1], "Nominator": "Customer 9"}
+    rows["Nominations"] += [
+        {**extra, "ID": "N4", "Nominee": " ben best", "Calibration": "yes"},
+        {**extra, "ID": "N5", "Nominee": "Dan Dale", "Nominator": "Customer 8"},
+    ]
+    results = _score(rows, rank_by="raw")
+    res = _by_id(results)
+    assert list(results.nominations["Nomination ID"]) == ["N2", "N3", "N1", "N5"]
+    assert list(res["Rank"].iloc[:3]) == [1, 2, 3] and pd.isna(res.loc["N5", "Rank"])
+    assert res.loc["N2", "Tie-break"] == (
+        "Tied on 80.0% (N1, N2, N3); separated by more customer nominations (N2 2 v N1 1 v N3 1)"
+    )
+    assert (
+        res.loc["N3", "Tie-break"]
+        == res.loc["N1", "Tie-break"]
+        == ("Tied on 80.0% (N1, N3); separated by top-weighted criterion (N3 90.0% v N1 80.0%)")
+    )
+    assert res.loc["N5", "Tie-break"] == "" and "no scores counted" in res.loc["N5", "Flags"]
+    assert res.loc["N2", "Place"] == "winner" and res.loc["N3", "Place"] == "runner-up"
+
+
+def test_tie_left_after_the_chain_is_a_panel_vote_for_the_win():
+    """Equal on every rule (same criteria, same day): the tie shares rank 1, both are marked
+    for a panel vote, and the next nomination ranks 3rd and takes the runner-up place."""
+    rows = _rows({"Jo Judge": {"N1": (4, 4), "N2": (4, 4), "N3": (3, 3)}})
+    rows["Categories"][0]["Min judges"] = 1
+    rows["Nominations"][1]["Received"] = rows["Nominations"][0]["Received"]
+    res = _by_id(_score(rows, rank_by="raw"))
+    assert list(res.loc[["N1", "N2", "N3"], "Rank"]) == [1, 1, 3]
+    assert list(res.loc[["N1", "N2", "N3"], "Place"]) == ["panel vote", "panel vote", "runner-up"]
+    assert (
+        res.loc["N1", "Tie-break"]
+        == res.loc["N2", "Tie-break"]
+        == ("Tied on 80.0% (N1, N2); not separated by the tie-break rules: panel decides")
+    )
+
+
 def test_normalisation_falls_back_and_says_so():
     rows = _rows(
         {

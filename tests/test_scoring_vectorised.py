@@ -13,7 +13,7 @@ from automation.judging.progress import progress_frame
 from automation.keys import key, key_of
 from automation.scoring import score
 from automation.scoring.prepare import _repeated
-from automation.scoring.results import formatted, joined, listed
+from automation.scoring.results import formatted, joined, listed, nomination_stats
 from automation.validate.judging import expected_scores, scored_frame
 from tests.support import small
 from tests.support.factory import data_from_rows
@@ -125,3 +125,42 @@ def test_flags_in_their_fixed_order():
     )
     assert results.nominations["Flags"].map(type).eq(str).all()
     assert np.isnan(results.nominations.set_index("Nomination ID").loc["N4", "Raw score"])
+
+
+def test_by_judge_and_by_criterion_texts_equal_the_per_row_python():
+    """The Arrow-built text columns of nomination_stats: rows of a nomination apart, unicode
+    names, -0.0, halves that "{:.0f}" rounds to even, a name that is a number."""
+    counted = pd.DataFrame(
+        {
+            "Nomination ID": ["N2", "N1", "N2", "N10", "N1", "N2"],
+            "Judge": ["Zoë", "李 Judge", "Bob", 7, "Ann; x", "Zoë"],
+            "Weighted": [0.005, -0.0, 0.015, 1.0, 0.125, 0.0],
+            "Normalised": [0.1] * 6,
+            "Criteria": [2, 2, 2, 2, 1, 2],
+            "Flag": [""] * 6,
+        }
+    )
+    by_crit = pd.DataFrame(
+        {
+            "Nomination ID": ["N1", "N2", "N1", "N10"],
+            "Criterion": ["Care", "Speed", "Zoë's", "Care"],
+            "mean": [4.25, -0.0, 3.0, math.nan],
+            "maxv": [5.0, 10.0, 5.0, 5.0],
+        }
+    ).set_index(["Nomination ID", "Criterion"])
+    excluded = pd.DataFrame({"Nomination ID": [], "Judge": [], "Excluded": []})
+    stats = nomination_stats(counted, by_crit, excluded, trim_from=0)
+
+    def by_judge(n):
+        rows = counted[counted["Nomination ID"] == n]
+        pairs = zip(rows["Judge"], rows["Weighted"], strict=True)
+        return "; ".join(f"{j} {w * 100:.0f}%" for j, w in pairs)
+
+    def by_criterion(n):
+        rows = by_crit.loc[n]
+        return "; ".join(f"{c} {m:.1f}/{x:g}" for c, m, x in rows.itertuples())
+
+    assert list(stats.index) == ["N2", "N1", "N10"]
+    assert stats["By judge"].to_dict() == {n: by_judge(n) for n in stats.index}
+    assert stats["By criterion"].to_dict() == {n: by_criterion(n) for n in stats.index}
+    assert stats.loc["N1", "By judge"] == "李 Judge -0%; Ann; x 12%"

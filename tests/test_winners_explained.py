@@ -105,6 +105,19 @@ def test_winner_below_an_ineligible_nomination_says_so():
     assert "N1" in row["Decided by"] and "could not be placed" in row["Decided by"]
 
 
+def test_next_best_is_another_nominee():
+    """The winner's own second nomination (its nominee typed differently) is not the next
+    best: the first nomination below of another nominee is, and the margin is to it."""
+    rows = small.rows()
+    rows["Nominations"][2]["Nominee"] = "ann able "  # N3 (0.64) is Ann's too; N2 is 0.6
+    results = score(data_from_rows(rows, {**small.SETTINGS, "rank_by": "raw"}))
+    row = winners_explained(results).iloc[0]
+    assert row["Nomination ID"] == "N1"
+    assert row["Next best"] == "Ben Best (N2)"
+    assert row["Margin (points)"] == pytest.approx((0.92 - 0.6) * 100)
+    assert row["Decided by"] == "higher raw score: 32.0 points ahead of Ben Best"
+
+
 def test_evaluation_report_rows_match_the_sheet(example_data, example_results, today):
     period = str(example_results.winners["Period"].iloc[0])
     rows = winner_explanations(example_results, period)

@@ -41,6 +41,8 @@ SCORE_COLUMN = {
     "normalised": "Normalised score",
     "judge-effect": "Adjusted score",
 }
+# What is looked at of the nominations a winner is compared with.
+RIVAL_COLUMNS = ["Rank", "Nomination ID", "Nominee", *SCORE_COLUMN.values()]
 
 
 def judge_effects_table(effects: pd.DataFrame) -> pd.DataFrame:
@@ -94,23 +96,34 @@ def winners_explained(results) -> pd.DataFrame:
     # 20,000 nominations into groups would cost far more than the explanations.
     counted = panel[(panel["Counted"] == "yes") & panel["Nomination ID"].isin(top["Nomination ID"])]
     by_nom = dict(iter(counted.groupby("Nomination ID", sort=False)))
-    rivals_of: dict[tuple, pd.DataFrame] = {}
+    rivals_of: dict[tuple, tuple[pd.DataFrame, np.ndarray, np.ndarray]] = {}
     rows = []
     for _, w in top.iterrows():
         basis = w["Ranked on"] if isinstance(w["Ranked on"], str) else "raw"
         col = SCORE_COLUMN.get(basis, "Raw score")
         group = (w["Period"], w["Category"])
         if group not in rivals_of:
-            same = noms[(noms["Period"] == w["Period"]) & (noms["Category"] == w["Category"])]
-            same = same[same["Rank"].notna() & (same["Place"] != "panel vote")]
-            # A stable sort before the nominee filter gives the same order as after it.
+            keep = (
+                (noms["Period"] == w["Period"])
+                & (noms["Category"] == w["Category"])
+                & noms["Rank"].notna()
+                & (noms["Place"] != "panel vote")
+            )
+            # Only the columns an explanation shows: taking every column of a category's
+            # rows costs more than the rest.
+            same = noms[RIVAL_COLUMNS][keep.to_numpy(dtype=bool)]
             same = same.sort_values("Rank", kind="stable")
-            rivals_of[group] = same.assign(_who=same["Nominee"].map(key_of))
-        rivals = rivals_of[group]
-        others = rivals[rivals["_who"] != key_of(w["Nominee"])].drop(columns="_who")
-        above = others[others["Rank"] < w["Rank"]]
-        below = others[others["Rank"] > w["Rank"]]
-        nxt = below.iloc[0] if len(below) else None
+            rank = same["Rank"].to_numpy(dtype=float)
+            rivals_of[group] = (same, rank, same["Nominee"].to_numpy(dtype=object))
+        same, rank, nominee = rivals_of[group]
+        # The rivals are the group's other nominees: those ranked above the winner (few) and
+        # the first one below it, found by walking down from the winner's rank (a whole
+        # group's nominee keys and row filters would cost more than all the explanations).
+        who = key_of(w["Nominee"])
+        above_end = int(np.searchsorted(rank, w["Rank"], side="left"))
+        above = same.iloc[[i for i in range(above_end) if key_of(nominee[i]) != who]]
+        below = range(int(np.searchsorted(rank, w["Rank"], side="right")), len(rank))
+        nxt = next((same.iloc[i] for i in below if key_of(nominee[i]) != who), None)
         margin = (
             float(w[col] - nxt[col]) * 100
             if nxt is not None and pd.notna(w[col]) and pd.notna(nxt[col])

@@ -6,10 +6,13 @@ documents are all views of the same Results object.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from automation import schema
 from automation.keys import key, key_of
@@ -388,45 +391,83 @@ def nomination_stats(
     out["Outliers"] = listed(flagged["Flag"], flagged["Nomination ID"])
     partial = counted[counted["Criteria"] < g["Criteria"].transform("max")]
     out["Partial"] = listed(partial["Judge"], partial["Nomination ID"])
-    judge_text = _text(counted["Judge"]) + " " + formatted(counted["Weighted"] * 100, "{:.0f}%")
-    out["By judge"] = joined(judge_text, counted["Nomination ID"])
+    # The texts are put together and joined by Arrow: Python string operations on 100,000
+    # rows cost more than all the statistics.
+    judge_text = pc.binary_join_element_wise(
+        _texts(counted["Judge"]), _formatted_arrow(counted["Weighted"] * 100, "{:.0f}%"), " "
+    )
+    # Numbered like the rows of ``out`` (the same grouping, in order of first appearance).
+    group = g.ngroup().fillna(-1).to_numpy(dtype=np.int64)
+    out["By judge"] = _join_groups(judge_text, group, len(out))
     if not by_crit.empty:
         crit = by_crit.reset_index()
-        text = (
-            _text(crit["Criterion"])
-            + " "
-            + formatted(crit["mean"], "{:.1f}")
-            + "/"
-            + formatted(crit["maxv"], "{:g}")
+        score_text = pc.binary_join_element_wise(
+            _formatted_arrow(crit["mean"], "{:.1f}"), _formatted_arrow(crit["maxv"], "{:g}"), "/"
         )
-        out["By criterion"] = joined(text, crit["Nomination ID"])
+        text = pc.binary_join_element_wise(_texts(crit["Criterion"]), score_text, " ")
+        nomination, ids = pd.factorize(crit["Nomination ID"])
+        out["By criterion"] = pd.Series(
+            _join_groups(text, nomination, len(ids)), index=ids, dtype=object
+        )
     conflicts = excluded[excluded["Excluded"].astype(str).str.startswith("conflict")]
     out["Conflicted"] = conflicts.groupby("Nomination ID")["Judge"].agg(lambda j: sorted(set(j)))
     return out.reindex(columns=cols)
 
 
-def _text(values: pd.Series) -> np.ndarray:
-    return values.astype(str).to_numpy(dtype=object)
-
-
-def formatted(values: pd.Series, fmt: str) -> np.ndarray:
-    """``fmt.format(v)`` for each value, formatting each distinct value once (scores take
-    few distinct values, and formatting is the costly part)."""
-    array = values.to_numpy()
+def _format_each(values: pd.Series | np.ndarray, fmt) -> tuple[np.ndarray, list[str]]:
+    """Each value's code and the text of each distinct value (by bit pattern for floats:
+    factorize takes -0.0 for 0.0, and "{:.0f}" tells them apart)."""
+    array = np.asarray(values)
+    text = fmt if callable(fmt) else fmt.format
     if array.dtype == np.float64:
-        # By bit pattern: factorize takes -0.0 for 0.0, and "{:.0f}" tells them apart.
         codes, bits = pd.factorize(np.ascontiguousarray(array).view(np.int64))
         uniques = bits.view(np.float64).tolist()
     else:
         codes, uniques = pd.factorize(array, use_na_sentinel=False)
-    return np.asarray([fmt.format(u) for u in uniques], dtype=object)[codes]
+    return codes, [text(u) for u in uniques]
 
 
-def joined(texts: np.ndarray, by: pd.Series) -> pd.Series:
-    """The texts of each group joined with "; " in row order, like ``agg("; ".join)`` but
-    concatenated by pandas' own group sum instead of one Python call per group."""
-    total = pd.Series(texts + "; ", index=by.index, dtype=object).groupby(by).sum()
-    return total.str[:-2]
+def formatted(values: pd.Series | np.ndarray, fmt: str | Callable[[object], str]) -> np.ndarray:
+    """``fmt.format(v)`` (or ``fmt(v)``) for each value, formatting each distinct value once
+    (scores take few distinct values, and formatting is the costly part)."""
+    codes, texts = _format_each(values, fmt)
+    return np.asarray(texts, dtype=object)[codes]
+
+
+def _formatted_arrow(values: pd.Series, fmt: str) -> pa.Array:
+    """:func:`formatted` as an Arrow string array."""
+    codes, texts = _format_each(values, fmt)
+    return pa.array(texts, type=pa.string()).take(pa.array(codes))
+
+
+def _texts(values: pd.Series) -> pa.Array:
+    """``str(v)`` for each value as an Arrow string array (as it is, for a text column the
+    reader gave as Arrow strings)."""
+    return pa.array(values.astype(str)).cast(pa.string())
+
+
+def _join_groups(texts: pa.Array, codes: np.ndarray, n: int) -> np.ndarray:
+    """The texts of each of ``n`` groups joined with "; " in row order (codes 0 to n - 1 give
+    each row's group; -1 leaves a row out). Arrow joins them, not a Python call per group."""
+    keep = codes >= 0
+    order = np.flatnonzero(keep)[np.argsort(codes[keep], kind="stable")]
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(codes[keep], minlength=n), out=offsets[1:])
+    lists = pa.ListArray.from_arrays(pa.array(offsets), texts.take(pa.array(order)))
+    return pc.binary_join(lists, "; ").to_numpy(zero_copy_only=False)
+
+
+def joined(texts: np.ndarray | pa.Array, by: pd.Series) -> pd.Series:
+    """The texts of each group joined with "; " in row order, like ``agg("; ".join)`` (groups
+    in sorted order, missing keys left out)."""
+    codes, uniques = pd.factorize(by.to_numpy(dtype=object), sort=True)
+    if not isinstance(texts, pa.Array):
+        texts = pa.array(np.asarray(texts, dtype=object), type=pa.string())
+    return pd.Series(
+        _join_groups(texts, codes, len(uniques)),
+        index=pd.Index(uniques, name=by.name),
+        dtype=object,
+    )
 
 
 def listed(values: pd.Series, by: pd.Series) -> pd.Series:
@@ -447,35 +488,95 @@ def listed(values: pd.Series, by: pd.Series) -> pd.Series:
     )
 
 
-def criterion_keys(by_crit: pd.DataFrame) -> dict[str, dict[str, tuple]]:
-    """Per nomination, the criterion means the tie-break rules compare, computed at once.
+@dataclass
+class CriterionKeys:
+    """Per nomination, the criterion means the tie-break rules compare.
 
     ``in_order``: mean score fractions in tie-break order (then by weight); ``top``: the mean
-    on the top-weighted criterion (ties in weight broken by tie-break order).
+    on the top-weighted criterion (ties in weight broken by tie-break order). Kept as arrays
+    and turned into keys only for the nominations a rule is reached for.
     """
+
+    nominations: pd.Index
+    starts: np.ndarray  # each nomination's run in ``fracs``
+    ends: np.ndarray
+    fracs: list[float]
+    parts: list[str]  # each of ``fracs`` as a tie note shows it
+    top_frac: np.ndarray
+
+    def _runs(self, nominations: np.ndarray) -> list[tuple[int, int]]:
+        at = self.nominations.get_indexer(nominations).tolist()
+        starts, ends = self.starts.tolist(), self.ends.tolist()
+        return [(starts[i], ends[i]) if i >= 0 else (0, 0) for i in at]
+
+    def in_order(self, nominations: np.ndarray) -> list[tuple]:
+        fracs = self.fracs
+        return [tuple(fracs[a:b]) for a, b in self._runs(nominations)]
+
+    def in_order_text(self, nominations: np.ndarray) -> list[str]:
+        parts = self.parts
+        return ["/".join(parts[a:b]) for a, b in self._runs(nominations)]
+
+    def top(self, nominations: np.ndarray) -> np.ndarray:
+        at = self.nominations.get_indexer(nominations)
+        return np.where(at >= 0, self.top_frac[at], 0.0)
+
+    def top_text(self, nominations: np.ndarray) -> list[str]:
+        return formatted(self.top(nominations), tiebreak.key_part).tolist()
+
+
+def criterion_keys(by_crit: pd.DataFrame) -> CriterionKeys:
+    """The criterion keys of every nomination, from one sort of the criterion means for each
+    key (a stable sort, as the tables were sorted before: equal weights keep their order)."""
     if by_crit.empty:
-        return {"in_order": {}, "top": {}}
+        none = np.zeros(0, dtype=np.int64)
+        return CriterionKeys(pd.Index([], dtype=object), none, none, [], [], np.zeros(0))
     c = by_crit.reset_index()
-    c["frac"] = c["frac"].round(tiebreak.PRECISION)
-    c["_order"] = c["order"].fillna(np.inf)
-    ordered = c.sort_values(
-        ["Nomination ID", "_order", "weight"], ascending=[True, True, False], kind="stable"
+    frac = c["frac"].round(tiebreak.PRECISION).to_numpy(dtype=float)
+    order = c["order"].fillna(np.inf).to_numpy(dtype=float)
+    weight = c["weight"].to_numpy(dtype=float)
+    nom, nominations = pd.factorize(c["Nomination ID"].to_numpy(dtype=object))
+    # The runs of each nomination: where the rows sorted by nomination (codes in order of
+    # first appearance) start and end.
+    sizes = np.bincount(nom, minlength=len(nominations))
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    in_order = np.lexsort((-weight, order, nom))
+    by_weight = np.lexsort((order, -weight, nom))
+    # The first known fraction of each nomination (groupby's first skips NaN).
+    known = by_weight[~np.isnan(frac[by_weight])]
+    top_frac = np.full(len(nominations), np.nan)
+    first_nom, first = np.unique(nom[known], return_index=True)
+    top_frac[first_nom] = frac[known[first]]
+    return CriterionKeys(
+        nominations=pd.Index(nominations),
+        starts=starts,
+        ends=ends,
+        fracs=frac[in_order].tolist(),
+        parts=formatted(frac[in_order], tiebreak.key_part).tolist(),
+        top_frac=top_frac,
     )
-    # The rows are sorted by nomination: slice each one's run instead of a Python call per
-    # group through groupby.
-    ids = ordered["Nomination ID"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
-    ends = np.r_[starts[1:], len(ids)]
-    fracs = ordered["frac"].tolist()
-    in_order = {n: tuple(fracs[a:b]) for n, a, b in zip(ids[starts], starts, ends, strict=True)}
-    top = (
-        c.sort_values(
-            ["Nomination ID", "weight", "_order"], ascending=[True, False, True], kind="stable"
-        )
-        .groupby("Nomination ID", sort=False)["frac"]
-        .first()
+
+
+_LAST = np.iinfo(np.int64).max  # the "earliest nomination" key of one with no date
+
+
+def _earliest(received: pd.Series) -> np.ndarray:
+    """Minus each nomination's received time in nanoseconds (earlier wins), no date last."""
+    if received.dtype == np.dtype("datetime64[ns]"):
+        ns = received.to_numpy().view(np.int64)
+        return -np.where(received.isna().to_numpy(), _LAST, ns)
+    return np.array(
+        [-(pd.Timestamp(r).value if pd.notna(r) else _LAST) for r in received], dtype=np.int64
     )
-    return {"in_order": in_order, "top": {n: (v,) for n, v in top.items()}}
+
+
+def _dates(received: pd.Series) -> list[str]:
+    """Each received date as a tie note shows it (dd/mm/yyyy)."""
+    if received.dtype == np.dtype("datetime64[ns]"):
+        # Each distinct date once (a missing one raises, as formatting NaT always has).
+        return formatted(received, lambda r: f"{pd.Timestamp(r):%d/%m/%Y}").tolist()
+    return [f"{r:%d/%m/%Y}" for r in received]
 
 
 def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible):
@@ -488,82 +589,80 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
     stats = per.reindex(grp["ID"])
     basis = settings.rank_by if settings.rank_by in BASIS_COLUMN else "raw"
     col = BASIS_COLUMN[basis]
-    known = stats[col].dropna()
-    scores = dict(zip(known.index, known.astype(float).tolist(), strict=True))
-    judges_of = stats["Judges"].fillna(0).astype(int).to_dict()
-    by_id = grp.set_index("ID")
-    nominee_of = by_id["Nominee"].to_dict()
+    ids_all = grp["ID"].to_numpy(dtype=object)
+    score_all = stats[col].to_numpy(dtype=float)
+    known = np.flatnonzero(~np.isnan(score_all))
+    ids = ids_all[known]
+    judges_of = stats["Judges"].fillna(0).astype(int).to_numpy()
+    nominee = grp["Nominee"].to_numpy(dtype=object)
+    received = grp["Received"]
     same = noms[(noms["Category"] == category) & (noms["Period"] == period)]
     same_key = key(same["Nominee"])
     n_nominators = key(same["Nominator"]).groupby(same_key).nunique().to_dict()
     n_customers = (same["Nominator type"] == "customer").groupby(same_key).sum().to_dict()
 
-    def independent(n: str) -> tuple:
-        return (int(n_nominators.get(key_of(nominee_of[n]), 0)),)
+    nominee_keys: list[str] = []  # worked out when a rule first needs them
 
-    def customers(n: str) -> tuple:
-        return (int(n_customers.get(key_of(nominee_of[n]), 0)),)
+    # Each key function gets positions into ``ids`` (the ranked nominations).
+    def counted_in(table: dict):
+        def counts(at: np.ndarray) -> np.ndarray:
+            if not nominee_keys:
+                nominee_keys.extend(key_of(v) for v in nominee[known])
+            return np.array([int(table.get(nominee_keys[i], 0)) for i in at], dtype=np.int64)
 
-    received = by_id["Received"].to_dict()
+        return counts
 
-    def earliest(n: str) -> tuple:
-        r = received[n]
-        return (-(pd.Timestamp(r).value if pd.notna(r) else np.iinfo(np.int64).max),)
-
-    def in_order(n: str) -> tuple:
-        return crit_keys["in_order"].get(n, ())
-
-    def top_weighted(n: str) -> tuple:
-        return crit_keys["top"].get(n, (0.0,))
-
+    independent, customers = counted_in(n_nominators), counted_in(n_customers)
     keys = {
-        "criteria in tie-break order": in_order,
-        "top-weighted criterion": top_weighted,
+        "criteria in tie-break order": lambda at: crit_keys.in_order(ids[at]),
+        "top-weighted criterion": lambda at: crit_keys.top(ids[at]),
         "more independent nominations": independent,
         "more customer nominations": customers,
-        "earliest nomination": earliest,
+        "earliest nomination": lambda at: _earliest(received.iloc[known[at]]),
     }
     describe = {
-        "more independent nominations": lambda n: str(independent(n)[0]),
-        "more customer nominations": lambda n: str(customers(n)[0]),
-        "earliest nomination": lambda n: f"{received[n]:%d/%m/%Y}",
+        "criteria in tie-break order": lambda at: crit_keys.in_order_text(ids[at]),
+        "top-weighted criterion": lambda at: crit_keys.top_text(ids[at]),
+        "more independent nominations": lambda at: [str(v) for v in independent(at).tolist()],
+        "more customer nominations": lambda at: [str(v) for v in customers(at).tolist()],
+        "earliest nomination": lambda at: _dates(received.iloc[known[at]]),
     }
-    ranked = tiebreak.rank(scores, rules, keys, describe)
-    rank_of = {r.nomination: r for r in ranked}
-    order = [r.nomination for r in ranked] + [n for n in grp["ID"] if n not in rank_of]
+    ranking = tiebreak.rank(ids.tolist(), score_all[known].tolist(), rules, keys, describe)
+    ranked = known[ranking.order]  # positions into grp, best first
+    ranks, unresolved = ranking.rank.tolist(), ranking.unresolved.tolist()
 
-    places: dict[str, str] = {}
+    places: dict[int, str] = {}
     placed_nominees: set[str] = set()
     slots = ["winner"] + ["runner-up"] * settings.runners_up
-    for r in ranked:
+    for i, p in enumerate(ranked.tolist()):
         if not slots:
             break
-        n = r.nomination
-        if n in ineligible or judges_of.get(n, 0) < min_judges:
+        if ids_all[p] in ineligible or judges_of[p] < min_judges:
             continue
-        who = key_of(nominee_of[n])
+        who = key_of(nominee[p])
         if who in placed_nominees:
             continue
-        if r.unresolved and slots[0] == "winner":
-            tied = [x.nomination for x in ranked if x.rank == r.rank]
+        if unresolved[i] and slots[0] == "winner":
+            tied = ranked[ranking.rank == ranks[i]].tolist()
             for t in tied:
                 places[t] = "panel vote"
             slots = slots[1:]
-            placed_nominees.update(key_of(nominee_of[t]) for t in tied)
+            placed_nominees.update(key_of(nominee[t]) for t in tied)
             continue
-        places[n] = slots.pop(0)
+        places[p] = slots.pop(0)
         placed_nominees.add(who)
 
     # Column by column: a Python loop builds text only for the rows that have flags (or a
     # conflicted judge); everything else is taken from the statistics by position.
-    position = {n: i for i, n in enumerate(grp["ID"])}
-    at = np.fromiter((position[n] for n in order), dtype=np.int64, count=len(order))
+    unranked = np.flatnonzero(np.isnan(score_all))  # kept in their order, after the ranked
+    at = np.concatenate([ranked, unranked])
+    n_unranked = len(unranked)
     count = stats["Judges"].fillna(0).astype(int).to_numpy()[at]
     spread = stats["Spread " + col.lower()].to_numpy(dtype=float)[at]
     outliers, partial = stats["Outliers"].to_numpy()[at], stats["Partial"].to_numpy()[at]
     by_judge, conflicted = stats["By judge"].to_numpy()[at], stats["Conflicted"].to_numpy()[at]
     by_crit = stats["By criterion"].to_numpy()[at]
-    ids = np.asarray(order, dtype=object)
+    ids = ids_all[at]
     flagged = (
         (count < min_judges)
         | (count == 0)
@@ -572,7 +671,7 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
         | _is_list(outliers)
         | _is_list(partial)
     )
-    flags = [""] * len(order)
+    flags = [""] * len(at)
     for k in np.flatnonzero(flagged):
         flags[k] = "; ".join(
             _flags(
@@ -590,22 +689,21 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
         by_j[k] = "; ".join(
             [x for x in [by_j[k]] if x] + [f"{j} excluded (conflict)" for j in conflicted[k]]
         )
-    ranks = [rank_of.get(n) for n in order]
     return {
-        "Period": [period] * len(order),
-        "Category": [category] * len(order),
-        "Place": [places.get(n) for n in order],
-        "Rank": [r.rank if r else None for r in ranks],
-        "Nomination ID": list(order),
-        "Nominee": by_id["Nominee"].to_numpy()[at].tolist(),
-        "Team": by_id["Team"].to_numpy()[at].tolist(),
-        "Site": by_id["Site"].to_numpy()[at].tolist(),
+        "Period": [period] * len(at),
+        "Category": [category] * len(at),
+        "Place": [places.get(p) for p in at.tolist()],
+        "Rank": ranks + [None] * n_unranked,
+        "Nomination ID": ids.tolist(),
+        "Nominee": grp["Nominee"].to_numpy()[at].tolist(),
+        "Team": grp["Team"].to_numpy()[at].tolist(),
+        "Site": grp["Site"].to_numpy()[at].tolist(),
         "Judges": count.tolist(),
         "Raw score": stats["Raw"].to_numpy(dtype=float)[at].tolist(),
         "Normalised score": stats["Normalised"].to_numpy(dtype=float)[at].tolist(),
         "Adjusted score": stats["Adjusted"].to_numpy(dtype=float)[at].tolist(),
-        "Ranked on": [basis if r else None for r in ranks],
-        "Tie-break": [r.tie_note if r else "" for r in ranks],
+        "Ranked on": [basis] * len(ranks) + [None] * n_unranked,
+        "Tie-break": ranking.note + [""] * n_unranked,
         "Flags": flags,
         "By criterion": [v if isinstance(v, str) else "" for v in by_crit],
         "By judge": by_j,
