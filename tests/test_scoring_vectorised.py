@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from automation.judging.progress import progress_frame
+from automation.judging.progress import expected_with_status, progress_frame
 from automation.keys import key, key_of
 from automation.scoring import score
 from automation.scoring.prepare import _repeated
 from automation.scoring.results import formatted, joined, listed
+from automation.validate import validate
 from automation.validate.judging import expected_scores, scored_frame
 from tests.support import small
 from tests.support.factory import data_from_rows
@@ -92,13 +93,84 @@ def _awkward_rows() -> dict[str, list[dict]]:
     return rows
 
 
-def test_progress_equals_the_per_judge_loop():
-    data = data_from_rows(_awkward_rows(), small.SETTINGS)
+def _assigned_rows() -> dict[str, list[dict]]:
+    """Assignments in use: a repeated pair, a retyped judge, an ID no nomination has, a
+    judge paired with their own nomination (a conflict), and a judge assigned nothing."""
+    rows = _awkward_rows()
+    rows["Nominations"].append(dict(rows["Nominations"][0], ID="N4", Nominee="Lee Judge"))
+    rows["Assignments"] = [
+        {"Judge": "Jo Judge", "Nomination ID": "N1"},
+        {"Judge": "Jo Judge", "Nomination ID": "N1"},
+        {"Judge": "JO JUDGE", "Nomination ID": "N2"},
+        {"Judge": "Kim Judge", "Nomination ID": "N3"},
+        {"Judge": "Kim Judge", "Nomination ID": "N9"},
+        {"Judge": "Lee Judge", "Nomination ID": "N4"},
+        {"Judge": "Lee Judge", "Nomination ID": "N2"},
+    ]
+    return rows
+
+
+def _calibration_rows() -> dict[str, list[dict]]:
+    """A calibration entry everyone scores, and two nominations whose IDs differ by case
+    only (each counts as a nomination of its own)."""
+    rows = _awkward_rows()
+    rows["Nominations"].append(dict(rows["Nominations"][0], ID="CAL-1", Calibration=True))
+    rows["Nominations"].append(dict(rows["Nominations"][1], ID="n2"))
+    rows["Scores"] += [
+        {"Judge": j, "Nomination ID": "CAL-1", "Criterion": c, "Score": 4}
+        for j in small.JUDGES
+        for c in ("Care", "Speed")
+        if (j, c) != ("Lee Judge", "Speed")
+    ]
+    return rows
+
+
+def _no_scores_rows() -> dict[str, list[dict]]:
+    rows = small.rows()
+    rows["Scores"] = []
+    return rows
+
+
+@pytest.mark.parametrize(
+    "make", [_awkward_rows, _assigned_rows, _calibration_rows, _no_scores_rows, small.rows]
+)
+def test_progress_equals_the_per_judge_loop(make):
+    data = data_from_rows(make(), small.SETTINGS)
     got = progress_frame(data)
-    expected = _old_progress(data)
+    expected = _old_progress(data_from_rows(make(), small.SETTINGS))
     pd.testing.assert_frame_equal(
         got[expected.columns].astype({c: int for c in expected.columns[1:]}), expected
     )
+    # The same figures whether or not validation filled the shared caches first.
+    validated = data_from_rows(make(), small.SETTINGS)
+    validate(validated)
+    pd.testing.assert_frame_equal(progress_frame(validated), got)
+
+
+@pytest.mark.parametrize("make", [_awkward_rows, _assigned_rows, _calibration_rows])
+def test_expected_status_equals_matching_the_keys(make):
+    data = data_from_rows(make(), small.SETTINGS)
+    status = expected_with_status(data)
+    f = scored_frame(data)
+    f = f[f["Score"].notna()]
+    have = set(zip(f["_j"], f["_nid"], f["_c"], strict=True))
+    keys = zip(
+        key(status["Judge"]), key(status["Nomination ID"]), key(status["Criterion"]), strict=True
+    )
+    assert list(status["scored"]) == [k in have for k in keys]
+    assert not status["scored"].all() and status["scored"].any()
+
+
+def test_a_cached_frame_is_each_callers_own():
+    data = data_from_rows(_awkward_rows(), small.SETTINGS)
+    first = scored_frame(data)
+    before = first.copy()
+    first.loc[first.index[0], "Score"] = 99.0
+    first["extra"] = 1
+    exp = expected_scores(data)
+    exp.loc[exp.index[0], "Judge"] = "someone else"
+    assert scored_frame(data).equals(before)
+    assert expected_scores(data).loc[0, "Judge"] != "someone else"
 
 
 def test_flags_in_their_fixed_order():
