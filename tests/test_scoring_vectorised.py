@@ -12,10 +12,10 @@ import pytest
 from automation.judging.progress import expected_with_status, progress_frame
 from automation.keys import key, key_of
 from automation.scoring import score
-from automation.scoring.prepare import _repeated
+from automation.scoring.prepare import prepare
 from automation.scoring.results import formatted, joined, listed
 from automation.validate import validate
-from automation.validate.judging import expected_scores, scored_frame
+from automation.validate.judging import expected_scores, repeated_scores, scored_frame
 from tests.support import small
 from tests.support.factory import data_from_rows
 
@@ -49,18 +49,53 @@ def test_listed_equals_agg_list():
     assert listed(values[:0], by[:0]).empty
 
 
-def test_repeated_equals_duplicated_with_missing_keys():
+def _repeat_rows() -> dict[str, list[dict]]:
+    """Scores repeated as typed, retyped, with blank keys (blank equals blank), and a score
+    by a judge on their own nomination (a conflict)."""
+    rows = small.rows()
+    rows["Nominations"].append(dict(rows["Nominations"][0], ID="N4", Nominee="Lee Judge"))
+    first = rows["Scores"][0]
+    rows["Scores"] += [
+        dict(first, Score=1),
+        dict(first, Judge=" JO judge", Score=2),
+        dict(first, Judge=None, Score=3),
+        dict(first, Judge=None, Score=4),
+        dict(first, Criterion=None, Score=2),
+        dict(first, Score=None),
+        {"Judge": "Lee Judge", "Nomination ID": "N4", "Criterion": "Care", "Score": 4},
+        {"Judge": "Lee Judge", "Nomination ID": "N4", "Criterion": "Care", "Score": 5},
+        {"Judge": "Kim Judge", "Nomination ID": "N4", "Criterion": "Care", "Score": 3},
+    ]
+    return rows
+
+
+def test_repeated_scores_equal_duplicated_keys_with_missing_ones():
+    data = data_from_rows(_repeat_rows(), small.SETTINGS)
     keys = pd.DataFrame(
-        {
-            "_j": pd.array(["ann", None, "ann", None, "ann", "zoë"], dtype="string[pyarrow]"),
-            "_nid": pd.array(["n1", "n1", "n1", "n1", None, "n1"], dtype="string[pyarrow]"),
-            "_c": pd.array(
-                ["care", "care", "care", "care", "care", "care"], dtype="string[pyarrow]"
-            ),
-        },
-        index=[10, 11, 12, 13, 14, 15],
+        {c: key(data["Scores"][c]) for c in ("Judge", "Nomination ID", "Criterion")}
     )
-    assert _repeated(keys).equals(keys.duplicated())
+    assert list(repeated_scores(data)) == list(keys.duplicated())
+    assert repeated_scores(data).sum() == 5
+
+
+def test_prepared_reasons_as_the_rules_give_them():
+    data = data_from_rows(_repeat_rows(), small.SETTINGS)
+    got = prepare(data)["Excluded"]
+    n = len(small.rows()["Scores"])
+    assert got[:n].isna().all() and got.dtype == object
+    assert list(got[n:-1]) == [
+        "repeated score",
+        "repeated score",
+        "judge not on the panel",
+        "judge not on the panel",
+        "criterion not in the category",
+        "no score",
+        "conflict: judge nominated or is the nominee",
+        "repeated score",  # a repeat is named before the conflict
+    ]
+    assert got.iloc[-1] is not None and pd.isna(got.iloc[-1])
+    # Counted scores hold the conflict column's blank (NaN), as mapping it gave.
+    assert all(isinstance(v, float) and math.isnan(v) for v in got[got.isna()])
 
 
 def _old_progress(data) -> pd.DataFrame:

@@ -177,6 +177,18 @@ def _score_triples(data: ProgrammeData) -> tuple[np.ndarray, tuple[pd.Index, ...
     return code, tuple(vocab for _, vocab in parts)
 
 
+def repeated_scores(data: ProgrammeData) -> np.ndarray:
+    """Per score row, whether an earlier row has the same judge, nomination and criterion
+    keys (missing equal to missing, as ``duplicated`` sees it); once per read, read-only:
+    the duplicate-score rule and scoring's preparation both need it."""
+    if "repeated_scores" not in data.cache:
+        triple, _ = _score_triples(data)
+        flags = pd.Series(triple).duplicated(keep="first").to_numpy()
+        flags.setflags(write=False)
+        data.cache["repeated_scores"] = flags
+    return data.cache["repeated_scores"]
+
+
 def check_scores(data: ProgrammeData) -> Iterator[Issue]:
     sc = data["Scores"]
     if sc.empty:
@@ -237,9 +249,8 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
         ),
         "Type a score within the category's scale; this score is left out until fixed.",
     )
-    triple, _ = _score_triples(data)
     filled = _filled(data, "Judge") & _filled(data, "Nomination ID") & _filled(data, "Criterion")
-    dup = filled & pd.Series(pd.Series(triple).duplicated(keep="first").to_numpy(), index=sc.index)
+    dup = filled & pd.Series(repeated_scores(data), index=sc.index)
     yield from row_issues(
         data,
         "Scores",
