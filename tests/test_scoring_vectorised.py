@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from automation.judging.progress import expected_with_status, progress_frame
 from automation.keys import key, key_of
@@ -16,6 +18,7 @@ from automation.scoring.prepare import prepare
 from automation.scoring.results import formatted, joined, listed
 from automation.validate import validate
 from automation.validate.judging import expected_scores, repeated_scores, scored_frame
+from automation.validate.linked import distinct_rows
 from tests.support import small
 from tests.support.factory import data_from_rows
 
@@ -232,3 +235,20 @@ def test_flags_in_their_fixed_order():
     )
     assert results.nominations["Flags"].map(type).eq(str).all()
     assert np.isnan(results.nominations.set_index("Nomination ID").loc["N4", "Raw score"])
+
+
+# Values a column of names may hold once read or edited: text differing in case and
+# spaces, blanks of every kind, and numbers that compare equal across types.
+_CELLS = st.sampled_from(["Ann", "ann", " Ann", "B", "", None, math.nan, pd.NA, 1, 1.0, True])
+
+
+@given(st.lists(st.tuples(_CELLS, _CELLS, _CELLS), max_size=30), st.integers(0, 3))
+def test_distinct_rows_equals_drop_duplicates(rows, repeat):
+    # Runs of one row repeated, as a judge's criteria of one nomination are.
+    rows = [r for r in rows for _ in range(1 + repeat % 2)]
+    frame = pd.DataFrame(rows, columns=["Category", "Judge", "Nomination ID"], dtype=object)
+    frame.index = frame.index * 3 + 7
+    expected = frame.drop_duplicates()
+    got = distinct_rows(frame)
+    assert got.index.equals(expected.index)
+    pd.testing.assert_frame_equal(got, expected)
