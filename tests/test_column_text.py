@@ -252,3 +252,14 @@ def test_numbers_are_formatted_once_per_distinct_value_but_all_rows_get_them():
     out = _by_column(col, frame, "A", 1, "1")
     assert out.count("<v>-0.0</v>") == 1000 and out.count("<v>0.0</v>") == 1000
     assert out.endswith('<c r="A2001" s="1"/>')
+
+
+@pytest.mark.parametrize("style", ["14", None])
+@pytest.mark.parametrize("text", [t for t in TEXTS if t is not None])
+def test_each_awkward_text_alone_is_written_as_the_cell_writer_writes_it(text, style):
+    # Alone, so that a column whose text needs only one treatment (only an illegal
+    # character, only an ampersand, only too long) is checked as well as all at once.
+    col = schema.Column("Value")
+    frame = pd.DataFrame({"Value": pd.Series([text, "plain", None, text], dtype=object)})
+    expected = "".join(_per_cell(col, frame, "B", range(3, 7), style, len(frame)))
+    assert _by_column(col, frame, "B", 3, style) == expected
