@@ -102,7 +102,9 @@ def column_cells(
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         # Nullable integers: missing becomes NaN, not pd.NA; every number is written as a float.
         codes, numbers_seen = factorized(series.astype(float))
-        ends = pa.array([f'"{s}><v>{v!r}</v></c>' for v in numbers_seen], type=_STR)
+        # repr of each distinct number (a Python float), the markup around it added in C.
+        shown = pa.array(list(map(float.__repr__, numbers_seen)), type=_STR)
+        ends = join(_s(f'"{s}><v>'), shown, _s("</v></c>"))
     else:
         text = _distinct_text(series)
         if text is None:  # mixed Python objects: the cell writer decides for each
