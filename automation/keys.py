@@ -107,6 +107,10 @@ def column_codes(data: ProgrammeData, table: str, column: str) -> tuple[np.ndarr
     return _cached_codes(data, table, column)
 
 
+# Key spaces up to this many combinations are matched through a lookup table (8 bytes each).
+_LOOKUP_TABLE = 4_000_000
+
+
 def first_match(left: list[tuple[np.ndarray, pd.Index]], right: list[pd.Series]) -> np.ndarray:
     """For each left row, the position of the first right row with the same keys, else -1.
 
@@ -128,6 +132,13 @@ def first_match(left: list[tuple[np.ndarray, pd.Index]], right: list[pd.Series])
         right_code = right_code * len(vocab) + rc
     where = np.flatnonzero(usable)
     found, first = np.unique(right_code[where], return_index=True)
+    size = int(np.prod([len(vocab) for _, vocab in left], dtype=object))
+    if size <= _LOOKUP_TABLE:
+        # Every possible key as a slot holding its first right row: one array lookup per
+        # left row instead of a binary search.
+        table = np.full(size, -1, dtype=np.int64)
+        table[found] = where[first]
+        return table[left_code]
     at = np.searchsorted(found, left_code).clip(max=max(len(found) - 1, 0))
     hit = (found[at] == left_code) if len(found) else np.zeros(n_left, dtype=bool)
     return np.where(hit, where[first][at] if len(found) else -1, -1).astype(np.int64)
