@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from automation import schema
-from automation.column_text import by_distinct, is_text, strip, text_array
+from automation.column_text import by_distinct, is_text, spread, strip, text_array
+from automation.keys import column_distinct
 from automation.model import ProgrammeData
 
 SEP = "\x1f"  # unit separator: cannot be typed into a cell, so fields never run together
@@ -54,9 +56,25 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def column_texts(series: pd.Series) -> pa.Array:
+# Each cell's code into a column's distinct texts (-1 where blank) and those texts.
+Distinct = tuple[np.ndarray, np.ndarray]
+
+
+def column_texts(series: pd.Series, distinct: Distinct | None = None) -> pa.Array:
     """``canonical`` of every cell of ``series``, worked out in C for text (stripped) and once
-    per distinct value for other columns."""
+    per distinct value for other columns.
+
+    ``distinct``: the column's distinct texts and each cell's code into them, when known
+    (``keys.column_distinct``; the column is text): each text is then stripped once,
+    instead of turning 300,000 Python strings into arrow ones again."""
+    if distinct is not None:
+        codes, texts = distinct
+        try:
+            arr = pa.array(texts, type=pa.large_string())
+        except (pa.ArrowException, UnicodeError):  # a lone surrogate: as below
+            pass
+        else:
+            return spread(codes, strip(arr), "")
     if is_text(series):
         arr = text_array(series)
         if arr is not None:
@@ -64,10 +82,18 @@ def column_texts(series: pd.Series) -> pa.Array:
     return by_distinct(series, canonical, "")
 
 
-def row_text_array(frame: pd.DataFrame, columns: Sequence[str]) -> pa.Array:
-    """Each row of ``frame`` as one canonical line over ``columns`` (missing ones blank)."""
+def row_text_array(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    distinct: Callable[[str], Distinct | None] | None = None,
+) -> pa.Array:
+    """Each row of ``frame`` as one canonical line over ``columns`` (missing ones blank).
+
+    ``distinct``: a column's distinct texts when known (see ``column_texts``), by name."""
     cols = [
-        column_texts(frame[c]) if c in frame.columns else pa.repeat(_EMPTY, len(frame))
+        column_texts(frame[c], distinct(c) if distinct else None)
+        if c in frame.columns
+        else pa.repeat(_EMPTY, len(frame))
         for c in columns
     ]
     if not cols:
@@ -91,11 +117,18 @@ def _joined(lines: pa.Array, sep: str) -> pa.Buffer | bytes:
     return whole[0].as_buffer()
 
 
-def table_digest(frame: pd.DataFrame, table: str, *, ordered: bool = False) -> str:
+def table_digest(
+    frame: pd.DataFrame,
+    table: str,
+    *,
+    ordered: bool = False,
+    distinct: Callable[[str], Distinct | None] | None = None,
+) -> str:
     """Digest of one table's input columns. Unordered by default: sorting rows first means
-    moving rows about (sorting a sheet in Excel) does not change it."""
+    moving rows about (sorting a sheet in Excel) does not change it. ``distinct``: as for
+    ``row_text_array`` (the same digest, sooner)."""
     cols = [c.name for c in schema.TABLE_BY_NAME[table].input_columns]
-    lines = row_text_array(frame, cols) if cols else pa.array([], type=pa.large_string())
+    lines = row_text_array(frame, cols, distinct) if cols else pa.array([], type=pa.large_string())
     if not ordered:
         # UTF-8 bytes sort in code point order, as Python sorts str.
         lines = lines.take(pc.sort_indices(lines))
@@ -121,7 +154,10 @@ def tables_digest(data: ProgrammeData, names: Iterable[str] | None = None) -> st
         frame = data.tables.get(name)
         if frame is None:
             frame = pd.DataFrame()
-        parts.append(table_digest(frame, name, ordered=True))
+        # Long text columns whose keys validation worked out are turned into text from
+        # their distinct values (the Scores sheet's judges, IDs and criteria).
+        known = partial(column_distinct, data, name)
+        parts.append(table_digest(frame, name, ordered=True, distinct=known))
     return sha256("\n".join(parts))
 
 

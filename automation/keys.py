@@ -19,9 +19,11 @@ def _key_direct(s: pd.Series) -> pd.Series:
     return s.astype(_KEY_DTYPE).str.strip().str.lower()
 
 
-def _keyed(s: pd.Series) -> tuple[pd.Series, np.ndarray | None, pd.Series | None]:
+def _keyed(
+    s: pd.Series,
+) -> tuple[pd.Series, np.ndarray | None, pd.Series | None, np.ndarray | None]:
     """``key(s)``; when worked out per distinct text, also each row's code into those texts
-    (-1 for missing) and their keys."""
+    (-1 for missing), their keys and the texts themselves."""
     values = s.to_numpy()
     # A long column of a few hundred distinct names (judges, criteria, IDs repeated per score):
     # key each distinct text once. Only for text cells: factorize would treat 1, 1.0 and True
@@ -30,8 +32,8 @@ def _keyed(s: pd.Series) -> tuple[pd.Series, np.ndarray | None, pd.Series | None
         raw, uniques = pd.factorize(values)
         keyed = _key_direct(pd.Series(uniques, dtype=object))
         out = pd.Series(keyed.array.take(raw, allow_fill=True), index=s.index, name=s.name)
-        return out, raw, keyed
-    return _key_direct(s), None, None
+        return out, raw, keyed, uniques
+    return _key_direct(s), None, None, None
 
 
 def key(s: pd.Series) -> pd.Series:
@@ -39,8 +41,8 @@ def key(s: pd.Series) -> pd.Series:
     return _keyed(s)[0]
 
 
-def _codes(keyed: tuple[pd.Series, np.ndarray | None, pd.Series | None]):
-    out, raw, uniques = keyed
+def _codes(keyed: tuple[pd.Series, np.ndarray | None, pd.Series | None, np.ndarray | None]):
+    out, raw, uniques, _ = keyed
     if raw is None:
         code, vocab = pd.factorize(out, use_na_sentinel=False)
         return code.astype(np.int64), pd.Index(vocab)
@@ -62,6 +64,7 @@ def _cached_keys(data: ProgrammeData, table: str, column: str):
     name = ("key", table, column)
     if name not in data.cache:
         data.cache[name] = _keyed(data[table][column])
+        data.cache[("key source", table, column)] = data[table]
     return data.cache[name]
 
 
@@ -80,10 +83,32 @@ def column_key(data: ProgrammeData, table: str, column: str) -> pd.Series:
     return _cached_keys(data, table, column)[0]
 
 
+def column_distinct(
+    data: ProgrammeData, table: str, column: str
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each cell's code into the column's distinct texts (-1 where blank) and those texts,
+    when its keys were worked out already, per distinct text (a long column of text only),
+    from the table ``data`` holds now; else None. Read-only.
+
+    Lets a caller that needs every cell as text (a digest) work on the few distinct texts
+    without paying for the keys when nothing needed them.
+    """
+    entry = data.cache.get(("key", table, column))
+    if entry is None or entry[1] is None:
+        return None
+    if data.cache.get(("key source", table, column)) is not data.tables.get(table):
+        return None  # a table replaced after its keys were cached
+    return entry[1], entry[3]
+
+
 def column_codes(data: ProgrammeData, table: str, column: str) -> tuple[np.ndarray, pd.Index]:
     """The column's keys as integer codes and the distinct keys they index (missing keys
     share one code), for matching on integers; once per read, read-only."""
     return _cached_codes(data, table, column)
+
+
+# Key spaces up to this many combinations are matched through a lookup table (8 bytes each).
+_LOOKUP_TABLE = 4_000_000
 
 
 def first_match(left: list[tuple[np.ndarray, pd.Index]], right: list[pd.Series]) -> np.ndarray:
@@ -107,6 +132,13 @@ def first_match(left: list[tuple[np.ndarray, pd.Index]], right: list[pd.Series])
         right_code = right_code * len(vocab) + rc
     where = np.flatnonzero(usable)
     found, first = np.unique(right_code[where], return_index=True)
+    size = int(np.prod([len(vocab) for _, vocab in left], dtype=object))
+    if size <= _LOOKUP_TABLE:
+        # Every possible key as a slot holding its first right row: one array lookup per
+        # left row instead of a binary search.
+        table = np.full(size, -1, dtype=np.int64)
+        table[found] = where[first]
+        return table[left_code]
     at = np.searchsorted(found, left_code).clip(max=max(len(found) - 1, 0))
     hit = (found[at] == left_code) if len(found) else np.zeros(n_left, dtype=bool)
     return np.where(hit, where[first][at] if len(found) else -1, -1).astype(np.int64)
@@ -115,7 +147,7 @@ def first_match(left: list[tuple[np.ndarray, pd.Index]], right: list[pd.Series])
 def codes_in(s: pd.Series, vocab: pd.Index) -> np.ndarray:
     """Each row's key as its position in ``vocab`` (-1 when not there), so keys typed in one
     table can be matched against another table's ``column_codes``."""
-    out, raw, uniques = _keyed(s)
+    out, raw, uniques, _ = _keyed(s)
     if raw is None:
         return vocab.get_indexer(out).astype(np.int64)
     at = vocab.get_indexer(uniques).astype(np.int64)

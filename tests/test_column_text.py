@@ -8,6 +8,7 @@ produce.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import math
@@ -19,9 +20,19 @@ import pytest
 
 from automation import schema
 from automation.column_text import PY_WHITESPACE
-from automation.digest import SEP, canonical, column_texts, row_texts, table_digest
+from automation.digest import (
+    SEP,
+    canonical,
+    column_texts,
+    row_texts,
+    sha256,
+    table_digest,
+    tables_digest,
+)
 from automation.io import sheet_xml
 from automation.io.sheet_xml import cell
+from automation.keys import column_distinct, column_key
+from automation.model import ProgrammeData
 
 FLOATS = [0.0, -0.0, np.nan, np.inf, -np.inf, 1e16, 9999999999999998.0, 1e15, 1e-5, 1e-4]
 FLOATS += [
@@ -185,6 +196,44 @@ def test_table_digest_is_unchanged(ordered):
     assert row_texts(frame, []) == []
 
 
+def _long_text_scores(n: int = 1500) -> pd.DataFrame:
+    """A Scores table long enough that its keys are worked out per distinct text."""
+    texts = [t for t in TEXTS if t is None or len(t) < 100]
+    return pd.DataFrame(
+        {
+            "Judge": pd.Series([texts[i % len(texts)] for i in range(n)], dtype=object),
+            "Nomination ID": pd.Series([f" N-{i % 7}" for i in range(n)], dtype=object),
+            "Criterion": pd.Series([None] * n, dtype=object),
+            "Score": [FLOATS[i % len(FLOATS)] for i in range(n)],
+            "Comment": pd.Series([MIXED[i % len(MIXED)] for i in range(n)], dtype=object),
+        }
+    )
+
+
+def test_digest_from_the_cached_distinct_texts_is_unchanged():
+    frame = _long_text_scores()
+    data = ProgrammeData({"Scores": frame}, {})
+    cold = tables_digest(data, ["Scores"])
+    for column in ("Judge", "Nomination ID", "Criterion", "Comment"):
+        column_key(data, "Scores", column)  # as validation leaves the cache
+    assert column_distinct(data, "Scores", "Judge") is not None
+    assert column_distinct(data, "Scores", "Comment") is None  # not all text
+    assert tables_digest(data, ["Scores"]) == cold
+    assert cold == sha256(_old_table_digest(frame, "Scores", ordered=True))
+
+
+def test_digest_of_a_table_replaced_after_its_keys_were_cached():
+    data = ProgrammeData({"Scores": _long_text_scores()}, {})
+    column_key(data, "Scores", "Judge")
+    other = _long_text_scores().assign(Judge=lambda f: f["Judge"].shift(1))
+    # A copy that shares the cache (as dataclasses.replace leaves it) with a new table.
+    changed = dataclasses.replace(data, tables={"Scores": other})
+    assert column_distinct(changed, "Scores", "Judge") is None
+    assert tables_digest(changed, ["Scores"]) == sha256(
+        _old_table_digest(other, "Scores", ordered=True)
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Sheet XML
 # ---------------------------------------------------------------------------------------------
@@ -252,3 +301,14 @@ def test_numbers_are_formatted_once_per_distinct_value_but_all_rows_get_them():
     out = _by_column(col, frame, "A", 1, "1")
     assert out.count("<v>-0.0</v>") == 1000 and out.count("<v>0.0</v>") == 1000
     assert out.endswith('<c r="A2001" s="1"/>')
+
+
+@pytest.mark.parametrize("style", ["14", None])
+@pytest.mark.parametrize("text", [t for t in TEXTS if t is not None])
+def test_each_awkward_text_alone_is_written_as_the_cell_writer_writes_it(text, style):
+    # Alone, so that a column whose text needs only one treatment (only an illegal
+    # character, only an ampersand, only too long) is checked as well as all at once.
+    col = schema.Column("Value")
+    frame = pd.DataFrame({"Value": pd.Series([text, "plain", None, text], dtype=object)})
+    expected = "".join(_per_cell(col, frame, "B", range(3, 7), style, len(frame)))
+    assert _by_column(col, frame, "B", 3, style) == expected

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from automation import keys
 from automation.keys import codes_in, first_match, key, key_of
 from automation.validate.consistency import check_evidence_subject
 from tests.support import small
@@ -64,8 +65,11 @@ def _codes(s: pd.Series):
     return code.astype(np.int64), pd.Index(vocab)
 
 
+@pytest.mark.parametrize("table", [True, False], ids=["lookup table", "binary search"])
 @pytest.mark.parametrize("seed", range(5))
-def test_first_match_is_a_left_merge_on_first_rows(seed):
+def test_first_match_is_a_left_merge_on_first_rows(seed, table, monkeypatch):
+    if not table:  # key spaces too large for a lookup table take the other way
+        monkeypatch.setattr(keys, "_LOOKUP_TABLE", 0)
     rng = np.random.default_rng(seed)
     pool = np.array(AWKWARD + ["Bob", "bob ", "Cy"], dtype=object)
     left = pd.DataFrame({"a": rng.choice(pool, 3000), "b": rng.choice(pool, 3000)})

@@ -8,13 +8,17 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from automation.judging.progress import progress_frame
+from automation.judging.progress import expected_with_status, progress_frame
 from automation.keys import key, key_of
 from automation.scoring import score
-from automation.scoring.prepare import _repeated
+from automation.scoring.prepare import prepare
 from automation.scoring.results import formatted, joined, listed, nomination_stats
-from automation.validate.judging import expected_scores, scored_frame
+from automation.validate import validate
+from automation.validate.judging import expected_scores, repeated_scores, scored_frame
+from automation.validate.linked import distinct_rows
 from tests.support import small
 from tests.support.factory import data_from_rows
 
@@ -48,18 +52,53 @@ def test_listed_equals_agg_list():
     assert listed(values[:0], by[:0]).empty
 
 
-def test_repeated_equals_duplicated_with_missing_keys():
+def _repeat_rows() -> dict[str, list[dict]]:
+    """Scores repeated as typed, retyped, with blank keys (blank equals blank), and a score
+    by a judge on their own nomination (a conflict)."""
+    rows = small.rows()
+    rows["Nominations"].append(dict(rows["Nominations"][0], ID="N4", Nominee="Lee Judge"))
+    first = rows["Scores"][0]
+    rows["Scores"] += [
+        dict(first, Score=1),
+        dict(first, Judge=" JO judge", Score=2),
+        dict(first, Judge=None, Score=3),
+        dict(first, Judge=None, Score=4),
+        dict(first, Criterion=None, Score=2),
+        dict(first, Score=None),
+        {"Judge": "Lee Judge", "Nomination ID": "N4", "Criterion": "Care", "Score": 4},
+        {"Judge": "Lee Judge", "Nomination ID": "N4", "Criterion": "Care", "Score": 5},
+        {"Judge": "Kim Judge", "Nomination ID": "N4", "Criterion": "Care", "Score": 3},
+    ]
+    return rows
+
+
+def test_repeated_scores_equal_duplicated_keys_with_missing_ones():
+    data = data_from_rows(_repeat_rows(), small.SETTINGS)
     keys = pd.DataFrame(
-        {
-            "_j": pd.array(["ann", None, "ann", None, "ann", "zoë"], dtype="string[pyarrow]"),
-            "_nid": pd.array(["n1", "n1", "n1", "n1", None, "n1"], dtype="string[pyarrow]"),
-            "_c": pd.array(
-                ["care", "care", "care", "care", "care", "care"], dtype="string[pyarrow]"
-            ),
-        },
-        index=[10, 11, 12, 13, 14, 15],
+        {c: key(data["Scores"][c]) for c in ("Judge", "Nomination ID", "Criterion")}
     )
-    assert _repeated(keys).equals(keys.duplicated())
+    assert list(repeated_scores(data)) == list(keys.duplicated())
+    assert repeated_scores(data).sum() == 5
+
+
+def test_prepared_reasons_as_the_rules_give_them():
+    data = data_from_rows(_repeat_rows(), small.SETTINGS)
+    got = prepare(data)["Excluded"]
+    n = len(small.rows()["Scores"])
+    assert got[:n].isna().all() and got.dtype == object
+    assert list(got[n:-1]) == [
+        "repeated score",
+        "repeated score",
+        "judge not on the panel",
+        "judge not on the panel",
+        "criterion not in the category",
+        "no score",
+        "conflict: judge nominated or is the nominee",
+        "repeated score",  # a repeat is named before the conflict
+    ]
+    assert got.iloc[-1] is not None and pd.isna(got.iloc[-1])
+    # Counted scores hold the conflict column's blank (NaN), as mapping it gave.
+    assert all(isinstance(v, float) and math.isnan(v) for v in got[got.isna()])
 
 
 def _old_progress(data) -> pd.DataFrame:
@@ -92,13 +131,84 @@ def _awkward_rows() -> dict[str, list[dict]]:
     return rows
 
 
-def test_progress_equals_the_per_judge_loop():
-    data = data_from_rows(_awkward_rows(), small.SETTINGS)
+def _assigned_rows() -> dict[str, list[dict]]:
+    """Assignments in use: a repeated pair, a retyped judge, an ID no nomination has, a
+    judge paired with their own nomination (a conflict), and a judge assigned nothing."""
+    rows = _awkward_rows()
+    rows["Nominations"].append(dict(rows["Nominations"][0], ID="N4", Nominee="Lee Judge"))
+    rows["Assignments"] = [
+        {"Judge": "Jo Judge", "Nomination ID": "N1"},
+        {"Judge": "Jo Judge", "Nomination ID": "N1"},
+        {"Judge": "JO JUDGE", "Nomination ID": "N2"},
+        {"Judge": "Kim Judge", "Nomination ID": "N3"},
+        {"Judge": "Kim Judge", "Nomination ID": "N9"},
+        {"Judge": "Lee Judge", "Nomination ID": "N4"},
+        {"Judge": "Lee Judge", "Nomination ID": "N2"},
+    ]
+    return rows
+
+
+def _calibration_rows() -> dict[str, list[dict]]:
+    """A calibration entry everyone scores, and two nominations whose IDs differ by case
+    only (each counts as a nomination of its own)."""
+    rows = _awkward_rows()
+    rows["Nominations"].append(dict(rows["Nominations"][0], ID="CAL-1", Calibration=True))
+    rows["Nominations"].append(dict(rows["Nominations"][1], ID="n2"))
+    rows["Scores"] += [
+        {"Judge": j, "Nomination ID": "CAL-1", "Criterion": c, "Score": 4}
+        for j in small.JUDGES
+        for c in ("Care", "Speed")
+        if (j, c) != ("Lee Judge", "Speed")
+    ]
+    return rows
+
+
+def _no_scores_rows() -> dict[str, list[dict]]:
+    rows = small.rows()
+    rows["Scores"] = []
+    return rows
+
+
+@pytest.mark.parametrize(
+    "make", [_awkward_rows, _assigned_rows, _calibration_rows, _no_scores_rows, small.rows]
+)
+def test_progress_equals_the_per_judge_loop(make):
+    data = data_from_rows(make(), small.SETTINGS)
     got = progress_frame(data)
-    expected = _old_progress(data)
+    expected = _old_progress(data_from_rows(make(), small.SETTINGS))
     pd.testing.assert_frame_equal(
         got[expected.columns].astype({c: int for c in expected.columns[1:]}), expected
     )
+    # The same figures whether or not validation filled the shared caches first.
+    validated = data_from_rows(make(), small.SETTINGS)
+    validate(validated)
+    pd.testing.assert_frame_equal(progress_frame(validated), got)
+
+
+@pytest.mark.parametrize("make", [_awkward_rows, _assigned_rows, _calibration_rows])
+def test_expected_status_equals_matching_the_keys(make):
+    data = data_from_rows(make(), small.SETTINGS)
+    status = expected_with_status(data)
+    f = scored_frame(data)
+    f = f[f["Score"].notna()]
+    have = set(zip(f["_j"], f["_nid"], f["_c"], strict=True))
+    keys = zip(
+        key(status["Judge"]), key(status["Nomination ID"]), key(status["Criterion"]), strict=True
+    )
+    assert list(status["scored"]) == [k in have for k in keys]
+    assert not status["scored"].all() and status["scored"].any()
+
+
+def test_a_cached_frame_is_each_callers_own():
+    data = data_from_rows(_awkward_rows(), small.SETTINGS)
+    first = scored_frame(data)
+    before = first.copy()
+    first.loc[first.index[0], "Score"] = 99.0
+    first["extra"] = 1
+    exp = expected_scores(data)
+    exp.loc[exp.index[0], "Judge"] = "someone else"
+    assert scored_frame(data).equals(before)
+    assert expected_scores(data).loc[0, "Judge"] != "someone else"
 
 
 def test_flags_in_their_fixed_order():
@@ -164,3 +274,20 @@ def test_by_judge_and_by_criterion_texts_equal_the_per_row_python():
     assert stats["By judge"].to_dict() == {n: by_judge(n) for n in stats.index}
     assert stats["By criterion"].to_dict() == {n: by_criterion(n) for n in stats.index}
     assert stats.loc["N1", "By judge"] == "李 Judge -0%; Ann; x 12%"
+
+
+# Values a column of names may hold once read or edited: text differing in case and
+# spaces, blanks of every kind, and numbers that compare equal across types.
+_CELLS = st.sampled_from(["Ann", "ann", " Ann", "B", "", None, math.nan, pd.NA, 1, 1.0, True])
+
+
+@given(st.lists(st.tuples(_CELLS, _CELLS, _CELLS), max_size=30), st.integers(0, 3))
+def test_distinct_rows_equals_drop_duplicates(rows, repeat):
+    # Runs of one row repeated, as a judge's criteria of one nomination are.
+    rows = [r for r in rows for _ in range(1 + repeat % 2)]
+    frame = pd.DataFrame(rows, columns=["Category", "Judge", "Nomination ID"], dtype=object)
+    frame.index = frame.index * 3 + 7
+    expected = frame.drop_duplicates()
+    got = distinct_rows(frame)
+    assert got.index.equals(expected.index)
+    pd.testing.assert_frame_equal(got, expected)

@@ -102,7 +102,9 @@ def column_cells(
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         # Nullable integers: missing becomes NaN, not pd.NA; every number is written as a float.
         codes, numbers_seen = factorized(series.astype(float))
-        ends = pa.array([f'"{s}><v>{v!r}</v></c>' for v in numbers_seen], type=_STR)
+        # repr of each distinct number (a Python float), the markup around it added in C.
+        shown = pa.array(list(map(float.__repr__, numbers_seen)), type=_STR)
+        ends = join(_s(f'"{s}><v>'), shown, _s("</v></c>"))
     else:
         text = _distinct_text(series)
         if text is None:  # mixed Python objects: the cell writer decides for each
@@ -137,14 +139,31 @@ def _distinct_text(series: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
         return None
 
 
+# Bytes of UTF-8 text that call for a pass of their own: the illegal control characters
+# (a byte below 0x20 is never part of a longer character) and the ones XML escapes.
+_ILLEGAL_BYTES = np.array([b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D)])
+_ESCAPED_BYTES = np.array([ord(c) for c in "&<>"])
+
+
 def _text_ends(strings: pa.Array, s: str) -> pa.Array:
     """What follows the row number in ``cell`` of each text value: as ``text`` does it,
-    illegal characters dropped, cut to a cell's length, spaces kept, XML escaped."""
-    value = pc.replace_substring_regex(strings, _ILLEGAL_RE2, "")
-    value = pc.utf8_slice_codeunits(value, 0, MAX_CELL_TEXT)  # counts code points, as str does
+    illegal characters dropped, cut to a cell's length, spaces kept, XML escaped.
+
+    Most text has nothing to drop, cut or escape: one count of the bytes it holds tells,
+    and each pass that would change nothing is left out (on a long table they were most
+    of the time).
+    """
+    seen = np.bincount(np.frombuffer(concatenated(strings), dtype=np.uint8), minlength=256)
+    value = strings
+    if seen[_ILLEGAL_BYTES].any():
+        value = pc.replace_substring_regex(value, _ILLEGAL_RE2, "")
+    if len(value) and pc.max(pc.binary_length(value)).as_py() > MAX_CELL_TEXT:
+        # Counts code points, as str does (a text of more bytes may still fit).
+        value = pc.utf8_slice_codeunits(value, 0, MAX_CELL_TEXT)
     spaced = pc.not_equal(strip(value), value)
-    for char, entity in (("&", "&amp;"), (">", "&gt;"), ("<", "&lt;")):  # as saxutils.escape
-        value = pc.replace_substring(value, char, entity)
+    if seen[_ESCAPED_BYTES].any():
+        for char, entity in (("&", "&amp;"), (">", "&gt;"), ("<", "&lt;")):  # as escape
+            value = pc.replace_substring(value, char, entity)
     opening = pc.if_else(spaced, _s('<t xml:space="preserve">'), _s("<t>"))
     return join(_s(f'"{s} t="inlineStr"><is>'), opening, value, _s("</t></is></c>"))
 

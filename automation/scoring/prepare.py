@@ -8,7 +8,7 @@ import pandas as pd
 
 from automation.keys import key
 from automation.model import ProgrammeData
-from automation.validate.judging import scored_frame
+from automation.validate.judging import repeated_scores, scored_frame
 
 
 def effective_weights(data: ProgrammeData) -> tuple[pd.DataFrame, set[str]]:
@@ -59,22 +59,15 @@ def _prepare(data: ProgrammeData) -> pd.DataFrame:
     mark(f["_cat"].isin(blocked), "category weights do not add up to 100%")
     mark(f["Weight"].isna(), "criterion not in the category")
     mark((f["Score"] < f["Scale min"]) | (f["Score"] > f["Scale max"]), "outside the scale")
-    mark(_repeated(f[["_j", "_nid", "_c"]]), "repeated score")
-    conflict = f["_conflict"].map(lambda why: f"conflict: {why}", na_action="ignore")
-    reason = pd.Series(reason, index=f.index, dtype=object)
-    reason = reason.where(reason.notna(), conflict)
-    f["Excluded"] = reason
+    # The rows of ``f`` are the score rows in order (a left merge keeps them).
+    mark(pd.Series(repeated_scores(data)), "repeated score")
+    # A score with no reason yet takes its conflict's, "conflict: ..." (else the blank the
+    # conflict column holds); formatted for the conflicted rows only, not mapped over all.
+    why = f["_conflict"].to_numpy(dtype=object)
+    reason[free] = why[free]
+    conflicted = np.flatnonzero(free & pd.notna(why))
+    reason[conflicted] = [f"conflict: {w}" for w in why[conflicted]]
+    f["Excluded"] = pd.Series(reason, index=f.index, dtype=object)
     f["Calibration"] = f["Calibration"].fillna(False).astype(bool)
     f["Fraction"] = (f["Score"] / f["Scale max"]).astype(float)
     return f
-
-
-def _repeated(keys: pd.DataFrame) -> pd.Series:
-    """``keys.duplicated()`` (missing equals missing), on integer codes of each column: the
-    Arrow key columns factorise far faster than a frame of strings is hashed row by row."""
-    combined = np.zeros(len(keys), dtype=np.int64)
-    for col in keys.columns:
-        codes, uniques = pd.factorize(keys[col])
-        # Re-coded after each column so that the product never overflows.
-        combined = pd.factorize(combined * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)
-    return pd.Series(pd.Series(combined).duplicated().to_numpy(), index=keys.index)

@@ -177,6 +177,18 @@ def _score_triples(data: ProgrammeData) -> tuple[np.ndarray, tuple[pd.Index, ...
     return code, tuple(vocab for _, vocab in parts)
 
 
+def repeated_scores(data: ProgrammeData) -> np.ndarray:
+    """Per score row, whether an earlier row has the same judge, nomination and criterion
+    keys (missing equal to missing, as ``duplicated`` sees it); once per read, read-only:
+    the duplicate-score rule and scoring's preparation both need it."""
+    if "repeated_scores" not in data.cache:
+        triple, _ = _score_triples(data)
+        flags = pd.Series(triple).duplicated(keep="first").to_numpy()
+        flags.setflags(write=False)
+        data.cache["repeated_scores"] = flags
+    return data.cache["repeated_scores"]
+
+
 def check_scores(data: ProgrammeData) -> Iterator[Issue]:
     sc = data["Scores"]
     if sc.empty:
@@ -237,9 +249,8 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
         ),
         "Type a score within the category's scale; this score is left out until fixed.",
     )
-    triple, _ = _score_triples(data)
     filled = _filled(data, "Judge") & _filled(data, "Nomination ID") & _filled(data, "Criterion")
-    dup = filled & pd.Series(pd.Series(triple).duplicated(keep="first").to_numpy(), index=sc.index)
+    dup = filled & pd.Series(repeated_scores(data), index=sc.index)
     yield from row_issues(
         data,
         "Scores",
@@ -274,12 +285,54 @@ def _as_column(values: pd.Series, at: np.ndarray) -> pd.Series:
 
 def expected_scores(data: ProgrammeData) -> pd.DataFrame:
     """(judge, nomination, criterion) triples that should have a score."""
-    return _expected(data)[0]
+    return data.cached("expected rows", lambda d: expected_parts(d)[0])
 
 
 # Where each expected row's judge, nomination ID and criterion came from: the source column
 # and the positions in it, so a rule can match them without hashing 300,000 texts again.
 Sources = list[tuple[pd.Series, np.ndarray]]
+
+
+def expected_parts(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
+    """The expected rows and their ``Sources``, worked out once per read: the missing-score
+    rule and judge progress both need them. Shared: read them, do not change them."""
+    if "expected_parts" not in data.cache:
+        data.cache["expected_parts"] = _expected(data)
+    return data.cache["expected_parts"]
+
+
+def expected_scored(data: ProgrammeData) -> np.ndarray:
+    """For each expected row (``expected_parts``), whether a score is in for its judge,
+    nomination and criterion keys; once per read, read-only."""
+    if "expected_scored" not in data.cache:
+        flags = _expected_scored(data)
+        flags.setflags(write=False)
+        data.cache["expected_scored"] = flags
+    return data.cache["expected_scored"]
+
+
+def _expected_scored(data: ProgrammeData) -> np.ndarray:
+    exp, sources = expected_parts(data)
+    if exp.empty:
+        return np.zeros(0, dtype=bool)
+    # Expected (judge, nomination, criterion) keys as the same integers as the scores' own,
+    # so "scored?" is one integer lookup per expected row instead of a three-column merge.
+    triple, vocabs = _score_triples(data)
+    have = triple[data["Scores"]["Score"].notna().to_numpy()]
+    code = np.zeros(len(exp), dtype=np.int64)
+    known = np.ones(len(exp), dtype=bool)
+    for (source, rows), vocab in zip(sources, vocabs, strict=True):
+        at = codes_in(source, vocab)[rows]
+        known &= at >= 0
+        code = code * len(vocab) + at
+    size = int(np.prod([len(v) for v in vocabs]))
+    if size == 0:  # no scores at all
+        return np.zeros(len(exp), dtype=bool)
+    if size <= 50_000_000:  # every possible triple as one flag: two array lookups
+        flags = np.zeros(size, dtype=bool)
+        flags[have] = True
+        return known & flags[np.where(known, code, 0)]
+    return known & pd.Series(code).isin(have).to_numpy()
 
 
 def _expected(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
@@ -345,32 +398,12 @@ def _expected(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
 
 
 def check_missing(data: ProgrammeData) -> Iterator[Issue]:
-    if "expected_parts" not in data.cache:
-        data.cache["expected_parts"] = _expected(data)
-    exp, sources = data.cache["expected_parts"]
+    exp, _ = expected_parts(data)
     if exp.empty:
         return
     noms = data["Nominations"]
     calib = set(noms.loc[noms["Calibration"].fillna(False).astype(bool), "ID"])
-    # Expected (judge, nomination, criterion) keys as the same integers as the scores' own,
-    # so "scored?" is one integer lookup per expected row instead of a three-column merge.
-    triple, vocabs = _score_triples(data)
-    have = triple[data["Scores"]["Score"].notna().to_numpy()]
-    code = np.zeros(len(exp), dtype=np.int64)
-    known = np.ones(len(exp), dtype=bool)
-    for (source, rows), vocab in zip(sources, vocabs, strict=True):
-        at = codes_in(source, vocab)[rows]
-        known &= at >= 0
-        code = code * len(vocab) + at
-    size = int(np.prod([len(v) for v in vocabs]))
-    if size == 0:  # no scores at all
-        scored = np.zeros(len(exp), dtype=bool)
-    elif size <= 50_000_000:  # every possible triple as one flag: two array lookups
-        flags = np.zeros(size, dtype=bool)
-        flags[have] = True
-        scored = known & flags[np.where(known, code, 0)]
-    else:
-        scored = known & pd.Series(code).isin(have).to_numpy()
+    scored = expected_scored(data)
     missing = exp[~scored]
     if missing.empty:
         return

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+import pandas as pd
+
 from automation.issues import WARNING, Issue
 from automation.keys import key, key_of
 from automation.model import ProgrammeData
@@ -23,8 +26,8 @@ def check_judges_linked(data: ProgrammeData) -> Iterator[Issue]:
     from automation.scoring.prepare import prepare
 
     rows = prepare(data)
-    counted = rows[rows["Excluded"].isna() & ~rows["Calibration"]]
-    pairs = counted[["Category", "Judge", "Nomination ID"]].drop_duplicates()
+    counted = rows["Excluded"].isna() & ~rows["Calibration"]
+    pairs = distinct_rows(rows.loc[counted, ["Category", "Judge", "Nomination ID"]])
     judges = data["Judges"]
     for category, groups in judge_groups(pairs).items():
         listed = "; ".join(f"group {i}: {', '.join(g)}" for i, g in enumerate(groups, 1))
@@ -47,3 +50,27 @@ def check_judges_linked(data: ProgrammeData) -> Iterator[Issue]:
             "Have at least one judge score some nominations of each group (or assign them "
             "so), then score again.",
         )
+
+
+def distinct_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame.drop_duplicates()``, cheaper on rows that repeat the row before them.
+
+    A judge's scores of one nomination are one row per criterion, usually one after another:
+    comparing each row with the one before it drops most repeats in a cheap pass, and only
+    the rest are hashed. A row equal to the one before is never the first of its kind, so
+    what is kept (and in what order) is what ``drop_duplicates`` keeps. Values that do not
+    compare as plain true or false (pd.NA) leave it to ``drop_duplicates`` alone.
+    """
+    if len(frame) < 2:
+        return frame.drop_duplicates()
+    same = np.ones(len(frame) - 1, dtype=bool)
+    try:
+        for column in frame.columns:
+            values = frame[column].to_numpy()
+            equal = values[1:] == values[:-1]
+            if not isinstance(equal, np.ndarray) or equal.dtype != bool:
+                return frame.drop_duplicates()
+            same &= equal
+    except (TypeError, ValueError):
+        return frame.drop_duplicates()
+    return frame[np.concatenate([[True], ~same])].drop_duplicates()
