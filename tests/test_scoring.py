@@ -163,6 +163,19 @@ def test_tie_broken_by_criteria_in_order_then_earliest():
     assert "criteria in tie-break order" in res.loc["N2", "Tie-break"]
 
 
+def test_earliest_nomination_ranks_one_without_a_received_date_last():
+    """A nomination whose received date is missing (a validation error, but scoring still
+    runs) loses the "earliest nomination" rule and its note says "no date"."""
+    rows = _rows({"Jo Judge": {"N1": (4, 4), "N2": (4, 4), "N3": (1, 1)}})
+    rows["Categories"][0].update(
+        {"Min judges": 1, "Tie-break 1": "earliest nomination", "Tie-break 2": None}
+    )
+    rows["Nominations"][0]["Received"] = None  # N1, otherwise the earlier
+    res = _by_id(_score(rows, rank_by="raw"))
+    assert res.loc["N2", "Rank"] == 1 and res.loc["N1", "Rank"] == 2
+    assert "no date" in res.loc["N2", "Tie-break"]
+
+
 def test_panel_vote_leaves_a_tie_for_the_panel():
     rows = _rows({"Jo Judge": {"N1": (4, 4), "N2": (4, 4), "N3": (1, 1)}})
     rows["Categories"][0].update(

@@ -572,11 +572,15 @@ def _earliest(received: pd.Series) -> np.ndarray:
 
 
 def _dates(received: pd.Series) -> list[str]:
-    """Each received date as a tie note shows it (dd/mm/yyyy)."""
+    """Each received date as a tie note shows it (dd/mm/yyyy; "no date" where it is missing,
+    which :func:`_earliest` ranks last)."""
+
+    def shown(r) -> str:
+        return f"{pd.Timestamp(r):%d/%m/%Y}" if pd.notna(r) else "no date"
+
     if received.dtype == np.dtype("datetime64[ns]"):
-        # Each distinct date once (a missing one raises, as formatting NaT always has).
-        return formatted(received, lambda r: f"{pd.Timestamp(r):%d/%m/%Y}").tolist()
-    return [f"{r:%d/%m/%Y}" for r in received]
+        return formatted(received, shown).tolist()  # each distinct date formatted once
+    return [shown(r) for r in received]
 
 
 def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible):
