@@ -234,8 +234,16 @@ def run_all(
         return _score_and_document(path, out, dest, pdf, today, second)
 
 
-def _documents_wanted(outcome: Outcome) -> bool:
-    return not outcome.report.errors and not outcome.results.winners.empty
+def _why_no_documents(outcome: Outcome) -> str | None:
+    """Why the scored workbook gets no documents, or None when it gets them."""
+    if outcome.report.errors:
+        return (
+            "No documents were made because of the errors above: certificates and emails "
+            "would announce winners that may change."
+        )
+    if outcome.results.winners.empty:
+        return "No winners yet, so no documents were made."
+    return None
 
 
 def _score_and_document(path, out, dest, pdf, today, second) -> Outcome:
@@ -243,7 +251,7 @@ def _score_and_document(path, out, dest, pdf, today, second) -> Outcome:
     started = []
 
     def start_report(outcome: Outcome) -> None:
-        if _documents_wanted(outcome):
+        if _why_no_documents(outcome) is None:
             from automation.documents.generate import start_evaluation
 
             started.append(start_evaluation(outcome.data, outcome.results, second, today=today))
@@ -253,13 +261,9 @@ def _score_and_document(path, out, dest, pdf, today, second) -> Outcome:
     )
     if second is None:
         return outcome
-    if outcome.report.errors:
-        outcome.lines.append(
-            "No documents were made because of the errors above: certificates and emails "
-            "would announce winners that may change."
-        )
-    elif outcome.results.winners.empty:
-        outcome.lines.append("No winners yet, so no documents were made.")
+    why_not = _why_no_documents(outcome)
+    if why_not:
+        outcome.lines.append(why_not)
     else:
         from automation.documents.generate import generate_all
 

@@ -498,21 +498,13 @@ def generate_certificates(
     return _with_pdfs(run.paths, out_dir, pdf)
 
 
-def _period_document(
-    data, results, out_dir, name, make_context, write, today, pdf, template_name, **extra
-) -> Path:
-    """Fill one period's context (unless ``make_context`` is one already made), write the
-    .docx (and optionally its PDF) into out_dir."""
-    period = current_period(data, results)
-    ctx = (
-        make_context(data, results, period, today or dt.date.today())
-        if callable(make_context)
-        else make_context
-    )
+def _period_document(data, out_dir, name, ctx, write, pdf, template_name, **extra) -> Path:
+    """Write one period's document from its context ``ctx`` into out_dir as .docx (and
+    optionally PDF)."""
     path = write(
         ctx,
         branding(data),
-        Path(out_dir) / f"{name}-{slug(period)}.docx",
+        Path(out_dir) / f"{name}-{slug(ctx.period)}.docx",
         template=template(data, template_name),
         **extra,
     )
@@ -530,16 +522,9 @@ def generate_newsletter(
     pdf: bool = False,
 ) -> Path:
     """The newsletter article about the current period's winners."""
+    ctx = newsletter_context(data, results, current_period(data, results), today or dt.date.today())
     return _period_document(
-        data,
-        results,
-        out_dir,
-        "newsletter",
-        newsletter_context,
-        write_newsletter,
-        today,
-        pdf,
-        "newsletter.docx",
+        data, out_dir, "newsletter", ctx, write_newsletter, pdf, "newsletter.docx"
     )
 
 
@@ -582,14 +567,17 @@ def generate_evaluation(
 
     ``started``: from :func:`start_evaluation` on the same data and results.
     """
+    if started is None:
+        period = current_period(data, results)
+        ctx = evaluation_context(data, results, period, today or dt.date.today())
+    else:
+        ctx = started.ctx
     return _period_document(
         data,
-        results,
         out_dir,
         "evaluation",
-        started.ctx if started else evaluation_context,
+        ctx,
         write_evaluation_report,
-        today,
         pdf,
         "evaluation_report.docx",
         charts=started.charts.result() if started else None,
