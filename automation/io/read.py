@@ -9,19 +9,15 @@ apply whether a date was typed as a date or as text.
 from __future__ import annotations
 
 import functools
-import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from automation import schema
-from automation.errors import UserError
-from automation.io.package import TableInfo, open_package
-from automation.io.package import tables as package_tables
-from automation.io.salvage import quiet_stderr, reader_errors, unreadable_table
+from automation.io.load import EXTRA_COLUMNS, Loading, RawTable, loading
+from automation.io.load import load_raw_tables as load_raw_tables  # re-exported
+from automation.io.load import norm as _norm
 from automation.issues import ERROR, WARNING, Issue, column_letter
 from automation.model import ROW, ProgrammeData, TablePlace, empty_table
 from automation.parse import (
@@ -34,189 +30,50 @@ from automation.parse import (
     parse_column,
 )
 
-
-class RawTable:
-    """One table as found: its headers and raw cell values, before any parsing.
-
-    ``frame`` has the headers as written for columns and the raw values. A table from the
-    file reader keeps its cells as Arrow string arrays (``columns``: header and array) and
-    builds the frame only when someone asks for it: ``build_data`` parses the arrays
-    directly, which on a small workbook saves more time than all the parsing costs.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        sheet: str,
-        header_row: int,
-        first_col: int,
-        headers: list[str],
-        frame: pd.DataFrame | None = None,
-        problem: str | None = None,  # the table is damaged and was not read (see package.py)
-        *,
-        columns: list[tuple[str, pa.Array]] | None = None,
-    ):
-        self.name = name
-        self.sheet = sheet
-        self.header_row = header_row
-        self.first_col = first_col
-        self.headers = headers
-        self.problem = problem
-        self._frame = frame if frame is not None or columns is not None else pd.DataFrame()
-        self.columns = columns
-
-    @property
-    def frame(self) -> pd.DataFrame:
-        if self._frame is None:
-            self._frame = _frame_of(self.columns or [])
-        return self._frame
-
-    @frame.setter
-    def frame(self, value: pd.DataFrame) -> None:
-        # A changed frame is the truth from now on: the arrays no longer describe the table.
-        self._frame = value
-        self.columns = None
-
-    def __repr__(self) -> str:
-        return f"RawTable({self.name!r}, {self.sheet!r}, row {self.header_row}, {self.headers})"
-
-
-# Raw text as pandas has always been handed it by the reader (NaN for an empty cell).
-_RAW_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
-
-
-def _frame_of(columns: list[tuple[str, pa.Array]]) -> pd.DataFrame:
-    frame = pd.DataFrame({i: pd.array(arr, dtype=_RAW_TEXT) for i, (_, arr) in enumerate(columns)})
-    frame.columns = [h for h, _ in columns]  # headers may repeat; a dict would merge them
-    return frame
-
-
 # Input tables added after the first release: a workbook made earlier lacks them, which is
 # worth a warning (copy the sheet from a fresh template to use them), not an error.
 NEWER_TABLES = ("Appeals",)
 
-# Tables whose extra columns (added by the manager) are read too: Staff's become equity
-# groupings when the "Equity groups" setting names them.
-EXTRA_COLUMNS = ("Staff",)
 
-# A sheet part this big (uncompressed XML) is loaded on a second thread while the other
-# tables are read: the columnar reader releases the GIL, and on a 300,000-row Scores sheet
-# it spends over a second inflating and scanning XML.
-BIG_PART = 8 * 2**20
+def build_data(raw: dict[str, RawTable] | Loading, source: Path | None = None) -> ProgrammeData:
+    """Match headers to the schema, parse every column and collect reading problems.
 
+    ``raw``: the tables read, or a :class:`Loading` still reading them, whose small tables
+    are parsed while the big ones load. A table that could not be loaded raises its
+    UserError, the first in schema order."""
+    if isinstance(raw, Loading):
+        names, late = raw.names()
+        get = raw.get
+    else:
+        names, late = list(raw), set()
 
-def _norm(header: object) -> str:
-    return re.sub(r"\s+", " ", str(header or "")).strip().casefold()
+        def get(name: str):
+            return raw[name], None
 
-
-@functools.cache
-def _input_norms(name: str) -> frozenset[str]:
-    return frozenset(_norm(c.name) for c in schema.TABLE_BY_NAME[name].input_columns)
-
-
-def load_raw_tables(path: Path) -> dict[str, RawTable]:
-    """Every schema table present in the file, as raw values (the only file access)."""
-    path = Path(path)
-    with open_package(path) as zf:
-        found = package_tables(zf)
-        sizes = {i.filename: i.file_size for i in zf.infolist()}
-    wanted = [found[name] for name in schema.TABLE_BY_NAME if name in found]
-    big = [info for info in wanted if sizes.get(info.sheet_part, 0) >= BIG_PART]
-    with quiet_stderr():
-        with reader_errors(path):
-            reader = _reader(path)
-        if big:
-            # The big tables go to a second thread, biggest first; the main thread reads the
-            # rest. Results are taken in schema order, so the first failure reported is
-            # the same as when reading one table after another.
-            big.sort(key=lambda info: -sizes[info.sheet_part])
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                later = {info.name: pool.submit(_load_alone, path, info) for info in big}
-                done = {i.name: _try_load(reader, path, i) for i in wanted if i.name not in later}
-                done |= {name: _outcome(future) for name, future in later.items()}
-        else:
-            done = {info.name: _try_load(reader, path, info) for info in wanted}
-    out: dict[str, RawTable] = {}
-    for info in wanted:
-        table, exc = done[info.name]
+    mapped: dict[str, tuple] = {}
+    failed: dict[str, BaseException] = {}
+    for name in sorted(names, key=lambda n: n in late):  # big tables last (still loading)
+        rt, exc = get(name)
         if exc is not None:
-            raise exc
-        out[info.name] = table
-    return out
-
-
-def _reader(path: Path):
-    import fastexcel
-
-    return fastexcel.read_excel(str(path))
-
-
-def _load_alone(path: Path, info: TableInfo):
-    """Load one table with a reader of its own (a reader cannot serve two threads)."""
-    try:
-        with reader_errors(path):
-            reader = _reader(path)
-    except UserError as exc:
-        return None, exc
-    return _try_load(reader, path, info)
-
-
-def _outcome(future):
-    try:
-        return future.result()
-    except BaseException as exc:  # noqa: BLE001 - reported in schema order by the caller
-        return None, exc
-
-
-def _try_load(reader, path: Path, info: TableInfo) -> tuple[RawTable | None, BaseException | None]:
-    try:
-        return _load_table(reader, path, info), None
-    except UserError as exc:
-        return None, exc
-
-
-def _load_table(reader, path: Path, info: TableInfo) -> RawTable:
-    name = info.name
-    if info.problem:
-        return RawTable(name, info.sheet, 0, 1, [], pd.DataFrame(), info.problem)
-    headers = list(info.columns)
-    # Formula columns are Excel's business; skipping them keeps long tables fast.
-    inputs = _input_norms(name)
-    use = [i for i, h in enumerate(headers) if name in EXTRA_COLUMNS or _norm(h) in inputs]
-    place = (name, info.sheet, info.header_row, info.first_col, headers)
-    if info.last_row <= info.header_row:
-        return RawTable(*place, columns=[(headers[i], _NO_TEXT) for i in use])
-    if not use:
-        return RawTable(*place, columns=[])
-    # By position within the table (a callable: fastexcel 0.21 rejects plain indices for a
-    # table that does not start in column A, and names fail when two headers are the same).
-    wanted = set(use)
-    with reader_errors(path, info):
-        batch = reader.load_table(
-            name, dtypes="string", use_columns=lambda c: c.index in wanted, eager=True
-        )
-    if batch.num_columns != len(use):
-        raise unreadable_table(path, info, ValueError("its columns do not match its header"))
-    return RawTable(*place, columns=[(headers[i], batch.column(j)) for j, i in enumerate(use)])
-
-
-_NO_TEXT = pa.array([], pa.string())
-
-
-def build_data(raw: dict[str, RawTable], source: Path | None = None) -> ProgrammeData:
-    """Match headers to the schema, parse every column and collect reading problems."""
+            failed[name] = exc
+        elif not rt.problem and not failed:
+            mapped[name] = _map_table(rt, schema.TABLE_BY_NAME[name])
+        else:
+            mapped[name] = rt.problem
+    if failed:
+        raise failed[next(n for n in names if n in failed)]
     problems: list[Issue] = []
     tables: dict[str, pd.DataFrame] = {}
     places: dict[str, TablePlace] = {}
     for spec in schema.TABLES:
-        rt = raw.get(spec.name)
-        if rt is not None and rt.problem:
+        found = mapped.get(spec.name)
+        if isinstance(found, str):  # the table is damaged: its problem
             problems.append(
                 Issue(
                     "table-damaged",
                     ERROR,
                     spec.sheet,
-                    f"The table '{spec.name}' cannot be read: {rt.problem}.",
+                    f"The table '{spec.name}' cannot be read: {found}.",
                     "Open the workbook in Excel and save it (Excel repairs the table), or copy "
                     f"the '{spec.name}' table from a fresh template.",
                     value=spec.name,
@@ -224,7 +81,7 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
             )
             tables[spec.name] = empty_table(spec.name)
             continue
-        if rt is None:
+        if found is None:
             if spec.owner == "user":
                 problems.append(
                     Issue(
@@ -239,9 +96,9 @@ def build_data(raw: dict[str, RawTable], source: Path | None = None) -> Programm
                 )
             tables[spec.name] = empty_table(spec.name)
             continue
-        frame, place, found = _map_table(rt, spec)
+        frame, place, table_problems = found
         places[spec.name] = place
-        problems.extend(found)
+        problems.extend(table_problems)
         tables[spec.name] = frame
     settings = _settings(tables.get("Settings"), places.get("Settings"), problems)
     groups = {_norm(g) for g in str(settings.get("equity_groups") or "").split(";") if g.strip()}
@@ -491,4 +348,4 @@ def read_workbook(path: Path | str) -> ProgrammeData:
     typed as text; missing tables or columns become problems in ``data.problems``.
     """
     path = Path(path)
-    return build_data(load_raw_tables(path), source=path)
+    return build_data(loading(path), source=path)
