@@ -77,6 +77,14 @@ class Table:
     # Placed to the right of this table (same title row) instead of under the one before: a
     # tool table on an input sheet must not sit where an input table grows.
     beside: str | None = None
+    # The calculated columns get their formula in the first this many body rows only (None:
+    # every row); see LOOKUP_MAX_ROWS.
+    formula_rows: int | None = None
+
+    def formula_at(self, position: int) -> bool:
+        """Whether body row ``position`` (1 = the row under the header) gets the calculated
+        columns' formulas; past ``formula_rows`` those cells are left blank."""
+        return self.formula_rows is None or position <= self.formula_rows
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -191,6 +199,13 @@ def this_row(table: str, column: str) -> str:
 # on 30,000 score rows and crashed on 300,000. Past this many Scores rows the check is left
 # blank, and its header note says so; the tool's own figures are unaffected.
 CHECK_MAX_SCORE_ROWS = 5000
+
+# Scores' lookup columns (Category, Weight, Max, Conflict, Points) show in Excel what the tool
+# works out for itself. Each is a formula in every row, and a spreadsheet parses and works
+# out every one whenever it opens the file: LibreOffice spends about a third of a second per
+# thousand rows on them (measured on 30,000 rows), minutes on a 300,000-row Scores sheet. So
+# they are written into the first this many rows only; the tool's figures never use them.
+LOOKUP_MAX_ROWS = 20_000
 _CHECKED = f"ROWS(Scores[Judge])<={CHECK_MAX_SCORE_ROWS}"
 _CHECK_NOTE = (
     f" Left blank when the Scores table has more than {CHECK_MAX_SCORE_ROWS:,} rows: worked"
@@ -869,6 +884,7 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         blank_rows=200,
+        formula_rows=LOOKUP_MAX_ROWS,
     ),
     Table(
         "Results",

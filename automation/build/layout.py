@@ -62,4 +62,10 @@ def note_text(spec: schema.Table, col: schema.Column) -> str:
         extra.append(f"Type: {col.type.value}.")
     if col.is_formula:
         extra.append("Worked out by a formula; locked.")
+        if spec.formula_rows is not None:
+            extra.append(
+                f"Only the first {spec.formula_rows:,} rows get the formula: on a longer table "
+                "it would keep Excel or LibreOffice busy whenever the file opens (the tool "
+                "works this out for itself)."
+            )
     return " ".join([col.help or col.name, *extra])

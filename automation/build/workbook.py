@@ -185,10 +185,12 @@ def _write_table(
             # Neither Excel nor LibreOffice grows a row for wrapped text it did not lay out
             # itself, so long notes would overlap; size the row for them.
             ws.row_dimensions[i].height = height
+        formulas = spec.formula_at(i - header_row)
         for j, col in enumerate(spec.columns, start=first_col):
             cell = ws.cell(row=i, column=j)
             if col.is_formula:
-                cell.value = col.formula
+                if formulas:
+                    cell.value = col.formula
             elif col.name in row and row[col.name] is not None:
                 cell.value = _excel_value(row[col.name])
             _style_for(col, cell)

@@ -246,7 +246,10 @@ def _block(spec: schema.Table, frame: pd.DataFrame) -> list[list[object]]:
         if col.is_formula:
             # The file format marks newer functions (_xlfn.MAXIFS); typed into Excel they
             # go in by their plain names.
-            columns.append([col.formula.replace("_xlfn.", "")] * n)
+            with_formula = n if spec.formula_rows is None else min(n, spec.formula_rows)
+            columns.append(
+                [col.formula.replace("_xlfn.", "")] * with_formula + [None] * (n - with_formula)
+            )
         elif col.name in frame.columns:
             columns.append(_column_values(frame[col.name]))
         else:

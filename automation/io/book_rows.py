@@ -71,17 +71,21 @@ def _apply(
         }
     inputs = [c for c in spec.columns if not c.is_formula and c.name in col_of]
 
-    def row_values(values: Mapping[str, object]) -> list[object]:
+    def row_values(values: Mapping[str, object], excel_row: int) -> list[object]:
         out: list[object] = [None] * ncols
+        formulas = spec.formula_at(excel_row - top)  # past the formula rows: left blank
         for col in spec.columns:
             j = col_of.get(col.name)
             if j is None:
                 continue
-            out[j] = col.formula if col.is_formula else _cell_value(values.get(col.name))
+            if col.is_formula:
+                out[j] = col.formula if formulas else None
+            else:
+                out[j] = _cell_value(values.get(col.name))
         return out
 
     if edit.replace:
-        rows = [row_values(v) for v in edit.appends] or [[None] * ncols]
+        rows = [row_values(v, top + 1 + i) for i, v in enumerate(edit.appends)] or [[None] * ncols]
         keep = max(len(rows), nrows - 1) if spec.owner == "user" else len(rows)
         table.resize(sheet.range((top, left), (top + keep, left + ncols - 1)))
         sheet.range((top + 1, left)).value = rows
@@ -111,12 +115,12 @@ def _apply(
     for r in blank:
         if not pending:
             break
-        targets.append((r, row_values(pending.pop(0))))
+        targets.append((r, row_values(pending.pop(0), r)))
     last = top + nrows - 1
     if pending:
         table.resize(sheet.range((top, left), (last + len(pending), left + ncols - 1)))
         for i, values in enumerate(pending, start=1):
-            targets.append((last + i, row_values(values)))
+            targets.append((last + i, row_values(values, last + i)))
     # One write per run of consecutive rows.
     run: list[list[object]] = []
     start = None

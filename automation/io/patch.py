@@ -199,10 +199,16 @@ def _layout(info: TableInfo, spec: schema.Table, rows: dict[int, _Row]) -> _Layo
     return _Layout(columns, styles)
 
 
-def _new_cell(col: schema.Column | None, ref: str, value: object, style: str | None) -> str:
-    if col is not None and col.is_formula:
+def _new_cell(
+    col: schema.Column | None, ref: str, value: object, style: str | None, formulas: bool = True
+) -> str:
+    """``formulas``: whether a calculated column gets its formula in this row (see
+    ``schema.Table.formula_at``) or a blank cell."""
+    if col is not None and col.is_formula and formulas:
         s = f' s="{style}"' if style else ""
         return f'<c r="{ref}"{s}><f>{escape(col.formula.lstrip("="))}</f></c>'
+    if col is not None and col.is_formula:
+        value = None
     if isinstance(value, str) and value == "":
         value = None
     return _cell(ref, value, style) or (f'<c r="{ref}" s="{style}"/>' if style else "")
@@ -214,7 +220,9 @@ def _write_row(
     lay: _Layout,
     values: Mapping[str, object],
     spec: schema.Table,
+    position: int,
 ) -> None:
+    """Write body row ``position`` of the table (1 = under the header) at sheet row ``number``."""
     row = rows.get(number) or _Row("", {})
     # The table's own column widths: the printed width of its columns on this sheet.
     lines = printing.lines_needed(spec, values, [c.width for c in spec.columns])
@@ -226,7 +234,7 @@ def _write_row(
     for c, col in lay.columns.items():
         ref = f"{column_letter(c)}{number}"
         value = values.get(col.name) if col is not None else None
-        text = _new_cell(col, ref, value, lay.styles.get(c))
+        text = _new_cell(col, ref, value, lay.styles.get(c), spec.formula_at(position))
         if text:
             row.cells[c] = text
         else:
@@ -287,13 +295,13 @@ def _apply(edit: TableEdit, info: TableInfo, rows: dict[int, _Row]) -> tuple[int
     number = last_data
     for values in edit.append:
         number += 1
-        _write_row(rows, number, lay, values, spec)
+        _write_row(rows, number, lay, values, spec, number - r1)
     new_last = max(number + edit.blank_rows, r1 + 1)
     if not edit.clear:
         new_last = max(new_last, r2)
     for blank in range(number + 1, new_last + 1):
         if edit.clear or blank > r2:
-            _write_row(rows, blank, lay, {}, spec)
+            _write_row(rows, blank, lay, {}, spec, blank - r1)
     return r2, new_last
 
 

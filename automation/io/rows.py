@@ -227,12 +227,16 @@ def patch_table(
                 ref = f"{column_letter(j)}{n}"
                 st = _style_of(existing.get(j)) or styles.get(j)
                 cells[j] = _value_xml(ref, values.get(col.name), st)
+            with_formulas = spec.formula_at(n - header)
             for col in formulas:
                 j = col_of[col.name]
                 if n > old_last or edit.replace or not _has_value(existing.get(j, "")):
                     ref = f"{column_letter(j)}{n}"
                     st = _style_of(existing.get(j)) or styles.get(j)
-                    cells[j] = _formula_xml(ref, col.formula, st)
+                    if with_formulas:
+                        cells[j] = _formula_xml(ref, col.formula, st)
+                    else:  # past the table's formula rows: a blank, styled cell
+                        cells[j] = f'<c r="{ref}" s="{st}"/>' if st else ""
         content = "".join(cells[j] for j in sorted(cells) if cells[j])
         new_rows[n] = f"{_row_open(row_xml(n), n)}{content}</row>"
 
