@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from automation.errors import UserError
 from automation.io.read import read_workbook
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
     from automation.io.write import WriteResult
     from automation.scoring import Results
+
+T = TypeVar("T")
 
 # How many errors the main job names before pointing at the Issues sheet for the rest.
 ERRORS_SHOWN = 5
@@ -120,7 +124,7 @@ def score_workbook(
     ``scored`` is called with the outcome as soon as the scores are known, before anything is
     written (``run`` starts the evaluation report's charts there)."""
     from automation.audit import record
-    from automation.digest import as_read
+    from automation.digest import as_read, tables_digest
     from automation.equity import equity_frames
     from automation.evidence import evaluate, evidence_tables
     from automation.io.patch import write_tables
@@ -132,6 +136,10 @@ def score_workbook(
 
     data = read_workbook(path)
     report = validate(data, today=today)
+    # The audit entry's digest of the inputs is worked out on a second thread while this one
+    # scores: it runs mostly in Arrow and hashlib, which release the GIL, over the key texts
+    # validation has just worked out (read-only from here on).
+    inputs = in_background(tables_digest, data) if write or dest else None
     results = score(data)
     outcome = Outcome(data, report, results)
     outcome.lines.append(f"Checked {Path(path).name}: {report.summary()}.")
@@ -171,6 +179,7 @@ def score_workbook(
                 now=now,
                 user=user,
                 seal=True,
+                inputs=inputs.result() if inputs else None,
             ),
         }
         outcome.written = write_tool_tables(
@@ -190,6 +199,20 @@ def score_workbook(
             write_tables(outcome.written.path, equity, backup=False, now=now)
         outcome.lines.append(_written_line(outcome.written))
     return outcome
+
+
+def in_background(fn: Callable[..., T], *args) -> Future[T]:
+    """``fn(*args)`` started on a thread of its own; its future's result waits for it."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - raised where the result is taken
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=f"awards-{fn.__name__}", daemon=True).start()
+    return future
 
 
 def _written_line(w: WriteResult) -> str:
