@@ -250,12 +250,18 @@ def _load_table(reader, path: Path, info: TableInfo) -> RawTable:
         return RawTable(*place, columns=[(headers[i], _NO_TEXT) for i in use])
     if not use:
         return RawTable(*place, columns=[])
-    # By position within the table (a callable: fastexcel 0.21 rejects plain indices for a
-    # table that does not start in column A, and names fail when two headers are the same).
-    wanted = set(use)
+    # The table's rectangle of the sheet, by absolute position (the table's own ref): loading
+    # the sheet so is about a fifth faster than loading the table by name, which has
+    # calamine look up every table of the workbook first. Positions, not names, since two
+    # headers may be the same.
     with reader_errors(path, info):
-        batch = reader.load_table(
-            name, dtypes="string", use_columns=lambda c: c.index in wanted, eager=True
+        batch = reader.load_sheet(
+            info.sheet,
+            header_row=info.header_row - 1,
+            n_rows=info.last_row - info.header_row,
+            use_columns=[info.first_col - 1 + i for i in use],
+            dtypes="string",
+            eager=True,
         )
     if batch.num_columns != len(use):
         raise unreadable_table(path, info, ValueError("its columns do not match its header"))
