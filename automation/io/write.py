@@ -17,7 +17,6 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Collection, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
@@ -326,76 +325,53 @@ def render_tool_sheets(
     out: dict[str, Part] = {}
     counts: dict[str, int] = {}
     areas: dict[str, str] = {}
-    sheets = sorted({schema.TABLE_BY_NAME[name].sheet for name in frames})
-    # Sheet by sheet on two threads: most of the work is Arrow joining the rows and ISA-L
-    # compressing them, which release the GIL, and the two long tables (Results and Panel)
-    # are on different sheets.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        rendered = [
-            pool.submit(_render_sheet, zf, name, frames, found, parts_by_sheet) for name in sheets
-        ]
-        for name, future in zip(sheets, rendered, strict=True):
-            parts, table_counts, area = future.result()
-            out.update(parts)
-            counts.update(table_counts)
-            areas[name] = area
+    sheets = {schema.TABLE_BY_NAME[name].sheet for name in frames}
+    for sheet_name in sheets:
+        sheet = schema.SHEET_BY_NAME[sheet_name]
+        if sheet_name not in schema.TOOL_SHEETS:
+            raise ValueError(f"{sheet_name} is not a tool-owned sheet")
+        # A tool table is rewritten whole, so a wrong column count is repaired here; only a
+        # table with no usable range cannot be placed.
+        missing = [t for t in sheet.tables if t not in found or not _has_range(found[t])]
+        if sheet_name not in parts_by_sheet or missing:
+            raise UserError(
+                f"The '{sheet_name}' sheet or its table(s) {', '.join(missing)} are missing.",
+                f"Copy the '{sheet_name}' sheet from a fresh template (awards template) into "
+                "this workbook.",
+            )
+        part = parts_by_sheet[sheet_name]
+        xml = zf.read(part).decode("utf-8")
+        first_top = min(parse_ref(found[t].ref)[1] for t in sheet.tables) - 1
+        keep = [_row_xml(xml, r) for r in range(1, first_top)]
+        rows: list[Chunk] = [r.encode("utf-8") for r in keep if r]
+        frames_here = [frames.get(t, pd.DataFrame()) for t in sheet.tables]
+        tops = layout.table_tops([len(f) for f in frames_here])
+        shift = first_top - layout.FIRST_TABLE_ROW
+        last_ref = "A1"
+        notes: list[tuple[int, int, str]] = []  # (row, column, text) of header notes
+        widths = printing.column_widths(sheet)
+        spans: list[tuple[int, int]] = []
+        for name, frame, top in zip(sheet.tables, frames_here, tops, strict=True):
+            spec = schema.TABLE_BY_NAME[name]
+            styles = _styles_for(xml, found[name], len(spec.columns))
+            table_rows, ref = _table_rows_xml(spec, frame, top + shift, styles, widths)
+            spans.append((top + shift, parse_ref(ref)[3]))
+            rows.extend(table_rows)
+            table_xml = zf.read(found[name].part).decode("utf-8")
+            table_xml = moved.set_table_columns(_set_table_ref(table_xml, ref), spec)
+            out[found[name].part] = table_xml.encode("utf-8")
+            counts[name] = len(frame)
+            header_row = top + shift + 1
+            notes.extend(
+                (header_row, j, layout.note_text(spec, col)) for j, col in enumerate(spec.columns)
+            )
+            last_ref = ref
+        out.update(_notes_parts(zf, part, notes))
+        areas[sheet_name] = printing.print_area(spans, len(widths), sheet_name)
+        width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
+        dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
+        out[part] = _packed(_replace_sheet_data(xml, rows, dim))
     return out, counts, areas
-
-
-def _render_sheet(
-    zf: zipfile.ZipFile | PackageParts,
-    sheet_name: str,
-    frames: Mapping[str, pd.DataFrame],
-    found: Mapping[str, TableInfo],
-    parts_by_sheet: Mapping[str, str],
-) -> tuple[dict[str, Part], dict[str, int], str]:
-    """One tool sheet's new parts, its tables' row counts and its print area."""
-    out: dict[str, Part] = {}
-    counts: dict[str, int] = {}
-    sheet = schema.SHEET_BY_NAME[sheet_name]
-    if sheet_name not in schema.TOOL_SHEETS:
-        raise ValueError(f"{sheet_name} is not a tool-owned sheet")
-    # A tool table is rewritten whole, so a wrong column count is repaired here; only a
-    # table with no usable range cannot be placed.
-    missing = [t for t in sheet.tables if t not in found or not _has_range(found[t])]
-    if sheet_name not in parts_by_sheet or missing:
-        raise UserError(
-            f"The '{sheet_name}' sheet or its table(s) {', '.join(missing)} are missing.",
-            f"Copy the '{sheet_name}' sheet from a fresh template (awards template) into "
-            "this workbook.",
-        )
-    part = parts_by_sheet[sheet_name]
-    xml = zf.read(part).decode("utf-8")
-    first_top = min(parse_ref(found[t].ref)[1] for t in sheet.tables) - 1
-    keep = [_row_xml(xml, r) for r in range(1, first_top)]
-    rows: list[Chunk] = [r.encode("utf-8") for r in keep if r]
-    frames_here = [frames.get(t, pd.DataFrame()) for t in sheet.tables]
-    tops = layout.table_tops([len(f) for f in frames_here])
-    shift = first_top - layout.FIRST_TABLE_ROW
-    last_ref = "A1"
-    notes: list[tuple[int, int, str]] = []  # (row, column, text) of header notes
-    widths = printing.column_widths(sheet)
-    spans: list[tuple[int, int]] = []
-    for name, frame, top in zip(sheet.tables, frames_here, tops, strict=True):
-        spec = schema.TABLE_BY_NAME[name]
-        styles = _styles_for(xml, found[name], len(spec.columns))
-        table_rows, ref = _table_rows_xml(spec, frame, top + shift, styles, widths)
-        spans.append((top + shift, parse_ref(ref)[3]))
-        rows.extend(table_rows)
-        table_xml = zf.read(found[name].part).decode("utf-8")
-        table_xml = moved.set_table_columns(_set_table_ref(table_xml, ref), spec)
-        out[found[name].part] = table_xml.encode("utf-8")
-        counts[name] = len(frame)
-        header_row = top + shift + 1
-        notes.extend(
-            (header_row, j, layout.note_text(spec, col)) for j, col in enumerate(spec.columns)
-        )
-        last_ref = ref
-    out.update(_notes_parts(zf, part, notes))
-    width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
-    dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
-    out[part] = _packed(_replace_sheet_data(xml, rows, dim))
-    return out, counts, printing.print_area(spans, len(widths), sheet_name)
 
 
 def _notes_parts(
