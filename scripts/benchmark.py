@@ -112,6 +112,7 @@ STAGES = {
     ("automation.equity", "equity_frames"): "result tables",
     ("automation.judging.jobs", "progress_edit"): "result tables",
     ("automation.audit", "record"): "audit",
+    ("automation.digest", "tables_digest"): "input digest",
     ("automation.io.write", "write_tool_tables"): "write",
     ("automation.io.patch", "write_tables"): "write",
 }
@@ -159,7 +160,8 @@ def stages(path: Path, runs: int, out: Path) -> None:
     print(f"  {len(data['Scores']):,} score rows, {len(outcome.report)} issues; stages (median):")
     for stage in [*dict.fromkeys(STAGES.values()), "total"]:
         if stage in timings:
-            print(f"    {stage:<14} {statistics.median(timings[stage]):6.2f} s")
+            note = "  (on a second thread, while scoring)" if stage == "input digest" else ""
+            print(f"    {stage:<14} {statistics.median(timings[stage]):6.2f} s{note}")
 
 
 def main() -> None:
