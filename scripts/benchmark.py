@@ -28,6 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# The allocator the command line chooses (automation.cli.main), for the in-process stages.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbook" / "example_programme.xlsx"
 AWARDS = [sys.executable, "-m", "automation"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -215,3 +216,25 @@ def test_scored_copy_keeps_the_workbooks_mode(tmp_path, capsys, example_copy, to
 def test_score_exits_1_and_names_errors_like_run(capsys, built_template):
     assert cli.main(["score", str(built_template)]) == 1
     assert "Settings!B8" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("preset", [None, "mimalloc"])
+def test_the_command_line_uses_the_system_allocator_unless_told_otherwise(example_copy, preset):
+    script = (
+        "import sys\n"
+        "from automation import cli\n"
+        "code = cli.main(['validate', sys.argv[1]])\n"
+        "import pyarrow\n"
+        "print('POOL', pyarrow.default_memory_pool().backend_name)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if preset:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = preset
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(example_copy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert f"POOL {preset or 'system'}" in done.stdout, done.stdout + done.stderr

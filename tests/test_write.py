@@ -241,3 +241,35 @@ def test_a_row_is_cut_out_as_before(xml):
 
     for row in (1, 2, 3, 12, 13):
         assert write_mod._row_xml(xml, row) == old(xml, row)
+
+
+def test_a_long_table_written_in_slices_of_rows_is_the_same_xml(example_data, monkeypatch):
+    """Tool tables are turned into XML a slice of rows at a time (``ROWS_AT_ONCE``): slices
+    of 7 rows give exactly the XML of one go, for every result table of the example."""
+    from automation.build import printing
+    from automation.scoring import score
+    from automation.tables import results_tables
+
+    frames = results_tables(score(example_data), example_data)
+    long = {name: frame for name, frame in frames.items() if len(frame) > 7}
+    assert {"Panel", "Results"} <= set(long)
+    wrapped = [
+        name
+        for name in long
+        if any(c.type in printing.WRAPPED for c in schema.TABLE_BY_NAME[name].columns)
+    ]
+    assert wrapped  # row heights for wrapped text are worked out per slice too
+
+    def xml(name: str) -> tuple[bytes, str]:
+        spec = schema.TABLE_BY_NAME[name]
+        n = len(spec.columns)
+        styles = write_mod._TableStyles(
+            "1", dict.fromkeys(range(n), "2"), dict.fromkeys(range(n), "3")
+        )
+        chunks, ref = write_mod._table_rows_xml(spec, long[name], 4, styles)
+        return b"".join(bytes(c) for c in chunks), ref
+
+    whole = {name: xml(name) for name in long}
+    monkeypatch.setattr(write_mod, "ROWS_AT_ONCE", 7)
+    for name in long:
+        assert xml(name) == whole[name], name

@@ -171,18 +171,31 @@ def _table_rows_xml(
     header = f'<row r="{top + 1}"{_height(printing.header_height(spec, widths))}>{header}</row>'
     count = len(frame)
     n = max(count, 1)
-    numbers = sheet_xml.row_numbers(top + 2, n)
+    body: list[Chunk] = []
     # Built a column at a time, each column by the one cell writer its type needs, and the
     # rows joined in C: a Python call per cell was most of the time on a 60,000-row table.
-    pieces = [
-        piece
-        for j, c in enumerate(cols)
-        for piece in sheet_xml.column_cells(c, frame, letters[j], numbers, styles.body[j], count)
-    ]
-    heights = _body_heights(spec, frame, widths, n)
-    body = sheet_xml.join(_ROW_OPEN, numbers, _QUOTE, heights, _GT, *pieces, _ROW_CLOSE)
+    # A long table goes in slices of rows, so the per-column pieces of only one slice are
+    # held at a time (they are several times the size of the XML they make).
+    for first in range(0, n, ROWS_AT_ONCE):
+        rows = min(ROWS_AT_ONCE, n - first)
+        part = frame.iloc[first : first + rows] if count else frame
+        numbers = sheet_xml.row_numbers(top + 2 + first, rows)
+        pieces = [
+            piece
+            for j, c in enumerate(cols)
+            for piece in sheet_xml.column_cells(
+                c, part, letters[j], numbers, styles.body[j], rows if count else 0
+            )
+        ]
+        heights = _body_heights(spec, part, widths, rows)
+        xml = sheet_xml.join(_ROW_OPEN, numbers, _QUOTE, heights, _GT, *pieces, _ROW_CLOSE)
+        body.append(sheet_xml.concatenated(xml))
     last_ref = f"A{top + 1}:{letters[-1]}{top + 1 + n}"
-    return [title.encode("utf-8"), header.encode("utf-8"), sheet_xml.concatenated(body)], last_ref
+    return [title.encode("utf-8"), header.encode("utf-8"), *body], last_ref
+
+
+# Rows of a tool table turned into XML at once (see _table_rows_xml).
+ROWS_AT_ONCE = 32_768
 
 
 _ROW_OPEN, _QUOTE, _GT, _ROW_CLOSE = (
