@@ -1,7 +1,7 @@
 """Scores' lookup formulas go into the first rows only (``schema.LOOKUP_MAX_ROWS``).
 
 Every writer that puts Scores rows into a workbook follows the same rule: body rows up to the
-limit get the calculated columns' formulas, later rows get blank cells. The tests lower the
+limit get the calculated columns' formulas, later rows no lookup cells at all. The tests lower the
 limit so that small workbooks cross it.
 """
 
@@ -16,7 +16,7 @@ import pytest
 from automation import macros, schema
 from automation.build.example import content
 from automation.build.workbook import build_workbook
-from automation.io.package import TableInfo
+from automation.io.package import TableInfo, open_package, sheet_parts
 from automation.io.patch import TableEdit, write_changes
 from automation.io.read import read_workbook
 from automation.io.rows import TableEdit as RowsEdit
@@ -63,6 +63,9 @@ def test_the_builder_writes_the_formulas_into_the_first_rows_only(limit, tmp_pat
     path = build_workbook(tmp_path / "book.xlsx", tables, settings, spare_rows=2)
     rows = _formula_rows(path)
     assert len(rows) > 3 and rows[:3] == [True] * 3 and not any(rows[3:])
+    with open_package(path) as zf:
+        xml = zf.read(sheet_parts(zf)["Scores"]).decode()
+    assert xml.count('<c r="F') == 1 + 3  # the header and three formulas, no blank cells
     ws = openpyxl.load_workbook(path)["Scores"]
     notes = [c.comment.text for c in ws[5] if c.comment and c.value in FORMULA_COLUMNS]
     assert len(notes) == len(FORMULA_COLUMNS)
@@ -97,7 +100,8 @@ def test_rows_added_past_the_limit_get_blank_lookup_cells(limit):
     out = patch_table(xml, info, spec, RowsEdit(appends=new)).sheet_xml
     assert out.count("<f>") == 2 + len(FORMULA_COLUMNS)  # two old rows (one cell each) + row 3
     assert '<c r="F8" s="3"><f>' in out  # body row 3: still within the limit
-    assert '<c r="F9" s="3"/>' in out and '<c r="F10" s="3"/>' in out
+    # Past it, no lookup cell at all (not even a styled blank: every cell costs a parse).
+    assert '<c r="F9"' not in out and '<c r="F10"' not in out and '<c r="A10"' in out
     # A replaced body follows the same rule, old formulas past the limit included.
     out = patch_table(xml, info, spec, RowsEdit(appends=new + new, replace=True)).sheet_xml
     assert out.count("<f>") == 3 * len(FORMULA_COLUMNS)

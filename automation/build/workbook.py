@@ -187,10 +187,11 @@ def _write_table(
             ws.row_dimensions[i].height = height
         formulas = spec.formula_at(i - header_row)
         for j, col in enumerate(spec.columns, start=first_col):
+            if col.is_formula and not formulas:
+                continue  # past the formula rows: no cell (each costs a reader a parse)
             cell = ws.cell(row=i, column=j)
             if col.is_formula:
-                if formulas:
-                    cell.value = col.formula
+                cell.value = col.formula
             elif col.name in row and row[col.name] is not None:
                 cell.value = _excel_value(row[col.name])
             _style_for(col, cell)

@@ -203,12 +203,12 @@ def _new_cell(
     col: schema.Column | None, ref: str, value: object, style: str | None, formulas: bool = True
 ) -> str:
     """``formulas``: whether a calculated column gets its formula in this row (see
-    ``schema.Table.formula_at``) or a blank cell."""
-    if col is not None and col.is_formula and formulas:
+    ``schema.Table.formula_at``) or no cell at all."""
+    if col is not None and col.is_formula:
+        if not formulas:
+            return ""  # a styled blank would cost every reader a cell to parse
         s = f' s="{style}"' if style else ""
         return f'<c r="{ref}"{s}><f>{escape(col.formula.lstrip("="))}</f></c>'
-    if col is not None and col.is_formula:
-        value = None
     if isinstance(value, str) and value == "":
         value = None
     return _cell(ref, value, style) or (f'<c r="{ref}" s="{style}"/>' if style else "")

@@ -233,10 +233,9 @@ def patch_table(
                 if n > old_last or edit.replace or not _has_value(existing.get(j, "")):
                     ref = f"{column_letter(j)}{n}"
                     st = _style_of(existing.get(j)) or styles.get(j)
-                    if with_formulas:
-                        cells[j] = _formula_xml(ref, col.formula, st)
-                    else:  # past the table's formula rows: a blank, styled cell
-                        cells[j] = f'<c r="{ref}" s="{st}"/>' if st else ""
+                    # Past the table's formula rows: no cell at all (a styled blank
+                    # would cost every reader, spreadsheet or ours, a cell to parse).
+                    cells[j] = _formula_xml(ref, col.formula, st) if with_formulas else ""
         content = "".join(cells[j] for j in sorted(cells) if cells[j])
         new_rows[n] = f"{_row_open(row_xml(n), n)}{content}</row>"
 
