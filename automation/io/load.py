@@ -4,8 +4,8 @@ Tables are read by name with fastexcel (a Rust reader that hands columns to Arro
 an order of magnitude faster than openpyxl on a long Scores sheet. Parsing the text by the
 schema's types is ``automation.io.read``'s job.
 
-This module imports neither pandas nor the rest of the tool, so the command line can start
-loading before it imports them (:func:`start_loading`): the reader releases the GIL, and on
+This module imports neither pandas nor pyarrow nor the rest of the tool, so the command line
+can start loading before it imports them (:func:`start_loading`): the reader releases the GIL, and on
 a 300,000-row Scores sheet it spends over a second inflating and scanning XML, time in which
 the main thread imports pandas and the scoring code (about half a second) and parses the
 small tables.
@@ -22,8 +22,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyarrow as pa
-
 from automation import schema
 from automation.errors import UserError
 from automation.io.package import TableInfo, open_package
@@ -32,6 +30,7 @@ from automation.io.salvage import quiet_stderr, reader_errors, unreadable_table
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 # Tables whose extra columns (added by the manager) are read too: Staff's become equity
 # groupings when the "Equity groups" setting names them.
@@ -247,7 +246,7 @@ def _load_table(reader, path: Path, info: TableInfo) -> RawTable:
     use = [i for i, h in enumerate(headers) if name in EXTRA_COLUMNS or norm(h) in inputs]
     place = (name, info.sheet, info.header_row, info.first_col, headers)
     if info.last_row <= info.header_row:
-        return RawTable(*place, columns=[(headers[i], _NO_TEXT) for i in use])
+        return RawTable(*place, columns=[(headers[i], _no_text()) for i in use])
     if not use:
         return RawTable(*place, columns=[])
     # The table's rectangle of the sheet, by absolute position (the table's own ref): loading
@@ -268,7 +267,11 @@ def _load_table(reader, path: Path, info: TableInfo) -> RawTable:
     return RawTable(*place, columns=[(headers[i], batch.column(j)) for j, i in enumerate(use)])
 
 
-_NO_TEXT = pa.nulls(0, pa.string())  # (pa.array would import pandas)
+@functools.cache
+def _no_text() -> pa.Array:
+    import pyarrow as pa
+
+    return pa.nulls(0, pa.string())  # (pa.array would import pandas)
 
 
 # Loads started ahead of time by start_loading, by file (and its size and modification time,
