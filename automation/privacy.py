@@ -62,9 +62,29 @@ def _next_number(data: ProgrammeData, stem: str) -> int:
     return top + 1
 
 
+# A retention period the tool acts on: a month to a hundred years. Anything else is a typing
+# slip (a negative period would anonymise every nomination, a huge one overflows the dates).
+RETENTION_MONTHS = range(1, 1201)
+
+
+def retention_months(data: ProgrammeData) -> int | None:
+    """The retention period in Settings (12 months when blank), or None when it is outside
+    :data:`RETENTION_MONTHS` (validation reports it as ``bad-setting``)."""
+    value = data.setting("retention_months")
+    months = 12 if value is None or value == "" else int(value)
+    return months if months in RETENTION_MONTHS else None
+
+
 def retention_cutoff(data: ProgrammeData, today: dt.date) -> dt.date:
     """Today less the retention period in Settings (12 months by default)."""
-    months = int(data.setting("retention_months") or 12)
+    months = retention_months(data)
+    if months is None:
+        raise UserError(
+            f"The retention period in Settings ({data.setting('retention_months')} months) is "
+            "not one the tool can use.",
+            "Set Retention (months) on the Settings sheet to a whole number from 1 to 1,200, "
+            "or give the date with --before.",
+        )
     return (pd.Timestamp(today) - pd.DateOffset(months=months)).date()
 
 

@@ -217,6 +217,35 @@ def test_a_line_break_in_the_from_address_is_a_bad_setting(example_copy, tmp_pat
         assert "Bcc" not in eml.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("months", [-1e12, -5, 0, 5000])
+def test_a_retention_period_the_tool_cannot_use_is_named(example_copy, tmp_path, capsys, months):
+    """Once an OverflowError (a huge period) or worse: a negative one would have anonymised
+    every nomination. Validation names the cell (a warning: scores are unaffected);
+    anonymise refuses unless given a date."""
+    sheet, ref = _setting_cell(example_copy, "Retention (months)")
+    set_cell(example_copy, sheet, ref, months)
+    hit = [i for i in validate(read_workbook(example_copy)) if i.code == "bad-setting"]
+    assert [i.cell for i in hit] == [ref] and hit[0].severity == "warning"
+    text = _plain_refusal(capsys, "anonymise", example_copy, "--out", tmp_path / "anon")
+    assert "Retention (months)" in text and "--before" in text
+    assert not (tmp_path / "anon").exists()
+
+
+def test_a_logo_file_name_too_long_to_look_up_is_a_plain_message(example_copy, tmp_path, capsys):
+    sheet, ref = _setting_cell(example_copy, "Logo file")
+    set_cell(example_copy, sheet, ref, "x" * 5000)  # the system refuses to look it up (OSError)
+    text = _plain_refusal(capsys, "run", example_copy, "--out", tmp_path / "out")
+    assert "logo file" in text and "Logo file" in text
+
+
+@pytest.mark.parametrize("typed", [float("inf"), "1e400", float("nan"), "many"])
+def test_a_history_count_that_is_no_number_counts_as_none(typed):
+    from automation.documents.generate import _count
+
+    assert _count(typed) == 0
+    assert _count(7.0) == 7
+
+
 def test_a_huge_loop_in_an_email_template_is_a_template_error(example_copy, tmp_path, capsys):
     folder = tmp_path / "mine"
     shutil.copytree(Path(__file__).resolve().parents[1] / "templates", folder)

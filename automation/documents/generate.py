@@ -7,6 +7,7 @@ ProgrammeData and Results, and never opens a workbook itself.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,14 @@ def _date(value: object) -> dt.date | None:
     return v if isinstance(v, dt.date) else None
 
 
+def _exists(path: Path) -> bool:
+    """Whether ``path`` is there; a name the system cannot even look up (too long, say) is not."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def branding(data: ProgrammeData) -> Branding:
     """Organisation, signatory, logo and colours from the Settings sheet."""
     logo = data.setting("logo_file")
@@ -68,7 +77,7 @@ def branding(data: ProgrammeData) -> Branding:
         logo_path = Path(str(logo))
         if not logo_path.is_absolute() and data.source is not None:
             logo_path = data.source.parent / logo_path
-        if not logo_path.exists():
+        if not _exists(logo_path):
             raise UserError(
                 f"The logo file {logo_path} does not exist.",
                 "Correct 'Logo file' in Settings (a PNG or JPG next to the workbook) or clear it.",
@@ -432,7 +441,7 @@ def evaluation_context(
 def _count(value: object) -> int:
     """A count from a history row: blank, NaN or text typed over it counts as 0."""
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return int(number) if pd.notna(number) else 0
+    return int(number) if pd.notna(number) and math.isfinite(number) else 0
 
 
 def running_sections(data: ProgrammeData, results: Results, period: str) -> dict[str, object]:

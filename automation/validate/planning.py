@@ -10,6 +10,7 @@ import pandas as pd
 from automation import schema
 from automation.issues import ERROR, WARNING, Issue
 from automation.model import ROW, ProgrammeData
+from automation.privacy import retention_months
 from automation.validate.emit import row_issues
 
 
@@ -160,6 +161,19 @@ def check_settings(data: ProgrammeData) -> Iterator[Issue]:
             column="Value",
             value=str(period),
             **_setting_at(data, "current_period"),
+        )
+    if retention_months(data) is None:
+        yield Issue(
+            "bad-setting",
+            WARNING,  # scoring is unaffected; anonymise refuses and consent is not checked
+            sheet,
+            f"The setting 'Retention (months)' should be from 1 to 1,200 months, not "
+            f"{data.setting('retention_months')}: the age of consent is not checked, and "
+            "'awards anonymise' needs a date (--before) until it is fixed.",
+            "Type a whole number of months from 1 to 1,200 (12 keeps a year).",
+            column="Value",
+            value=str(data.setting("retention_months")),
+            **_setting_at(data, "retention_months"),
         )
     if not data.setting("organisation"):
         yield Issue(

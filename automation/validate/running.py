@@ -11,6 +11,7 @@ from automation.appeals import all_nominations, outcome_of
 from automation.issues import ERROR, WARNING, Issue
 from automation.keys import column_key, key
 from automation.model import ProgrammeData
+from automation.privacy import retention_months
 from automation.validate.emit import row_issues
 
 
@@ -111,9 +112,9 @@ def check_appeals(data: ProgrammeData) -> Iterator[Issue]:
 
 def check_consent_age(data: ProgrammeData, today: dt.date) -> Iterator[Issue]:
     """Consent to publish given longer ago than the retention period is a warning."""
-    months = int(data.setting("retention_months") or 0)
+    months = retention_months(data)  # None when out of range: check_settings reports that
     noms = data["Nominations"]
-    if not months or noms.empty:
+    if months is None or noms.empty:
         return
     cutoff = pd.Timestamp(today) - pd.DateOffset(months=months)
     consent = noms["Consent to publish"].fillna(False).astype(bool)
