@@ -83,7 +83,7 @@ class Table:
 
     def formula_at(self, position: int) -> bool:
         """Whether body row ``position`` (1 = the row under the header) gets the calculated
-        columns' formulas; past ``formula_rows`` those cells are left blank."""
+        columns' formulas; past ``formula_rows`` those cells are left empty."""
         return self.formula_rows is None or position <= self.formula_rows
 
     def column(self, name: str) -> Column:

@@ -246,10 +246,8 @@ def _block(spec: schema.Table, frame: pd.DataFrame) -> list[list[object]]:
         if col.is_formula:
             # The file format marks newer functions (_xlfn.MAXIFS); typed into Excel they
             # go in by their plain names.
-            with_formula = n if spec.formula_rows is None else min(n, spec.formula_rows)
-            columns.append(
-                [col.formula.replace("_xlfn.", "")] * with_formula + [None] * (n - with_formula)
-            )
+            formula = col.formula.replace("_xlfn.", "")
+            columns.append([formula if spec.formula_at(i) else None for i in range(1, n + 1)])
         elif col.name in frame.columns:
             columns.append(_column_values(frame[col.name]))
         else:

@@ -1,14 +1,14 @@
 """Load a workbook's tables as raw text columns: the only place that reads sheet cells.
 
-Tables are read by name with fastexcel (a Rust reader that hands columns to Arrow), which is
-an order of magnitude faster than openpyxl on a long Scores sheet. Parsing the text by the
-schema's types is ``automation.io.read``'s job.
+Each table is loaded with fastexcel (a Rust reader that hands columns to Arrow) as the block
+of cells its definition names, an order of magnitude faster than openpyxl on a long Scores
+sheet. Parsing the text by the schema's types is ``automation.io.read``'s job.
 
 This module imports neither pandas nor pyarrow nor the rest of the tool, so the command line
-can start loading before it imports them (:func:`start_loading`): the reader releases the GIL, and on
-a 300,000-row Scores sheet it spends over a second inflating and scanning XML, time in which
-the main thread imports pandas and the scoring code (about half a second) and parses the
-small tables.
+can start loading before it imports them (:func:`start_loading`): the reader releases the
+GIL, and on a 300,000-row Scores sheet it spends most of a second inflating and scanning XML,
+time in which the main thread imports pandas and the scoring code (about half a second) and
+parses the small tables.
 """
 
 from __future__ import annotations
@@ -121,9 +121,10 @@ class _Failed(Exception):
 class Loading:
     """The tables of one workbook being loaded on other threads.
 
-    ``names`` are the tables found, in schema order, with the big ones (``late``) last in
-    ``ready_order``; :meth:`get` waits for one table. Nothing is raised here: each table's
-    failure comes back with it, so the caller reports the first in schema order.
+    :meth:`names` gives the tables found, in schema order, and which are big (loaded on a
+    thread of their own, ready last); :meth:`get` waits for one table. A table's failure
+    comes back with it rather than being raised, so the caller reports the first in schema
+    order.
     """
 
     def __init__(self, path: Path):

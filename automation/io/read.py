@@ -56,10 +56,12 @@ def build_data(raw: dict[str, RawTable] | Loading, source: Path | None = None) -
         rt, exc = get(name)
         if exc is not None:
             failed[name] = exc
-        elif not rt.problem and not failed:
-            mapped[name] = _map_table(rt, schema.TABLE_BY_NAME[name])
-        else:
+        elif failed:
+            continue  # a failure is raised below: no use parsing the rest
+        elif rt.problem:
             mapped[name] = rt.problem
+        else:
+            mapped[name] = _map_table(rt, schema.TABLE_BY_NAME[name])
     if failed:
         raise failed[next(n for n in names if n in failed)]
     problems: list[Issue] = []

@@ -11,7 +11,7 @@ from automation.appeals import all_nominations, outcome_of
 from automation.issues import ERROR, WARNING, Issue
 from automation.keys import column_key, key
 from automation.model import ProgrammeData
-from automation.privacy import retention_months
+from automation.privacy import retention_cutoff, retention_months
 from automation.validate.emit import row_issues
 
 
@@ -116,7 +116,7 @@ def check_consent_age(data: ProgrammeData, today: dt.date) -> Iterator[Issue]:
     noms = data["Nominations"]
     if months is None or noms.empty:
         return
-    cutoff = pd.Timestamp(today) - pd.DateOffset(months=months)
+    cutoff = pd.Timestamp(retention_cutoff(data, today))
     consent = noms["Consent to publish"].fillna(False).astype(bool)
     old = consent & noms["Consent date"].notna() & (noms["Consent date"] < cutoff)
     yield from row_issues(
