@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 
 import pandas as pd
 import pytest
@@ -42,6 +43,28 @@ def test_a_started_load_reads_what_a_plain_read_reads(example_copy, big, monkeyp
     assert not load._started  # taken over, not started again
     _same(plain, early)
     load.wait_started()
+
+
+def test_only_the_biggest_table_loads_apart_and_the_other_big_ones_do_not_wait_for_it(
+    example_copy, monkeypatch
+):
+    """The other big tables are loaded beside the biggest, not queued behind it (Nominations
+    was ready only after Scores, and the main thread had nothing to parse meanwhile)."""
+    monkeypatch.setattr(load, "BIG_PART", 0)  # every table counts as big
+    threads: dict[str, str] = {}
+    plain_load = load._load_table
+
+    def recorded(reader, path, info):
+        threads[info.name] = threading.current_thread().name
+        return plain_load(reader, path, info)
+
+    monkeypatch.setattr(load, "_load_table", recorded)
+    load.start_loading(example_copy)
+    read_workbook(example_copy)
+    load.wait_started()
+    apart = [name for name, thread in threads.items() if thread != "awards-read"]
+    assert apart == ["Scores"]  # the example's biggest sheet
+    assert len(threads) > 20
 
 
 def test_a_file_changed_after_the_start_is_read_afresh(example_copy):

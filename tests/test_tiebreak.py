@@ -11,9 +11,18 @@ from hypothesis import strategies as hs
 from automation.scoring import tiebreak
 from tests.support import tiebreak_reference as reference
 
-# Rules with tuple keys of any length, one-number keys given as tuples or as an array, an
-# unknown rule (skipped) and the panel vote (stops the chain).
-RULES = ["criteria", "count", "array count", "array share", "unknown", tiebreak.PANEL_VOTE]
+# Rules with tuple keys of any length (as tuples, and as rows of a matrix padded with +inf),
+# one-number keys given as tuples or as an array, an unknown rule (skipped) and the panel
+# vote (stops the chain).
+RULES = [
+    "criteria",
+    "matrix criteria",
+    "count",
+    "array count",
+    "array share",
+    "unknown",
+    tiebreak.PANEL_VOTE,
+]
 SCORES = [0.5, 0.5 + 1e-10, 0.5 + 1e-8, 0.75, 1.0, 0.0, -0.0, 0.25, 3.0]
 PART = hs.sampled_from([0.2, 0.4, 0.40000000001, 2.5, -0.0, 0.0, 1, 3])
 
@@ -60,12 +69,26 @@ def _both(case):
 
         return fn
 
+    def matrix(rule, values):
+        def fn(at):
+            asked["arrays"].setdefault(("key", rule), set()).update(ids[i] for i in at)
+            rows = np.full((len(at), max((len(values[i]) for i in at), default=0)), np.inf)
+            for k, i in enumerate(at):
+                rows[k, : len(values[i])] = values[i]
+            return rows
+
+        return fn
+
+    # A matrix holds floats: the reference gets the same keys as float tuples.
+    floats = [tuple(float(v) for v in key) for key in case["criteria"]]
+
     one = {r: [(v,) for v in case[r]] for r in ("count", "array count", "array share")}
     expected = _reference(
         dict(zip(ids, case["scores"], strict=True)),
         case["rules"],
         {
             "criteria": per_nomination("criteria", case["criteria"]),
+            "matrix criteria": per_nomination("matrix criteria", floats),
             **{r: per_nomination(r, one[r]) for r in one},
         },
         {"count": per_nomination("count", case["said"], what="words")},
@@ -76,6 +99,7 @@ def _both(case):
         case["rules"],
         {
             "criteria": batch("criteria", case["criteria"]),
+            "matrix criteria": matrix("matrix criteria", case["criteria"]),
             "count": batch("count", one["count"]),
             "array count": batch("array count", case["array count"], array=True),
             "array share": batch("array share", case["array share"], array=True),
@@ -193,3 +217,37 @@ def test_a_key_that_starts_another_ranks_first():
     assert got[0].tie_note == (
         "Tied on 80.0% (N1, N2); separated by criteria (N2 80.0% v N1 80.0%/80.0%)"
     )
+
+
+def test_a_shorter_matrix_row_ranks_first_as_a_tuple_does():
+    """The same keys as rows of a matrix, the shorter padded with +inf: the same order, and
+    the note shows the keys without the padding."""
+    case = _case(["N1", "N2"], [0.8, 0.8], ["matrix criteria"], criteria=[(0.8, 0.8), (0.8,)])
+    _, got, _ = _both(case)
+    assert [(r.nomination, r.rank) for r in got] == [("N2", 1), ("N1", 2)]
+    assert got[0].tie_note == (
+        "Tied on 80.0% (N1, N2); separated by matrix criteria (N2 80.0% v N1 80.0%/80.0%)"
+    )
+
+
+def test_criterion_keys_are_a_padded_matrix_or_tuples_when_a_fraction_is_not_finite():
+    import pandas as pd
+
+    from automation.scoring.results import criterion_keys
+
+    def by_crit(fracs):
+        return pd.DataFrame(
+            {
+                "Nomination ID": ["N1", "N1", "N2"],
+                "Criterion": ["A", "B", "A"],
+                "frac": fracs,
+                "order": [1.0, 2.0, 1.0],
+                "weight": [50.0, 50.0, 100.0],
+            }
+        ).set_index(["Nomination ID", "Criterion"])
+
+    keys = criterion_keys(by_crit([0.5, 0.25, 0.75])).in_order(np.array(["N2", "N1", "N9"]))
+    assert keys.tolist() == [[0.75, np.inf], [0.5, 0.25], [np.inf, np.inf]]
+    # A fraction of a scale whose maximum is 0 is infinite: kept as tuples, as before.
+    keys = criterion_keys(by_crit([np.inf, 0.25, 0.75])).in_order(np.array(["N2", "N1", "N9"]))
+    assert keys == [(0.75,), (np.inf, 0.25), ()]

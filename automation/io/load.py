@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 # groupings when the "Equity groups" setting names them.
 EXTRA_COLUMNS = ("Staff",)
 
-# A sheet part this big (uncompressed XML) is loaded on a thread of its own while the other
-# tables are read.
+# A sheet part this big (uncompressed XML) makes a big table, parsed last: the biggest is
+# loaded on a thread of its own while the other tables are read.
 BIG_PART = 8 * 2**20
 
 
@@ -121,8 +121,9 @@ class _Failed(Exception):
 class Loading:
     """The tables of one workbook being loaded on other threads.
 
-    :meth:`names` gives the tables found, in schema order, and which are big (loaded on a
-    thread of their own, ready last); :meth:`get` waits for one table. A table's failure
+    :meth:`names` gives the tables found, in schema order, and which are big (ready last:
+    the biggest loads on a thread of its own, the others after the small tables);
+    :meth:`get` waits for one table. A table's failure
     comes back with it rather than being raised, so the caller reports the first in schema
     order.
     """
@@ -173,14 +174,14 @@ class Loading:
             for info in wanted:
                 self._settle(info.name, self._try_load, reader, info)
             return
-        # The big tables go to a thread of their own (a reader cannot serve two threads),
-        # biggest first; this one reads the rest.
+        # The biggest table goes to a thread of its own (a reader cannot serve two threads);
+        # this one reads the small tables, then the other big ones, biggest first. Queued
+        # behind Scores, Nominations was ready a quarter of a second after it, and the main
+        # thread had nothing to parse meanwhile.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            for info in big:
-                pool.submit(self._settle, info.name, self._load_alone, info)
-            for info in wanted:
-                if info.name not in late:
-                    self._settle(info.name, self._try_load, reader, info)
+            pool.submit(self._settle, big[0].name, self._load_alone, big[0])
+            for info in [*(i for i in wanted if i.name not in late), *big[1:]]:
+                self._settle(info.name, self._try_load, reader, info)
 
     def _settle(self, name: str, load: Callable[..., Loaded], *args) -> None:
         try:
@@ -212,7 +213,7 @@ class Loading:
             return None, exc
 
     def names(self) -> tuple[list[str], set[str]]:
-        """The tables found in schema order, and which of them are big (loaded last).
+        """The tables found in schema order, and which of them are big (ready last).
         Raises what opening the file raised (a UserError for a file that is no workbook)."""
         return self._opened.result()
 

@@ -105,8 +105,11 @@ def agreement_table(rows: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
     the scores, then the whole category.
     """
     columns = ["Category", "Scope", "Alpha", "Nominations", "Reading"]
-    ok = rows[rows["Excluded"].isna()]
-    ok = ok[ok["Category"].notna() & ok["Criterion"].notna()]
+    # One mask, and only the columns used: filtering every column of 300,000 rows twice cost
+    # more than the alphas.
+    keep = rows["Excluded"].isna() & rows["Category"].notna() & rows["Criterion"].notna()
+    ok = rows.loc[keep.to_numpy(dtype=bool), ["Category", "Criterion", "Judge", "Nomination ID"]]
+    score = rows["Score"].to_numpy(dtype=float)[keep.to_numpy(dtype=bool)]
     if ok.empty:
         return pd.DataFrame(columns=columns)
     # Integer codes for everything, factorised once: grouping 300,000 rows by four text
@@ -134,9 +137,7 @@ def agreement_table(rows: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
     scope = np.concatenate([scope_of_pair.reindex(pair).to_numpy(), len(first) + whole_cat])
     # Weighted scores are rounded to whole percentage points, as when the package (whose
     # cost grew with the number of distinct values) computed them: the figures stay the same.
-    value = np.concatenate(
-        [ok["Score"].to_numpy(dtype=float), whole["Weighted"].round(2).to_numpy(dtype=float)]
-    )
+    value = np.concatenate([score, whole["Weighted"].round(2).to_numpy(dtype=float)])
     a, units = alphas(scope, judge, unit, value, len(first) + len(cat_names))
     out = []
     scope_cat = first // len(crit_names)

@@ -23,9 +23,10 @@ PRECISION = 9  # decimal places: equal to this precision counts as a tie
 PANEL_VOTE = "panel vote"
 
 # A rule's keys for the nominations at the given positions: a sequence of tuples (compared
-# element by element, higher first, a tuple before any longer one it starts), or a 1-D
-# numeric array meaning one-number keys. Asked for only the nominations a rule is reached
-# for, like the per-nomination key functions before.
+# element by element, higher first, a tuple before any longer one it starts), a 1-D numeric
+# array meaning one-number keys, or a 2-D numeric array of tuples as rows, a shorter one
+# padded with +inf (so it comes before the longer ones it starts, as a tuple does). Asked for
+# only the nominations a rule is reached for, like the per-nomination key functions before.
 KeyFn = Callable[[np.ndarray], "Sequence[tuple] | np.ndarray"]
 # A rule's own wording of those nominations' keys ("" to show the key itself).
 DescribeFn = Callable[[np.ndarray], Sequence[str]]
@@ -59,6 +60,16 @@ def _descending(key: tuple) -> tuple:
 
 def _codes(values: Sequence[tuple] | np.ndarray) -> np.ndarray:
     """Integer codes of keys: equal keys share a code, and a lower code wins."""
+    if isinstance(values, np.ndarray) and values.ndim == 2:
+        # Rows sorted on their first column, then the next...: a row's code is how many
+        # different rows sort before it. Thousands of tied nominations, sorted in C.
+        worse = -values
+        order = np.lexsort(worse.T[::-1]) if worse.shape[1] else np.arange(len(worse))
+        ranked = worse[order]
+        new = np.r_[False, (ranked[1:] != ranked[:-1]).any(axis=1)] if len(ranked) else []
+        codes = np.empty(len(worse), dtype=np.int64)
+        codes[order] = np.cumsum(new)
+        return codes
     if isinstance(values, np.ndarray):
         return np.unique(-values, return_inverse=True)[1].reshape(-1)
     # Each distinct key once: the few distinct keys are sorted in Python, as tuples compare.
@@ -74,6 +85,8 @@ def _codes(values: Sequence[tuple] | np.ndarray) -> np.ndarray:
 
 
 def _as_tuples(values: Sequence[tuple] | np.ndarray) -> list[tuple]:
+    if isinstance(values, np.ndarray) and values.ndim == 2:
+        return [tuple(v for v in row if v != np.inf) for row in values.tolist()]
     if isinstance(values, np.ndarray):
         return [(v,) for v in values.tolist()]
     return list(values)
