@@ -75,6 +75,17 @@ def _cached_codes(data: ProgrammeData, table: str, column: str):
     return data.cache[name]
 
 
+def adopt_keys(source: ProgrammeData, target: ProgrammeData) -> None:
+    """Give ``target`` the column keys ``source`` worked out on the very same table frames
+    (a provisional read's, made while the last big table loaded)."""
+    for name, value in source.cache.items():
+        if isinstance(name, tuple) and name[0] in ("key", "codes", "key source"):
+            table = name[1]
+            mine = dict.get(source.tables, table)
+            if mine is not None and mine is dict.get(target.tables, table):
+                target.cache.setdefault(name, value)
+
+
 def column_key(data: ProgrammeData, table: str, column: str) -> pd.Series:
     """``key(data[table][column])``, worked out once per read (tables never change after it).
 

@@ -26,6 +26,11 @@ _COPY_ON_WRITE = (
 )
 
 
+class TablePending(Exception):
+    """A table still loading was asked for: a provisional ProgrammeData, made while the last
+    big table loads (``automation.io.read.build_data``'s ``while_waiting``), raises it."""
+
+
 @dataclass(frozen=True)
 class TablePlace:
     """Where a table sits in its sheet: header row and the column letter of each header."""

@@ -81,12 +81,30 @@ def used_rows(data: ProgrammeData) -> dict[str, int]:
     return out
 
 
+def read_and_validate(path: Path, today: dt.date | None) -> tuple[ProgrammeData, Report]:
+    """Read and validate; the rules that need no big table run while Scores still loads
+    (on a big workbook the main thread has nothing else to do for most of a second)."""
+    from automation.keys import adopt_keys
+    from automation.validate import validate_early
+
+    early: dict = {}
+    provisional: list[ProgrammeData] = []
+
+    def while_waiting(partial: ProgrammeData) -> None:
+        provisional.append(partial)
+        early.update(validate_early(partial, today=today))
+
+    data = read_workbook(path, while_waiting=while_waiting)
+    if provisional:
+        adopt_keys(provisional[0], data)
+    return data, validate(data, today=today, early=early)
+
+
 def check_workbook(
     path: Path, *, write: bool = False, dest: Path | None = None, today: dt.date | None = None
 ) -> Outcome:
     """Validate; optionally write the Issues sheet (and an audit entry)."""
-    data = read_workbook(path)
-    report = validate(data, today=today)
+    data, report = read_and_validate(path, today)
     outcome = Outcome(data, report, lines=[f"Checked {Path(path).name}: {report.summary()}."])
     if write or dest:
         from automation.audit import record
@@ -134,8 +152,7 @@ def score_workbook(
     from automation.scoring import score
     from automation.tables import issues_frame, results_tables, score_summary
 
-    data = read_workbook(path)
-    report = validate(data, today=today)
+    data, report = read_and_validate(path, today)
     # The audit entry's digest of the inputs is worked out on a second thread while this one
     # scores: it runs mostly in Arrow and hashlib, which release the GIL, over the key texts
     # validation has just worked out (read-only from here on).

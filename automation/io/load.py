@@ -220,6 +220,10 @@ class Loading:
     def get(self, name: str) -> Loaded:
         return self._tables[name].result()
 
+    def ready(self, name: str) -> bool:
+        """Whether :meth:`get` would answer at once."""
+        return self._tables[name].done()
+
     def all(self) -> dict[str, RawTable]:
         """Every table, raising the first failure in schema order."""
         names, _ = self.names()

@@ -9,6 +9,7 @@ apply whether a date was typed as a date or as text.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from automation.io.load import EXTRA_COLUMNS, Loading, RawTable, loading
 from automation.io.load import load_raw_tables as load_raw_tables  # re-exported
 from automation.io.load import norm as _norm
 from automation.issues import ERROR, WARNING, Issue, column_letter
-from automation.model import ROW, ProgrammeData, TablePlace, empty_table
+from automation.model import ROW, ProgrammeData, TablePending, TablePlace, empty_table
 from automation.parse import (
     Cells,
     as_series,
@@ -35,24 +36,99 @@ from automation.parse import (
 NEWER_TABLES = ("Appeals",)
 
 
-def build_data(raw: dict[str, RawTable] | Loading, source: Path | None = None) -> ProgrammeData:
+class _Provisional(dict):
+    """Tables (or places) read so far, while others load: asking for one of those, or for
+    all of them at once, raises TablePending instead of answering as if it were absent."""
+
+    def __init__(self, found: dict, pending: frozenset[str]):
+        super().__init__(found)
+        self.pending = pending
+
+    def _one(self, name: object) -> None:
+        if name in self.pending:
+            raise TablePending(str(name))
+
+    def _all(self) -> None:
+        if self.pending:
+            raise TablePending(", ".join(sorted(self.pending)))
+
+    def __getitem__(self, name):
+        self._one(name)
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        self._one(name)
+        return super().get(name, default)
+
+    def __contains__(self, name) -> bool:
+        self._one(name)
+        return super().__contains__(name)
+
+    def __iter__(self):
+        self._all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._all()
+        return super().__len__()
+
+    def keys(self):
+        self._all()
+        return super().keys()
+
+    def values(self):
+        self._all()
+        return super().values()
+
+    def items(self):
+        self._all()
+        return super().items()
+
+
+class _ProvisionalProblems(list):
+    """The reading problems so far: the tables still loading may add theirs."""
+
+    def __iter__(self):
+        raise TablePending("the reading problems of the tables still loading")
+
+
+def build_data(
+    raw: dict[str, RawTable] | Loading,
+    source: Path | None = None,
+    *,
+    while_waiting: Callable[[ProgrammeData], None] | None = None,
+) -> ProgrammeData:
     """Match headers to the schema, parse every column and collect reading problems.
 
     ``raw``: the tables read, or a :class:`Loading` still reading them, whose small tables
     are parsed while the big ones load. A table that could not be loaded raises its
-    UserError, the first in schema order."""
+    UserError, the first in schema order.
+
+    ``while_waiting`` is called, at most once, when only the last big table is still loading,
+    with a provisional ProgrammeData of everything else: asking it for that table (or its
+    place, or the reading problems) raises :class:`TablePending`. The caller can do work that
+    does not need the table in time the main thread would otherwise spend waiting.
+    """
     if isinstance(raw, Loading):
         names, late = raw.names()
-        get = raw.get
+        get, ready = raw.get, raw.ready
     else:
         names, late = list(raw), set()
 
         def get(name: str):
             return raw[name], None
 
+        def ready(name: str) -> bool:
+            return True
+
     mapped: dict[str, tuple] = {}
     failed: dict[str, BaseException] = {}
-    for name in sorted(names, key=lambda n: n in late):  # big tables last (still loading)
+    order = sorted(names, key=lambda n: n in late)  # big tables last (still loading)
+    for i, name in enumerate(order):
+        if while_waiting and not failed and i == len(order) - 1 and not ready(name):
+            provisional = _provisional(mapped, source, frozenset({name}))
+            if provisional is not None:
+                while_waiting(provisional)
         rt, exc = get(name)
         if exc is not None:
             failed[name] = exc
@@ -64,10 +140,35 @@ def build_data(raw: dict[str, RawTable] | Loading, source: Path | None = None) -
             mapped[name] = _map_table(rt, schema.TABLE_BY_NAME[name])
     if failed:
         raise failed[next(n for n in names if n in failed)]
+    return _assemble(mapped, source)
+
+
+def _provisional(
+    mapped: dict[str, tuple | str], source: Path | None, pending: frozenset[str]
+) -> ProgrammeData | None:
+    """The data without the ``pending`` tables, or None when it cannot be made without them
+    (their settings or history rows are still loading)."""
+    try:
+        data = _assemble(mapped, source, pending)
+    except Exception:  # noqa: BLE001 - e.g. a damaged history file: the full read reports it
+        return None
+    data.tables = _Provisional(dict.items(data.tables), pending)
+    data.places = _Provisional(dict.items(data.places), pending)
+    data.problems = _ProvisionalProblems(data.problems)
+    return data
+
+
+def _assemble(
+    mapped: dict[str, tuple | str], source: Path | None, pending: frozenset[str] = frozenset()
+) -> ProgrammeData:
+    """ProgrammeData of the mapped tables, with a problem for each table damaged or missing
+    (none for a ``pending`` one: it is still loading)."""
     problems: list[Issue] = []
     tables: dict[str, pd.DataFrame] = {}
     places: dict[str, TablePlace] = {}
     for spec in schema.TABLES:
+        if spec.name in pending:
+            continue
         found = mapped.get(spec.name)
         if isinstance(found, str):  # the table is damaged: its problem
             problems.append(
@@ -102,6 +203,8 @@ def build_data(raw: dict[str, RawTable] | Loading, source: Path | None = None) -
         places[spec.name] = place
         problems.extend(table_problems)
         tables[spec.name] = frame
+    if "Settings" in pending:
+        raise TablePending("Settings")
     settings = _settings(tables.get("Settings"), places.get("Settings"), problems)
     groups = {_norm(g) for g in str(settings.get("equity_groups") or "").split(";") if g.strip()}
     problems = [
@@ -111,7 +214,10 @@ def build_data(raw: dict[str, RawTable] | Loading, source: Path | None = None) -
     ]
     from automation.io.sidecar import attach  # history rows kept beside the workbook
 
-    return attach(ProgrammeData(tables, settings, places, problems, source))
+    data = ProgrammeData(tables, settings, places, problems, source)
+    if pending:
+        data.tables = _Provisional(tables, pending)  # a pending history table raises
+    return attach(data)
 
 
 def _map_table(rt: RawTable, spec: schema.Table):
@@ -343,11 +449,14 @@ def _plain_setting(spec: schema.Setting, v: object) -> object:
     return v
 
 
-def read_workbook(path: Path | str) -> ProgrammeData:
+def read_workbook(
+    path: Path | str, *, while_waiting: Callable[[ProgrammeData], None] | None = None
+) -> ProgrammeData:
     """Read every table of a programme workbook into typed data.
 
     Robust to reordered columns, blank rows, extra user columns, trailing spaces and dates
     typed as text; missing tables or columns become problems in ``data.problems``.
+    ``while_waiting``: see :func:`build_data`.
     """
     path = Path(path)
-    return build_data(loading(path), source=path)
+    return build_data(loading(path), source=path, while_waiting=while_waiting)

@@ -1,0 +1,125 @@
+"""Validation rules that need no big table run while the last one (Scores) still loads.
+
+The report must be exactly what validating the whole read gives: a rule that asks for the
+table still loading (or its place, or the reading problems) is left for the full run, and so
+is a rule that fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import zipfile
+
+import pytest
+
+from automation import pipeline, validate
+from automation.io import load
+from automation.io.package import open_package
+from automation.io.package import tables as package_tables
+from automation.io.read import read_workbook
+from automation.issues import ERROR, Issue
+from automation.model import TablePending
+from tests.support.edit import set_cell
+
+TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture
+def slow_scores(example_copy, monkeypatch):
+    """The example with Scores as its one big table, loaded slowly enough that the rest is
+    read and parsed before it arrives."""
+    with open_package(example_copy) as zf:
+        part = package_tables(zf)["Scores"].sheet_part
+    with zipfile.ZipFile(example_copy) as zf:
+        monkeypatch.setattr(load, "BIG_PART", zf.getinfo(part).file_size)
+    plain_load = load._load_table
+
+    def slowly(reader, path, info):
+        if info.name == "Scores":
+            time.sleep(1.0)
+        return plain_load(reader, path, info)
+
+    monkeypatch.setattr(load, "_load_table", slowly)
+    return example_copy
+
+
+def _report(path, monkeypatch, seen=None):
+    """read_and_validate's issues, with the loads started as the command line starts them,
+    and the provisional read the early rules were given (in ``seen``)."""
+    plain_early = validate.validate_early
+
+    def spy(data, *, today=None):
+        found = plain_early(data, today=today)
+        if seen is not None:
+            seen.append((data, found))
+        return found
+
+    monkeypatch.setattr(validate, "validate_early", spy)
+    load.start_loading(path)
+    try:
+        data, report = pipeline.read_and_validate(path, TODAY)
+    finally:
+        load.wait_started()
+    return data, [i.as_dict() for i in report]
+
+
+def test_the_early_rules_find_what_a_plain_validation_finds(slow_scores, monkeypatch):
+    set_cell(slow_scores, "Nominations", "D7", "")  # something for the early rules to find
+    set_cell(slow_scores, "Scores", "D8", "eleven")  # and for the rest
+    plain = [i.as_dict() for i in validate.validate(read_workbook(slow_scores), today=TODAY)]
+    seen: list = []
+    data, report = _report(slow_scores, monkeypatch, seen)
+    assert report == plain
+    assert {"required-missing", "not-a-number"} <= {i["code"] for i in report}
+    (provisional, found), *_ = seen
+    assert "nominations" in found and "settings" in found
+    # The provisional read holds the very frames of the full read, and not Scores.
+    assert dict.get(provisional.tables, "Nominations") is data.tables["Nominations"]
+    for ask in (
+        lambda: provisional["Scores"],
+        lambda: provisional.tables.get("Scores"),
+        lambda: "Scores" in provisional.tables,
+        lambda: list(provisional.tables.items()),
+        lambda: provisional.place("Scores"),
+        lambda: list(provisional.problems),
+    ):
+        with pytest.raises(TablePending):
+            ask()
+
+
+def test_a_rule_that_asks_for_the_table_still_loading_runs_on_the_whole_read(
+    slow_scores, monkeypatch
+):
+    def kpis_counting_scores(data):
+        yield Issue("score-rows", ERROR, "Scores", f"{len(data['Scores'])} rows.", "")
+
+    monkeypatch.setattr(validate, "check_kpis", kpis_counting_scores)
+    seen: list = []
+    data, report = _report(slow_scores, monkeypatch, seen)
+    (_, found), *_ = seen
+    assert "kpis" not in found and "nominations" in found
+    assert [i["message"] for i in report if i["code"] == "score-rows"] == [
+        f"{len(data['Scores'])} rows."
+    ]
+
+
+def test_a_rule_that_fails_early_fails_in_its_place(slow_scores, monkeypatch):
+    calls = []
+
+    def broken(data, today):
+        calls.append(type(data.tables).__name__)
+        raise RuntimeError("a bug in a rule")
+
+    monkeypatch.setattr(validate, "check_running", broken)
+    with pytest.raises(RuntimeError, match="a bug in a rule"):
+        _report(slow_scores, monkeypatch)
+    assert calls == ["_Provisional", "dict"]  # tried early, then raised by the full run
+
+
+def test_no_early_rules_when_nothing_is_still_loading(example_copy, monkeypatch):
+    seen: list = []
+    _, report = _report(example_copy, monkeypatch, seen)
+    assert seen == []
+    plain = [i.as_dict() for i in validate.validate(read_workbook(example_copy), today=TODAY)]
+    assert report == plain
