@@ -75,9 +75,17 @@ def _cached_codes(data: ProgrammeData, table: str, column: str):
     return data.cache[name]
 
 
-def adopt_keys(source: ProgrammeData, target: ProgrammeData) -> None:
-    """Give ``target`` the column keys ``source`` worked out on the very same table frames
-    (a provisional read's, made while the last big table loaded)."""
+def adopt_work(source: ProgrammeData, target: ProgrammeData) -> None:
+    """Give ``target`` what ``source`` (a provisional read, made while the last big table
+    loaded) worked out and cached. All of it when every table ``source`` holds is the very
+    frame ``target`` holds (what asked for the table still loading raised, and cached
+    nothing); else only the column keys of the frames they share (sidecar history rows make
+    new frames on each read)."""
+    held = list(dict.keys(source.tables))
+    if all(dict.get(source.tables, t) is target.tables.get(t) for t in held):
+        for name, value in source.cache.items():
+            target.cache.setdefault(name, value)
+        return
     for name, value in source.cache.items():
         if isinstance(name, tuple) and name[0] in ("key", "codes", "key source"):
             table = name[1]

@@ -84,7 +84,7 @@ def used_rows(data: ProgrammeData) -> dict[str, int]:
 def read_and_validate(path: Path, today: dt.date | None) -> tuple[ProgrammeData, Report]:
     """Read and validate; the rules that need no big table run while Scores still loads
     (on a big workbook the main thread has nothing else to do for most of a second)."""
-    from automation.keys import adopt_keys
+    from automation.keys import adopt_work
     from automation.validate import validate_early
 
     early: dict = {}
@@ -96,7 +96,7 @@ def read_and_validate(path: Path, today: dt.date | None) -> tuple[ProgrammeData,
 
     data = read_workbook(path, while_waiting=while_waiting)
     if provisional:
-        adopt_keys(provisional[0], data)
+        adopt_work(provisional[0], data)
     return data, validate(data, today=today, early=early)
 
 

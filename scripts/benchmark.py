@@ -107,6 +107,7 @@ def end_to_end(label: str, args: list[str], runs: int) -> None:
 # automation.pipeline imports up front are patched there).
 STAGES = {
     ("automation.pipeline", "read_workbook"): "read",
+    ("automation.validate", "validate_early"): "early rules",
     ("automation.pipeline", "validate"): "validate",
     ("automation.scoring", "score"): "score",
     ("automation.tables", "results_tables"): "result tables",
@@ -163,7 +164,10 @@ def stages(path: Path, runs: int, out: Path) -> None:
     print(f"  {len(data['Scores']):,} score rows, {len(outcome.report)} issues; stages (median):")
     for stage in [*dict.fromkeys(STAGES.values()), "total"]:
         if stage in timings:
-            note = "  (on a second thread, while scoring)" if stage == "input digest" else ""
+            note = {
+                "input digest": "  (on a second thread, while scoring)",
+                "early rules": "  (part of read: validation while Scores loads)",
+            }.get(stage, "")
             print(f"    {stage:<14} {statistics.median(timings[stage]):6.2f} s{note}")
 
 

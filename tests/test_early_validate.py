@@ -11,6 +11,7 @@ import datetime as dt
 import time
 import zipfile
 
+import pandas as pd
 import pytest
 
 from automation import pipeline, validate
@@ -74,8 +75,11 @@ def test_the_early_rules_find_what_a_plain_validation_finds(slow_scores, monkeyp
     assert {"required-missing", "not-a-number"} <= {i["code"] for i in report}
     (provisional, found), *_ = seen
     assert "nominations" in found and "settings" in found
-    # The provisional read holds the very frames of the full read, and not Scores.
+    # The provisional read holds the very frames of the full read, and not Scores; what it
+    # worked out for the score rules is the full read's.
     assert dict.get(provisional.tables, "Nominations") is data.tables["Nominations"]
+    for shared in ("conflicted_pairs", "expected_parts", ("key", "Nominations", "Nominee")):
+        assert data.cache[shared] is provisional.cache[shared]
     for ask in (
         lambda: provisional["Scores"],
         lambda: provisional.tables.get("Scores"),
@@ -123,3 +127,27 @@ def test_no_early_rules_when_nothing_is_still_loading(example_copy, monkeypatch)
     assert seen == []
     plain = [i.as_dict() for i in validate.validate(read_workbook(example_copy), today=TODAY)]
     assert report == plain
+
+
+def test_only_the_keys_of_shared_frames_are_adopted_when_a_table_was_made_anew():
+    """Sidecar history rows make a new frame on each read: then what was cached may have
+    come from a frame the full read does not hold, and only the keys of shared frames are
+    taken."""
+    from automation.keys import adopt_work, column_key
+    from automation.model import ProgrammeData
+
+    noms = pd.DataFrame({"Nominee": ["Ann", " ann "]})
+    history = pd.DataFrame({"Winner": ["Bo"]})
+    early = ProgrammeData({"Nominations": noms, "PastWinners": history}, {})
+    column_key(early, "Nominations", "Nominee")
+    column_key(early, "PastWinners", "Winner")
+    early.cache["derived"] = "from both"
+    anew = ProgrammeData({"Nominations": noms, "PastWinners": history.copy()}, {})
+    adopt_work(early, anew)
+    assert set(anew.cache) == {
+        ("key", "Nominations", "Nominee"),
+        ("key source", "Nominations", "Nominee"),
+    } | ({("codes", "Nominations", "Nominee")} & set(early.cache))
+    same = ProgrammeData({"Nominations": noms, "PastWinners": history}, {})
+    adopt_work(early, same)
+    assert same.cache == early.cache

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 
 from automation.audit import check_audit
+from automation.conflicts import conflicted_pairs
 from automation.issues import Issue, Report
 from automation.lock import check_lock
 from automation.model import ProgrammeData, TablePending
@@ -17,6 +18,7 @@ from automation.validate.judging import (
     check_criteria,
     check_missing,
     check_scores,
+    expected_parts,
 )
 from automation.validate.linked import check_judges_linked
 from automation.validate.nominations import check_nominations
@@ -87,7 +89,8 @@ def validate(
 def validate_early(data: ProgrammeData, *, today: dt.date | None = None) -> dict[str, list[Issue]]:
     """The rules that can run on a provisional read (``read_workbook``'s ``while_waiting``),
     by name: a rule that asks for a table still loading is left for :func:`validate`, and so
-    is one that fails (it fails again there, in its place)."""
+    is one that fails (it fails again there, in its place). What the other rules share and
+    can work out already goes into ``data.cache``."""
     today = today or dt.date.today()
     rules = _rules(today)
     found: dict[str, list[Issue]] = {}
@@ -97,6 +100,12 @@ def validate_early(data: ProgrammeData, *, today: dt.date | None = None) -> dict
         except TablePending:
             continue
         except Exception:  # noqa: BLE001 - raised again where validate runs the rule
+            continue
+    # What the score rules share and can work out without the scores: kept in data.cache.
+    for shared in (conflicted_pairs, expected_parts):
+        try:
+            shared(data)
+        except Exception:  # noqa: BLE001 - TablePending, or a failure raised again later
             continue
     return found
 
