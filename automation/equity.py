@@ -128,7 +128,9 @@ def equity(data: ProgrammeData, results: Results | None, period: str | None = No
     groups: list[GroupRate] = []
     for grouping in ["Team", "Site", *extra]:
         g = (
-            staff.assign(_g=staff[grouping].fillna("(not recorded)").astype(str))
+            # As objects first: a grouping with no value at all (no team has a site) is a
+            # float column, which pandas will no longer fill with text.
+            staff.assign(_g=staff[grouping].astype(object).fillna("(not recorded)").astype(str))
             .groupby("_g", sort=True)
             .agg(eligible=("key", "size"), n=("_n", "sum"), w=("_w", "sum"))
         )

@@ -221,6 +221,21 @@ def test_erase_removes_a_person_but_keeps_the_counts(example_copy, tmp_path):
     assert person not in after["Audit"]["Detail"].iloc[-1]
 
 
+def test_a_grouping_nobody_has_a_value_for_is_one_not_recorded_group():
+    """The Teams table is empty, so nobody has a site: every member is '(not recorded)' for
+    Site, without the warning that pandas will make an error (filling a float column with
+    text)."""
+    import warnings
+
+    data = _equity_data()
+    data.tables["Teams"] = data.tables["Teams"].iloc[0:0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        eq = equity(data, None, "P1")
+    sites = [g for g in eq.groups if g.grouping == "Site"]
+    assert [(g.group, g.eligible) for g in sites] == [("(not recorded)", 9)]
+
+
 def test_report_sections_on_equity_trend_and_appeals(example_copy, tmp_path):
     """The report's own sections, from the example plus one earlier period in History."""
     from automation.documents.generate import generate_evaluation
