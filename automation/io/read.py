@@ -152,8 +152,7 @@ def _provisional(
         data = _assemble(mapped, source, pending)
     except Exception:  # noqa: BLE001 - e.g. a damaged history file: the full read reports it
         return None
-    data.tables = _Provisional(dict.items(data.tables), pending)
-    data.places = _Provisional(dict.items(data.places), pending)
+    data.places = _Provisional(data.places, pending)  # its tables are guarded already
     data.problems = _ProvisionalProblems(data.problems)
     return data
 

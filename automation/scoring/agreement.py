@@ -107,9 +107,11 @@ def agreement_table(rows: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
     columns = ["Category", "Scope", "Alpha", "Nominations", "Reading"]
     # One mask, and only the columns used: filtering every column of 300,000 rows twice cost
     # more than the alphas.
-    keep = rows["Excluded"].isna() & rows["Category"].notna() & rows["Criterion"].notna()
-    ok = rows.loc[keep.to_numpy(dtype=bool), ["Category", "Criterion", "Judge", "Nomination ID"]]
-    score = rows["Score"].to_numpy(dtype=float)[keep.to_numpy(dtype=bool)]
+    keep = (
+        rows["Excluded"].isna() & rows["Category"].notna() & rows["Criterion"].notna()
+    ).to_numpy(dtype=bool)
+    ok = rows.loc[keep, ["Category", "Criterion", "Judge", "Nomination ID"]]
+    score = rows["Score"].to_numpy(dtype=float)[keep]
     if ok.empty:
         return pd.DataFrame(columns=columns)
     # Integer codes for everything, factorised once: grouping 300,000 rows by four text

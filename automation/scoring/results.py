@@ -522,23 +522,24 @@ class CriterionKeys:
     parts: list[str]  # each of ``fracs`` as a tie note shows it
     top_frac: np.ndarray
 
-    def _runs(self, nominations: np.ndarray) -> list[tuple[int, int]]:
-        at = self.nominations.get_indexer(nominations).tolist()
-        starts, ends = self.starts.tolist(), self.ends.tolist()
-        return [(starts[i], ends[i]) if i >= 0 else (0, 0) for i in at]
-
-    def in_order(self, nominations: np.ndarray) -> np.ndarray | list[tuple]:
-        """The keys as rows of a matrix, a shorter key padded with +inf (see tiebreak.KeyFn);
-        as tuples when a fraction is not a finite number (a scale of 0), compared as before."""
+    def _runs(self, nominations: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each nomination's run in ``fracs`` starts and how long it is (empty for a
+        nomination with no criterion means)."""
         at = self.nominations.get_indexer(nominations)
         found = at >= 0
         starts, sizes = np.zeros(len(at), dtype=np.int64), np.zeros(len(at), dtype=np.int64)
         starts[found] = self.starts[at[found]]
         sizes[found] = self.ends[at[found]] - starts[found]
+        return starts, sizes
+
+    def in_order(self, nominations: np.ndarray) -> np.ndarray | list[tuple]:
+        """The keys as rows of a matrix, a shorter key padded with +inf (see tiebreak.KeyFn);
+        as tuples when a fraction is not a finite number (a scale of 0), compared as before."""
+        starts, sizes = self._runs(nominations)
         fracs = self.fracs
         if not np.isfinite(fracs).all():
             return [tuple(fracs[a : a + k].tolist()) for a, k in zip(starts, sizes, strict=True)]
-        keys = np.full((len(at), int(sizes.max(initial=0))), np.inf)
+        keys = np.full((len(sizes), int(sizes.max(initial=0))), np.inf)
         for k in range(keys.shape[1]):
             has = sizes > k
             keys[has, k] = fracs[starts[has] + k]
@@ -546,7 +547,10 @@ class CriterionKeys:
 
     def in_order_text(self, nominations: np.ndarray) -> list[str]:
         parts = self.parts
-        return ["/".join(parts[a:b]) for a, b in self._runs(nominations)]
+        starts, sizes = self._runs(nominations)
+        return [
+            "/".join(parts[a : a + k]) for a, k in zip(starts.tolist(), sizes.tolist(), strict=True)
+        ]
 
     def top(self, nominations: np.ndarray) -> np.ndarray:
         at = self.nominations.get_indexer(nominations)

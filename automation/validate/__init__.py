@@ -9,7 +9,7 @@ from automation.audit import check_audit
 from automation.conflicts import conflicted_pairs
 from automation.issues import Issue, Report
 from automation.lock import check_lock
-from automation.model import ProgrammeData, TablePending
+from automation.model import ProgrammeData
 from automation.validate.capacity import check_capacity
 from automation.validate.cells import check_cells, missing_table_names
 from automation.validate.consistency import check_evidence_subject, check_kpis
@@ -97,9 +97,7 @@ def validate_early(data: ProgrammeData, *, today: dt.date | None = None) -> dict
     for name in _EARLY_RULES:
         try:
             found[name] = list(rules[name](data))
-        except TablePending:
-            continue
-        except Exception:  # noqa: BLE001 - raised again where validate runs the rule
+        except Exception:  # noqa: BLE001 - TablePending, or a failure raised again later
             continue
     # What the score rules share and can work out without the scores: kept in data.cache.
     for shared in (conflicted_pairs, expected_parts):
