@@ -285,7 +285,7 @@ EVALUATION = EvaluationContext(
         ),
         AgreementFigure("Team of the Quarter (whole category)", 0.70, "", "Team of the Quarter"),
     ],
-    ranks_changed_by_normalisation=2,
+    ranks_changed=2,
     conflicts_declared=3,
     scores_excluded_for_conflict=3,
     costs=[

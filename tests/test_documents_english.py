@@ -42,7 +42,8 @@ def test_plurals() -> None:
 def test_money() -> None:
     assert money(1250) == "£1,250"
     assert money(49.5) == "£49.50"
-    assert money(-23.5) == "-£23.50"
+    assert money(-23.5) == "\u2212£23.50"
+    assert money(-0.001) == "£0"
 
 
 def test_sentences_split_at_real_ends_only() -> None:

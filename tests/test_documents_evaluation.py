@@ -25,7 +25,7 @@ HEALTHY = dataclasses.replace(
     nominations_by_site={"Leeds": 30, "Sheffield": 24},
     nominations_by_source={"customer": 20, "colleague": 24, "manager": 8, "self": 2},
     agreement=[AgreementFigure("Customer impact", 0.81, "good")],
-    ranks_changed_by_normalisation=0,
+    ranks_changed=0,
     costs=[CostLine("Prizes", 500.0, 480.0)],
     viewpoints=[Viewpoint("non-winners", "The programme is fair", 72.0, "% agree", 60, "")],
     staff_nominated=80,
@@ -99,8 +99,22 @@ def test_rule_agreement_not_measured() -> None:
 
 
 def test_rule_normalisation_changed_rankings() -> None:
-    ctx = dataclasses.replace(HEALTHY, ranks_changed_by_normalisation=1)
-    assert _only(ctx).startswith("Normalising judges' scores changed 1 ranking,")
+    ctx = dataclasses.replace(HEALTHY, ranks_changed=1)
+    assert _only(ctx).startswith("Normalising each judge's scores changed 1 ranking,")
+
+
+def test_the_judging_summary_names_the_adjustment_that_ranked() -> None:
+    from automation.documents.evaluation import _judging_summary
+
+    effect = dataclasses.replace(HEALTHY, ranks_changed=29, ranked_on="judge-effect")
+    assert _judging_summary(effect).startswith(
+        "Adjusting for each judge's leniency (how high or low each marks) changed "
+        "29 rankings against the raw scores."
+    )
+    assert _only(effect).startswith("Adjusting for each judge's leniency changed 29 rankings,")
+    raw = dataclasses.replace(HEALTHY, ranks_changed=0, ranked_on="raw")
+    assert _judging_summary(raw).startswith("Nominations were ranked on the judges' raw scores")
+    assert not any("changed" in r for r in recommendations(raw))
 
 
 def test_rule_overspend_names_the_lines() -> None:

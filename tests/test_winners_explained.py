@@ -45,8 +45,17 @@ def test_every_winner_is_explained_from_its_own_scores(example_results):
         text = row["By judge, with leniency"]
         assert text.count("leniency") == len(counted)
         for judge in counted["Judge"]:
-            lv = effects.loc[(row["Category"], judge), "Leniency"] * 100
+            lv = round(effects.loc[(row["Category"], judge), "Leniency"] * 100, 1) + 0.0
             assert f"{judge} " in text and f"leniency {lv:+.1f}" in text
+
+
+def test_a_leniency_that_rounds_to_zero_reads_plus_zero():
+    from automation.scoring.explain import _points
+
+    assert _points(-0.0004) == "+0.0"
+    assert _points(-0.0006) == "-0.1"
+    assert _points(0.0) == "+0.0"
+    assert _points(0.0123) == "+1.2"
 
 
 def test_tables_have_the_schema_columns(example_results):

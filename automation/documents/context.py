@@ -177,7 +177,9 @@ class EvaluationContext:
     staff_nominated: int
     viewpoints: list[Viewpoint]
     agreement: list[AgreementFigure]
-    ranks_changed_by_normalisation: int
+    # Nominations whose rank differs from a ranking on raw scores, and what ranked them
+    # ("raw", "normalised" or "judge-effect", the Rank by setting).
+    ranks_changed: int
     conflicts_declared: int
     scores_excluded_for_conflict: int
     costs: list[CostLine]
@@ -189,3 +191,4 @@ class EvaluationContext:
     equity: Any = None  # automation.equity.Equity
     trend: list[dict] | None = None  # one dict per period, oldest first
     appeals: dict[str, int] | None = None  # outcome -> appeals
+    ranked_on: str = "normalised"

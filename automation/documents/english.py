@@ -55,8 +55,9 @@ def number_words(count: int) -> str:
 
 
 def money(amount: float) -> str:
-    """Pounds sterling with thousands separators: ``£1,250`` or ``£49.50``."""
-    sign = "-" if amount < 0 else ""
+    """Pounds sterling with thousands separators: ``£1,250``, ``£49.50`` or ``−£23.50``
+    (a true minus sign, as the report's other negative figures; none for what rounds to 0)."""
+    sign = "\u2212" if round(amount, 2) < 0 else ""
     amount = abs(amount)
     if round(amount, 2) == int(amount):
         return f"{sign}£{int(amount):,}"

@@ -159,10 +159,10 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
             "calibration session with scored examples before the next round and sharpen the "
             "descriptors of those criteria."
         )
-    if ctx.ranks_changed_by_normalisation > 0:
-        changed = count_of(ctx.ranks_changed_by_normalisation, "ranking")
+    if ctx.ranks_changed > 0 and ctx.ranked_on != "raw":
+        changed = count_of(ctx.ranks_changed, "ranking")
         advice.append(
-            f"Normalising judges' scores changed {changed}, so some judges mark "
+            f"{_ADJUSTING[ctx.ranked_on].capitalize()} changed {changed}, so some judges mark "
             "consistently high or low. Show each judge their average against the panel's "
             "before the next round."
         )
@@ -338,11 +338,28 @@ def _viewpoints_summary(ctx: EvaluationContext) -> str:
     return text
 
 
+# What the Rank by setting did to the judges' scores, as the report says it.
+_ADJUSTING = {
+    "normalised": "normalising each judge's scores",
+    "judge-effect": "adjusting for each judge's leniency",
+}
+_WHY = {
+    "normalised": "to even out judges who mark high or low",
+    "judge-effect": "how high or low each marks",
+}
+
+
 def _judging_summary(ctx: EvaluationContext) -> str:
-    changed = ctx.ranks_changed_by_normalisation
-    text = "Normalising for judges who mark high or low changed " + (
-        f"{count_of(changed, 'ranking')}." if changed else "no rankings."
-    )
+    changed = ctx.ranks_changed
+    if ctx.ranked_on in _ADJUSTING:
+        text = f"{_ADJUSTING[ctx.ranked_on].capitalize()} ({_WHY[ctx.ranked_on]}) changed " + (
+            f"{count_of(changed, 'ranking')} against the raw scores." if changed else "no rankings."
+        )
+    else:
+        text = (
+            "Nominations were ranked on the judges' raw scores, with no adjustment for judges "
+            "who mark high or low."
+        )
     conflicts = ctx.conflicts_declared
     excluded = ctx.scores_excluded_for_conflict
     if not conflicts:

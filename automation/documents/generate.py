@@ -415,7 +415,8 @@ def evaluation_context(
             )
             for _, r in agree.iterrows()
         ],
-        ranks_changed_by_normalisation=_ranks_changed(results),
+        ranks_changed=_ranks_changed(results),
+        ranked_on=results.settings.rank_by,
         conflicts_declared=len(data["Conflicts"].dropna(subset=["Judge"])),
         scores_excluded_for_conflict=int(
             excluded["Excluded"].astype(str).str.startswith("conflict").sum()

@@ -65,7 +65,8 @@ def judge_effects_table(effects: pd.DataFrame) -> pd.DataFrame:
 
 
 def _points(value: float) -> str:
-    return f"{value * 100:+.1f}"
+    # Rounded first and added to +0.0, so a leniency of -0.0004 reads "+0.0", not "-0.0".
+    return f"{round(value * 100, 1) + 0.0:+.1f}"
 
 
 def winners_explained(results) -> pd.DataFrame:
