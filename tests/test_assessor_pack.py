@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import shutil
 import subprocess
@@ -29,9 +30,17 @@ def pack(built_example, tmp_path_factory):
     source = shutil.copyfile(built_example, root / "programme.xlsx")
     before = source.read_bytes()
     out = root / "assessor pack"
-    code = cli.main(["assessor-pack", str(source), "--out", str(out), "--today", "2026-11-20"])
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = cli.main(["assessor-pack", str(source), "--out", str(out), "--today", "2026-11-20"])
     assert code == 0
-    return {"source": source, "before": before, "out": out, "zip": root / "assessor pack.zip"}
+    return {
+        "source": source,
+        "before": before,
+        "out": out,
+        "zip": root / "assessor pack.zip",
+        "printed": printed.getvalue(),
+    }
 
 
 def _personal(data) -> set[str]:
@@ -67,6 +76,15 @@ def _texts_in_zip(path: Path) -> dict[str, str]:
                 )
                 out[name] = res.stdout.decode("utf-8", "replace")
     return out
+
+
+def test_the_manager_is_told_where_the_pack_and_its_zip_are(pack):
+    first = pack["printed"].splitlines()[0]
+    assert first == (
+        f"Wrote the assessor pack into {pack['out']}, and the same zipped for sending as "
+        f"{pack['zip']}. 12 of 12 criteria met."
+    )
+    assert pack["zip"].is_file()
 
 
 def test_the_original_is_not_changed(pack):
@@ -193,3 +211,21 @@ def test_the_index_pdf_is_made_when_libreoffice_is_there(pack):
 def test_the_excel_copy_opens_with_openpyxl_and_keeps_the_tool_data_hidden(pack):
     wb = load_workbook(pack["out"] / "programme (assessor copy).xlsx", read_only=True)
     assert wb["Tool data"].sheet_state == "veryHidden"
+
+
+def test_the_index_dates_itself_as_the_other_documents_do(example_data, tmp_path):
+    import datetime as dt
+
+    from automation.assessor.index import write_index
+    from automation.evidence import evaluate
+
+    path = write_index(
+        example_data,
+        evaluate(example_data),
+        tmp_path / "index.docx",
+        contents=[],
+        staff_coded=False,
+        today=dt.date(2026, 12, 3),
+    )
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    assert "Made on 3 December 2026." in text

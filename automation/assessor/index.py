@@ -16,6 +16,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt, RGBColor
 
+from automation.documents.english import long_date
 from automation.evidence import EvidenceMap
 from automation.model import ProgrammeData
 from automation.parse import as_python
@@ -153,7 +154,7 @@ def write_index(
     doc.add_heading(f"Evidence index: {programme}", level=0)
     doc.add_paragraph(
         f"{organisation}. Unit: Manage a customer service award programme (Ofqual L/506/2181; "
-        f"the 2010 version is OCR D17). Made on {today:%d %B %Y}."
+        f"the 2010 version is OCR D17). Made on {long_date(today)}."
     )
     doc.add_paragraph(
         f"{evidence.summary().capitalize()}. Each status below is worked out by the award "

@@ -118,7 +118,8 @@ def build_pack(
             "chain no longer checks out; the original's does."
         )
     pack.lines[:0] = [
-        f"Wrote the assessor pack into {out} and {pack.zip_path.name}: {evidence.summary()}.",
+        f"Wrote the assessor pack into {out}, and the same zipped for sending as "
+        f"{pack.zip_path}. {evidence.summary().capitalize()}.",
         f"The workbook copy is {copy.name}; the names of {who} are codes and contact details "
         "are removed. The original was not changed.",
     ]
