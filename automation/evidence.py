@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from automation.digest import canonical
+from automation.documents.english import join_list, plural
 from automation.model import ProgrammeData
 
 MET, PARTLY, MISSING = "met", "partly", "missing"
@@ -428,7 +429,10 @@ def rule_3_3(data: ProgrammeData, winners: pd.DataFrame) -> Status:
         missing.append(f"the KPI actual for {_names(no_actual)} (Objectives, Actual)")
     lacking = [v for v in views if v not in seen]
     if lacking:
-        missing.append(f"survey results for the viewpoint(s) {', '.join(lacking)} (Survey)")
+        missing.append(
+            f"survey results for the {plural('viewpoint', len(lacking))} {join_list(lacking)} "
+            "(Survey)"
+        )
     if findings.empty:
         missing.append("the findings and what will change (Evaluation > Findings)")
     done = (

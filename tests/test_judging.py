@@ -490,7 +490,9 @@ def test_cli_commands(workbook, packs, tmp_path, capsys):
     from automation import cli
 
     assert cli.main(["packs", str(workbook), "--out", str(tmp_path / "p")]) == 0
-    assert "Wrote 4 blind judge pack(s)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Wrote 4 blind judge packs into" in out
+    assert re.search(r"\(Helen Okafor: \d+ nominations, \d+ scores\)", out)
     filled = fill(packs[0], tmp_path / "f.xlsx")
     assert cli.main(["collect", str(workbook), str(filled), "--format", "json"]) == 0
     out = capsys.readouterr().out
@@ -625,3 +627,19 @@ def test_assign_invariants(judges, noms, per, conflicts, seed):
     if not conflicts:
         assert all(c.spread <= 1 for c in plan.categories)
     assert plan.rows.equals(plan_assignments(data, per, seed=seed).rows)
+
+
+def test_assign_lines_count_in_words_that_agree():
+    import types
+
+    from automation.judging.jobs import assign_lines
+
+    one = types.SimpleNamespace(category="Apprentice", nominations=1, per_nomination=1,
+                                load={"Ann": 1})  # fmt: skip
+    many = types.SimpleNamespace(category="Team", nominations=12, per_nomination=3,
+                                 load={"Ann": 12, "Ben": 12, "Cal": 12})  # fmt: skip
+    plan = types.SimpleNamespace(categories=[one, many])
+    assert assign_lines(plan) == [
+        "Apprentice: 1 nomination, 1 judge each; nominations per judge: Ann 1.",
+        "Team: 12 nominations, 3 judges each; nominations per judge: Ann 12, Ben 12, Cal 12.",
+    ]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from automation.documents.english import count_of
 from automation.issues import ERROR, WARNING, Issue, Report, column_letter
 from automation.judging.pack_file import GRID, SCORES_SHEET, ReturnedPack
 from automation.judging.packs import current_period, judge_items, programme_id
@@ -87,7 +88,8 @@ class Collected:
         unchanged = sum(t.unchanged for t in self.tally.values())
         rejected = sum(t.rejected for t in self.tally.values())
         return (
-            f"{len(self.tally)} judge pack(s): {added} scores added, {changed} changed, "
+            f"{count_of(len(self.tally), 'judge pack')}: {count_of(added, 'score')} added, "
+            f"{changed} changed, "
             f"{unchanged} unchanged, {rejected} rejected"
         )
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from automation.documents.english import count_of
 from automation.errors import UserError
 from automation.io.read import read_workbook
 from automation.io.rows import TableEdit
@@ -91,7 +92,8 @@ def assign_lines(plan: AssignPlan) -> list[str]:
     for c in plan.categories:
         loads = ", ".join(f"{j} {n}" for j, n in sorted(c.load.items()))
         lines.append(
-            f"{c.category}: {c.nominations} nomination(s), {c.per_nomination} judge(s) each; "
+            f"{c.category}: {count_of(c.nominations, 'nomination')}, "
+            f"{count_of(c.per_nomination, 'judge')} each; "
             f"nominations per judge: {loads}."
         )
     return lines
@@ -166,17 +168,25 @@ def packs_workbook(
     out = JudgingOutcome(files=[f for _, f in made])
     for pack, file in made:
         out.lines.append(
-            f"{file}  ({pack.judge}: {pack.size} nomination(s), {len(pack.grid)} scores)"
+            f"{file}  ({pack.judge}: {count_of(pack.size, 'nomination')}, "
+            f"{count_of(len(pack.grid), 'score')})"
         )
-    kind = "blind" if made[0][0].blind else "named (blind judging is off)"
-    out.lines.append(f"Wrote {len(made)} {kind} judge pack(s) into {out_dir}.")
+    if made[0][0].blind:
+        out.lines.append(f"Wrote {count_of(len(made), 'blind judge pack')} into {out_dir}.")
+    else:
+        out.lines.append(
+            f"Wrote {count_of(len(made), 'named judge pack')} into {out_dir} (blind judging is "
+            "off)."
+        )
     if email:
         from automation.judging.emails import judge_messages
 
         messages, skipped = judge_messages(data, made)
         out.files += _drafts(messages, Path(out_dir) / "emails")
         out.lines += [f"No email for {name}: {why}." for name, why in skipped]
-        out.lines.append(f"Wrote {len(messages)} email draft(s) into {Path(out_dir) / 'emails'}.")
+        out.lines.append(
+            f"Wrote {count_of(len(messages), 'email draft')} into {Path(out_dir) / 'emails'}."
+        )
     return out
 
 
@@ -202,7 +212,8 @@ def judge_emails_workbook(
         out.lines.append("Every judge has returned all their scores: no reminders needed.")
     else:
         out.lines.append(
-            f"Wrote {len(messages)} {what} email draft(s) into {Path(out_dir) / 'emails'}: open "
+            f"Wrote {count_of(len(messages), f'{what} email draft')} into "
+            f"{Path(out_dir) / 'emails'}: open "
             "one in Outlook or Thunderbird to check and send it."
         )
     return out

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from automation.conflicts import conflicted_pairs
+from automation.documents.english import count_of, plural
 from automation.issues import ERROR, WARNING, Issue
 from automation.keys import codes_in, column_codes, column_key, first_match, key
 from automation.model import ROW, ProgrammeData
@@ -417,7 +418,8 @@ def check_missing(data: ProgrammeData) -> Iterator[Issue]:
             WARNING,
             place.sheet,
             f"{judge} has not scored {what} on: {crits}.",
-            f"Ask {judge} to add the missing score(s) on the Scores sheet; until then "
+            f"Ask {judge} to add the missing {plural('score', len(grp))} on the Scores sheet; "
+            "until then "
             "this judge's view of the nomination uses only the criteria scored.",
             row=row,
             column="ID",
@@ -492,8 +494,8 @@ def check_assignments(data: ProgrammeData) -> Iterator[Issue]:
         "too-few-judges-assigned",
         WARNING,
         lambda r: (
-            f"{r['ID']} has {int(have[r.name])} judge(s) assigned; {r['Category']} needs "
-            f"{int(need[r.name])}."
+            f"{r['ID']} has {count_of(int(have[r.name]), 'judge')} assigned; {r['Category']} "
+            f"needs {int(need[r.name])}."
         ),
         "Add rows on the Assignments table (Judges sheet) for this nomination.",
     )
