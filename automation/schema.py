@@ -623,7 +623,7 @@ TABLES: tuple[Table, ...] = (
         "Staff",
         "Teams and sites",
         (
-            C("Team", T.TEXT, True, "Team name.", unique=True, width=20),
+            C("Team", T.TEXT, True, "Team name.", unique=True, width=21),
             C("Site", T.TEXT, True, "Where the team works.", width=16),
             C("Team leader", T.PERSON, False, "Who leads it.", width=20),
             C(
@@ -650,7 +650,7 @@ TABLES: tuple[Table, ...] = (
                 unique=True,
                 width=22,
             ),
-            C("Team", T.CHOICE, True, "Their team.", ref="Teams.Team", width=18),
+            C("Team", T.CHOICE, True, "Their team.", ref="Teams.Team", width=21),
             C("Role", T.TEXT, False, "Job title.", width=20),
             C("Line manager", T.PERSON, False, "Their line manager.", width=20),
             C("Email", T.EMAIL, False, "Work email, for award emails.", width=28),
@@ -667,7 +667,7 @@ TABLES: tuple[Table, ...] = (
             C("Period", T.CHOICE, True, "Award period.", ref="Periods.Period", width=14),
             C("Category", T.CHOICE, True, "Award category.", ref="Categories.Category", width=24),
             C("Nominee", T.PERSON, True, "Person (or team, for team awards) nominated.", width=20),
-            C("Team", T.CHOICE, False, "Nominee's team.", ref="Teams.Team", width=16),
+            C("Team", T.CHOICE, False, "Nominee's team.", ref="Teams.Team", width=21),
             C("Site", T.TEXT, False, "Nominee's site.", width=12),
             C("Line manager", T.PERSON, False, "Nominee's line manager.", width=18),
             C(
@@ -745,7 +745,7 @@ TABLES: tuple[Table, ...] = (
         (
             C("Judge", T.PERSON, True, "Judge's name.", unique=True, width=20),
             C("Role", T.TEXT, False, "Job title or 'customer panel'.", width=24),
-            C("Team", T.TEXT, False, "Their team (used for same-team conflicts).", width=16),
+            C("Team", T.TEXT, False, "Their team (used for same-team conflicts).", width=21),
             C("Site", T.TEXT, False, "Their site.", width=12),
             C("Email", T.EMAIL, False, "For judge packs and reminders.", width=28),
             C(
@@ -898,7 +898,7 @@ TABLES: tuple[Table, ...] = (
             C("Rank", T.INT, help="Rank within the category and period.", width=7),
             C("Nomination ID", T.TEXT, width=13),
             C("Nominee", T.TEXT, width=20),
-            C("Team", T.TEXT, width=14),
+            C("Team", T.TEXT, width=21),
             C("Site", T.TEXT, width=12),
             C("Judges", T.INT, help="Judges whose scores count.", width=8),
             C("Raw score", T.PERCENT, help="Mean of the judges' weighted scores.", width=10),
@@ -1367,7 +1367,7 @@ TABLES: tuple[Table, ...] = (
             C("Period", T.TEXT, width=14),
             C("Category", T.TEXT, width=24),
             C("Nominee", T.TEXT, width=20),
-            C("Team", T.TEXT, width=16),
+            C("Team", T.TEXT, width=21),
             C("Site", T.TEXT, width=12),
             C("Line manager", T.TEXT, width=18),
             C("Nominator type", T.TEXT, width=12),
@@ -1422,7 +1422,7 @@ TABLES: tuple[Table, ...] = (
             C("Rank", T.INT, width=7),
             C("Nomination ID", T.TEXT, width=13),
             C("Nominee", T.TEXT, width=20),
-            C("Team", T.TEXT, width=14),
+            C("Team", T.TEXT, width=21),
             C("Site", T.TEXT, width=12),
             C("Judges", T.INT, width=8),
             C("Raw score", T.PERCENT, width=10),

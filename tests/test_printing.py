@@ -102,3 +102,13 @@ def test_print_area_names_are_replaced_whatever_the_attribute_order() -> None:
     out = _set_print_areas(xml, {"A & B": "'A & B'!$A$1:$B$2", "C": "'C'!$A$1:$C$3"})
     assert out.count("_xlnm.Print_Area") == 2 and "old" not in out
     assert "'A &amp; B'!$A$1:$B$2" in out
+
+
+def test_team_columns_show_the_examples_longest_team_name_whole(example_data):
+    # Team names do not wrap (a dropdown, or plain text on the tool's sheets): a column
+    # narrower than the name prints it cut off ("Complaints Res").
+    longest = max(len(str(t)) for t in example_data["Teams"]["Team"].dropna())
+    for spec in schema.TABLES:
+        for col in spec.columns:
+            if col.name == "Team":
+                assert printing.fits_header(col) >= longest, (spec.name, col.width)
