@@ -243,3 +243,12 @@ def test_computed_kpi_is_shown_beside_the_typed_actual() -> None:
     row = next(o for o in fields["objectives"] if o["objective"] == "Recognise more people")
     assert (row["actual"], row["computed"]) == ("52", "48")
     assert "differs from the workbook's count (48)" in fields["objectives_note"]
+
+
+def test_a_cost_difference_is_signed_only_when_it_shows_pence():
+    from automation.documents.evaluation import _signed_money
+
+    assert _signed_money(12.5) == "+£12.50"
+    assert _signed_money(-6) == "\u2212£6"
+    assert _signed_money(0.001) == "£0"
+    assert _signed_money(-0.001) == "£0"

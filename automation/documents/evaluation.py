@@ -412,7 +412,7 @@ def _objectives_note(ctx: EvaluationContext) -> str:
 
 
 def _signed_money(value: float) -> str:
-    return f"+{money(value)}" if value > 0 else money(value)
+    return f"+{money(value)}" if round(value, 2) > 0 else money(value)
 
 
 def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, Any]:
