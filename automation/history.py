@@ -18,6 +18,7 @@ import pandas as pd
 
 from automation import schema
 from automation.appeals import open_appeals
+from automation.documents.english import count_of
 from automation.errors import UserError
 from automation.keys import key, key_of
 from automation.model import ROW, ProgrammeData
@@ -112,7 +113,10 @@ def results_unlocked(data: ProgrammeData, results: Results, period: str) -> str 
     if placed(written) != now:
         return "the Results sheet is out of date with the scores (run Score again)"
     if any(p == "panel vote" for _, p, _ in now):
-        return "a tie needs a panel vote"
+        return (
+            "a tie for first needs a panel vote (record the panel's choice on the Appeals "
+            "sheet's Panel votes table, then score again)"
+        )
     from automation.lock import is_locked
 
     if not is_locked(data):
@@ -192,20 +196,25 @@ def close_period(
     unscored = unscored_nominations(data, current)
     if unscored:
         problems.append(
-            f"{len(unscored)} nominations of {current} have no scores "
-            f"({', '.join(unscored[:5])}{'...' if len(unscored) > 5 else ''})"
+            f"{count_of(len(unscored), 'nomination')} of {current} "
+            f"{'has' if len(unscored) == 1 else 'have'} no scores "
+            f"({', '.join(unscored[:5])}{'...' if len(unscored) > 5 else ''}: have the judges "
+            "score them, then score again)"
         )
     reason = results_unlocked(data, results, current)
     if reason:
         problems.append(reason)
     appeals = open_appeals(data, current)
     if appeals:
-        problems.append(f"appeals are still open ({', '.join(appeals)})")
+        problems.append(
+            f"{'an appeal is' if len(appeals) == 1 else 'appeals are'} still open "
+            f"({', '.join(appeals)}: record the outcome on the Appeals sheet)"
+        )
     if problems and not force:
         raise UserError(
             f"{current} cannot be closed yet: " + "; ".join(problems) + ".",
-            "Finish judging and score again, decide the appeals, or add --force to close it "
-            "anyway (what is missing is then kept in history as it stands).",
+            "Do what each reason says, or add --force to close it anyway (what is missing is "
+            "then kept in history as it stands).",
         )
 
     noms = data["Nominations"]

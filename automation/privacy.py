@@ -151,6 +151,7 @@ TEXT_COLUMNS = {
     "Scores": ("Comment",),
     "Conflicts": ("Notes",),
     "Appeals": ("Grounds", "Notes"),
+    "PanelVotes": ("How decided",),
     "NominationHistory": ("Evidence", "Customer quote"),
     "ScoreHistory": ("Comment",),
     # Not the Audit log: it is a tamper-evident chain (automation.audit), and rewriting an

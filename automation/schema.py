@@ -1278,6 +1278,40 @@ TABLES: tuple[Table, ...] = (
         blank_rows=10,
     ),
     Table(
+        "PanelVotes",
+        "Appeals",
+        "Panel votes: the winner the panel chose where the tie-break rules left a tie for first",
+        (
+            C("Period", T.CHOICE, True, "Period of the tie.", ref="Periods.Period", width=14),
+            C(
+                "Category",
+                T.CHOICE,
+                True,
+                "Category of the tie.",
+                ref="Categories.Category",
+                width=24,
+            ),  # fmt: skip
+            C(
+                "Winner",
+                T.CHOICE,
+                True,
+                "ID of the nomination the panel chose, one of those the Results sheet shows as "
+                "'panel vote'.",
+                ref="Nominations.ID",
+                width=14,
+            ),
+            C("Decided on", T.DATE, True, "When the panel decided."),
+            C(
+                "How decided",
+                T.LONGTEXT,
+                False,
+                "Who voted and how, e.g. '3 votes to 1 at the panel meeting'.",
+                width=40,
+            ),
+        ),
+        blank_rows=5,
+    ),
+    Table(
         "Equity",
         "Evaluation",
         "Nominations and wins per eligible member of staff, by group (written by the tool)",
@@ -1618,8 +1652,9 @@ SHEETS: tuple[Sheet, ...] = (
     ),
     Sheet(
         "Appeals",
-        "Appeals against results: grounds, reviewer and outcome.",
-        ("Appeals",),
+        "Appeals against results (grounds, reviewer and outcome), and the panel's votes on "
+        "ties for first.",
+        ("Appeals", "PanelVotes"),
         criteria=("2.5",),
     ),
     Sheet(

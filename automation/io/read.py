@@ -33,7 +33,7 @@ from automation.parse import (
 
 # Input tables added after the first release: a workbook made earlier lacks them, which is
 # worth a warning (copy the sheet from a fresh template to use them), not an error.
-NEWER_TABLES = ("Appeals",)
+NEWER_TABLES = ("Appeals", "PanelVotes")
 
 
 class _Provisional(dict):

@@ -23,6 +23,7 @@ from automation.scoring.agreement import agreement_table
 from automation.scoring.explain import judge_effects_table, winners_explained
 from automation.scoring.judge_effect import JUDGE_COLUMNS, fit_judge_effects
 from automation.scoring.normalise import normalise
+from automation.scoring.panel_votes import PanelVote, panel_votes
 from automation.scoring.prepare import prepare
 from automation.scoring.weighted import judge_scores, panel_mean
 from automation.validate.nominations import cool_off_blocked
@@ -234,12 +235,16 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     per["Adjusted"] = fit.nominations.reindex(per.index)
     crit_keys = criterion_keys(by_crit)
     columns: dict[str, list] = {c: [] for c in _ROW_COLUMNS}
+    votes = panel_votes(data)
     for (period, category), grp in noms[~noms["Calibration"]].groupby(
         ["Period", "Category"], sort=True, dropna=True
     ):
         ckey = key_of(category)
         info = cat_info.loc[ckey] if ckey in cat_info.index else None
-        part = _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible)
+        vote = votes.get((key_of(period), ckey))
+        part = _rank_group(
+            period, category, grp, per, crit_keys, info, noms, settings, ineligible, vote
+        )
         for c in _ROW_COLUMNS:
             columns[c].extend(part[c])
     results = (
@@ -618,7 +623,9 @@ def _dates(received: pd.Series) -> list[str]:
     return [shown(r) for r in received]
 
 
-def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ineligible):
+def _rank_group(
+    period, category, grp, per, crit_keys, info, noms, settings, ineligible, vote: PanelVote | None
+):
     min_judges = int(info["Min judges"]) if info is not None and pd.notna(info["Min judges"]) else 1
     rules = [
         r
@@ -673,23 +680,60 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
     places: dict[int, str] = {}
     placed_nominees: set[str] = set()
     slots = ["winner"] + ["runner-up"] * settings.runners_up
+    vote_used = False
+
+    def placeable(t: int) -> bool:
+        return (
+            ids_all[t] not in ineligible
+            and judges_of[t] >= min_judges
+            and key_of(nominee[t]) not in placed_nominees
+        )
+
     for i, p in enumerate(ranked.tolist()):
         if not slots:
             break
-        if ids_all[p] in ineligible or judges_of[p] < min_judges:
-            continue
-        who = key_of(nominee[p])
-        if who in placed_nominees:
+        if not placeable(p):
             continue
         if unresolved[i] and slots[0] == "winner":
-            tied = ranked[ranking.rank == ranks[i]].tolist()
-            for t in tied:
-                places[t] = "panel vote"
-            slots = slots[1:]
-            placed_nominees.update(key_of(nominee[t]) for t in tied)
-            continue
+            tied_slots = np.flatnonzero(ranking.rank == ranks[i])
+            tied = ranked[tied_slots].tolist()
+            chosen = next(
+                (t for t in tied if vote and key_of(ids_all[t]) == vote.winner and placeable(t)),
+                None,
+            )
+            if chosen is None:
+                for t in tied:
+                    places[t] = "panel vote"
+                slots = slots[1:]
+                placed_nominees.update(key_of(nominee[t]) for t in tied)
+                continue
+            # The panel's choice wins; the others tied with it go on to the next places.
+            places[chosen] = slots.pop(0)
+            placed_nominees.add(key_of(nominee[chosen]))
+            vote_used = True
+            # It ranks first of the tie, the others share the next rank; the note says why.
+            decided = vote.note(str(ids_all[chosen]))
+            run = tied_slots.tolist()
+            first = run[tied.index(chosen)]
+            order = [first] + [s for s in run if s != first]
+            ranked[run] = ranked[order]
+            ranking.note[run[0] : run[-1] + 1] = [
+                ranking.note[s].split("; ", 1)[0] + "; " + decided for s in order
+            ]
+            ranks[run[0] + 1 : run[-1] + 1] = [ranks[i] + 1] * (len(run) - 1)
+            if p == chosen or not slots or not placeable(p):
+                continue
         places[p] = slots.pop(0)
-        placed_nominees.add(who)
+        placed_nominees.add(key_of(nominee[p]))
+    # A vote that decided nothing is shown on the nomination it names, not dropped silently.
+    unused_vote: dict[int, str] = {}
+    if vote is not None and not vote_used:
+        for t in np.flatnonzero([key_of(v) == vote.winner for v in ids_all]).tolist():
+            unused_vote[t] = "panel vote recorded but not used: " + (
+                "this nomination cannot be placed"
+                if places.get(t) == "panel vote"
+                else "this nomination is not tied for first"
+            )
 
     # Column by column: a Python loop builds text only for the rows that have flags (or a
     # conflicted judge); everything else is taken from the statistics by position.
@@ -711,6 +755,8 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
         | _is_list(partial)
     )
     flags = [""] * len(at)
+    if unused_vote:
+        flagged |= np.isin(at, list(unused_vote))
     for k in np.flatnonzero(flagged):
         flags[k] = "; ".join(
             _flags(
@@ -722,6 +768,7 @@ def _rank_group(period, category, grp, per, crit_keys, info, noms, settings, ine
                 min_judges,
                 settings,
             )
+            + ([unused_vote[at[k]]] if at[k] in unused_vote else [])
         )
     by_j = [v if isinstance(v, str) else "" for v in by_judge]
     for k in np.flatnonzero(_is_list(conflicted)):

@@ -28,7 +28,7 @@ REQUIRED_CODES = {
 # The scoring rules give these their own codes (unknown-judge, unknown-nomination).
 REFS_CHECKED_ELSEWHERE = {("Scores", "Judge"), ("Scores", "Nomination ID")}
 # Appeals may concern a nomination already moved into history (automation.validate.running).
-REFS_CHECKED_ELSEWHERE |= {("Appeals", "Nomination ID")}
+REFS_CHECKED_ELSEWHERE |= {("Appeals", "Nomination ID"), ("PanelVotes", "Winner")}
 
 _NUMERIC = (
     schema.ColType.INT,

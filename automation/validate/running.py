@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from automation.appeals import all_nominations, outcome_of
 from automation.issues import ERROR, WARNING, Issue
-from automation.keys import column_key, key
+from automation.keys import column_key, key, key_of
 from automation.model import ProgrammeData
 from automation.privacy import retention_cutoff, retention_months
 from automation.validate.emit import row_issues
@@ -150,7 +151,79 @@ def check_equity_groups(data: ProgrammeData) -> Iterator[Issue]:
         )
 
 
+def _keys(values: pd.Series) -> np.ndarray:
+    """Key texts as a plain array, "" for a blank (so comparing never meets pd.NA)."""
+    return np.array([k if isinstance(k, str) else "" for k in key(values)], dtype=object)
+
+
+def check_panel_votes(data: ProgrammeData) -> Iterator[Issue]:
+    """A panel vote must name a nomination of its own category and period, once per tie.
+    (Whether that nomination was tied for first is known only when scoring: a vote that
+    decides nothing is flagged on the Results sheet.)"""
+    votes = data.tables.get("PanelVotes")
+    if votes is None or votes.empty:
+        return
+    parts = [data["Nominations"][["ID", "Period", "Category"]]]
+    hist = data.tables.get("NominationHistory")
+    if hist is not None and len(hist):
+        parts.append(hist[["ID", "Period", "Category"]])
+    noms = pd.concat(parts, ignore_index=True).dropna(subset=["ID"])
+    noms = noms.assign(_id=key(noms["ID"])).drop_duplicates("_id").set_index("_id")
+    winner = key(votes["Winner"])
+    named = votes["Winner"].notna()
+    known = winner.isin(noms.index)
+    yield from row_issues(
+        data,
+        "PanelVotes",
+        named & ~known,
+        "Winner",
+        "unknown-nomination",
+        ERROR,
+        "The panel vote for {Category} ({Period}) names {Winner}, which is not a nomination "
+        "in this workbook.",
+        "Type the ID the Results sheet shows for the nomination the panel chose.",
+    )
+    found = noms.reindex(winner.where(known))
+    elsewhere = (
+        named
+        & known
+        & (
+            (_keys(found["Period"]) != _keys(votes["Period"]))
+            | (_keys(found["Category"]) != _keys(votes["Category"]))
+        )
+    )
+    yield from row_issues(
+        data,
+        "PanelVotes",
+        elsewhere,
+        "Winner",
+        "panel-vote-wrong-tie",
+        ERROR,
+        lambda r: (
+            f"The panel vote for {r['Category']} ({r['Period']}) names {r['Winner']}, a "
+            f"nomination for {found.loc[key_of(r['Winner']), 'Category']} "
+            f"({found.loc[key_of(r['Winner']), 'Period']})."
+        ),
+        "Check the ID, the Category and the Period of the vote against the Results sheet.",
+    )
+    pair = pd.Series(
+        list(zip(key(votes["Period"]), key(votes["Category"]), strict=True)), index=votes.index
+    )
+    repeated = votes["Period"].notna() & votes["Category"].notna() & pair.duplicated(keep=False)
+    yield from row_issues(
+        data,
+        "PanelVotes",
+        repeated,
+        "Category",
+        "panel-vote-repeated",
+        ERROR,
+        "{Category} ({Period}) has more than one panel vote, so none of them is used.",
+        "Keep the one row the panel agreed and delete the others.",
+    )
+
+
 def check_running(data: ProgrammeData, today: dt.date) -> Iterator[Issue]:
     yield from check_appeals(data)
+    yield from check_panel_votes(data)
     yield from check_consent_age(data, today)
     yield from check_equity_groups(data)
