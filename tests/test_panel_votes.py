@@ -50,13 +50,18 @@ def test_without_a_vote_the_tie_awaits_the_panel():
 
 
 def test_the_panels_choice_wins_and_the_rest_of_the_tie_take_the_next_places():
-    res = _results(_tied_rows(Winner="n2 ", **{"Decided on": D(2027, 4, 2)}))
+    res = _results(
+        _tied_rows(Winner="n2 ", **{"Decided on": D(2027, 4, 2), "How decided": "2 votes to 1."})
+    )
     assert res.loc["N2", "Place"] == "winner" and res.loc["N2", "Rank"] == 1
     # The others of the tie share the next rank, in ID order, and fill the runner-up places.
     assert list(res.loc[["N1", "N3"], "Place"]) == ["runner-up", "runner-up"]
     assert list(res.loc[["N1", "N3"], "Rank"]) == [2, 2]
     assert res.index[0] == "N2"  # listed first of its tie
-    note = "Tied on 80.0% (N1, N2, N3); the panel chose N2 on 02/04/2027 (Panel votes table)"
+    note = (
+        "Tied on 80.0% (N1, N2, N3); the panel chose N2 on 02/04/2027 "
+        "(Panel votes table: 2 votes to 1)"
+    )
     assert res.loc["N1", "Tie-break"] == res.loc["N2", "Tie-break"] == note
     assert pd.isna(res.loc["N4", "Place"]) and res.loc["N4", "Rank"] == 4
     assert "panel vote" not in res.loc["N2", "Flags"]

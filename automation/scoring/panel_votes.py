@@ -25,10 +25,12 @@ class PanelVote:
 
     winner: str  # as key_of gives it
     decided_on: dt.date | None
+    how: str = ""  # the table's How decided, as typed
 
     def note(self, shown_id: str) -> str:
         when = f" on {self.decided_on:%d/%m/%Y}" if self.decided_on else ""
-        return f"the panel chose {shown_id}{when} (Panel votes table)"
+        how = f": {self.how}" if self.how else ""
+        return f"the panel chose {shown_id}{when} (Panel votes table{how})"
 
 
 def panel_votes(data: ProgrammeData) -> dict[tuple[str, str], PanelVote]:
@@ -41,8 +43,12 @@ def panel_votes(data: ProgrammeData) -> dict[tuple[str, str], PanelVote]:
     pairs = list(zip(key(rows["Period"]), key(rows["Category"]), strict=True))
     counts = Counter(pairs)
     out: dict[tuple[str, str], PanelVote] = {}
-    for pair, winner, decided in zip(pairs, rows["Winner"], rows["Decided on"], strict=True):
+    how = rows["How decided"] if "How decided" in rows else pd.Series(None, index=rows.index)
+    for pair, winner, decided, said in zip(
+        pairs, rows["Winner"], rows["Decided on"], how, strict=True
+    ):
         if counts[pair] == 1:
             day = pd.Timestamp(decided).date() if pd.notna(decided) else None
-            out[pair] = PanelVote(key_of(winner), day)
+            text = " ".join(str(said).split()) if isinstance(said, str) else ""
+            out[pair] = PanelVote(key_of(winner), day, text.rstrip("."))
     return out
