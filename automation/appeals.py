@@ -15,12 +15,14 @@ from automation.model import ProgrammeData
 OUTCOMES = ("open", "upheld", "partly upheld", "not upheld", "withdrawn")
 
 
-def all_nominations(data: ProgrammeData) -> pd.DataFrame:
-    """ID and Period of every nomination, current and in history."""
-    parts = [data["Nominations"][["ID", "Period"]]]
+def all_nominations(
+    data: ProgrammeData, columns: tuple[str, ...] = ("ID", "Period")
+) -> pd.DataFrame:
+    """``columns`` of every nomination, current and in history."""
+    parts = [data["Nominations"][list(columns)]]
     hist = data.tables.get("NominationHistory")
     if hist is not None and len(hist):
-        parts.append(hist[["ID", "Period"]])
+        parts.append(hist[list(columns)])
     return pd.concat(parts, ignore_index=True)
 
 

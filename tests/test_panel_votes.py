@@ -131,3 +131,19 @@ def test_a_tie_awaiting_the_panel_keeps_the_period_open_until_the_vote_is_record
     # With the vote, the tie is settled: what is left is locking the scores.
     voted = reason(_tied_rows(Winner="N1", **{"Decided on": D(2027, 4, 2)}))
     assert voted.startswith("the scores are not locked")
+
+
+def test_a_vote_of_a_closed_period_names_a_nomination_now_in_history():
+    rows = _tied_rows()
+    rows["Periods"].append(
+        {"Period": "Q4 2026", "Starts": D(2026, 10, 1), "Ends": D(2026, 12, 31), "Status": "closed"}
+    )
+    rows["NominationHistory"] = [
+        {"ID": "H1", "Period": "Q4 2026", "Category": "Star", "Nominee": "Ann Able"}
+    ]
+    rows["PanelVotes"] = [
+        {"Period": "Q4 2026", "Category": "Star", "Winner": "H1", "Decided on": D(2027, 1, 9)}
+    ]
+    assert _codes(rows) == {}
+    # It has no say in the current period's tie.
+    assert set(_results(rows).loc[["N1", "N2", "N3"], "Place"]) == {"panel vote"}

@@ -163,11 +163,7 @@ def check_panel_votes(data: ProgrammeData) -> Iterator[Issue]:
     votes = data.tables.get("PanelVotes")
     if votes is None or votes.empty:
         return
-    parts = [data["Nominations"][["ID", "Period", "Category"]]]
-    hist = data.tables.get("NominationHistory")
-    if hist is not None and len(hist):
-        parts.append(hist[["ID", "Period", "Category"]])
-    noms = pd.concat(parts, ignore_index=True).dropna(subset=["ID"])
+    noms = all_nominations(data, ("ID", "Period", "Category")).dropna(subset=["ID"])
     noms = noms.assign(_id=key(noms["ID"])).drop_duplicates("_id").set_index("_id")
     winner = key(votes["Winner"])
     named = votes["Winner"].notna()
