@@ -323,7 +323,8 @@ def _start_sheet(wb: Workbook, ws, settings: Mapping[str, object]) -> None:
         ws.cell(row=row, column=1, value=step)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
         ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[row].height = 15 * (1 + len(step) // 120)
+        # Merged over A:B (144 units): rows as tall as the wrapped step, no blank line after.
+        ws.row_dimensions[row].height = 15 * printing.wrapped_lines(step, 144)
         row += 1
     row += 1
     ws.cell(row=row, column=1, value="Where the programme stands").font = Font(
