@@ -153,16 +153,22 @@ def _winners(results: Results) -> str:
         if ranked == total
         else (f"{ranked} of {total} nominations ranked")
     )
+    ties = int((results.nominations["Place"] == "panel vote").sum())
+    # Said even when nothing has won yet: a tie may be all that stands between a category and
+    # its winner.
+    tie_line = (
+        f"{ties} nominations tied for a win and need a panel vote: record the panel's choice "
+        "on the Appeals sheet (Panel votes), then click Score again."
+    )
     if winners.empty:
-        return f"{counted}; no winners yet."
+        return f"{counted}; no winners yet." + (f"\n{tie_line}" if ties else "")
     lines = [f"{counted}. Winners:"]
     for _, row in winners.head(WINNERS_SHOWN).iterrows():
         lines.append(f"  {row['Category']} ({row['Period']}): {row['Nominee']}")
     if len(winners) > WINNERS_SHOWN:
         lines.append(f"  ... and {len(winners) - WINNERS_SHOWN} more on the Results sheet.")
-    ties = int((results.nominations["Place"] == "panel vote").sum())
     if ties:
-        lines.append(f"{ties} nominations tied for a win and need a panel vote.")
+        lines.append(tie_line)
     return "\n".join(lines)
 
 

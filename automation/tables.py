@@ -132,5 +132,8 @@ def score_summary(results: Results) -> str:
     )
     text = f"{counted}; winners: " + ("; ".join(parts) if parts else "none")
     if ties:
-        text += f"; {ties} nominations tied for a win need a panel vote"
+        text += (
+            f"; {ties} nominations tied for a win need a panel vote (record the panel's choice "
+            "on the Appeals sheet's Panel votes table, then score again)"
+        )
     return text

@@ -44,6 +44,12 @@ def _results(rows):
 
 
 def test_without_a_vote_the_tie_awaits_the_panel():
+    from automation.tables import score_summary
+
+    assert score_summary(score(_data(_tied_rows()))).endswith(
+        "3 nominations tied for a win need a panel vote (record the panel's choice on the "
+        "Appeals sheet's Panel votes table, then score again)"
+    )
     res = _results(_tied_rows())
     assert set(res.loc[["N1", "N2", "N3"], "Place"]) == {"panel vote"}
     assert list(res.loc[["N1", "N2", "N3"], "Rank"]) == [1, 1, 1]
@@ -147,3 +153,11 @@ def test_a_vote_of_a_closed_period_names_a_nomination_now_in_history():
     assert _codes(rows) == {}
     # It has no say in the current period's tie.
     assert set(_results(rows).loc[["N1", "N2", "N3"], "Place"]) == {"panel vote"}
+
+
+def test_the_score_button_says_a_tie_awaits_the_panel_even_with_no_winner_yet():
+    from automation.macros import _winners
+
+    text = _winners(score(_data(_tied_rows())))
+    assert text.startswith("4 nominations ranked; no winners yet.")
+    assert "3 nominations tied for a win and need a panel vote: record the panel's choice" in text
