@@ -23,6 +23,7 @@ from automation.errors import UserError
 from automation.keys import key, key_of
 from automation.model import ROW, ProgrammeData
 from automation.scoring import Results
+from automation.scoring.panel_votes import RECORD_VOTE
 
 # A sheet holds 1,048,576 rows; history beyond this many rows of one table goes to a sidecar
 # file beside the workbook (see automation.sidecar), leaving room for the title and header.
@@ -113,10 +114,7 @@ def results_unlocked(data: ProgrammeData, results: Results, period: str) -> str 
     if placed(written) != now:
         return "the Results sheet is out of date with the scores (run Score again)"
     if any(p == "panel vote" for _, p, _ in now):
-        return (
-            "a tie for first needs a panel vote (record the panel's choice on the Appeals "
-            "sheet's Panel votes table, then score again)"
-        )
+        return f"a tie for first needs a panel vote ({RECORD_VOTE}, then score again)"
     from automation.lock import is_locked
 
     if not is_locked(data):

@@ -31,7 +31,8 @@ from automation.issues import Report
 from automation.model import ProgrammeData
 from automation.scoring import Results
 from automation.scoring import score as score_data
-from automation.tables import issues_frame, results_tables, score_summary
+from automation.scoring.panel_votes import RECORD_VOTE
+from automation.tables import issues_frame, ranked_count, results_tables, score_summary
 from automation.validate import validate as check_data
 
 TITLE = "Award Programme"
@@ -146,19 +147,13 @@ def _checked(report: Report, notes: int) -> str:
 
 def _winners(results: Results) -> str:
     winners = results.winners
-    total = len(results.nominations)
-    ranked = int(results.nominations["Rank"].notna().sum()) if total else 0
-    counted = (
-        f"{ranked} nominations ranked"
-        if ranked == total
-        else (f"{ranked} of {total} nominations ranked")
-    )
+    counted = ranked_count(results)
     ties = int((results.nominations["Place"] == "panel vote").sum())
     # Said even when nothing has won yet: a tie may be all that stands between a category and
     # its winner.
     tie_line = (
-        f"{ties} nominations tied for a win and need a panel vote: record the panel's choice "
-        "on the Appeals sheet (Panel votes), then click Score again."
+        f"{ties} nominations tied for a win and need a panel vote: {RECORD_VOTE}, then click "
+        "Score again."
     )
     if winners.empty:
         return f"{counted}; no winners yet." + (f"\n{tie_line}" if ties else "")

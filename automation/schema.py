@@ -1290,7 +1290,7 @@ TABLES: tuple[Table, ...] = (
                 "Category of the tie.",
                 ref="Categories.Category",
                 width=24,
-            ),  # fmt: skip
+            ),
             C(
                 "Winner",
                 T.CHOICE,

@@ -15,6 +15,7 @@ from automation.audit import record
 from automation.issues import Report
 from automation.model import ProgrammeData
 from automation.scoring import Results
+from automation.scoring.panel_votes import RECORD_VOTE
 
 
 def issues_frame(report: Report) -> pd.DataFrame:
@@ -118,22 +119,23 @@ def placed_citations(data: ProgrammeData, results: pd.DataFrame) -> list[str | N
     return out
 
 
+def ranked_count(results: Results) -> str:
+    """ "60 nominations ranked", or "58 of 60 nominations ranked": nominations nobody scored
+    are listed on Results but not ranked, so they are not counted as ranked."""
+    total = len(results.nominations)
+    ranked = int(results.nominations["Rank"].notna().sum()) if total else 0
+    return (
+        f"{ranked} nominations ranked"
+        if ranked == total
+        else f"{ranked} of {total} nominations ranked"
+    )
+
+
 def score_summary(results: Results) -> str:
     winners = results.winners
     parts = [f"{r['Category']} ({r['Period']}): {r['Nominee']}" for _, r in winners.iterrows()]
     ties = (results.nominations["Place"] == "panel vote").sum()
-    total = len(results.nominations)
-    ranked = int(results.nominations["Rank"].notna().sum()) if total else 0
-    # Nominations nobody scored are listed on Results but not ranked: do not count them.
-    counted = (
-        f"{ranked} nominations ranked"
-        if ranked == total
-        else (f"{ranked} of {total} nominations ranked")
-    )
-    text = f"{counted}; winners: " + ("; ".join(parts) if parts else "none")
+    text = f"{ranked_count(results)}; winners: " + ("; ".join(parts) if parts else "none")
     if ties:
-        text += (
-            f"; {ties} nominations tied for a win need a panel vote (record the panel's choice "
-            "on the Appeals sheet's Panel votes table, then score again)"
-        )
+        text += f"; {ties} nominations tied for a win need a panel vote ({RECORD_VOTE}, then score again)"
     return text

@@ -161,3 +161,11 @@ def test_the_score_button_says_a_tie_awaits_the_panel_even_with_no_winner_yet():
     text = _winners(score(_data(_tied_rows())))
     assert text.startswith("4 nominations ranked; no winners yet.")
     assert "3 nominations tied for a win and need a panel vote: record the panel's choice" in text
+
+
+def test_a_second_row_for_a_tie_counts_as_a_repeat_even_without_a_winner():
+    # Validation and scoring agree on what a repeat is: the message says none is used.
+    rows = _tied_rows(Winner="N1", **{"Decided on": D(2027, 4, 2)})
+    rows["PanelVotes"].append({"Period": "Q1 2027", "Category": "Star"})
+    assert len(_codes(rows)["panel-vote-repeated"]) == 2
+    assert set(_results(rows).loc[["N1", "N2", "N3"], "Place"]) == {"panel vote"}

@@ -177,8 +177,7 @@ class EvaluationContext:
     staff_nominated: int
     viewpoints: list[Viewpoint]
     agreement: list[AgreementFigure]
-    # Nominations whose rank differs from a ranking on raw scores, and what ranked them
-    # ("raw", "normalised" or "judge-effect", the Rank by setting).
+    # Nominations whose rank differs from a ranking on raw scores (see ranked_on).
     ranks_changed: int
     conflicts_declared: int
     scores_excluded_for_conflict: int
@@ -191,4 +190,4 @@ class EvaluationContext:
     equity: Any = None  # automation.equity.Equity
     trend: list[dict] | None = None  # one dict per period, oldest first
     appeals: dict[str, int] | None = None  # outcome -> appeals
-    ranked_on: str = "normalised"
+    ranked_on: str = "normalised"  # the Rank by setting: raw, normalised or judge-effect

@@ -162,7 +162,7 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
     if ctx.ranks_changed > 0 and ctx.ranked_on != "raw":
         changed = count_of(ctx.ranks_changed, "ranking")
         advice.append(
-            f"{_ADJUSTING[ctx.ranked_on].capitalize()} changed {changed}, so some judges mark "
+            f"{_ADJUSTING[ctx.ranked_on][0].capitalize()} changed {changed}, so some judges mark "
             "consistently high or low. Show each judge their average against the panel's "
             "before the next round."
         )
@@ -338,21 +338,18 @@ def _viewpoints_summary(ctx: EvaluationContext) -> str:
     return text
 
 
-# What the Rank by setting did to the judges' scores, as the report says it.
+# What the Rank by setting did to the judges' scores, and why, as the report says it.
 _ADJUSTING = {
-    "normalised": "normalising each judge's scores",
-    "judge-effect": "adjusting for each judge's leniency",
-}
-_WHY = {
-    "normalised": "to even out judges who mark high or low",
-    "judge-effect": "how high or low each marks",
+    "normalised": ("normalising each judge's scores", "to even out judges who mark high or low"),
+    "judge-effect": ("adjusting for each judge's leniency", "how high or low each marks"),
 }
 
 
 def _judging_summary(ctx: EvaluationContext) -> str:
     changed = ctx.ranks_changed
     if ctx.ranked_on in _ADJUSTING:
-        text = f"{_ADJUSTING[ctx.ranked_on].capitalize()} ({_WHY[ctx.ranked_on]}) changed " + (
+        what, why = _ADJUSTING[ctx.ranked_on]
+        text = f"{what.capitalize()} ({why}) changed " + (
             f"{count_of(changed, 'ranking')} against the raw scores." if changed else "no rankings."
         )
     else:

@@ -10,13 +10,15 @@ others tied with it take the next places, and the tie note says who decided and 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
 
 from automation.keys import key, key_of
 from automation.model import ProgrammeData
+
+# What to do about a tie awaiting the panel, as the messages that report one say it.
+RECORD_VOTE = "record the panel's choice on the Appeals sheet's Panel votes table"
 
 
 @dataclass(frozen=True)
@@ -33,22 +35,31 @@ class PanelVote:
         return f"the panel chose {shown_id}{when} (Panel votes table{how})"
 
 
+def ties_voted(votes: pd.DataFrame) -> pd.Series:
+    """Each vote's tie as (period key, category key)."""
+    return pd.Series(
+        list(zip(key(votes["Period"]), key(votes["Category"]), strict=True)), index=votes.index
+    )
+
+
+def repeated_votes(votes: pd.DataFrame) -> pd.Series:
+    """Rows naming a tie that another row names too: none of them is used."""
+    named = votes["Period"].notna() & votes["Category"].notna()
+    return named & ties_voted(votes).duplicated(keep=False)
+
+
 def panel_votes(data: ProgrammeData) -> dict[tuple[str, str], PanelVote]:
     """(period key, category key) -> the panel's vote. A tie with two rows is left out: the
     validation rule ``panel-vote-repeated`` asks the manager to keep one."""
     votes = data.tables.get("PanelVotes")
     if votes is None or votes.empty:
         return {}
-    rows = votes.dropna(subset=["Period", "Category", "Winner"])
-    pairs = list(zip(key(rows["Period"]), key(rows["Category"]), strict=True))
-    counts = Counter(pairs)
+    rows = votes[~repeated_votes(votes)].dropna(subset=["Period", "Category", "Winner"])
     out: dict[tuple[str, str], PanelVote] = {}
-    how = rows["How decided"] if "How decided" in rows else pd.Series(None, index=rows.index)
     for pair, winner, decided, said in zip(
-        pairs, rows["Winner"], rows["Decided on"], how, strict=True
+        ties_voted(rows), rows["Winner"], rows["Decided on"], rows["How decided"], strict=True
     ):
-        if counts[pair] == 1:
-            day = pd.Timestamp(decided).date() if pd.notna(decided) else None
-            text = " ".join(str(said).split()) if isinstance(said, str) else ""
-            out[pair] = PanelVote(key_of(winner), day, text.rstrip("."))
+        day = pd.Timestamp(decided).date() if pd.notna(decided) else None
+        text = " ".join(str(said).split()) if isinstance(said, str) else ""
+        out[pair] = PanelVote(key_of(winner), day, text.rstrip("."))
     return out

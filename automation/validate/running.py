@@ -163,6 +163,9 @@ def check_panel_votes(data: ProgrammeData) -> Iterator[Issue]:
     votes = data.tables.get("PanelVotes")
     if votes is None or votes.empty:
         return
+    # Imported here: the scoring package imports this one (and validating needs no scoring).
+    from automation.scoring.panel_votes import repeated_votes
+
     noms = all_nominations(data, ("ID", "Period", "Category")).dropna(subset=["ID"])
     noms = noms.assign(_id=key(noms["ID"])).drop_duplicates("_id").set_index("_id")
     winner = key(votes["Winner"])
@@ -202,14 +205,10 @@ def check_panel_votes(data: ProgrammeData) -> Iterator[Issue]:
         ),
         "Check the ID, the Category and the Period of the vote against the Results sheet.",
     )
-    pair = pd.Series(
-        list(zip(key(votes["Period"]), key(votes["Category"]), strict=True)), index=votes.index
-    )
-    repeated = votes["Period"].notna() & votes["Category"].notna() & pair.duplicated(keep=False)
     yield from row_issues(
         data,
         "PanelVotes",
-        repeated,
+        repeated_votes(votes),
         "Category",
         "panel-vote-repeated",
         ERROR,
