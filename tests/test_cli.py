@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -40,6 +41,46 @@ def test_python_m_automation_works_like_awards():
         [sys.executable, "-m", "automation", "--help"], capture_output=True, text=True, check=True
     )
     assert "awards" in done.stdout and "validate" in done.stdout
+
+
+def _awards(*argv: str) -> subprocess.CompletedProcess:
+    """``python -m automation ARGV`` in a fresh process, its output through pipes."""
+    return subprocess.run(
+        [sys.executable, "-m", "automation", *argv], capture_output=True, text=True
+    )
+
+
+def test_the_quick_exit_keeps_every_line_and_the_exit_code(built_example, tmp_path, capsys):
+    # The command skips the interpreter's teardown (cli.entry): what it printed into a pipe,
+    # which buffers, must still arrive, with the code main returned.
+    checked = _awards("validate", str(built_example))
+    assert checked.returncode == 0, checked.stderr
+    assert cli.main(["validate", str(built_example)]) == 0
+    assert checked.stdout == capsys.readouterr().out
+    assert checked.stdout.endswith(f"Checked {built_example.name}: 0 errors, 4 warnings.\n")
+    missing = _awards("validate", str(tmp_path / "nowhere.xlsx"))
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("awards: ") and "nowhere.xlsx" in missing.stderr
+
+
+def test_a_run_through_the_quick_exit_writes_whole_files(built_example, tmp_path, capsys):
+    done = _awards("run", str(built_example), "--out", str(tmp_path / "quick"))
+    assert done.returncode == 0, done.stderr
+    assert cli.main(["run", str(built_example), "--out", str(tmp_path / "normal")]) == 0
+    capsys.readouterr()
+    quick, normal = (
+        sorted(p.relative_to(tmp_path / d) for p in (tmp_path / d).rglob("*.*"))
+        for d in ("quick", "normal")
+    )
+    assert quick == normal and len(quick) > 10
+    scored = read_workbook(tmp_path / "quick" / built_example.name)
+    assert scored.tables["Results"].equals(
+        read_workbook(tmp_path / "normal" / built_example.name).tables["Results"]
+    )
+    assert scored.tables["Audit"]["Action"].iloc[-1] == "documents"
+    for path in quick:
+        if path.suffix in (".docx", ".xlsx"):  # each a whole zip: its directory comes last
+            assert zipfile.is_zipfile(tmp_path / "quick" / path), path
 
 
 # Libraries only some jobs need (workbook building, documents, Excel): every other command must
