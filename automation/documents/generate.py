@@ -735,13 +735,11 @@ def _all_documents(data, results, out_dir, pdf, today, progress, evaluation) -> 
         newsletter=newsletter_pdf if pdf else newsletter,
         attachments=attachments,
     )
+    # The drafts are written before the report, whose charts may still be being drawn.
+    drafts = write_drafts(outbox.messages, out_dir / "emails")
+    report = generate_evaluation(data, results, out_dir, today=today, pdf=pdf, started=evaluation)
     return DocumentFiles(
-        [
-            *certificate_files,
-            newsletter,
-            generate_evaluation(data, results, out_dir, today=today, pdf=pdf, started=evaluation),
-            *write_drafts(outbox.messages, out_dir / "emails"),
-        ],
+        [*certificate_files, newsletter, report, *drafts],
         [skipped.describe() for skipped in outbox.skipped],
     )
 
