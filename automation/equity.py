@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from automation.keys import key, key_of
+from automation.kpis import staff_total
 from automation.model import ProgrammeData
 from automation.scoring import Results
 
@@ -62,6 +63,9 @@ class Equity:
     panel: dict[str, dict[str, int]]  # "team"/"site" -> group -> judges
     judges: int
     missing_groupings: list[str] = field(default_factory=list)
+    # The Teams table's headcount (kpis.staff_total), which the report's participation
+    # figures use; the rates here can only count the people listed on the Staff sheet.
+    headcount: int = 0
 
     @property
     def flagged(self) -> list[GroupRate]:
@@ -183,6 +187,7 @@ def equity(data: ProgrammeData, results: Results | None, period: str | None = No
         panel=panel,
         judges=len(judges),
         missing_groupings=missing,
+        headcount=staff_total(data),
     )
 
 
@@ -224,7 +229,7 @@ def equity_tables(eq: Equity) -> dict[str, pd.DataFrame]:
     part.append(
         {
             "Measure": "Staff nominated at least once",
-            "Group": "all staff",
+            "Group": "staff on the Staff sheet",
             "Count": eq.staff_nominated,
             "Out of": eq.staff_total,
             "Share": eq.staff_nominated / eq.staff_total if eq.staff_total else None,

@@ -21,6 +21,7 @@ from automation.appeals import open_appeals
 from automation.documents.english import count_of
 from automation.errors import UserError
 from automation.keys import key, key_of
+from automation.kpis import staff_nominated, staff_total
 from automation.model import ROW, ProgrammeData
 from automation.scoring import Results
 from automation.scoring.panel_votes import RECORD_VOTE
@@ -330,8 +331,10 @@ def period_summary(
 ) -> dict[str, object]:
     """One row of the History view for ``period`` from its nominations, scores and results."""
     noms = nominations[~nominations["Calibration"].fillna(False).astype(bool)]
-    staff = set(key(data["Staff"]["Name"]).dropna())
-    nominated = set(key(noms["Nominee"]).dropna()) & staff
+    # Counted as the KPI and the report's participation section count them (out of the
+    # Teams headcount), so a period's row agrees with what its report said.
+    nominated = staff_nominated(data, noms)
+    staff = staff_total(data)
     periods = data["Periods"].dropna(subset=["Period"])
     row = periods[key(periods["Period"]) == key_of(period)]
     appeals = data.tables.get("Appeals")
@@ -345,8 +348,8 @@ def period_summary(
         "Nominations": len(noms),
         "Customer nominations": int((noms["Nominator type"] == "customer").sum()),
         "Nominators": int(key(noms["Nominator"]).dropna().nunique()),
-        "Staff nominated": len(nominated),
-        "Share of staff nominated": len(nominated) / len(staff) if staff else None,
+        "Staff nominated": nominated,
+        "Share of staff nominated": nominated / staff if staff else None,
         "Winners": int((results["Place"] == "winner").sum()) if len(results) else 0,
         "Judges": int(key(scores["Judge"]).dropna().nunique()) if len(scores) else 0,
         "Scores": int(scores["Score"].notna().sum()) if len(scores) else 0,

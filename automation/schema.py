@@ -1365,8 +1365,19 @@ TABLES: tuple[Table, ...] = (
             C("Nominations", T.INT, help="Not counting calibration entries.", width=11),
             C("Customer nominations", T.INT, width=11),
             C("Nominators", T.INT, help="Different people who nominated.", width=10),
-            C("Staff nominated", T.INT, help="Different staff nominated at least once.", width=10),
-            C("Share of staff nominated", T.PERCENT, width=11),
+            C(
+                "Staff nominated",
+                T.INT,
+                help="Different staff nominated at least once for an individual award.",
+                width=10,
+            ),
+            C(
+                "Share of staff nominated",
+                T.PERCENT,
+                help="Out of the Teams table's headcount (the Staff list when it has none), "
+                "as the report's participation section counts it.",
+                width=11,
+            ),
             C("Winners", T.INT, width=8),
             C("Judges", T.INT, help="Judges who scored.", width=8),
             C("Scores", T.INT, width=8),

@@ -196,3 +196,24 @@ def test_a_nominee_missing_from_staff_points_at_their_nomination(example_data, r
     assert award.email_source(winner.nominee).startswith(
         f"{winner.nominee} is not on Staff; named on Nominations row "
     )
+
+
+def test_every_share_of_staff_nominated_in_the_report_is_out_of_the_same_staff(
+    example_data, results
+):
+    # The example's Teams table counts 78 staff and its Staff sheet lists 42 of them. The
+    # participation section, the current period's trend row and the KPI all count out of the
+    # 78; the fairness groups can only use the 42 listed, and say so.
+    from automation.documents.equity_section import equity_summary
+    from automation.kpis import workbook_kpi
+
+    ctx = g.evaluation_context(example_data, results, "Q3 2026", DAY)
+    share = ctx.staff_nominated / ctx.staff_total
+    assert (ctx.staff_nominated, ctx.staff_total) == (29, 78)
+    assert ctx.trend[-1]["share_n"] == pytest.approx(share)
+    assert workbook_kpi(example_data, "share of staff nominated", "Q3 2026") == round(
+        share * 100, 1
+    )
+    summary = equity_summary(ctx.equity)
+    assert "the 42 staff on the Staff sheet, 29 of whom (69%)" in summary
+    assert "The Teams table counts 78 staff in all: list the other 36 on the Staff sheet" in summary

@@ -43,9 +43,16 @@ def equity_summary(eq: Equity) -> str:
         )
     if eq.staff_total:
         text += (
-            f"{eq.staff_nominated:,} of {eq.staff_total:,} staff "
-            f"({eq.staff_nominated / eq.staff_total * 100:.0f}%) were nominated at least once."
+            f"The groups are made of the {eq.staff_total:,} staff on the Staff sheet, "
+            f"{eq.staff_nominated:,} of whom ({eq.staff_nominated / eq.staff_total * 100:.0f}%) "
+            "were nominated at least once."
         )
+        unlisted = eq.headcount - eq.staff_total
+        if unlisted > 0:
+            text += (
+                f" The Teams table counts {eq.headcount:,} staff in all: list the other "
+                f"{unlisted:,} on the Staff sheet to bring them into these figures."
+            )
     return text.strip()
 
 
