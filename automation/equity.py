@@ -235,6 +235,16 @@ def equity_tables(eq: Equity) -> dict[str, pd.DataFrame]:
             "Share": eq.staff_nominated / eq.staff_total if eq.staff_total else None,
         }
     )
+    if eq.headcount > eq.staff_total:  # the figure the report's participation section gives
+        part.append(
+            {
+                "Measure": "Staff nominated at least once",
+                "Group": "all staff (Teams headcount)",
+                "Count": eq.staff_nominated,
+                "Out of": eq.headcount,
+                "Share": eq.staff_nominated / eq.headcount,
+            }
+        )
     for dim, counts in eq.panel.items():
         part += [
             {

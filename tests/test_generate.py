@@ -217,3 +217,9 @@ def test_every_share_of_staff_nominated_in_the_report_is_out_of_the_same_staff(
     summary = equity_summary(ctx.equity)
     assert "the 42 staff on the Staff sheet, 29 of whom (69%)" in summary
     assert "The Teams table counts 78 staff in all: list the other 36 on the Staff sheet" in summary
+    from automation.equity import equity_tables
+
+    part = equity_tables(ctx.equity)["Participation"].set_index(["Measure", "Group"])
+    staff = part.loc["Staff nominated at least once"]
+    assert staff.loc["staff on the Staff sheet", ["Count", "Out of"]].tolist() == [29, 42]
+    assert staff.loc["all staff (Teams headcount)", "Share"] == pytest.approx(share)
