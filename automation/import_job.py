@@ -124,6 +124,5 @@ def import_workbook(
         now=now,
     )
     out.lines.append(f"Added {len(plan.added)} nominations to {out.written.path}.")
-    if out.written.backup:
-        out.lines.append(f"Backup of the workbook as it was: {out.written.backup}.")
+    out.lines += out.written.backup_lines()
     return out

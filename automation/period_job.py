@@ -146,8 +146,7 @@ def new_period_workbook(
             "History too long for a sheet is kept beside the workbook in "
             f"{sidecar.folder(target)} (keep that folder with the workbook)."
         )
-    if written.backup:
-        out.lines.append(f"Backup of the workbook as it was: {written.backup}.")
+    out.lines += written.backup_lines()
     return out
 
 

@@ -182,7 +182,10 @@ def test_assign_keeps_manual_rows_and_replace_starts_again(workbook):
     rows = read_workbook(workbook)["Assignments"]
     pairs = set(zip(rows["Judge"], rows["Nomination ID"], strict=True))
     assert tuple(manual) in pairs and ("Helen Okafor", "N-0027") in pairs
-    assign_workbook(workbook, seed=7, replace=True, per_nomination=2, now=NOW)
+    replaced = assign_workbook(workbook, seed=7, replace=True, per_nomination=2, now=NOW)
+    # The workbook is written in place, so the user is told where the old one is kept.
+    backup = replaced.written.backup
+    assert backup.exists() and replaced.lines[-1] == f"Backup of the workbook as it was: {backup}."
     rows = read_workbook(workbook)["Assignments"]
     per_nom = rows.groupby("Nomination ID")["Judge"].nunique()
     assert per_nom.drop("N-CAL1").max() == 2

@@ -55,6 +55,10 @@ class WriteResult:
     backup: Path | None
     rows: dict[str, int]
 
+    def backup_lines(self) -> list[str]:
+        """The line telling the user where the workbook as it was is kept (none if no backup)."""
+        return [f"Backup of the workbook as it was: {self.backup}."] if self.backup else []
+
 
 def lock_file(path: Path) -> Path:
     """The owner file Excel keeps beside a workbook it has open."""

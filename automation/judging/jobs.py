@@ -127,6 +127,7 @@ def assign_workbook(
     frames = judging_audit(data, "assign", detail, now=now, user=user, seal=True)
     out.written = write_tool_tables(path, frames, edits=assign_changes(plan, data), now=now)
     out.lines.append(f"Wrote {plan.summary()} into {path}.")
+    out.lines += out.written.backup_lines()
     return out
 
 
@@ -321,6 +322,5 @@ def collect_workbook(
     edits, frames = collect_changes(data, result, now=now, seal=True)
     out.written = write_tool_tables(path, frames, edits=edits, now=now)
     out.lines.append(f"{result.summary()[0].upper()}{result.summary()[1:]}; merged into {path}.")
-    if out.written.backup:
-        out.lines.append(f"Backup of the previous version: {out.written.backup}.")
+    out.lines += out.written.backup_lines()
     return out
