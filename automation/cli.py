@@ -650,7 +650,9 @@ def _lock(p):
 )
 def _new_period(p):
     _add_workbook(p)
-    p.add_argument("--period", required=True, help="name of the new period, e.g. 2027-01")
+    p.add_argument(
+        "--period", required=True, help="name of the new period, e.g. 'Q4 2026' or 2027-01"
+    )
     p.add_argument("--starts", type=_date, help="its first day (when not on the Periods sheet)")
     p.add_argument("--ends", type=_date, help="its last day (when not on the Periods sheet)")
     p.add_argument(

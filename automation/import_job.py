@@ -73,6 +73,17 @@ def read_export(path: Path | str) -> pd.DataFrame:
     return pd.DataFrame([r[: len(headers)] for r in body], columns=headers, dtype=object)
 
 
+# What to do about the rows an import reports, said once after their list.
+SKIPPED_FIX = (
+    "To bring a skipped response in, correct it in the export and import the file again "
+    "(responses already imported are skipped), or type it on the Nominations sheet."
+)
+CHECK_FIX = (
+    "The responses to check were added as they came: correct them on the Nominations sheet "
+    "(by their new IDs), or add a person who is missing to the Staff sheet (a team to Teams)."
+)
+
+
 def import_workbook(
     path: Path | str,
     export: Path | str,
@@ -97,8 +108,12 @@ def import_workbook(
     out.lines.append(f"{name}: {plan.summary()}.")
     for s in plan.skipped:
         out.lines.append(f"  skipped row {s.row} ({s.reason}): {s.detail}")
+    if plan.skipped:
+        out.lines.append(SKIPPED_FIX)
     for note in plan.notes:
         out.lines.append(f"  check {note}")
+    if plan.notes:
+        out.lines.append(CHECK_FIX)
     if dry_run:
         out.lines.append("Nothing was written (--dry-run).")
         return out

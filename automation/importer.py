@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from automation.documents.english import count_of
 from automation.errors import UserError
 from automation.keys import key, key_of
 from automation.model import ProgrammeData
@@ -92,13 +93,11 @@ class ImportPlan:
     mapping: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
-        def n(count: int, word: str) -> str:
-            return f"{count} {word}{'' if count == 1 else 's'}"
-
         return (
-            f"{n(len(self.added), 'nomination')} added, {n(len(self.skipped), 'response')} "
-            "skipped" + (f", {n(len(self.notes), 'entry')} to check" if self.notes else "")
-        ).replace("entrys", "entries")
+            f"{count_of(len(self.added), 'nomination')} added, "
+            f"{count_of(len(self.skipped), 'response')} skipped"
+            + (f", {count_of(len(self.notes), 'entry')} to check" if self.notes else "")
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,6 +349,7 @@ def plan_import(
     period_names = {key_of(p): str(p) for p in periods["Period"]}
 
     added: list[dict[str, object]] = []
+    to_check: list[tuple[int, list[str]]] = []  # (export row, notes) of each added response
     plan = ImportPlan(pd.DataFrame(), mapping=dict(mapping))
     dayfirst = day_first(list(export[columns["Received"]])) if "Received" in columns else True
     for i, values in enumerate(export.to_dict("records")):
@@ -378,7 +378,9 @@ def plan_import(
                 Skipped(
                     row,
                     "bad date" if raw else "no date",
-                    f"the date '{raw}' cannot be read" if raw else "the response has no date",
+                    f"the date '{raw}' in column '{columns['Received']}' cannot be read"
+                    if raw
+                    else f"the response has no date in column '{columns['Received']}'",
                 )
             )
             continue
@@ -414,6 +416,7 @@ def plan_import(
                 )
                 continue
             period = str(inside["Period"].iloc[0])
+        notes: list[str] = []  # what to check about this response, kept only if it is added
         is_team = key_of(category) in team_cats
         known = team_names if is_team else staff_names
         team = site = manager = None
@@ -429,8 +432,8 @@ def plan_import(
         else:
             hint = _suggest(nominee, known)
             where = "Teams" if is_team else "Staff"
-            plan.notes.append(
-                f"row {row}: {nominee} is not on the {where} list"
+            notes.append(
+                f"{nominee} is not on the {where} list"
                 + (f"; did you mean {hint}?" if hint else "")
             )
         nominator = _text(get("Nominator")) or "anonymous"
@@ -448,9 +451,8 @@ def plan_import(
         consent = yes_no(get("Consent to publish"))
         raw_consent = _text(get("Consent to publish"))
         if raw_consent and consent is None:
-            plan.notes.append(
-                f"row {row}: the consent answer '{raw_consent}' is neither yes nor no; "
-                "recorded as no consent"
+            notes.append(
+                f"the consent answer '{raw_consent}' is neither yes nor no; recorded as no consent"
             )
         consent_date = (
             parse_received(get("Consent date"), dayfirst=dayfirst)
@@ -478,11 +480,13 @@ def plan_import(
             plan.skipped.append(Skipped(row, "no evidence", "the response says nothing about why"))
             continue
         added.append(record)
+        to_check.append((row, notes))
         seen_nominations[dup] = f"row {row} of this export"
         if response:
             seen_responses.add(key_of(response))
     ids = next_ids(list(old["ID"].dropna().astype(str)), len(added))
-    for record, new_id in zip(added, ids, strict=True):
+    for record, new_id, (row, notes) in zip(added, ids, to_check, strict=True):
         record["ID"] = new_id
+        plan.notes += [f"row {row} ({new_id}): {note}" for note in notes]
     plan.added = pd.DataFrame(added)
     return plan

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from automation import cli
+from automation import cli, import_job
 from automation.errors import UserError
 from automation.import_job import import_workbook, read_export
 from automation.importer import map_headers, next_ids, parse_mapping, parse_received, yes_no
@@ -45,8 +45,13 @@ def test_microsoft_forms_export(workbook):
     assert bool(first["Consent to publish"]) and first["Consent date"] == pd.Timestamp(2026, 10, 6)
     assert not bool(new.iloc[1]["Consent to publish"])  # "No thanks"
     assert new.iloc[3]["Nominee"] == "Retentions"  # a team, matched whatever its case
-    assert any("did you mean Megan Ellis" in n for n in out.plan.notes)
-    assert any("Zed Unknown" in n for n in out.plan.notes)
+    # Each response to check is named by its export row and the ID it was given.
+    assert out.plan.notes == [
+        "row 3 (N-0062): Megan Elis is not on the Staff list; did you mean Megan Ellis?",
+        "row 6 (N-0063): Zed Unknown is not on the Staff list",
+    ]
+    assert out.lines[4] == import_job.SKIPPED_FIX and out.lines[7] == import_job.CHECK_FIX
+    assert "the date 'not recorded' in column 'Completion time' cannot be read" in out.lines[1]
     assert data["Audit"]["Action"].iloc[-1] == "import"
     # Imported rows are ordinary nominations: the unknown nominee is flagged as usual.
     codes = {(i.code, i.value) for i in validate(data, today=dt.date(2026, 10, 20))}
@@ -191,3 +196,18 @@ def test_us_month_first_dates_are_recognised_from_the_column(workbook, tmp_path)
         pd.Timestamp(2026, 10, 14),
         pd.Timestamp(2026, 11, 2),  # 2 November, not 11 February
     ]
+
+
+def test_a_skipped_response_gets_no_note_to_check(workbook, tmp_path):
+    # An unknown name on a response skipped for another reason (here: no evidence) is not
+    # worth checking: nothing of it was added.
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Timestamp,Who should win?,Award,Story,Your name\n"
+        "15/10/2026 10:00:00,Nobody Known,Customer Hero,,Bo Yu\n",
+        encoding="utf-8",
+    )
+    mapping = parse_mapping("Who should win?=Nominee; Award=Category; Story=Evidence")
+    out = import_workbook(workbook, export, given=mapping, source="colleague", dry_run=True)
+    assert [s.reason for s in out.plan.skipped] == ["no evidence"] and out.plan.notes == []
+    assert import_job.CHECK_FIX not in out.lines
