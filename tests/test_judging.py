@@ -646,3 +646,66 @@ def test_assign_lines_count_in_words_that_agree():
         "Apprentice: 1 nomination, 1 judge each; nominations per judge: Ann 1.",
         "Team: 12 nominations, 3 judges each; nominations per judge: Ann 12, Ben 12, Cal 12.",
     ]
+
+
+def _with_winner_and_judge_nominated(data):
+    """The example with N-0001's nominee a recent Customer Hero winner (cool-off 2) and
+    N-0003's nominee a judge."""
+    import dataclasses
+
+    past = pd.concat(
+        [
+            data["PastWinners"],
+            pd.DataFrame(
+                [
+                    {
+                        "Period": "Q2 2026",
+                        "Category": "Customer Hero",
+                        "Nominee": "Aoife Byrne",
+                        "Period ends": pd.Timestamp(2026, 6, 30),
+                    }
+                ]  # fmt: skip
+            ),
+        ],
+        ignore_index=True,
+    )
+    judges = pd.concat([data["Judges"], pd.DataFrame([{"Judge": "Leah Iqbal"}])], ignore_index=True)
+    return dataclasses.replace(data, tables={**data.tables, "PastWinners": past, "Judges": judges})
+
+
+def test_a_nomination_that_cannot_win_goes_to_no_judge(built_example):
+    from automation.judging.jobs import assign_lines
+
+    data = _with_winner_and_judge_nominated(read_workbook(built_example))
+    plan = plan_assignments(data, 3, replace=True)
+    blocked = {"N-0001", "N-0002", "N-0003"}  # Aoife Byrne twice, Leah Iqbal once
+    assert not set(plan.rows["Nomination ID"]) & blocked
+    found = {i.value: i for i in plan.report if i.code == "assign-cannot-win"}
+    assert set(found) == blocked
+    row = int(data["Nominations"].set_index("ID").loc["N-0001", "_row"])
+    assert (found["N-0001"].sheet, found["N-0001"].cell) == ("Nominations", f"A{row}")
+    assert found["N-0001"].message == (
+        "N-0001 (Aoife Byrne, Customer Hero) was given to no judge, as it cannot win: "
+        "Aoife Byrne won Customer Hero too recently (cool-off)."
+    )
+    assert "Leah Iqbal is a judge." in found["N-0003"].message
+    hero = next(c for c in plan.categories if c.category == "Customer Hero")
+    assert hero.nominations == 26 - len(blocked)
+    # A category left with nothing to share out says so, without a list of zeros.
+    for c in plan.categories:
+        c.nominations = 0
+    assert assign_lines(plan)[0] == "Customer Hero: no nominations to share out."
+
+
+def test_a_nomination_that_cannot_win_is_not_short_of_judges(built_example):
+    import dataclasses
+
+    from automation.validate import validate
+
+    data = _with_winner_and_judge_nominated(read_workbook(built_example))
+    rows = plan_assignments(data, 3, replace=True).rows
+    data = dataclasses.replace(data, tables={**data.tables, "Assignments": rows})
+    short = {
+        i.value for i in validate(data, today=NOW.date()) if i.code == "too-few-judges-assigned"
+    }
+    assert not short & {"N-0001", "N-0002", "N-0003"}

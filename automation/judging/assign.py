@@ -9,7 +9,8 @@ how they read the rubric. The same seed always gives the same assignments.
 
 Rows a manager already typed are kept and count toward the N and the balance; ``replace``
 starts again from nothing. Where a nomination cannot get N judges, an issue says which and
-why.
+why. A nomination that cannot win (its nominee won the award too recently, or is a judge)
+goes to no judge, so nobody scores it for nothing; an issue names it.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from automation.conflicts import conflicted_pairs
+from automation.documents.english import count_of
 from automation.issues import ERROR, WARNING, Issue, Report
 from automation.keys import key, key_of
 from automation.model import ROW, ProgrammeData
+from automation.validate.nominations import JUDGE_NOMINATED, cannot_win
 
 COLUMNS = ["Judge", "Nomination ID"]
 
@@ -51,15 +54,17 @@ class AssignPlan:
     report: Report = field(default_factory=Report)
     categories: list[CategoryLoad] = field(default_factory=list)
 
-    def summary(self) -> str:
-        text = f"{len(self.rows)} new assignment rows"
+    def rows_summary(self) -> str:
+        text = count_of(len(self.rows), "new assignment row")
         if self.replace:
             text += " (replacing the old ones)"
         if self.kept:
-            text += f", {self.kept} kept"
-        if len(self.report):
-            text += f"; {self.report.summary()}"
+            text += f", {self.kept:,} kept"
         return text
+
+    def summary(self) -> str:
+        text = self.rows_summary()
+        return text + (f"; {self.report.summary()}" if len(self.report) else "")
 
 
 def nominations_in_scope(data: ProgrammeData) -> pd.DataFrame:
@@ -113,9 +118,13 @@ def plan_assignments(
     new_rows: list[tuple[str, str]] = []
     loads: list[CategoryLoad] = []
     calib = noms["Calibration"].fillna(False).astype(bool)
+    out_of_it = cannot_win(data, noms[~calib])
+    for nid, why in out_of_it.items():
+        report.add(_not_assigned(data, place, noms[noms["ID"] == nid].iloc[0], why))
     for category in sorted(noms["Category"].astype(str).unique(), key=str.casefold):
         in_cat = noms[key(noms["Category"]) == key_of(category)]
-        regular = in_cat[~calib.loc[in_cat.index]].sort_values("ID")
+        regular = in_cat[~calib.loc[in_cat.index] & ~in_cat["ID"].isin(list(out_of_it))]
+        regular = regular.sort_values("ID")
         target = min(n_wanted, len(judges))
         rng = random.Random(f"{seed}|{key_of(category)}")
         order = judges[:]
@@ -200,6 +209,35 @@ def _balance(
                 break
         if not moved:
             return
+
+
+def _not_assigned(data, place, row, why: str) -> Issue:
+    excel_row = int(row[ROW]) if pd.notna(row[ROW]) else None
+    nid = str(row["ID"])
+    fix = (
+        "Take the judge off the Judges sheet for this period if the nomination should stand; "
+        "otherwise withdraw it and thank the nominator."
+        if why == JUDGE_NOMINATED
+        else "The category's cool-off (Categories sheet) rules the nominee out: withdraw the "
+        "nomination and thank the nominator."
+    )
+    because = (
+        f"{row['Nominee']} is a judge"
+        if why == JUDGE_NOMINATED
+        else f"{row['Nominee']} won {row['Category']} too recently (cool-off)"
+    )
+    return Issue(
+        "assign-cannot-win",
+        WARNING,
+        place.sheet,
+        f"{nid} ({row['Nominee']}, {row['Category']}) was given to no judge, as it cannot win: "
+        f"{because}.",
+        fix,
+        row=excel_row,
+        column="ID",
+        cell=place.cell("ID", excel_row),
+        value=nid,
+    )
 
 
 def _too_few(data, place, row, got, target, judges, reasons, min_judges) -> Issue:

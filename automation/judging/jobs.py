@@ -90,6 +90,9 @@ def assign_changes(plan: AssignPlan, data: ProgrammeData) -> dict[str, TableEdit
 def assign_lines(plan: AssignPlan) -> list[str]:
     lines = []
     for c in plan.categories:
+        if not c.nominations:  # only a calibration entry, or nominations that cannot win
+            lines.append(f"{c.category}: no nominations to share out.")
+            continue
         loads = ", ".join(f"{j} {n}" for j, n in sorted(c.load.items()))
         lines.append(
             f"{c.category}: {count_of(c.nominations, 'nomination')}, "
@@ -126,7 +129,8 @@ def assign_workbook(
     detail = plan.summary() + f" (seed {seed})"
     frames = judging_audit(data, "assign", detail, now=now, user=user, seal=True)
     out.written = write_tool_tables(path, frames, edits=assign_changes(plan, data), now=now)
-    out.lines.append(f"Wrote {plan.summary()} into {path}.")
+    issues = f"; {plan.report.summary()}" if len(plan.report) else ""
+    out.lines.append(f"Wrote {plan.rows_summary()} into {path}{issues}.")
     out.lines += out.written.backup_lines()
     return out
 

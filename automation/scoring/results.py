@@ -26,7 +26,7 @@ from automation.scoring.normalise import normalise
 from automation.scoring.panel_votes import PanelVote, panel_votes
 from automation.scoring.prepare import prepare
 from automation.scoring.weighted import judge_scores, panel_mean
-from automation.validate.nominations import cool_off_blocked
+from automation.validate.nominations import cannot_win
 
 OUTLIER_SD = 2.0
 # Each "Rank by" setting and the nomination statistic it ranks on.
@@ -200,15 +200,7 @@ def score(data: ProgrammeData, settings: ScoringSettings | None = None) -> Resul
     counted = counted.assign(Flag=flag.tolist())  # a list, so the column's type is inferred
     excluded = rows[rows["Excluded"].notna() & (rows["Excluded"] != "no score")]
 
-    blocked = cool_off_blocked(data)
-    judges = set(key(data["Judges"]["Judge"]).dropna())
-    ineligible = {}
-    # Both tests over all nominations at once (Series.get and iterating an Arrow-backed key
-    # column cost microseconds a row); a nominee who is a judge is reported over a cool-off.
-    for nid in noms.loc[blocked.reindex(noms.index, fill_value=False).to_numpy(dtype=bool), "ID"]:
-        ineligible[nid] = "won this award too recently (cool-off)"
-    for nid in noms.loc[key(noms["Nominee"]).isin(judges).to_numpy(dtype=bool), "ID"]:
-        ineligible[nid] = "nominee is a judge"
+    ineligible = cannot_win(data, noms)
 
     # Only the columns used (a mask over all twenty columns copied each of 300,000 rows).
     ok_rows = rows.loc[

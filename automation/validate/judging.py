@@ -13,6 +13,7 @@ from automation.issues import ERROR, WARNING, Issue
 from automation.keys import codes_in, column_codes, column_key, first_match, key
 from automation.model import ROW, ProgrammeData
 from automation.validate.emit import row_issues
+from automation.validate.nominations import cannot_win
 
 TOLERANCE = 1e-6
 
@@ -486,10 +487,13 @@ def check_assignments(data: ProgrammeData) -> Iterator[Issue]:
     counts = keyed.drop_duplicates(["_j", "_n"]).groupby("_n")["_j"].count()
     have = key(noms["ID"]).map(counts).fillna(0)
     need = key(noms["Category"]).map(needed).fillna(1)
+    short = have < need
+    if short.any():  # a nomination that cannot win needs no judge (repeat-winner says why)
+        short &= ~noms["ID"].isin(list(cannot_win(data, noms[short])))
     yield from row_issues(
         data,
         "Nominations",
-        have < need,
+        short,
         "ID",
         "too-few-judges-assigned",
         WARNING,

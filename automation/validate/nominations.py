@@ -70,6 +70,24 @@ def cool_off_blocked(data: ProgrammeData) -> pd.Series:
     return result
 
 
+COOL_OFF = "won this award too recently (cool-off)"
+JUDGE_NOMINATED = "nominee is a judge"
+
+
+def cannot_win(data: ProgrammeData, noms: pd.DataFrame) -> dict[object, str]:
+    """The nominations of ``noms`` (rows of the Nominations table) that cannot win, by ID,
+    with why: the nominee won the same award too recently, or is a judge (said over a
+    cool-off). Scoring places them nowhere; assigning gives them to no judge."""
+    blocked = cool_off_blocked(data).reindex(noms.index, fill_value=False)
+    out = dict.fromkeys(noms.loc[blocked.to_numpy(dtype=bool), "ID"], COOL_OFF)
+    # Both tests over all nominations at once (Series.get and iterating an Arrow-backed key
+    # column cost microseconds a row).
+    judges = set(key(data["Judges"]["Judge"]).dropna())
+    judged = key(noms["Nominee"]).isin(judges).to_numpy(dtype=bool)
+    out.update(dict.fromkeys(noms.loc[judged, "ID"], JUDGE_NOMINATED))
+    return out
+
+
 def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     noms = data["Nominations"]
     if noms.empty:
