@@ -25,7 +25,12 @@ from automation.documents.english import count_of
 from automation.issues import ERROR, WARNING, Issue, Report
 from automation.keys import key, key_of
 from automation.model import ROW, ProgrammeData
-from automation.validate.nominations import JUDGE_NOMINATED, cannot_win
+from automation.validate.nominations import (
+    COOL_OFF_FIX,
+    JUDGE_FIX,
+    JUDGE_NOMINATED,
+    cannot_win,
+)
 
 COLUMNS = ["Judge", "Nomination ID"]
 
@@ -214,13 +219,7 @@ def _balance(
 def _not_assigned(data, place, row, why: str) -> Issue:
     excel_row = int(row[ROW]) if pd.notna(row[ROW]) else None
     nid = str(row["ID"])
-    fix = (
-        "Take the judge off the Judges sheet for this period if the nomination should stand; "
-        "otherwise withdraw it and thank the nominator."
-        if why == JUDGE_NOMINATED
-        else "The category's cool-off (Categories sheet) rules the nominee out: withdraw the "
-        "nomination and thank the nominator."
-    )
+    fix = JUDGE_FIX if why == JUDGE_NOMINATED else COOL_OFF_FIX
     because = (
         f"{row['Nominee']} is a judge"
         if why == JUDGE_NOMINATED

@@ -70,6 +70,14 @@ def cool_off_blocked(data: ProgrammeData) -> pd.Series:
     return result
 
 
+# How a nomination that cannot stand is withdrawn (the end of several fixes). A protected
+# sheet cannot delete table rows, but a row left empty is skipped like the spare rows.
+WITHDRAW = (
+    "thank the nominator and withdraw the nomination: select its cells in the Nominations "
+    "table and press Delete (an empty row is ignored)"
+)
+COOL_OFF_FIX = f"The category's cool-off (Categories sheet) rules this nominee out: {WITHDRAW}."
+JUDGE_FIX = f"Replace the judge on the panel for this period, or {WITHDRAW}."
 COOL_OFF = "won this award too recently (cool-off)"
 JUDGE_NOMINATED = "nominee is a judge"
 
@@ -129,7 +137,7 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
         "nominee-is-judge",
         ERROR,
         "{Nominee} is on the judging panel and cannot be nominated.",
-        "Replace the judge on the panel for this period, or withdraw the nomination.",
+        JUDGE_FIX,
     )
     periods = data["Periods"].dropna(subset=["Period"])
     span = periods.assign(_p=key(periods["Period"])).drop_duplicates("_p").set_index("_p")
@@ -166,8 +174,7 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
         "repeat-winner",
         ERROR,
         "{Nominee} won {Category} too recently to win it again in {Period}.",
-        "The category's cool-off (Categories sheet) rules this nominee out; thank the "
-        "nominator and withdraw the nomination.",
+        COOL_OFF_FIX,
     )
     consent = noms["Consent to publish"].fillna(False).astype(bool)
     quote_no_consent = noms["Customer quote"].notna() & ~consent
