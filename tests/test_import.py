@@ -20,6 +20,14 @@ FORMS = Path(__file__).parent / "fixtures" / "forms"
 MS = FORMS / "microsoft_forms_export.xlsx"
 GOOGLE = FORMS / "google_forms_export.csv"
 NOW = dt.datetime(2026, 10, 20, 9, 0)
+# An export whose questions the tool cannot map by itself, and the mapping that fits it.
+CUSTOM_HEADER = "Timestamp,Who should win?,Award,Story,Your name"
+CUSTOM_MAP = "Who should win?=Nominee; Award=Category; Story=Evidence"
+
+
+def _custom_export(path: Path, *responses: str) -> Path:
+    path.write_text("\n".join([CUSTOM_HEADER, *responses]) + "\n", encoding="utf-8")
+    return path
 
 
 @pytest.fixture
@@ -85,24 +93,18 @@ def test_google_forms_csv(workbook):
 
 
 def test_a_mapping_given_once_is_saved_for_the_next_import(workbook, tmp_path):
-    export = tmp_path / "custom.csv"
-    export.write_text(
-        "Timestamp,Who should win?,Award,Story,Your name\n"
-        "14/10/2026 09:00:00,Luca Rossi,Customer Hero,Calm on a hard call.,Bo Yu\n",
-        encoding="utf-8",
+    export = _custom_export(
+        tmp_path / "custom.csv",
+        "14/10/2026 09:00:00,Luca Rossi,Customer Hero,Calm on a hard call.,Bo Yu",
     )
     with pytest.raises(UserError, match="Nominee"):
         import_workbook(workbook, export, source="colleague")
-    given = parse_mapping("Who should win?=Nominee; Award=Category; Story=Evidence")
+    given = parse_mapping(CUSTOM_MAP)
     out = import_workbook(workbook, export, given=given, source="colleague")
     assert len(out.plan.added) == 1
     data = read_workbook(workbook)
     assert "Who should win?=Nominee" in str(data.setting("import_mapping"))
-    export.write_text(
-        "Timestamp,Who should win?,Award,Story,Your name\n"
-        "15/10/2026 10:00:00,Aoife Byrne,Customer Hero,Kind to everyone.,Bo Yu\n",
-        encoding="utf-8",
-    )
+    _custom_export(export, "15/10/2026 10:00:00,Aoife Byrne,Customer Hero,Kind to everyone.,Bo Yu")
     second = import_workbook(workbook, export, source="colleague")  # no --map this time
     assert list(second.plan.added["Nominee"]) == ["Aoife Byrne"]
 
@@ -201,13 +203,10 @@ def test_us_month_first_dates_are_recognised_from_the_column(workbook, tmp_path)
 def test_a_skipped_response_gets_no_note_to_check(workbook, tmp_path):
     # An unknown name on a response skipped for another reason (here: no evidence) is not
     # worth checking: nothing of it was added.
-    export = tmp_path / "export.csv"
-    export.write_text(
-        "Timestamp,Who should win?,Award,Story,Your name\n"
-        "15/10/2026 10:00:00,Nobody Known,Customer Hero,,Bo Yu\n",
-        encoding="utf-8",
+    export = _custom_export(
+        tmp_path / "export.csv", "15/10/2026 10:00:00,Nobody Known,Customer Hero,,Bo Yu"
     )
-    mapping = parse_mapping("Who should win?=Nominee; Award=Category; Story=Evidence")
+    mapping = parse_mapping(CUSTOM_MAP)
     out = import_workbook(workbook, export, given=mapping, source="colleague", dry_run=True)
     assert [s.reason for s in out.plan.skipped] == ["no evidence"] and out.plan.notes == []
     assert import_job.CHECK_FIX not in out.lines

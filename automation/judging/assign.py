@@ -26,6 +26,7 @@ from automation.issues import ERROR, WARNING, Issue, Report
 from automation.keys import key, key_of
 from automation.model import ROW, ProgrammeData
 from automation.validate.nominations import (
+    COOL_OFF,
     COOL_OFF_FIX,
     JUDGE_FIX,
     JUDGE_NOMINATED,
@@ -125,7 +126,7 @@ def plan_assignments(
     calib = noms["Calibration"].fillna(False).astype(bool)
     out_of_it = cannot_win(data, noms[~calib])
     for nid, why in out_of_it.items():
-        report.add(_not_assigned(data, place, noms[noms["ID"] == nid].iloc[0], why))
+        report.add(_not_assigned(place, noms[noms["ID"] == nid].iloc[0], why))
     for category in sorted(noms["Category"].astype(str).unique(), key=str.casefold):
         in_cat = noms[key(noms["Category"]) == key_of(category)]
         regular = in_cat[~calib.loc[in_cat.index] & ~in_cat["ID"].isin(list(out_of_it))]
@@ -216,15 +217,18 @@ def _balance(
             return
 
 
-def _not_assigned(data, place, row, why: str) -> Issue:
+# Why a nomination that cannot win went to no judge, and what to do, by cannot_win's reason.
+_CANNOT_WIN = {
+    JUDGE_NOMINATED: ("{Nominee} is a judge", JUDGE_FIX),
+    COOL_OFF: ("{Nominee} won {Category} too recently (cool-off)", COOL_OFF_FIX),
+}
+
+
+def _not_assigned(place, row, why: str) -> Issue:
     excel_row = int(row[ROW]) if pd.notna(row[ROW]) else None
     nid = str(row["ID"])
-    fix = JUDGE_FIX if why == JUDGE_NOMINATED else COOL_OFF_FIX
-    because = (
-        f"{row['Nominee']} is a judge"
-        if why == JUDGE_NOMINATED
-        else f"{row['Nominee']} won {row['Category']} too recently (cool-off)"
-    )
+    because, fix = _CANNOT_WIN[why]
+    because = because.format(Nominee=row["Nominee"], Category=row["Category"])
     return Issue(
         "assign-cannot-win",
         WARNING,
