@@ -21,6 +21,7 @@ from automation.documents.english import count_of
 from automation.errors import UserError
 from automation.keys import key, key_of
 from automation.model import ProgrammeData
+from automation.nominees import with_staff_details
 from automation.parse import parse_date
 
 # Columns of the Nominations table an export can fill (ID and Period are worked out).
@@ -341,10 +342,8 @@ def plan_import(
     }
     staff = data["Staff"].dropna(subset=["Name"])
     staff_names = {key_of(n): str(n) for n in staff["Name"]}
-    staff_rows = {key_of(r["Name"]): r for _, r in staff.iterrows()}
     teams = data["Teams"].dropna(subset=["Team"])
     team_names = {key_of(t): str(t) for t in teams["Team"]}
-    site_of = {key_of(t): s for t, s in zip(teams["Team"], teams["Site"], strict=True)}
     periods = data["Periods"].dropna(subset=["Period", "Starts", "Ends"])
     period_names = {key_of(p): str(p) for p in periods["Period"]}
 
@@ -419,16 +418,8 @@ def plan_import(
         notes: list[str] = []  # what to check about this response, kept only if it is added
         is_team = key_of(category) in team_cats
         known = team_names if is_team else staff_names
-        team = site = manager = None
         if key_of(nominee) in known:
-            nominee = known[key_of(nominee)]
-            if is_team:
-                team, site = nominee, site_of.get(key_of(nominee))
-            else:
-                s = staff_rows[key_of(nominee)]
-                team = _text(s["Team"])
-                site = _text(site_of.get(key_of(team))) if team else None
-                manager = _text(s["Line manager"])
+            nominee = known[key_of(nominee)]  # team, site and manager: from Staff, below
         else:
             hint = _suggest(nominee, known)
             where = "Teams" if is_team else "Staff"
@@ -463,9 +454,9 @@ def plan_import(
             "Period": period,
             "Category": category,
             "Nominee": nominee,
-            "Team": _text(get("Team")) or team,
-            "Site": _text(get("Site")) or site,
-            "Line manager": _text(get("Line manager")) or manager,
+            "Team": _text(get("Team")),
+            "Site": _text(get("Site")),
+            "Line manager": _text(get("Line manager")),
             "Nominator type": nominator_type(get("Nominator type")) or source,
             "Nominator": nominator,
             "Nominator contact": _text(get("Nominator contact")),
@@ -488,5 +479,8 @@ def plan_import(
     for record, new_id, (row, notes) in zip(added, ids, to_check, strict=True):
         record["ID"] = new_id
         plan.notes += [f"row {row} ({new_id}): {note}" for note in notes]
-    plan.added = pd.DataFrame(added)
+    # What the export leaves blank comes from the Staff and Teams tables, as reading does.
+    plan.added = with_staff_details(
+        pd.DataFrame(added), data["Staff"], data["Teams"], data["Categories"]
+    )
     return plan

@@ -667,9 +667,23 @@ TABLES: tuple[Table, ...] = (
             C("Period", T.CHOICE, True, "Award period.", ref="Periods.Period", width=14),
             C("Category", T.CHOICE, True, "Award category.", ref="Categories.Category", width=24),
             C("Nominee", T.PERSON, True, "Person (or team, for team awards) nominated.", width=20),
-            C("Team", T.CHOICE, False, "Nominee's team.", ref="Teams.Team", width=21),
-            C("Site", T.TEXT, False, "Nominee's site.", width=12),
-            C("Line manager", T.PERSON, False, "Nominee's line manager.", width=18),
+            C(
+                "Team",
+                T.CHOICE,
+                False,
+                "Nominee's team (left blank: the team on their Staff row, or the team itself for "
+                "a team award).",
+                ref="Teams.Team",
+                width=21,
+            ),
+            C("Site", T.TEXT, False, "Nominee's site (left blank: the team's site).", width=12),
+            C(
+                "Line manager",
+                T.PERSON,
+                False,
+                "Nominee's line manager (left blank: the one on their Staff row).",
+                width=18,
+            ),
             C(
                 "Nominator type",
                 T.CHOICE,

@@ -151,3 +151,20 @@ def test_only_the_keys_of_shared_frames_are_adopted_when_a_table_was_made_anew()
     same = ProgrammeData({"Nominations": noms, "PastWinners": history}, {})
     adopt_work(early, same)
     assert same.cache == early.cache
+
+
+def test_details_filled_from_the_staff_table_are_shared_with_the_full_read(
+    slow_scores, monkeypatch
+):
+    # N-0001's line manager and site left blank: reading fills them from Staff and Teams.
+    set_cell(slow_scores, "Nominations", "F6", "")
+    set_cell(slow_scores, "Nominations", "G6", "")
+    seen: list = []
+    data, report = _report(slow_scores, monkeypatch, seen)
+    (provisional, _), *_ = seen
+    noms = data.tables["Nominations"]
+    assert noms.loc[noms["ID"] == "N-0001", ["Site", "Line manager"]].values.tolist() == [
+        ["Leeds", "Marcus Bell"]
+    ]
+    assert dict.get(provisional.tables, "Nominations") is noms
+    assert data.cache["conflicted_pairs"] is provisional.cache["conflicted_pairs"]

@@ -21,6 +21,7 @@ from automation.io.load import load_raw_tables as load_raw_tables  # re-exported
 from automation.io.load import norm as _norm
 from automation.issues import ERROR, WARNING, Issue, column_letter
 from automation.model import ROW, ProgrammeData, TablePending, TablePlace, empty_table
+from automation.nominees import with_staff_details
 from automation.parse import (
     Cells,
     as_series,
@@ -213,6 +214,14 @@ def _assemble(
     ]
     from automation.io.sidecar import attach  # history rows kept beside the workbook
 
+    if all(n in tables for n in ("Nominations", "Staff", "Teams", "Categories")):
+        noms = tables["Nominations"]
+        tables["Nominations"] = with_staff_details(
+            noms, tables["Staff"], tables["Teams"], tables["Categories"]
+        )
+        if tables["Nominations"] is not noms:  # the full read after a provisional one takes
+            _, place, found = mapped["Nominations"]  # these very frames, and its work on them
+            mapped["Nominations"] = (tables["Nominations"], place, found)
     data = ProgrammeData(tables, settings, places, problems, source)
     if pending:
         data.tables = _Provisional(tables, pending)  # a pending history table raises
