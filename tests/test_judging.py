@@ -367,6 +367,30 @@ def test_row_rejections(assigned_data, packs, tmp_path, column, value, code):
     assert tally.missing == (1 if code == codes.MISSING else 0)
 
 
+def test_a_nomination_left_wholly_blank_and_one_left_half_blank_are_told_apart(
+    assigned_data, packs, tmp_path
+):
+    wb = load_workbook(packs[0])
+    ws = wb["Scores"]
+    rows = list(ws[ws.tables[SCORES_TABLE].ref])
+    head = [c.value for c in rows[0]]
+    body = [(c[head.index("Nomination code")].value, c) for c in rows[1:]]
+    first, second = list(dict.fromkeys(n for n, _ in body))[:2]
+    for nid, cells in body:
+        cells[head.index("Score")].value = None if nid == first else 3
+    last_of_second = [cells for nid, cells in body if nid == second][-1]
+    last_of_second[head.index("Score")].value = None
+    criterion = last_of_second[head.index("Criterion")].value
+    wb.save(tmp_path / packs[0].name)
+    result = _check(assigned_data, tmp_path / packs[0].name)
+    found = [i.message for i in result.report if i.code == codes.MISSING]
+    judge = found[0].split(" left ")[0]
+    assert found == [
+        f"{judge} left {first} unscored.",
+        f"{judge} left {second} unscored on: {criterion}.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("changes", "code"),
     [

@@ -249,6 +249,15 @@ CASES = [
         1,
     ),
     (
+        "judge-not-started",
+        lambda rows: rows.update(Scores=[s for s in rows["Scores"] if s["Judge"] != "Lee Judge"]),
+        "judge-not-started",
+        "warning",
+        "Judges",
+        "Judge",
+        2,
+    ),
+    (
         "duplicate-nomination",
         _append(
             "Nominations",
@@ -601,3 +610,40 @@ def test_evidence_or_quote_about_someone_else_is_a_warning(example_copy, today):
     report = validate(read_workbook(example_copy), today=today)
     flagged = [i for i in report if i.code == "evidence-names-someone-else"]
     assert [(i.column, i.row) for i in flagged] == [("Evidence", 6)]  # not the shared credit
+
+
+def _missing(report):
+    return [i for i in report if i.code in ("missing-score", "judge-not-started")]
+
+
+def test_a_judge_who_has_scored_nothing_is_one_warning_not_one_per_nomination():
+    report = _run(lambda rows: rows.update(Scores=[]))
+    found = _missing(report)
+    assert [i.code for i in found] == ["judge-not-started"] * 3
+    assert [i.value for i in found] == ["Jo Judge", "Kim Judge", "Lee Judge"]
+    assert (
+        found[0].message == "Jo Judge has not scored any of their 3 nominations yet (N1, N2, N3)."
+    )
+    assert "awards packs" in found[0].hint and "awards collect" in found[0].hint
+
+
+def test_a_nomination_not_begun_and_one_half_scored_are_told_apart():
+    def mutate(rows):
+        rows["Scores"] = [
+            s
+            for s in rows["Scores"]
+            if not (s["Judge"] == "Kim Judge" and s["Nomination ID"] == "N2")
+            and not (
+                s["Judge"] == "Kim Judge"
+                and s["Nomination ID"] == "N3"
+                and s["Criterion"] == "Speed"
+            )
+        ]
+
+    found = _missing(_run(mutate))
+    assert [(i.code, i.value, i.message) for i in found] == [
+        ("missing-score", "N2", "Kim Judge has not scored N2 yet."),
+        ("missing-score", "N3", "Kim Judge has not scored N3 on: Speed."),
+    ]
+    assert "only the judges who have scored it count" in found[0].hint
+    assert "uses only the criteria scored" in found[1].hint

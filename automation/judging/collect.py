@@ -9,6 +9,7 @@ for the Audit log.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,6 +198,7 @@ def collect(
             )
         missing_by_nom: dict[str, list[str]] = {}
         made_noms = {n for n, _ in made}
+        criteria_of = Counter(n for n, _ in made)  # rows of each nomination in the pack
         for _, row in pack.rows.iterrows():
             excel_row = int(row["_row"])
             nid = str(row["Nomination code"] or "").strip()
@@ -320,7 +322,9 @@ def collect(
                     MISSING,
                     WARNING,
                     pack.path,
-                    f"{judge} left {nid} unscored on: {', '.join(crits)}.",
+                    f"{judge} left {nid} unscored."
+                    if len(crits) == criteria_of[key_of(nid)]
+                    else f"{judge} left {nid} unscored on: {', '.join(crits)}.",
                     f"Ask {judge} to finish the pack and return it again; what was scored "
                     "has been taken.",
                     column="Score",

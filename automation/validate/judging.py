@@ -400,32 +400,95 @@ def _expected(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
 
 
 def check_missing(data: ProgrammeData) -> Iterator[Issue]:
+    """``missing-score`` for each judge and nomination with a criterion still to score, and
+    ``judge-not-started`` once for a judge who has scored nothing yet (early in a round that
+    is most of the panel: one line per judge to chase, not one per nomination)."""
     exp, _ = expected_parts(data)
     if exp.empty:
         return
-    noms = data["Nominations"]
-    calib = set(noms.loc[noms["Calibration"].fillna(False).astype(bool), "ID"])
     scored = expected_scored(data)
     missing = exp[~scored]
     if missing.empty:
         return
+    idle = set(missing["Judge"]) - set(exp.loc[scored, "Judge"])
+    idle_rows = _judge_rows(data, idle)
+    if idle_rows:
+        yield from _not_started(data, missing[missing["Judge"].isin(list(idle_rows))], idle_rows)
+        missing = missing[~missing["Judge"].isin(list(idle_rows))]
+        if missing.empty:
+            return
+    noms = data["Nominations"]
+    calib = set(noms.loc[noms["Calibration"].fillna(False).astype(bool), "ID"])
+    # How many criteria each of these pairs expects: a pair with none scored is not yet begun.
+    near = exp[exp["Judge"].isin(list(set(missing["Judge"])))]
+    near = near[near["Nomination ID"].isin(list(set(missing["Nomination ID"])))]
+    expected = near.groupby(["Judge", "Nomination ID"], sort=False).size()
     place = data.place("Nominations")
     for (judge, nid), grp in missing.groupby(["Judge", "Nomination ID"], sort=True):
         row = int(grp[ROW].iloc[0])
-        crits = ", ".join(grp["Criterion"].astype(str))
         what = "the calibration entry" if nid in calib else nid
+        if len(grp) == expected[judge, nid]:
+            message = f"{judge} has not scored {what} yet."
+            hint = (
+                f"Ask {judge} to score it (their judge pack, or the Scores sheet); until then "
+                "only the judges who have scored it count."
+            )
+        else:
+            crits = ", ".join(grp["Criterion"].astype(str))
+            message = f"{judge} has not scored {what} on: {crits}."
+            hint = (
+                f"Ask {judge} to add the missing {plural('score', len(grp))} on the Scores "
+                "sheet; until then this judge's view of the nomination uses only the criteria "
+                "scored."
+            )
         yield Issue(
             "missing-score",
             WARNING,
             place.sheet,
-            f"{judge} has not scored {what} on: {crits}.",
-            f"Ask {judge} to add the missing {plural('score', len(grp))} on the Scores sheet; "
-            "until then "
-            "this judge's view of the nomination uses only the criteria scored.",
+            message,
+            hint,
             row=row,
             column="ID",
             cell=place.cell("ID", row),
             value=str(nid),
+        )
+
+
+def _judge_rows(data: ProgrammeData, judges: set[str]) -> dict[str, int]:
+    """The Judges table's row of each of ``judges`` found there (first row of a repeat)."""
+    if not judges:
+        return {}
+    table = data["Judges"].dropna(subset=["Judge"])
+    table = table[table["Judge"].isin(list(judges))]
+    return (
+        {str(j): int(r) for j, r in zip(table["Judge"], table[ROW], strict=True) if pd.notna(r)}
+        if not table.empty
+        else {}
+    )
+
+
+def _not_started(
+    data: ProgrammeData, missing: pd.DataFrame, rows: dict[str, int]
+) -> Iterator[Issue]:
+    place = data.place("Judges")
+    for judge in sorted(rows):
+        ids = list(dict.fromkeys(missing.loc[missing["Judge"] == judge, "Nomination ID"]))
+        shown = ", ".join(str(i) for i in ids[:3]) + (
+            f" and {len(ids) - 3} more" if len(ids) > 3 else ""
+        )
+        row = rows[judge]
+        yield Issue(
+            "judge-not-started",
+            WARNING,
+            place.sheet,
+            f"{judge} has not scored any of their {count_of(len(ids), 'nomination')} yet ({shown}).",
+            f"Send {judge} their judge pack (awards packs) and merge it when it comes back "
+            "(awards collect), or have the scores typed on the Scores sheet; until then only "
+            "the judges who have scored a nomination count.",
+            row=row,
+            column="Judge",
+            cell=place.cell("Judge", row),
+            value=judge,
         )
 
 
