@@ -252,3 +252,20 @@ def test_a_cost_difference_is_signed_only_when_it_shows_pence():
     assert _signed_money(-6) == "\u2212£6"
     assert _signed_money(0.001) == "£0"
     assert _signed_money(-0.001) == "£0"
+
+
+def test_a_new_programme_with_nothing_recorded_says_what_to_add(tmp_path: Path) -> None:
+    bare = dataclasses.replace(EVALUATION, objectives=[], costs=[], viewpoints=[], findings=[])
+    path = write_evaluation_report(bare, BRANDING, tmp_path / "report.docx")
+    text = describe_docx(path)
+    document = docx.Document(str(path))
+    headers = [t.rows[0].cells[0].text for t in document.tables]
+    # No empty table, no empty chart and no pounds of nothing.
+    assert not {"Objective", "Viewpoint", "Item", "Finding"} & set(headers)
+    assert len(document.inline_shapes) == 1  # the participation chart only
+    assert "£0" not in text and "Of the 0" not in text and "on budget" not in text
+    assert "No objectives have been set yet." in text
+    assert "Objectives table on the Programme sheet" in text
+    assert "Survey table on the Evaluation sheet" in text
+    assert "Costs table on the Programme sheet" in text
+    assert "No costs have been recorded." in text

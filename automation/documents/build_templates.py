@@ -535,6 +535,9 @@ def build_evaluation_report() -> DocumentObject:
     _para(doc, "{{ summary }}")
 
     _para(doc, "1. Objectives and results", style="Heading 1")
+    _tag(doc, "{%p if not objectives %}")
+    _para(doc, "{{ no_objectives }}")
+    _tag(doc, "{%p else %}")
     # Column widths leave every header word and figure whole at 10 pt Calibri/Carlito
     # (tests/test_documents_layout.py measures them with the font's own metrics).
     _data_table(
@@ -554,6 +557,7 @@ def build_evaluation_report() -> DocumentObject:
     )
     _para(doc, "{% if objectives_note %}{{ objectives_note }}{% endif %}", before=4, size=9)
     _para(doc, "{{ objectives_chart }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=8)
+    _tag(doc, "{%p endif %}")
 
     _para(doc, "2. Participation", style="Heading 1")
     _para(doc, "{{ participation_summary }}")
@@ -585,6 +589,7 @@ def build_evaluation_report() -> DocumentObject:
 
     _para(doc, "3. Four viewpoints", style="Heading 1")
     _para(doc, "{{ viewpoints_summary }}")
+    _tag(doc, "{%p if viewpoints %}")
     _data_table(
         doc,
         ("Viewpoint", "Question", "Result", "Respondents", "Comment"),
@@ -598,6 +603,7 @@ def build_evaluation_report() -> DocumentObject:
         ),
         (30, 44, 24, 27, 45),
     )
+    _tag(doc, "{%p endif %}")
 
     _para(doc, "4. Judging quality", style="Heading 1")
     _para(doc, "{{ agreement_reading }}")
@@ -614,6 +620,7 @@ def build_evaluation_report() -> DocumentObject:
     _appeals_block(doc)
 
     _para(doc, "5. Costs against budget", style="Heading 1")
+    _tag(doc, "{%p if costs %}")
     _data_table(
         doc,
         ("Item", "Budget", "Actual", "Difference"),
@@ -622,6 +629,7 @@ def build_evaluation_report() -> DocumentObject:
         (70, 33, 33, 33),
         total_row=("Total", "{{ total_budget }}", "{{ total_actual }}", "{{ total_difference }}"),
     )
+    _tag(doc, "{%p endif %}")
     _para(doc, "{{ costs_summary }}", before=8)
 
     _para(doc, "6. Winners", style="Heading 1")
@@ -654,6 +662,7 @@ def build_evaluation_report() -> DocumentObject:
     )
 
     _para(doc, "7. Findings and actions", style="Heading 1")
+    _tag(doc, "{%p if findings %}")
     _data_table(
         doc,
         ("Finding", "Action", "Owner"),
@@ -661,6 +670,7 @@ def build_evaluation_report() -> DocumentObject:
         ("{{ f.finding }}", "{{ f.action }}", "{{ f.owner }}"),
         (75, 65, 30),
     )
+    _tag(doc, "{%p endif %}")
     _para(doc, "{% if no_findings %}{{ no_findings }}{% endif %}", before=4)
 
     _para(doc, "8. Recommendations", style="Heading 1")

@@ -278,20 +278,26 @@ def agreement_reading(ctx: EvaluationContext) -> str:
 def _summary(ctx: EvaluationContext, advice_count: int) -> str:
     met = sum(1 for o in ctx.objectives if o.met)
     missing = sum(1 for o in ctx.objectives if o.met is None)
-    text = (
-        f"Of the {count_of(len(ctx.objectives), 'objective')}, {met} met "
-        f"{'its' if met == 1 else 'their'} target"
-    )
-    if missing:
-        text += f" and {missing} {'has' if missing == 1 else 'have'} no result yet"
+    if ctx.objectives:
+        text = (
+            f"Of the {count_of(len(ctx.objectives), 'objective')}, {met} met "
+            f"{'its' if met == 1 else 'their'} target"
+        )
+        if missing:
+            text += f" and {missing} {'has' if missing == 1 else 'have'} no result yet"
+        text += ". "
+    else:
+        text = "No objectives have been set yet. "
     total = sum(ctx.nominations_by_source.values())
     text += (
-        f". The programme received {count_of(total, 'nomination')} and "
+        f"The programme received {count_of(total, 'nomination')} and "
         f"{_share(ctx.staff_nominated, ctx.staff_total)} of staff were nominated. "
     )
     budget = sum(line.budget for line in ctx.costs)
     actual = sum(line.actual for line in ctx.costs)
-    if actual > budget:
+    if not ctx.costs:
+        text += "No costs have been recorded. "
+    elif actual > budget:
         text += f"Spending was {money(actual - budget)} over budget. "
     elif actual < budget:
         text += f"Spending was {money(budget - actual)} under budget. "
@@ -321,6 +327,12 @@ def _participation_summary(ctx: EvaluationContext) -> str:
 
 
 def _viewpoints_summary(ctx: EvaluationContext) -> str:
+    if not ctx.viewpoints:
+        return (
+            "No survey results have been recorded yet. Add them to the Survey table on the "
+            "Evaluation sheet, a row for each question, from each of the four viewpoints (the "
+            f"{join_list(VIEWPOINTS)}), so that the report can show how each saw the programme."
+        )
     respondents = sum(v.respondents for v in ctx.viewpoints if v.respondents is not None)
     unknown = sum(1 for v in ctx.viewpoints if v.respondents is None)
     text = (
@@ -376,6 +388,12 @@ def _judging_summary(ctx: EvaluationContext) -> str:
 
 
 def _costs_summary(ctx: EvaluationContext) -> str:
+    if not ctx.costs:
+        return (
+            "No costs or budget have been recorded yet. Add each item, with its budget and "
+            "what was spent, to the Costs table on the Programme sheet, so that the report can "
+            "set the cost against the budget."
+        )
     budget = sum(line.budget for line in ctx.costs)
     actual = sum(line.actual for line in ctx.costs)
     winners = len(ctx.winners)
@@ -476,6 +494,14 @@ def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, A
         "agreement": agreement_rows(ctx),
         "agreement_reading": agreement_reading(ctx),
         "objectives_note": _objectives_note(ctx),
+        "no_objectives": ""
+        if ctx.objectives
+        else (
+            "No objectives have been set yet. Add them to the Objectives table on the Programme "
+            "sheet, each with its KPI, baseline and target, so that the report can say whether "
+            "the programme met them."
+        ),
+        "objectives_chart": "",  # the chart, where there are objectives to draw
         "findings": [
             {"finding": f.finding, "action": f.action or "–", "owner": f.owner or "–"}
             for f in ctx.findings
@@ -526,8 +552,11 @@ def chart_pngs(ctx: EvaluationContext, primary: str, accent: str) -> dict[str, b
     from automation.documents import equity_section
     from automation.documents.charts import objectives_chart, participation_chart
 
+    charts = {}
+    if ctx.objectives:
+        charts["objectives_chart"] = objectives_chart(ctx.objectives, primary, accent)
     return {
-        "objectives_chart": objectives_chart(ctx.objectives, primary, accent),
+        **charts,
         "participation_chart": participation_chart(ctx, primary, accent),
         **equity_section.chart_pngs(ctx, primary, accent),
     }
