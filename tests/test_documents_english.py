@@ -8,7 +8,14 @@ from datetime import date
 import pytest
 
 from automation.documents.citation import citation, split_sentences, summary, trim_sentence
-from automation.documents.english import count_of, join_list, long_date, money, plural
+from automation.documents.english import (
+    count_of,
+    join_list,
+    long_date,
+    mid_sentence,
+    money,
+    plural,
+)
 from automation.documents.filenames import slugify, unique_stem
 from tests.documents_sample import HERO
 
@@ -112,3 +119,20 @@ def test_slugs_and_unique_names() -> None:
     assert unique_stem(["Hero", "Ann"], taken) == "hero-ann"
     assert unique_stem(["Hero", "ANN"], taken) == "hero-ann-2"
     assert len(slugify("x" * 500)) <= 60
+
+
+@pytest.mark.parametrize(
+    ("typed", "inside"),
+    [
+        ("A framed certificate", "a framed certificate"),
+        ("The trophy for a month", "the trophy for a month"),
+        ("Two cinema tickets", "two cinema tickets"),
+        ("Amazon vouchers", "Amazon vouchers"),  # a name keeps its capital
+        ("£75 and a card", "£75 and a card"),
+        ("THE trophy", "THE trophy"),  # capitals typed on purpose are left alone
+        ("a certificate", "a certificate"),
+        ("A", "A"),
+    ],
+)
+def test_mid_sentence_lowers_only_a_leading_article_or_number(typed: str, inside: str) -> None:
+    assert mid_sentence(typed) == inside

@@ -139,3 +139,12 @@ def test_sections_open_differently_and_say_what_was_done() -> None:
 def test_article_promises_nothing_the_programme_does_not_do() -> None:
     fields = newsletter_fields(NEWSLETTER, BRANDING)
     assert "hear from their manager" not in fields["thanks"]
+
+
+def test_a_prize_typed_with_a_capital_reads_inside_the_sentence() -> None:
+    hero = dataclasses.replace(HERO, award_description="A framed certificate")
+    ctx = dataclasses.replace(
+        NEWSLETTER, awards=[hero], published_on=HERO.presented_on.replace(day=1)
+    )
+    prize = newsletter_fields(ctx, BRANDING)["winners"][0]["prize"]
+    assert prize.startswith("Ann will receive a framed certificate at the ceremony")

@@ -332,3 +332,11 @@ def test_a_skipped_recipient_says_where_the_address_belongs() -> None:
         "No draft for Ann Patel (winner, Customer Hero of the Month): no email address "
         "recorded (Staff row 14, column Email)."
     )
+
+
+def test_a_prize_typed_with_a_capital_reads_inside_the_sentence() -> None:
+    import dataclasses
+
+    award = dataclasses.replace(HERO, award_description="A framed certificate and a £50 voucher.")
+    (message, *_) = compose_emails([award], BRANDING).messages
+    assert "You will receive a framed certificate and a £50 voucher." in _body(message)

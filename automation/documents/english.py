@@ -77,3 +77,38 @@ def first_name(full_name: str | None) -> str:
 def capitalise_first(text: str) -> str:
     """Upper-case the first letter only (``str.capitalize`` would lower-case the rest)."""
     return text[:1].upper() + text[1:] if text else text
+
+
+# Words a prize is often typed starting with, as at the start of a cell ("A framed
+# certificate"), that are lower case inside a sentence; any other first word (a brand, "£75")
+# is left as typed.
+_MID_SENTENCE_LOWER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "some",
+        "our",
+        "their",
+        "your",
+        "each",
+        "every",
+    ]
+)
+
+
+def mid_sentence(text: str) -> str:
+    """``text`` as it reads inside a sentence: "A framed certificate" after "will receive"
+    becomes "a framed certificate"; "Amazon vouchers" and "£75" stay as they are."""
+    first, _, rest = text.partition(" ")
+    # "A" is a word; "THE" or "AN" in capitals is shouting or an acronym: left as typed.
+    typed_capital = first[:1].isupper() and (len(first) == 1 or not first.isupper())
+    if rest and typed_capital and first.lower() in _MID_SENTENCE_LOWER:
+        return f"{first.lower()} {rest}"
+    return text

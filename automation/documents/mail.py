@@ -28,7 +28,13 @@ from automation.documents.atomic_file import write_file
 from automation.documents.certificates import certificate_fields
 from automation.documents.citation import citation
 from automation.documents.context import Award, Branding
-from automation.documents.english import first_name, join_list, number_words, plural
+from automation.documents.english import (
+    first_name,
+    join_list,
+    mid_sentence,
+    number_words,
+    plural,
+)
 from automation.documents.filenames import unique_stem
 from automation.documents.render import (
     DEFAULT_TEMPLATE_DIR,
@@ -228,7 +234,10 @@ def _award_context(award: Award, branding: Branding, today: date | None) -> dict
         **page,
         "ceremony_to_come": coming,
         "nominee_first_name": first_name(page["nominee"]) or page["nominee"],
-        "award_description": clean_text(award.award_description, single_line=True).rstrip("."),
+        # The templates say "You will receive {{ award_description }}": as inside a sentence.
+        "award_description": mid_sentence(
+            clean_text(award.award_description, single_line=True).rstrip(".")
+        ),
         # "one nomination", not "1 nomination": numbers under ten in words, as in the article.
         "nominations_text": f"{number_words(award.nomination_count)} "
         f"{plural('nomination', award.nomination_count)}",

@@ -28,6 +28,7 @@ from automation.documents.english import (
     first_name,
     join_list,
     long_date,
+    mid_sentence,
     number_words,
     plural,
 )
@@ -220,7 +221,7 @@ def _story(award: Award, index: int, avoid: str = "") -> str:
 def _prize(award: Award, ctx: NewsletterContext) -> str:
     """What the winner receives and when, in the one tense the article uses."""
     who = "The team" if award.is_team else (first_name(award.nominee) or _line(award.nominee))
-    what = _line(award.award_description).rstrip(".")
+    what = mid_sentence(_line(award.award_description).rstrip("."))  # "will receive a ..."
     when, _ = _ceremony(ctx)
     day = award.presented_on or when
     presenter = _line(award.presented_by or "")
