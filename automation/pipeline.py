@@ -402,4 +402,4 @@ def log_action(
         written = write_tool_tables(path, frames, backup=backup)
     except UserError as exc:
         return f"Not recorded in the Audit log: {exc.message}"
-    return f"Recorded in the Audit log of {written.path.name}."
+    return f"Recorded in the Audit log of {written.path}."
