@@ -36,6 +36,7 @@ class PrivacyChange:
     cells: dict[str, dict[tuple[int, str], object]] = field(default_factory=dict)
     history: dict[str, pd.DataFrame] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    rows_by_table: dict[str, int] = field(default_factory=dict)  # where erase found the person
 
     def set(self, table: str, row: int, column: str, value: object) -> None:
         self.cells.setdefault(table, {})[(row, column)] = value
@@ -200,6 +201,7 @@ def erase(data: ProgrammeData, person: str) -> PrivacyChange:
             continue
         if table != "Audit":  # a log entry mentioning them is scrubbed but is not their data
             rows += int(touched.sum())
+            change.rows_by_table[table] = int(touched.sum())
         if table in REWRITTEN:
             change.history[table] = new
             continue

@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from automation import schema
 from automation.auditlog import audit_entry
+from automation.documents.english import count_of, join_list
 from automation.history import SHEET_ROW_CAP
 from automation.io import sidecar
 from automation.io.patch import TableEdit, write_changes
@@ -114,8 +116,9 @@ def erase_workbook(
         path, data, change, "erase", detail, dest=dest, now=now, user=user, row_cap=row_cap
     )
     out.lines.append(
-        f"Removed {person}'s personal data from {change.counts['rows']} rows; the rows stay, "
-        "so counts by team, site and period are unchanged."
+        f"Removed {person}'s personal data from {count_of(change.counts['rows'], 'row')}: "
+        f"{_where(change.rows_by_table)}. The rows stay, so counts by team, site and period "
+        "are unchanged."
     )
     staff = data["Staff"]["Name"].dropna().astype(str).str.strip().str.lower()
     if person.strip().lower() in set(staff):
@@ -129,3 +132,17 @@ def erase_workbook(
             "still hold the erased data."
         )
     return out
+
+
+def _where(rows_by_table: dict[str, int]) -> str:
+    """``1 in the Conflicts table on the Judges sheet and 2 on the Nominations sheet``: the sheet,
+    and the table where the sheet holds another one."""
+    parts = []
+    for table, n in rows_by_table.items():
+        sheet = schema.TABLE_BY_NAME[table].sheet
+        shared = sum(t.sheet == sheet for t in schema.TABLES) > 1
+        if shared and table != sheet:
+            parts.append(f"{n:,} in the {table} table on the {sheet} sheet")
+        else:
+            parts.append(f"{n:,} on the {sheet} sheet")
+    return join_list(parts)

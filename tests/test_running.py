@@ -223,6 +223,15 @@ def test_erase_removes_a_person_but_keeps_the_counts(example_copy, tmp_path):
     assert person not in after["Audit"]["Detail"].iloc[-1]
 
 
+def test_erase_says_where_it_found_the_person(example_copy, tmp_path):
+    out = erase_workbook(example_copy, "Aoife Byrne", dest=tmp_path / "erased.xlsx")
+    assert out.lines[0] == (
+        "Removed Aoife Byrne's personal data from 5 rows: 1 in the Conflicts table on the "
+        "Judges sheet, 2 on the Nominations sheet and 2 on the Results sheet. The rows stay, "
+        "so counts by team, site and period are unchanged."
+    )
+
+
 def test_a_grouping_nobody_has_a_value_for_is_one_not_recorded_group():
     """The Teams table is empty, so nobody has a site: every member is '(not recorded)' for
     Site, without the warning that pandas will make an error (filling a float column with
