@@ -122,7 +122,7 @@ def check_workbook(
         outcome.written = write_tool_tables(
             path, frames, dest=dest, used_rows=used_rows(data), edits=progress_edit(data)
         )
-        outcome.lines.append(_written_line(outcome.written))
+        outcome.lines.append(_written_line(outcome.written, "Wrote the Issues sheet into"))
     return outcome
 
 
@@ -232,8 +232,8 @@ def in_background(fn: Callable[..., T], *args) -> Future[T]:
     return future
 
 
-def _written_line(w: WriteResult) -> str:
-    text = f"Wrote results into {w.path}"
+def _written_line(w: WriteResult, lead: str = "Wrote results into") -> str:
+    text = f"{lead} {w.path}"
     if w.backup:
         text += f" (backup: {w.backup})"
     return text + "."
@@ -356,7 +356,7 @@ def lock_workbook(
         "assignment or result that changes, and scoring will not change the results. "
         '(To reopen: awards unlock WORKBOOK --reason "...")'
     )
-    outcome.lines.append(_written_line(outcome.written))
+    outcome.lines.append(_written_line(outcome.written, "Wrote the lock into"))
     return outcome
 
 
@@ -375,7 +375,7 @@ def unlock_workbook(
         f"Unlocked the scores of {Path(path).name}; the reason is in the Audit log. Score and "
         "lock again once the change is made."
     )
-    outcome.lines.append(_written_line(outcome.written))
+    outcome.lines.append(_written_line(outcome.written, "Saved"))
     return outcome
 
 
