@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -229,3 +230,21 @@ def test_the_index_dates_itself_as_the_other_documents_do(example_data, tmp_path
     )
     text = "\n".join(p.text for p in Document(path).paragraphs)
     assert "Made on 3 December 2026." in text
+
+
+def test_a_pack_with_criteria_unmet_points_to_what_is_missing(built_example, tmp_path):
+    from tests.support.edit import set_cell
+
+    source = shutil.copyfile(built_example, tmp_path / "programme.xlsx")
+    for row in range(6, 16):  # the Rationale table's rows: criteria 1.1 to 1.3 lose it
+        set_cell(source, "Programme", f"A{row}", "")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = cli.main(["assessor-pack", str(source), "--out", str(tmp_path / "p")])
+    assert code == 0
+    first = printed.getvalue().splitlines()[0]
+    assert first.endswith(
+        "criteria met; the evidence index says what each of the others is missing."
+    )
+    met = re.search(r"(\d+) of 12 criteria met", first)
+    assert met and int(met.group(1)) < 12

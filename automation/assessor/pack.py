@@ -119,7 +119,12 @@ def build_pack(
         )
     pack.lines[:0] = [
         f"Wrote the assessor pack into {out}, and the same zipped for sending as "
-        f"{pack.zip_path}. {evidence.summary().capitalize()}.",
+        f"{pack.zip_path}. {evidence.summary().capitalize()}"
+        + (
+            "; the evidence index says what each of the others is missing."
+            if evidence.met < len(evidence.criteria)
+            else "."
+        ),
         f"The workbook copy is {copy.name}; the names of {who} are codes and contact details "
         "are removed. The original was not changed.",
     ]
