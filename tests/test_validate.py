@@ -647,3 +647,29 @@ def test_a_nomination_not_begun_and_one_half_scored_are_told_apart():
     ]
     assert "only the judges who have scored it count" in found[0].hint
     assert "uses only the criteria scored" in found[1].hint
+
+
+def test_no_judge_is_asked_to_score_a_nomination_that_cannot_win():
+    from automation.judging.packs import judge_items
+
+    def mutate(rows):
+        _append(
+            "PastWinners",
+            {
+                "Period": "Q4 2026",
+                "Category": "Star",
+                "Nominee": "Ben Best",
+                "Period ends": dt.date(2026, 12, 31),
+            },
+        )(rows)
+        rows["Scores"] = []
+
+    rows = small.rows()
+    mutate(rows)
+    data = data_from_rows(rows, small.SETTINGS)
+    found = _missing(validate(data, today=TODAY))
+    assert [i.message for i in found][0] == (
+        "Jo Judge has not scored any of their 2 nominations yet (N1, N3)."
+    )
+    assert "repeat-winner" in validate(data, today=TODAY).codes()
+    assert "N2" not in set(judge_items(data, "Jo Judge")["Nomination ID"])  # nor in the pack

@@ -338,7 +338,14 @@ def _expected_scored(data: ProgrammeData) -> np.ndarray:
 
 
 def _expected(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
-    noms = data["Nominations"][["ID", "Category", ROW]].dropna(subset=["ID", "Category"])
+    all_noms = data["Nominations"]
+    usable = (all_noms["ID"].notna() & all_noms["Category"].notna()).to_numpy()
+    # A nomination that cannot win (its nominee is within the award's cool-off, or is a
+    # judge) is given to no judge to score, as assign gives it to none.
+    out_of_it = cannot_win(data, all_noms[usable])
+    if out_of_it:
+        usable = usable & ~all_noms["ID"].isin(list(out_of_it)).to_numpy()
+    noms = all_noms.loc[usable, ["ID", "Category", ROW]]
     crit = data["Criteria"][["Category", "Criterion"]].dropna()
     judges = data["Judges"][["Judge"]].dropna()
     if noms.empty or crit.empty or judges.empty:
@@ -377,8 +384,7 @@ def _expected(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
     left = pd.DataFrame({"_n": n_code, "_l": np.arange(len(n_code))})
     by_nom = left.merge(pd.DataFrame({"_n": id_code, "_r": np.arange(len(noms))}), on="_n")
     cat_code, cat_vocab = column_codes(data, "Nominations", "Category")
-    all_noms = data["Nominations"]
-    at_noms = np.flatnonzero((all_noms["ID"].notna() & all_noms["Category"].notna()).to_numpy())
+    at_noms = np.flatnonzero(usable)
     by_nom["_cat"] = cat_code[at_noms][by_nom["_r"].to_numpy()]
     crit_cat = codes_in(crit["Category"], cat_vocab)
     both = by_nom.merge(pd.DataFrame({"_cat": crit_cat, "_k": np.arange(len(crit))}), on="_cat")

@@ -31,7 +31,12 @@ def cool_off_blocked(data: ProgrammeData) -> pd.Series:
 
     "Too recently" counts the known periods that ended after the win, up to and including the
     nomination's period: with a cool-off of 2, a Q2 winner cannot win in Q3 or Q4.
+    Worked out once per read: the nomination rules, the expected scores and scoring ask.
     """
+    return data.cached("cool_off_blocked", _cool_off_blocked)
+
+
+def _cool_off_blocked(data: ProgrammeData) -> pd.Series:
     noms, past = (
         data["Nominations"],
         data["PastWinners"].dropna(subset=["Category", "Nominee", "Period ends"]),
