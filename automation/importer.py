@@ -283,9 +283,10 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def next_ids(existing: list[str], count: int) -> list[str]:
-    """``count`` new IDs after the highest existing one, in the same style (N-0042 -> N-0043)."""
-    prefix, width, top = "N-", 4, 0
+def next_ids(existing: list[str], count: int, prefix: str = "N-", width: int = 4) -> list[str]:
+    """``count`` new IDs after the highest existing one, in the same style (N-0042 -> N-0043);
+    ``prefix`` and ``width`` make the first one when there is none yet."""
+    top = 0
     for i in existing:
         m = re.fullmatch(r"(.*?)(\d+)", str(i or "").strip())
         if m and int(m.group(2)) >= top:

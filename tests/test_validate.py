@@ -673,3 +673,26 @@ def test_no_judge_is_asked_to_score_a_nomination_that_cannot_win():
     )
     assert "repeat-winner" in validate(data, today=TODAY).codes()
     assert "N2" not in set(judge_items(data, "Jo Judge")["Nomination ID"])  # nor in the pack
+
+
+def test_a_missing_id_is_told_the_next_free_one():
+    def mutate(rows):
+        rows["Nominations"][0]["ID"] = None
+        rows["Nominations"][2]["ID"] = None
+        rows["Appeals"] = [
+            {
+                "Appellant": "Ann Able",
+                "Nomination ID": "N2",
+                "Grounds": "x",
+                "Received": dt.date(2027, 1, 20),
+                "Reviewer": "Max Boss",
+                "Outcome": "open",
+            }
+        ]
+
+    found = [i for i in _run(mutate) if i.code == "required-missing" and "ID" in i.column]
+    assert [(i.sheet, i.hint) for i in found] == [
+        ("Nominations", "Fill in ID: the next free one is N3."),
+        ("Nominations", "Fill in ID: the next free one is N4."),
+        ("Appeals", "Fill in Appeal ID: the next free one is A-001."),
+    ]

@@ -3,6 +3,7 @@ other tables, number ranges and unique keys. All vectorised over whole columns."
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pandas as pd
@@ -23,6 +24,13 @@ REQUIRED_CODES = {
     ("Actions", "Start"): "action-no-dates",
     ("Actions", "Due"): "action-no-dates",
     ("Options", "Cost"): "option-no-cost",
+}
+
+# IDs the manager types by hand: a missing one is told the next free one (counted over these
+# tables, so that an ID is never used twice across periods; the style when there is none yet).
+NEXT_ID = {
+    ("Nominations", "ID"): (("Nominations", "NominationHistory"), "N-", 4),
+    ("Appeals", "Appeal ID"): (("Appeals",), "A-", 3),
 }
 
 # The scoring rules give these their own codes (unknown-judge, unknown-nomination).
@@ -69,7 +77,7 @@ def check_cells(data: ProgrammeData) -> Iterator[Issue]:
             missing = s.isna()
             if col.required:
                 code = REQUIRED_CODES.get((spec.name, col.name), "required-missing")
-                yield from row_issues(
+                found = row_issues(
                     data,
                     spec.name,
                     missing,
@@ -79,6 +87,9 @@ def check_cells(data: ProgrammeData) -> Iterator[Issue]:
                     f"{col.name} is required in {spec.name}.",
                     f"Fill in {col.name}: {col.help}",
                 )
+                if found and (spec.name, col.name) in NEXT_ID:
+                    found = _with_next_ids(data, found, col.name, *NEXT_ID[spec.name, col.name])
+                yield from found
             present = ~missing
             if col.choices and col.type is not schema.ColType.BOOL:
                 allowed = set(schema.LISTS[col.choices])
@@ -158,3 +169,27 @@ def _range_issues(
         f"{col.name} {{{col.name}}} is out of range.",
         f"{col.name} must be {' and '.join(x for x in (lo, hi) if x)}.",
     )
+
+
+def _with_next_ids(
+    data: ProgrammeData,
+    found: list[Issue],
+    column: str,
+    tables: tuple[str, ...],
+    prefix: str,
+    width: int,
+) -> list[Issue]:
+    """The missing-ID issues, each with the ID to type (the next free ones, in row order)."""
+    from automation.importer import next_ids
+
+    existing = [
+        str(v)
+        for t in tables
+        if (frame := data.tables.get(t)) is not None and column in frame
+        for v in frame[column].dropna()
+    ]
+    new = next_ids(existing, len(found), prefix, width)
+    return [
+        dataclasses.replace(issue, hint=f"Fill in {column}: the next free one is {nid}.")
+        for issue, nid in zip(found, new, strict=True)
+    ]
