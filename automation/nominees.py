@@ -29,16 +29,15 @@ def _looked_up(keys: pd.Series, table: pd.DataFrame, column: str) -> pd.Series:
     return keys.map(found).astype(object)
 
 
-def _filled(values: pd.Series, found: pd.Series, changed: list[bool]) -> pd.Series:
-    """``values`` with its blanks replaced by what was found (where something was); notes in
-    ``changed`` whether anything was."""
+def _filled(values: pd.Series, found: pd.Series) -> tuple[pd.Series, bool]:
+    """``values`` with its blanks replaced by what was found (where something was), and
+    whether anything was."""
     take = values.isna() & found.notna()
     if not take.any():
-        return values
-    changed.append(True)
+        return values, False
     out = values.astype(object).copy()
     out[take] = found[take]
-    return out
+    return out, True
 
 
 def with_staff_details(
@@ -55,16 +54,14 @@ def with_staff_details(
     team_awards = set(key(cats.loc[cats["Type"].astype(object) == "team", "Category"]))
     nominee = key(noms["Nominee"])
     for_team = key(noms["Category"]).isin(team_awards)
-    changed: list[bool] = []
-    team = _filled(
+    team, new_team = _filled(
         noms["Team"],
         _looked_up(nominee, people, "Team").where(~for_team, _looked_up(nominee, groups, "Team")),
-        changed,
     )
-    site = _filled(noms["Site"], _looked_up(key(team), groups, "Site"), changed)
-    manager = _filled(
-        noms["Line manager"], _looked_up(nominee, people, "Line manager").where(~for_team), changed
+    site, new_site = _filled(noms["Site"], _looked_up(key(team), groups, "Site"))
+    manager, new_manager = _filled(
+        noms["Line manager"], _looked_up(nominee, people, "Line manager").where(~for_team)
     )
-    if not changed:
+    if not (new_team or new_site or new_manager):
         return noms  # nothing to fill: the very frame read (the early rules' work is on it)
     return noms.assign(Team=team, Site=site, **{"Line manager": manager})

@@ -466,18 +466,18 @@ def _judge_rows(data: ProgrammeData, judges: set[str]) -> dict[str, int]:
         return {}
     table = data["Judges"].dropna(subset=["Judge"])
     table = table[table["Judge"].isin(list(judges))]
-    return (
-        {str(j): int(r) for j, r in zip(table["Judge"], table[ROW], strict=True) if pd.notna(r)}
-        if not table.empty
-        else {}
-    )
+    rows: dict[str, int] = {}
+    for judge, row in zip(table["Judge"], table[ROW], strict=True):
+        if pd.notna(row):
+            rows.setdefault(str(judge), int(row))
+    return rows
 
 
 def _not_started(
     data: ProgrammeData, missing: pd.DataFrame, rows: dict[str, int]
 ) -> Iterator[Issue]:
     place = data.place("Judges")
-    for judge in sorted(rows):
+    for judge in sorted(rows, key=rows.__getitem__):  # in the Judges table's order
         ids = list(dict.fromkeys(missing.loc[missing["Judge"] == judge, "Nomination ID"]))
         shown = ", ".join(str(i) for i in ids[:3]) + (
             f" and {len(ids) - 3} more" if len(ids) > 3 else ""
