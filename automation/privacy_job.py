@@ -140,8 +140,7 @@ def _where(rows_by_table: dict[str, int]) -> str:
     parts = []
     for table, n in rows_by_table.items():
         sheet = schema.TABLE_BY_NAME[table].sheet
-        shared = sum(t.sheet == sheet for t in schema.TABLES) > 1
-        if shared and table != sheet:
+        if len(schema.SHEET_BY_NAME[sheet].tables) > 1 and table != sheet:
             parts.append(f"{n:,} in the {table} table on the {sheet} sheet")
         else:
             parts.append(f"{n:,} on the {sheet} sheet")

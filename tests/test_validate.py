@@ -47,6 +47,18 @@ def _drop_scores(judge, nid):
     return mutate
 
 
+# Ben Best (N2) won Star last quarter: inside its cool-off.
+_ben_won_last_quarter = _append(
+    "PastWinners",
+    {
+        "Period": "Q4 2026",
+        "Category": "Star",
+        "Nominee": "Ben Best",
+        "Period ends": dt.date(2026, 12, 31),
+    },
+)
+
+
 # (id, mutation, code, severity, sheet, column, data row index or None)
 CASES = [
     (
@@ -299,15 +311,7 @@ CASES = [
     ),
     (
         "repeat-winner",
-        _append(
-            "PastWinners",
-            {
-                "Period": "Q4 2026",
-                "Category": "Star",
-                "Nominee": "Ben Best",
-                "Period ends": dt.date(2026, 12, 31),
-            },
-        ),
+        _ben_won_last_quarter,
         "repeat-winner",
         "error",
         "Nominations",
@@ -652,20 +656,9 @@ def test_a_nomination_not_begun_and_one_half_scored_are_told_apart():
 def test_no_judge_is_asked_to_score_a_nomination_that_cannot_win():
     from automation.judging.packs import judge_items
 
-    def mutate(rows):
-        _append(
-            "PastWinners",
-            {
-                "Period": "Q4 2026",
-                "Category": "Star",
-                "Nominee": "Ben Best",
-                "Period ends": dt.date(2026, 12, 31),
-            },
-        )(rows)
-        rows["Scores"] = []
-
     rows = small.rows()
-    mutate(rows)
+    _ben_won_last_quarter(rows)  # N2 cannot win
+    rows["Scores"] = []
     data = data_from_rows(rows, small.SETTINGS)
     found = _missing(validate(data, today=TODAY))
     assert [i.message for i in found][0] == (

@@ -197,8 +197,7 @@ def collect(
                 )
             )
         missing_by_nom: dict[str, list[str]] = {}
-        made_noms = {n for n, _ in made}
-        criteria_of = Counter(n for n, _ in made)  # rows of each nomination in the pack
+        criteria_of = Counter(n for n, _ in made)  # the pack's nominations and their rows
         for _, row in pack.rows.iterrows():
             excel_row = int(row["_row"])
             nid = str(row["Nomination code"] or "").strip()
@@ -206,7 +205,7 @@ def collect(
             where = {"row": excel_row}
             nk, ck = key_of(nid), key_of(crit_text)
             category = cat_of.get(nk)
-            if category is None or nk not in made_noms:
+            if category is None or nk not in criteria_of:
                 code, what = UNKNOWN_NOMINATION, f"nomination code '{nid}', which is not one"
             elif (nk, ck) not in made:
                 code, what = (
