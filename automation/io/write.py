@@ -11,12 +11,14 @@ backup is made, so a failed write never damages the user's file.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
@@ -163,8 +165,25 @@ def _table_rows_xml(
     top: int,
     styles: _TableStyles,
     widths: list[float] | None = None,
-) -> tuple[list[Chunk], str]:
-    """The XML of a table's title row, header row and body rows, and the table's range."""
+) -> tuple[Iterator[Chunk], str]:
+    """The XML of a table's title row, header row and body rows (made as they are taken),
+    and the table's range."""
+    return _rows_xml(spec, frame, top, styles, widths), table_ref(spec, len(frame), top)
+
+
+def table_ref(spec: schema.Table, count: int, top: int) -> str:
+    """The range of a tool table of ``count`` rows whose title is on row ``top`` (an empty
+    table keeps one blank row)."""
+    return f"A{top + 1}:{column_letter(len(spec.columns))}{top + 1 + max(count, 1)}"
+
+
+def _rows_xml(
+    spec: schema.Table,
+    frame: pd.DataFrame,
+    top: int,
+    styles: _TableStyles,
+    widths: list[float] | None,
+) -> Iterator[Chunk]:
     cols = spec.columns
     letters = [column_letter(j + 1) for j in range(len(cols))]
     title = f'<row r="{top}">{_cell(f"A{top}", spec.title, styles.title)}</row>'
@@ -173,9 +192,10 @@ def _table_rows_xml(
     )
     widths = widths or [c.width for c in cols]
     header = f'<row r="{top + 1}"{_height(printing.header_height(spec, widths))}>{header}</row>'
+    yield title.encode("utf-8")
+    yield header.encode("utf-8")
     count = len(frame)
     n = max(count, 1)
-    body: list[Chunk] = []
     # Built a column at a time, each column by the one cell writer its type needs, and the
     # rows joined in C: a Python call per cell was most of the time on a 60,000-row table.
     # A long table goes in slices of rows, so the per-column pieces of only one slice are
@@ -193,13 +213,11 @@ def _table_rows_xml(
         ]
         heights = _body_heights(spec, part, widths, rows)
         xml = sheet_xml.join(_ROW_OPEN, numbers, _QUOTE, heights, _GT, *pieces, _ROW_CLOSE)
-        body.append(sheet_xml.concatenated(xml))
-    last_ref = f"A{top + 1}:{letters[-1]}{top + 1 + n}"
-    return [title.encode("utf-8"), header.encode("utf-8"), *body], last_ref
+        yield sheet_xml.concatenated(xml)
 
 
 # Rows of a tool table turned into XML at once (see _table_rows_xml).
-ROWS_AT_ONCE = 32_768
+ROWS_AT_ONCE = 8_192
 
 
 _ROW_OPEN, _QUOTE, _GT, _ROW_CLOSE = (
@@ -207,11 +225,11 @@ _ROW_OPEN, _QUOTE, _GT, _ROW_CLOSE = (
 )
 
 
-def _replace_sheet_data(xml: str, rows: list[Chunk], dimension: str) -> list[Chunk]:
+def _replace_sheet_data(xml: str, rows: Iterable[Chunk], dimension: str) -> Iterator[Chunk]:
     """The sheet's XML (UTF-8, in pieces) with ``rows`` as its sheetData and its dimension set.
 
     Kept as pieces of bytes: the rows are tens of MB on a long table; they are never decoded
-    nor copied into one string, but compressed piece by piece (``write_package``).
+    nor copied into one string, but compressed piece by piece as they are made (``_packed``).
     """
     m = re.search(r"<sheetData\s*/>|<sheetData>.*</sheetData>", xml, flags=re.S)
     if not m:
@@ -227,7 +245,9 @@ def _replace_sheet_data(xml: str, rows: list[Chunk], dimension: str) -> list[Chu
         head, done = re.subn(r'<dimension ref="[^"]*"\s*/>', new, head, count=1)
         if not done:
             tail = re.sub(r'<dimension ref="[^"]*"\s*/>', new, tail, count=1)
-    return [head.encode("utf-8"), b"<sheetData>", *rows, b"</sheetData>", tail.encode("utf-8")]
+    return itertools.chain(
+        [head.encode("utf-8"), b"<sheetData>"], rows, [b"</sheetData>", tail.encode("utf-8")]
+    )
 
 
 def _set_table_ref(xml: str, ref: str) -> str:
@@ -342,53 +362,81 @@ def render_tool_sheets(
     out: dict[str, Part] = {}
     counts: dict[str, int] = {}
     areas: dict[str, str] = {}
-    sheets = {schema.TABLE_BY_NAME[name].sheet for name in frames}
+    rows_on: dict[str, int] = {}
+    for name, frame in frames.items():
+        sheet_name = schema.TABLE_BY_NAME[name].sheet
+        rows_on[sheet_name] = rows_on.get(sheet_name, 0) + len(frame)
+    sheets = sorted(rows_on, key=lambda s: -rows_on[s])  # the longest started first
     for sheet_name in sheets:
-        sheet = schema.SHEET_BY_NAME[sheet_name]
         if sheet_name not in schema.TOOL_SHEETS:
             raise ValueError(f"{sheet_name} is not a tool-owned sheet")
-        # A tool table is rewritten whole, so a wrong column count is repaired here; only a
-        # table with no usable range cannot be placed.
-        missing = [t for t in sheet.tables if t not in found or not _has_range(found[t])]
-        if sheet_name not in parts_by_sheet or missing:
-            raise UserError(
-                f"The '{sheet_name}' sheet or its table(s) {', '.join(missing)} are missing.",
-                f"Copy the '{sheet_name}' sheet from a fresh template (awards template) into "
-                "this workbook.",
-            )
-        part = parts_by_sheet[sheet_name]
-        xml = zf.read(part).decode("utf-8")
-        first_top = min(parse_ref(found[t].ref)[1] for t in sheet.tables) - 1
-        keep = [_row_xml(xml, r) for r in range(1, first_top)]
-        rows: list[Chunk] = [r.encode("utf-8") for r in keep if r]
-        frames_here = [frames.get(t, pd.DataFrame()) for t in sheet.tables]
-        tops = layout.table_tops([len(f) for f in frames_here])
-        shift = first_top - layout.FIRST_TABLE_ROW
-        last_ref = "A1"
-        notes: list[tuple[int, int, str]] = []  # (row, column, text) of header notes
-        widths = printing.column_widths(sheet)
-        spans: list[tuple[int, int]] = []
-        for name, frame, top in zip(sheet.tables, frames_here, tops, strict=True):
-            spec = schema.TABLE_BY_NAME[name]
-            styles = _styles_for(xml, found[name], len(spec.columns))
-            table_rows, ref = _table_rows_xml(spec, frame, top + shift, styles, widths)
-            spans.append((top + shift, parse_ref(ref)[3]))
-            rows.extend(table_rows)
-            table_xml = zf.read(found[name].part).decode("utf-8")
-            table_xml = moved.set_table_columns(_set_table_ref(table_xml, ref), spec)
-            out[found[name].part] = table_xml.encode("utf-8")
-            counts[name] = len(frame)
-            header_row = top + shift + 1
-            notes.extend(
-                (header_row, j, layout.note_text(spec, col)) for j, col in enumerate(spec.columns)
-            )
-            last_ref = ref
-        out.update(_notes_parts(zf, part, notes))
-        areas[sheet_name] = printing.print_area(spans, len(widths), sheet_name)
-        width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
-        dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
-        out[part] = _packed(_replace_sheet_data(xml, rows, dim))
+    # A sheet's XML is built mostly by arrow kernels, which release the GIL: the two long
+    # sheets of a big programme (Results, Judging) are built side by side on two cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        rendered = list(
+            pool.map(lambda name: _render_sheet(zf, name, frames, found, parts_by_sheet), sheets)
+        )
+    for name, (parts, sheet_counts, area) in zip(sheets, rendered, strict=True):
+        out.update(parts)
+        counts.update(sheet_counts)
+        areas[name] = area
     return out, counts, areas
+
+
+def _render_sheet(
+    zf: zipfile.ZipFile | PackageParts,
+    sheet_name: str,
+    frames: Mapping[str, pd.DataFrame],
+    found: Mapping[str, TableInfo],
+    parts_by_sheet: Mapping[str, str],
+) -> tuple[dict[str, Part], dict[str, int], str]:
+    """One tool sheet's new XML (with its table and notes parts), its tables' row counts and
+    its print area."""
+    sheet = schema.SHEET_BY_NAME[sheet_name]
+    out: dict[str, Part] = {}
+    counts: dict[str, int] = {}
+    # A tool table is rewritten whole, so a wrong column count is repaired here; only a
+    # table with no usable range cannot be placed.
+    missing = [t for t in sheet.tables if t not in found or not _has_range(found[t])]
+    if sheet_name not in parts_by_sheet or missing:
+        raise UserError(
+            f"The '{sheet_name}' sheet or its table(s) {', '.join(missing)} are missing.",
+            f"Copy the '{sheet_name}' sheet from a fresh template (awards template) into "
+            "this workbook.",
+        )
+    part = parts_by_sheet[sheet_name]
+    xml = zf.read(part).decode("utf-8")
+    first_top = min(parse_ref(found[t].ref)[1] for t in sheet.tables) - 1
+    keep = [_row_xml(xml, r) for r in range(1, first_top)]
+    rows: list[Chunk] = [r.encode("utf-8") for r in keep if r]
+    frames_here = [frames.get(t, pd.DataFrame()) for t in sheet.tables]
+    tops = layout.table_tops([len(f) for f in frames_here])
+    shift = first_top - layout.FIRST_TABLE_ROW
+    last_ref = "A1"
+    notes: list[tuple[int, int, str]] = []  # (row, column, text) of header notes
+    widths = printing.column_widths(sheet)
+    spans: list[tuple[int, int]] = []
+    tables_rows: list[Iterable[Chunk]] = []
+    for name, frame, top in zip(sheet.tables, frames_here, tops, strict=True):
+        spec = schema.TABLE_BY_NAME[name]
+        styles = _styles_for(xml, found[name], len(spec.columns))
+        table_rows, ref = _table_rows_xml(spec, frame, top + shift, styles, widths)
+        spans.append((top + shift, parse_ref(ref)[3]))
+        tables_rows.append(table_rows)
+        table_xml = zf.read(found[name].part).decode("utf-8")
+        table_xml = moved.set_table_columns(_set_table_ref(table_xml, ref), spec)
+        out[found[name].part] = table_xml.encode("utf-8")
+        counts[name] = len(frame)
+        header_row = top + shift + 1
+        notes.extend(
+            (header_row, j, layout.note_text(spec, col)) for j, col in enumerate(spec.columns)
+        )
+        last_ref = ref
+    out.update(_notes_parts(zf, part, notes))
+    width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
+    dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
+    out[part] = _packed(_replace_sheet_data(xml, itertools.chain(rows, *tables_rows), dim))
+    return out, counts, printing.print_area(spans, len(widths), sheet_name)
 
 
 def _notes_parts(
@@ -477,10 +525,11 @@ class Deflated:
 Part = bytes | Deflated  # a new part: its bytes, or deflated already
 
 
-def deflated(chunks: list[Chunk]) -> Deflated | None:
-    """``chunks`` (one part, in pieces) deflated at the fastest level, with ISA-L when it is
-    installed (about four times zlib's fastest level, and smaller); None for a part needing
-    ZIP64 (the caller writes it the usual way)."""
+def deflated(chunks: Iterable[Chunk]) -> Part:
+    """``chunks`` (one part, in pieces, taken one at a time) deflated at the fastest level,
+    with ISA-L when it is installed (about four times zlib's fastest level, and smaller). A
+    part too big for a plain zip entry comes back as its bytes (the caller writes it with
+    ZIP64 the usual way)."""
     deflate = _fast_zlib.compressobj(1, _fast_zlib.DEFLATED, -15)
     crc, size, raw = 0, 0, []
     for chunk in chunks:
@@ -489,17 +538,31 @@ def deflated(chunks: list[Chunk]) -> Deflated | None:
         raw.append(deflate.compress(chunk))
     raw.append(deflate.flush())
     if max(size, sum(len(r) for r in raw)) >= _ZIP64_LIMIT:
-        return None
+        inflate = zlib.decompressobj(-15)
+        return b"".join(inflate.decompress(r) for r in raw) + inflate.flush()
     return Deflated(crc, size, tuple(raw))
 
 
-def _packed(chunks: list[Chunk]) -> Part:
-    """A new part as it is kept until the package is written: a long one deflated now."""
-    if sum(len(c) for c in chunks) > BIG_PART:
-        packed = deflated(chunks)
-        if packed is not None:
-            return packed
-    return b"".join(chunks)
+def _packed(chunks: Iterable[Chunk]) -> Part:
+    """A new part as it is kept until the package is written. Pieces are taken as they are
+    made: once the part is long it is deflated as it goes, so a long sheet's XML is never
+    held whole (two sheets are built at once)."""
+    held: list[Chunk] = []
+    size = 0
+    rest = iter(chunks)
+    for chunk in rest:
+        held.append(chunk)
+        size += len(chunk)
+        if size > BIG_PART:
+            return deflated(_drained(held, rest))
+    return b"".join(held)
+
+
+def _drained(held: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:
+    held.reverse()
+    while held:  # let go of each held piece once it is used
+        yield held.pop()
+    yield from rest
 
 
 def _add_entry(out: zipfile.ZipFile, zi: zipfile.ZipInfo, raw: list[bytes]) -> None:
