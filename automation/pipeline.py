@@ -145,7 +145,6 @@ def score_workbook(
     from automation.digest import as_read, tables_digest
     from automation.equity import equity_frames
     from automation.evidence import evaluate, evidence_tables
-    from automation.io.patch import write_tables
     from automation.io.write import write_tool_tables
     from automation.judging.jobs import progress_edit
     from automation.lock import changes, is_locked, lock_state, refuse_changed_results
@@ -189,6 +188,9 @@ def score_workbook(
             "Issues": issues_frame(report),
             **tables,
             **evidence_tables(data, results, found=evidence),
+            # Equity sits on the Evaluation sheet beside the user's tables: patched in place
+            # in the same save.
+            **equity_frames(data, results),
             **record(
                 data,
                 "score",
@@ -209,11 +211,6 @@ def score_workbook(
             edits=progress_edit(data),
         )
         outcome.audit = frames["Audit"]
-        # Equity sits on the Evaluation sheet beside the user's tables: the patch writer
-        # adds it to the file just written (its backup was made by the first write).
-        equity = equity_frames(data, results)
-        if equity:
-            write_tables(outcome.written.path, equity, backup=False, now=now)
         outcome.lines.append(_written_line(outcome.written))
     return outcome
 

@@ -273,3 +273,37 @@ def test_a_long_table_written_in_slices_of_rows_is_the_same_xml(example_data, mo
     monkeypatch.setattr(write_mod, "ROWS_AT_ONCE", 7)
     for name in long:
         assert xml(name) == whole[name], name
+
+
+def test_a_tool_table_on_a_user_sheet_is_patched_in_the_same_save(example_copy, tmp_path):
+    """Equity (on the Evaluation sheet, beside the user's tables) is written with the tool
+    sheets in one save; the sheet's print area covers its new rows and the Participation
+    table it pushed down."""
+    import re
+
+    from automation.pipeline import used_rows
+
+    data = read_workbook(example_copy)
+    spec = schema.TABLE_BY_NAME["Equity"]
+    equity = data["Equity"][[c.name for c in spec.input_columns]]
+    longer = pd.concat([equity] * 3, ignore_index=True)
+    before = tables(zipfile.ZipFile(example_copy))
+    issues = pd.DataFrame(columns=[c.name for c in schema.TABLE_BY_NAME["Issues"].columns])
+    dest = tmp_path / "out.xlsx"
+    w = write_tool_tables(
+        example_copy, {"Issues": issues, "Equity": longer}, dest=dest, used_rows=used_rows(data)
+    )
+    assert w.rows["Equity"] == len(longer) and w.backup is None
+    after = tables(zipfile.ZipFile(dest))
+    grown = 2 * len(equity)
+    assert after["Equity"].last_row == before["Equity"].last_row + grown
+    assert after["Participation"].header_row == before["Participation"].header_row + grown
+    again = read_workbook(dest)
+    assert len(again["Equity"]) == len(longer)
+    assert again["Participation"]["Measure"].tolist() == data["Participation"]["Measure"].tolist()
+    with zipfile.ZipFile(dest) as zf:
+        workbook = zf.read("xl/workbook.xml").decode()
+    area = re.search(r"<definedName[^>]*>('Evaluation'![^<]*)</definedName>", workbook).group(1)
+    last_rows = [int(m) for m in re.findall(r":\$[A-Z]+\$(\d+)", area)]
+    assert after["Equity"].last_row in last_rows
+    assert max(last_rows) == after["Participation"].last_row

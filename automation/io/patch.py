@@ -577,10 +577,8 @@ def write_changes(
     from automation.io.write import render_tool_sheets
 
     path = Path(path)
-    edits = dict(edits)
     tool_frames = dict(tool_frames or {})
-    for name in [n for n in tool_frames if schema.TABLE_BY_NAME[n].sheet not in schema.TOOL_SHEETS]:
-        edits[name] = TableEdit(name, clear=True, append=_records(tool_frames.pop(name)))
+    edits = {**edits, **replacing(tool_frames)}
     with open_package(path) as zf:
         new_parts = render_edits(zf, edits)
         counts: dict[str, int] = {}
@@ -602,6 +600,14 @@ def write_tables(
 ) -> WriteResult:
     """Write tool tables wherever they are (see ``write_changes``)."""
     return write_changes(path, {}, frames, dest=dest, backup=backup, now=now)
+
+
+def replacing(frames: dict) -> dict[str, TableEdit]:
+    """Edits that replace the rows of each tool table in ``frames`` that sits on a sheet of
+    the user's (Equity on Evaluation), taken out of ``frames``: such a table is rewritten in
+    place like an input table, since its sheet cannot be regenerated."""
+    on_user_sheets = [n for n in frames if schema.TABLE_BY_NAME[n].sheet not in schema.TOOL_SHEETS]
+    return {n: TableEdit(n, clear=True, append=_records(frames.pop(n))) for n in on_user_sheets}
 
 
 def _records(frame) -> list[dict[str, object]]:

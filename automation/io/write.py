@@ -457,6 +457,27 @@ def _notes_parts(
     }
 
 
+def _after_patch(
+    view: PackageParts,
+    patched: Mapping[str, bytes],
+    found: Mapping[str, TableInfo],
+    used_rows: Mapping[str, int],
+    in_place: Mapping[str, TableEdit],
+) -> tuple[dict[str, TableInfo], dict[str, int]]:
+    """The tables and rows in use once tables were patched in place, for the print areas: a
+    replaced table ends where its new rows do, and a table it pushed down moved with it."""
+    for name, data in patched.items():
+        view[name] = data
+    now = tables(view)
+    used = dict(used_rows)
+    for name, info in now.items():
+        if name in in_place:
+            used[name] = parse_ref(info.ref)[3]
+        elif name in used and name in found:
+            used[name] += info.header_row - found[name].header_row
+    return now, used
+
+
 def _user_print_areas(
     found: Mapping[str, TableInfo], used_rows: Mapping[str, int]
 ) -> dict[str, str]:
@@ -707,14 +728,20 @@ def write_tool_tables(
     ``frames`` maps tool table names (Results, Panel, JudgeStats, Agreement, Issues, Audit)
     to DataFrames with the schema's column names; every table of a sheet being written
     should be given (a missing one is written empty). Formula columns are filled in by the
-    writer. Writing in place keeps a timestamped copy of the original in ``backups/``.
+    writer. A tool table on a sheet of the user's (Equity on Evaluation) has its rows
+    replaced in place (``patch.replacing``). Writing in place keeps a timestamped copy of
+    the original in ``backups/``.
 
     ``edits`` changes rows of tables on the user's sheets (Scores, Assignments) and of the
     JudgeProgress table beside the Judges table, cell by cell (``automation.io.rows``), in
     the same atomic save.
     """
+    from automation.io.patch import render_edits, replacing  # (patch builds on this module)
+
     path, target = save_target(path, dest)
     now = now or dt.datetime.now()
+    frames = dict(frames)
+    in_place = replacing(frames)
     with open_package(path) as zf:
         # An older workbook may lack a tool sheet or table this version writes: add it empty
         # first (the user's sheets are untouched), then render as usual.
@@ -731,7 +758,13 @@ def write_tool_tables(
             view, frames, tables(view) if added else found
         )
         new_parts = {**view.changed, **new_parts}
-        areas.update(_user_print_areas(found, used_rows or {}))
+        used = dict(used_rows or {})
+        if in_place:
+            patched = render_edits(view, in_place)
+            new_parts |= patched
+            counts |= {name: len(edit.append) for name, edit in in_place.items()}
+            found, used = _after_patch(view, patched, found, used, in_place)
+        areas.update(_user_print_areas(found, used))
         if edits:
             edited, edit_counts = render_table_edits(
                 zf, {k: v for k, v in edits.items() if not v.empty}, new_parts, found
