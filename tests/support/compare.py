@@ -7,6 +7,12 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 
+def _value(value: object) -> object:
+    # A computed figure may differ in its last bits from one numpy or pandas release to the
+    # next (the order of a sum); twelve significant digits are far more than any cell shows.
+    return float(f"{value:.12g}") if isinstance(value, float) else value
+
+
 def fingerprint(path: Path) -> dict:
     wb = load_workbook(path)
     out: dict = {
@@ -15,7 +21,7 @@ def fingerprint(path: Path) -> dict:
     }
     for ws in wb.worksheets:
         cells = {
-            c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None
+            c.coordinate: _value(c.value) for row in ws.iter_rows() for c in row if c.value is not None
         }
         out[ws.title] = {
             "cells": cells,
