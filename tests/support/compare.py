@@ -21,7 +21,10 @@ def fingerprint(path: Path) -> dict:
     }
     for ws in wb.worksheets:
         cells = {
-            c.coordinate: _value(c.value) for row in ws.iter_rows() for c in row if c.value is not None
+            c.coordinate: _value(c.value)
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None
         }
         out[ws.title] = {
             "cells": cells,
