@@ -168,3 +168,45 @@ def test_details_filled_from_the_staff_table_are_shared_with_the_full_read(
     ]
     assert dict.get(provisional.tables, "Nominations") is noms
     assert data.cache["conflicted_pairs"] is provisional.cache["conflicted_pairs"]
+
+
+def test_staff_details_are_filled_in_once_per_read(slow_scores, monkeypatch):
+    from automation.io import read
+
+    calls = []
+    plain = read.with_staff_details
+
+    def counted(*args):
+        calls.append(1)
+        return plain(*args)
+
+    monkeypatch.setattr(read, "with_staff_details", counted)
+    set_cell(slow_scores, "Nominations", "F6", "")
+    data, _ = _report(slow_scores, monkeypatch)
+    assert len(calls) == 1
+    noms = data.tables["Nominations"]
+    assert noms.loc[noms["ID"] == "N-0001", "Line manager"].tolist() == ["Marcus Bell"]
+
+
+def test_while_the_staff_table_loads_the_early_rules_are_not_given_the_nominations(
+    example_copy, monkeypatch
+):
+    """The nominations are not complete until their blank details are filled in from the
+    Staff table: with Staff the table still loading, the rules that need the nominations wait
+    for the full read, which fills them in (a blank line manager no longer hides a
+    conflict)."""
+    set_cell(example_copy, "Nominations", "F6", "")
+    # Staff as the big table read last, still loading when everything else is parsed.
+    plain_names = load.Loading.names
+    monkeypatch.setattr(load.Loading, "names", lambda self: (plain_names(self)[0], {"Staff"}))
+    monkeypatch.setattr(load.Loading, "ready", lambda self, name: name != "Staff")
+    seen: list = []
+    data, report = _report(example_copy, monkeypatch, seen)
+    (provisional, found), *_ = seen
+    with pytest.raises(TablePending):
+        provisional["Nominations"]
+    assert "nominations" not in found
+    plain = [i.as_dict() for i in validate.validate(read_workbook(example_copy), today=TODAY)]
+    assert report == plain
+    noms = data.tables["Nominations"]
+    assert noms.loc[noms["ID"] == "N-0001", "Line manager"].tolist() == ["Marcus Bell"]

@@ -124,10 +124,17 @@ def build_data(
 
     mapped: dict[str, tuple] = {}
     failed: dict[str, BaseException] = {}
+    detailed = False  # the nominations' staff details are filled in (once per read)
     order = sorted(names, key=lambda n: n in late)  # big tables last (still loading)
     for i, name in enumerate(order):
         if while_waiting and not failed and i == len(order) - 1 and not ready(name):
-            provisional = _provisional(mapped, source, frozenset({name}))
+            pending = {name}
+            if name in _DETAIL_TABLES:  # the nominations are not complete without it
+                pending.add("Nominations")
+            else:
+                _fill_staff_details(mapped)
+                detailed = True
+            provisional = _provisional(mapped, source, frozenset(pending))
             if provisional is not None:
                 while_waiting(provisional)
         rt, exc = get(name)
@@ -141,7 +148,31 @@ def build_data(
             mapped[name] = _map_table(rt, schema.TABLE_BY_NAME[name])
     if failed:
         raise failed[next(n for n in names if n in failed)]
+    if not detailed:
+        _fill_staff_details(mapped)
     return _assemble(mapped, source)
+
+
+# The tables a nomination's staff details come from (and the nominations themselves).
+_DETAIL_TABLES = ("Nominations", "Staff", "Teams", "Categories")
+
+
+def _fill_staff_details(mapped: dict[str, tuple | str]) -> None:
+    """Blank Team, Site and Line manager cells of the mapped nominations filled in from the
+    Staff and Teams tables (``nominees.with_staff_details``). Done once per read, before any
+    data is assembled: the provisional data (the early rules) and the full data share the
+    frame, and the work on it."""
+    found = mapped.get("Nominations")
+    if not isinstance(found, tuple):
+        return  # missing or damaged: reported as such
+
+    def frame(name: str) -> pd.DataFrame:
+        table = mapped.get(name)
+        return table[0] if isinstance(table, tuple) else empty_table(name)
+
+    noms, place, problems = found
+    filled = with_staff_details(noms, frame("Staff"), frame("Teams"), frame("Categories"))
+    mapped["Nominations"] = (filled, place, problems)
 
 
 def _provisional(
@@ -214,14 +245,6 @@ def _assemble(
     ]
     from automation.io.sidecar import attach  # history rows kept beside the workbook
 
-    if all(n in tables for n in ("Nominations", "Staff", "Teams", "Categories")):
-        noms = tables["Nominations"]
-        tables["Nominations"] = with_staff_details(
-            noms, tables["Staff"], tables["Teams"], tables["Categories"]
-        )
-        if tables["Nominations"] is not noms:  # the full read after a provisional one takes
-            _, place, found = mapped["Nominations"]  # these very frames, and its work on them
-            mapped["Nominations"] = (tables["Nominations"], place, found)
     data = ProgrammeData(tables, settings, places, problems, source)
     if pending:
         data.tables = _Provisional(tables, pending)  # a pending history table raises
