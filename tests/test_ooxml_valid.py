@@ -44,11 +44,17 @@ def _run(paths: list[Path]) -> subprocess.CompletedProcess[str]:
 
 
 def _validate(paths: list[Path]) -> None:
-    """Validate in two batches side by side: the SDK starts afresh for every file."""
+    """Validate in two batches side by side: the SDK starts afresh for every file. Its first
+    run installs it (npm), so on a fresh machine one file goes first, alone: two installs
+    into one folder at once can leave a half-installed validator."""
     from concurrent.futures import ThreadPoolExecutor
 
+    results = []
+    if not INSTALLED.is_file():
+        results.append(_run(paths[:1]))
+        paths = paths[1:]
     with ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(_run, [paths[::2], paths[1::2]]))
+        results += pool.map(_run, [paths[::2], paths[1::2]])
     for result in results:
         if result.returncode == 2:
             pytest.skip(f"the validator could not run: {result.stderr.strip()[:300]}")
