@@ -115,6 +115,10 @@ class Sheet:
     # Very hidden (Excel's xlSheetVeryHidden): not listed under Unhide, so a manager cannot
     # open and edit it by accident; the sheet still travels with the file through a save.
     very_hidden: bool = False
+    # Printed more than one page wide, every page repeats these columns at its left so each
+    # row can still be told apart: (table, first column, last column) of the sheet's main
+    # table; column A when not given.
+    print_key: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -1023,7 +1027,8 @@ TABLES: tuple[Table, ...] = (
                 T.TEXT,
                 help="Each judge's weighted score, that judge's leniency (points) and the score "
                 "with it taken out.",
-                width=60,
+                # Not wider: the Results sheet prints three pages wide with its title columns.
+                width=58,
             ),
             C(
                 "Decided by",
@@ -1632,6 +1637,7 @@ SHEETS: tuple[Sheet, ...] = (
         "Weighted judging criteria with a descriptor for each score level.",
         ("Criteria",),
         criteria=("2.5",),
+        print_key=("Criteria", "Category", "Criterion"),
     ),
     Sheet("Staff", "Teams, sites and the people who can be nominated.", ("Teams", "Staff")),
     Sheet("Nominations", "Every nomination received.", ("Nominations",), criteria=("3.1",)),
@@ -1648,6 +1654,7 @@ SHEETS: tuple[Sheet, ...] = (
         ("WinnersExplained", "Results"),
         tab_colour="548235",
         criteria=("2.5", "3.2"),
+        print_key=("Results", "Nomination ID", "Nominee"),
     ),
     Sheet(
         "Judging",
@@ -1655,6 +1662,7 @@ SHEETS: tuple[Sheet, ...] = (
         ("Panel", "JudgeStats", "JudgeEffects", "Agreement"),
         tab_colour="548235",
         criteria=("2.5",),
+        print_key=("Panel", "Nomination ID", "Judge"),
     ),
     Sheet(
         "Comms",
@@ -1668,6 +1676,7 @@ SHEETS: tuple[Sheet, ...] = (
         "participation (written by the tool at each Score).",
         ("Survey", "Findings", "Equity", "Participation"),
         criteria=("3.3",),
+        print_key=("Equity", "Grouping", "Group"),
     ),
     Sheet(
         "Evidence",
@@ -1709,9 +1718,14 @@ SHEETS: tuple[Sheet, ...] = (
         "Results of closed periods (tool).",
         ("ResultHistory",),
         tab_colour="7F7F7F",
+        print_key=("ResultHistory", "Nomination ID", "Nominee"),
     ),
     Sheet(
-        "Issues", "Problems found by the last validation (tool).", ("Issues",), tab_colour="C00000"
+        "Issues",
+        "Problems found by the last validation (tool).",
+        ("Issues",),
+        tab_colour="C00000",
+        print_key=("Issues", "Sheet", "Cell"),
     ),
     Sheet("Audit log", "Every run of the tool (tool).", ("Audit",), tab_colour="7F7F7F"),
     Sheet("Lists", "Values for dropdowns.", protected=True, hidden=True),

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from automation import schema
 from automation.build import printing
-from automation.io.package import parse_ref
+from automation.io.package import col_index, parse_ref
 from automation.io.write import write_tool_tables
 
 
@@ -30,13 +30,38 @@ def test_page_layout_follows_the_schema(example, sheet) -> None:
     assert ws.page_setup.orientation == ("landscape" if expected.landscape else "portrait")
     assert int(ws.page_setup.fitToWidth) == expected.pages_wide
     assert int(ws.page_setup.fitToHeight) == 0
-    # Never shrunk below a readable scale: wide sheets print over more pages instead.
+    # Never shrunk below a readable scale: wide sheets print over more pages instead, each
+    # page after the first with the columns that say which row is which.
     units = printing.LANDSCAPE_UNITS if expected.landscape else printing.PORTRAIT_UNITS
-    assert sum(printing.column_widths(sheet)) / expected.pages_wide <= units / printing.MIN_SCALE
+    widths = printing.column_widths(sheet)
+    printed = sum(widths)
+    if expected.pages_wide > 1:
+        first, last = (col_index(c.strip("$")) for c in ws.print_title_cols.split(":"))
+        printed += (expected.pages_wide - 1) * sum(widths[first - 1 : last])
+    assert printed / expected.pages_wide <= units / printing.MIN_SCALE
     if len(sheet.tables) == 1:
         header = ws.tables[sheet.tables[0]].ref.split(":")[0]
         row = "".join(ch for ch in header if ch.isdigit())
         assert ws.print_title_rows == f"${row}:${row}"  # the header repeats on every page
+
+
+@pytest.mark.parametrize(
+    "sheet", [s for s in schema.SHEETS if s.print_key], ids=lambda s: s.name
+)
+def test_a_sheet_printed_over_pages_repeats_the_columns_that_tell_its_rows_apart(
+    example, sheet
+) -> None:
+    """Column A does not always say which row is which (Period on Results, Grouping on
+    Equity): a sheet that declares its key repeats those columns on every page instead."""
+    table, first, last = sheet.print_key
+    assert table in sheet.tables
+    ws = example[sheet.name]
+    header = ws.tables[table].ref.split(":")[0]
+    row = int("".join(ch for ch in header if ch.isdigit()))
+    lo, hi = (col_index(c.strip("$")) for c in ws.print_title_cols.split(":"))
+    repeated = [ws.cell(row=row, column=c).value for c in range(lo, hi + 1)]
+    assert repeated[0] == first and repeated[-1] == last
+    assert printing.layout_for(sheet).pages_wide > 1  # else nothing would be repeated
 
 
 def test_print_area_covers_the_rows_in_use_not_the_blank_ones(example, example_data) -> None:

@@ -65,11 +65,17 @@ def column_widths(sheet: schema.Sheet) -> list[float]:
 def layout_for(sheet: schema.Sheet, widths: Sequence[float] | None = None) -> PageLayout:
     """Portrait when the tables fit a portrait page at a readable scale; otherwise landscape,
     over as many pages wide as keeps the print at least ``MIN_SCALE``."""
-    total = sum(widths if widths is not None else column_widths(sheet))
+    widths = list(widths if widths is not None else column_widths(sheet))
+    total = sum(widths)
     if total <= PORTRAIT_UNITS / MIN_SCALE:
         return PageLayout(landscape=False, pages_wide=1)
+    # Each page after the first repeats the title columns: n pages hold n * page - (n - 1) *
+    # repeated of the sheet's own width.
+    page = LANDSCAPE_UNITS / MIN_SCALE
+    first, last = _title_span(sheet)
+    repeated = min(sum(widths[first - 1 : last]), page / 2)
     return PageLayout(
-        landscape=True, pages_wide=max(1, math.ceil(total / (LANDSCAPE_UNITS / MIN_SCALE)))
+        landscape=True, pages_wide=max(1, math.ceil((total - repeated) / (page - repeated)))
     )
 
 
@@ -118,6 +124,24 @@ def row_height(lines: int) -> float | None:
 def title_rows(sheet: schema.Sheet, header_row: int) -> str | None:
     """Rows to repeat on every printed page: a one-table sheet repeats its header."""
     return f"{header_row}:{header_row}" if len(sheet.tables) == 1 else None
+
+
+def title_columns(sheet: schema.Sheet) -> str:
+    """Columns to repeat at the left of every page of a sheet printed more than one page
+    wide: its ``print_key`` (which says which row is which), else column A."""
+    from automation.issues import column_letter
+
+    first, last = _title_span(sheet)
+    return f"{column_letter(first)}:{column_letter(last)}"
+
+
+def _title_span(sheet: schema.Sheet) -> tuple[int, int]:
+    """The first and last title column (1-based)."""
+    if sheet.print_key is None:
+        return 1, 1
+    table, first, last = sheet.print_key
+    names = schema.TABLE_BY_NAME[table].names
+    return names.index(first) + 1, names.index(last) + 1
 
 
 def print_area(spans: Iterable[tuple[int, int]], width: int, sheet: str) -> str:

@@ -441,7 +441,8 @@ def build_workbook(
         if titles:
             ws.print_title_rows = titles
         if printing.layout_for(sheet, widths).pages_wide > 1:
-            ws.print_title_cols = "A:A"  # the second page still shows which row is which
+            # The second page still shows which row is which.
+            ws.print_title_cols = printing.title_columns(sheet)
         if sheet.protected:
             _protect(ws)
         if any(schema.TABLE_BY_NAME[t].owner == "user" for t in sheet.tables):
