@@ -45,9 +45,7 @@ def test_page_layout_follows_the_schema(example, sheet) -> None:
         assert ws.print_title_rows == f"${row}:${row}"  # the header repeats on every page
 
 
-@pytest.mark.parametrize(
-    "sheet", [s for s in schema.SHEETS if s.print_key], ids=lambda s: s.name
-)
+@pytest.mark.parametrize("sheet", [s for s in schema.SHEETS if s.print_key], ids=lambda s: s.name)
 def test_a_sheet_printed_over_pages_repeats_the_columns_that_tell_its_rows_apart(
     example, sheet
 ) -> None:
