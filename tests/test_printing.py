@@ -135,3 +135,37 @@ def test_team_columns_show_the_examples_longest_team_name_whole(example_data):
         for col in spec.columns:
             if col.name == "Team":
                 assert printing.fits_header(col) >= longest, (spec.name, col.width)
+
+
+def test_scoring_an_older_workbook_gives_its_printed_pages_the_key_columns(example_copy):
+    """A workbook made before the sheets declared their key columns repeats column A; the
+    sheets a save writes get the declared columns, and their repeated rows are kept."""
+    import re
+    import zipfile
+
+    from automation.pipeline import score_workbook
+
+    def titles(path) -> dict[str, str]:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("xl/workbook.xml").decode()
+        names = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', xml)
+        found = re.findall(
+            r'<definedName name="_xlnm.Print_Titles" localSheetId="(\d+)">([^<]*)<', xml
+        )
+        return {names[int(i)]: value for i, value in found}
+
+    old = example_copy.with_name("old.xlsx")
+    with zipfile.ZipFile(example_copy) as src, zipfile.ZipFile(old, "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = re.sub(rb"!\$[A-Z]+:\$[A-Z]+<", b"!$A:$A<", data)
+            out.writestr(info, data)
+    assert titles(old)["Results"] == "'Results'!$A:$A"
+    assert titles(old)["Issues"] == "'Issues'!$5:$5,'Issues'!$A:$A"
+    score_workbook(old, write=True, backup=False)
+    now = titles(old)
+    assert now["Results"] == "'Results'!$E:$F"
+    assert now["Evaluation"] == "'Evaluation'!$A:$B"
+    assert now["Issues"] == "'Issues'!$5:$5,'Issues'!$C:$F"  # its header row still repeats
+    assert now["Criteria"] == "'Criteria'!$5:$5,'Criteria'!$A:$A"  # not written: left alone

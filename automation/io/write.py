@@ -529,6 +529,37 @@ def _set_print_areas(workbook_xml: str, areas: Mapping[str, str]) -> str:
     return workbook_xml.replace("</sheets>", f"</sheets><definedNames>{added}</definedNames>", 1)
 
 
+_PRINT_TITLES = re.compile(
+    r'(<definedName\b(?=[^>]*\bname="_xlnm\.Print_Titles")[^>]*\blocalSheetId="(\d+)"[^>]*>)'
+    r"([^<]*)(</definedName>)"
+)
+_TITLE_COLUMNS = re.compile(r"\$[A-Z]{1,3}:\$[A-Z]{1,3}")
+
+
+def _set_title_columns(workbook_xml: str, sheets: Collection[str]) -> str:
+    """The columns each printed page of ``sheets`` repeats, as the schema declares them: a
+    workbook made before a sheet declared the columns that tell its rows apart repeats
+    column A. Only the columns of an existing title are changed (its rows are kept, and a
+    sheet whose titles were removed stays so)."""
+    names = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', workbook_xml)
+    index = {unescape(n): i for i, n in enumerate(names)}
+    wanted = {
+        index[name]: printing.title_columns(schema.SHEET_BY_NAME[name])
+        for name in sheets
+        if name in index and printing.layout_for(schema.SHEET_BY_NAME[name]).pages_wide > 1
+    }
+
+    def fixed(m: re.Match) -> str:
+        columns = wanted.get(int(m.group(2)))
+        if columns is None:
+            return m.group(0)
+        first, last = columns.split(":")
+        value = _TITLE_COLUMNS.sub(f"${first}:${last}", m.group(3), count=1)
+        return m.group(1) + value + m.group(4)
+
+    return _PRINT_TITLES.sub(fixed, workbook_xml) if wanted else workbook_xml
+
+
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _ZIP64_LIMIT = 0xFFFFFFFF
 
@@ -779,7 +810,9 @@ def write_tool_tables(
         workbook_xml = keep_very_hidden(
             _full_calc_on_load(parts["xl/workbook.xml"].decode("utf-8"))
         )
-        parts["xl/workbook.xml"] = _set_print_areas(workbook_xml, areas).encode("utf-8")
+        written = {schema.TABLE_BY_NAME[name].sheet for name in [*frames, *in_place]}
+        workbook_xml = _set_title_columns(_set_print_areas(workbook_xml, areas), written)
+        parts["xl/workbook.xml"] = workbook_xml.encode("utf-8")
         try:
             made = _make_folder(target.parent)
         except OSError as exc:
