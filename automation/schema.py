@@ -1662,7 +1662,7 @@ SHEETS: tuple[Sheet, ...] = (
         ("Panel", "JudgeStats", "JudgeEffects", "Agreement"),
         tab_colour="548235",
         criteria=("2.5",),
-        print_key=("Panel", "Nomination ID", "Judge"),
+        print_key=("Panel", "Category", "Judge"),
     ),
     Sheet(
         "Comms",
