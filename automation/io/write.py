@@ -168,10 +168,10 @@ def _table_rows_xml(
 ) -> tuple[Iterator[Chunk], str]:
     """The XML of a table's title row, header row and body rows (made as they are taken),
     and the table's range."""
-    return _rows_xml(spec, frame, top, styles, widths), table_ref(spec, len(frame), top)
+    return _rows_xml(spec, frame, top, styles, widths), _table_ref(spec, len(frame), top)
 
 
-def table_ref(spec: schema.Table, count: int, top: int) -> str:
+def _table_ref(spec: schema.Table, count: int, top: int) -> str:
     """The range of a tool table of ``count`` rows whose title is on row ``top`` (an empty
     table keeps one blank row)."""
     return f"A{top + 1}:{column_letter(len(spec.columns))}{top + 1 + max(count, 1)}"
@@ -467,7 +467,7 @@ def _after_patch(
     """The tables and rows in use once tables were patched in place, for the print areas: a
     replaced table ends where its new rows do, and a table it pushed down moved with it."""
     for name, data in patched.items():
-        view[name] = data
+        view[name] = data  # the view shows the patched sheets from here on
     now = tables(view)
     used = dict(used_rows)
     for name, info in now.items():
@@ -508,12 +508,17 @@ _PRINT_AREA = re.compile(
 )
 
 
+def _sheet_index(workbook_xml: str) -> dict[str, int]:
+    """Each sheet's position, as a defined name's ``localSheetId`` gives it."""
+    names = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', workbook_xml)
+    return {unescape(n): i for i, n in enumerate(names)}
+
+
 def _set_print_areas(workbook_xml: str, areas: Mapping[str, str]) -> str:
     """Replace (or add) the ``_xlnm.Print_Area`` name of each sheet in ``areas``."""
     if not areas:
         return workbook_xml
-    names = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', workbook_xml)
-    index = {unescape(n): i for i, n in enumerate(names)}
+    index = _sheet_index(workbook_xml)
     wanted = {index[s]: ref for s, ref in areas.items() if s in index}
     workbook_xml = _PRINT_AREA.sub(
         lambda m: "" if int(m.group(1)) in wanted else m.group(0), workbook_xml
@@ -541,8 +546,7 @@ def _set_title_columns(workbook_xml: str, sheets: Collection[str]) -> str:
     workbook made before a sheet declared the columns that tell its rows apart repeats
     column A. Only the columns of an existing title are changed (its rows are kept, and a
     sheet whose titles were removed stays so)."""
-    names = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', workbook_xml)
-    index = {unescape(n): i for i, n in enumerate(names)}
+    index = _sheet_index(workbook_xml)
     wanted = {
         index[name]: printing.title_columns(schema.SHEET_BY_NAME[name])
         for name in sheets
