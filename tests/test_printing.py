@@ -169,3 +169,28 @@ def test_scoring_an_older_workbook_gives_its_printed_pages_the_key_columns(examp
     assert now["Evaluation"] == "'Evaluation'!$A:$B"
     assert now["Issues"] == "'Issues'!$5:$5,'Issues'!$C:$F"  # its header row still repeats
     assert now["Criteria"] == "'Criteria'!$5:$5,'Criteria'!$A:$A"  # not written: left alone
+
+
+def test_the_table_beside_another_prints_with_it_after_a_save(example_copy):
+    """JudgeProgress stands beside the Judges table: the Judges sheet prints it with the
+    Judges table, once, as the builder sets it (a save cut it off the printout and added
+    its rows again as a page of their own)."""
+    import zipfile
+
+    from automation.io.package import tables
+    from automation.pipeline import score_workbook
+
+    score_workbook(example_copy, write=True, backup=False)
+    ws = load_workbook(example_copy)["Judges"]
+    with zipfile.ZipFile(example_copy) as zf:
+        found = tables(zf)
+    refs = [r.split("!")[1].replace("$", "") for r in str(ws.print_area).split(",")]
+    spans = [parse_ref(r) for r in refs]
+    progress = parse_ref(found["JudgeProgress"].ref)
+    assert {c2 for _, _, c2, _ in spans} == {progress[2]}  # every area reaches its last column
+    first = spans[0]
+    assert first[1] <= progress[1] and progress[3] <= first[3]
+    assert len(spans) == len(schema.SHEET_BY_NAME["Judges"].tables) - 1
+    rows = [(r1, r2) for _, r1, _, r2 in spans]
+    assert all(a[1] < b[0] for a, b in zip(rows, rows[1:], strict=False))  # none overlap
+    assert printing.layout_for(schema.SHEET_BY_NAME["Judges"]).landscape

@@ -50,11 +50,25 @@ def fits_header(col: schema.Column) -> float:
     return width
 
 
+# An Excel column nobody sized (the blank one between a table and the one beside it).
+DEFAULT_WIDTH = 8.43
+
+
+def first_column(spec: schema.Table) -> int:
+    """The column (1-based) a table starts in: A, or one blank column after the table it
+    is placed beside (JudgeProgress beside Judges)."""
+    return len(schema.TABLE_BY_NAME[spec.beside].columns) + 2 if spec.beside else 1
+
+
 def column_widths(sheet: schema.Sheet) -> list[float]:
-    """The width of each column as the builder sets it: the widest table column above it."""
+    """The width of each column as the builder sets it: the widest table column above it,
+    across to the last column of a table placed beside another."""
     widths: list[float] = []
     for name in sheet.tables:
-        for j, col in enumerate(schema.TABLE_BY_NAME[name].columns):
+        spec = schema.TABLE_BY_NAME[name]
+        start = first_column(spec) - 1
+        widths += [DEFAULT_WIDTH] * (start - len(widths))
+        for j, col in enumerate(spec.columns, start=start):
             if j < len(widths):
                 widths[j] = max(widths[j], fits_header(col))
             else:

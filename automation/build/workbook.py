@@ -403,17 +403,18 @@ def build_workbook(
         widths = printing.column_widths(sheet)
         spans: list[tuple[int, int]] = []
         tops: dict[str, int] = {}
-        printed_cols = len(widths)
         for name in sheet.tables:
             spec = schema.TABLE_BY_NAME[name]
             rows = content.get(name)
             if spec.beside:
                 # Beside another table, one blank column after it; the stacking goes on below.
-                width = len(schema.TABLE_BY_NAME[spec.beside].columns)
-                _write_table(
-                    wb, ws, spec, tops[spec.beside], rows, 0 if rows else 1, first_col=width + 2
+                first = printing.first_column(spec)
+                beside_top = tops[spec.beside]
+                last = _write_table(
+                    wb, ws, spec, beside_top, rows, 0 if rows else 1, first_col=first
                 )
-                printed_cols = max(printed_cols, width + 1 + len(spec.columns))
+                # Printed with the table it is beside, down to the longer of the two.
+                spans = [(a, max(b, last)) if a == beside_top else (a, b) for a, b in spans]
                 continue
             tops[name] = top
             if name == "Settings":
@@ -436,7 +437,7 @@ def build_workbook(
             top = last + layout.GAP + 1
         layout.freeze(ws, sheet)
         _page_setup(ws, printing.layout_for(sheet, widths))
-        ws.print_area = printing.print_area(spans, printed_cols, sheet.name)
+        ws.print_area = printing.print_area(spans, len(widths), sheet.name)
         titles = printing.title_rows(sheet, spans[0][0] + 1) if spans else None
         if titles:
             ws.print_title_rows = titles

@@ -490,13 +490,18 @@ def _user_print_areas(
             continue
         if not all(t in found for t in sheet.tables):
             continue  # a table moved or renamed by the user: leave their print area alone
-        spans = []
+        spans: dict[str, tuple[int, int]] = {}
         for name in sheet.tables:
             _, header, _, last = parse_ref(found[name].ref)
             used = min(max(used_rows.get(name, header + 1), header + 1), last)
-            spans.append((header - 1, used))
+            # A table beside another prints with it, down to the longer of the two.
+            beside = schema.TABLE_BY_NAME[name].beside
+            if beside in spans:
+                spans[beside] = (spans[beside][0], max(spans[beside][1], used))
+            else:
+                spans[name] = (header - 1, used)
         areas[sheet.name] = printing.print_area(
-            spans, len(printing.column_widths(sheet)), sheet.name
+            spans.values(), len(printing.column_widths(sheet)), sheet.name
         )
     return areas
 
@@ -799,6 +804,9 @@ def write_tool_tables(
             new_parts |= patched
             counts |= {name: len(edit.append) for name, edit in in_place.items()}
             found, used = _after_patch(view, patched, found, used, in_place)
+        for name, edit in (edits or {}).items():
+            if edit.replace and name in found:  # a tool table rewritten whole (JudgeProgress)
+                used[name] = found[name].header_row + max(len(edit.appends), 1)
         areas.update(_user_print_areas(found, used))
         if edits:
             edited, edit_counts = render_table_edits(
