@@ -54,6 +54,9 @@ class Column:
     formula: str | None = None
     width: float = 14
     unique: bool = False
+    # False for a helper column at a table's right end (a lookup key for formulas): left off
+    # the printout, where it would only repeat what the row already shows.
+    printed: bool = True
 
     @property
     def is_formula(self) -> bool:
@@ -585,7 +588,7 @@ TABLES: tuple[Table, ...] = (
                 ref="Categories.Category",
                 width=26,
             ),
-            C("Criterion", T.TEXT, True, "Short name, e.g. Ownership.", width=20),
+            C("Criterion", T.TEXT, True, "Short name, e.g. Ownership.", width=24),
             C(
                 "Weight",
                 T.PERCENT,
@@ -615,6 +618,7 @@ TABLES: tuple[Table, ...] = (
                 False,
                 "Category and criterion joined (used by formulas).",
                 width=12,
+                printed=False,
                 formula='=IF(OR({c}="",{k}=""),"",{c}&"|"&{k})'.format(
                     c=this_row("Criteria", "Category"), k=this_row("Criteria", "Criterion")
                 ),
@@ -1456,7 +1460,7 @@ TABLES: tuple[Table, ...] = (
             C("Period", T.TEXT, width=14),
             C("Judge", T.TEXT, width=18),
             C("Nomination ID", T.TEXT, width=13),
-            C("Criterion", T.TEXT, width=20),
+            C("Criterion", T.TEXT, width=24),
             C("Score", T.DECIMAL, width=8),
             C("Comment", T.LONGTEXT, width=36),
         ),
@@ -1514,7 +1518,13 @@ TABLES: tuple[Table, ...] = (
             C("Value", T.TEXT, width=20),
             C("Message", T.LONGTEXT, width=60),
             C("How to fix", T.LONGTEXT, width=50),
-            C("Key", T.TEXT, help="Sheet!Cell, used to light up the cell.", width=18),
+            C(
+                "Key",
+                T.TEXT,
+                help="Sheet!Cell, used to light up the cell.",
+                width=18,
+                printed=False,
+            ),
         ),
         owner="tool",
         blank_rows=1,

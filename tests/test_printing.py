@@ -33,7 +33,7 @@ def test_page_layout_follows_the_schema(example, sheet) -> None:
     # Never shrunk below a readable scale: wide sheets print over more pages instead, each
     # page after the first with the columns that say which row is which.
     units = printing.LANDSCAPE_UNITS if expected.landscape else printing.PORTRAIT_UNITS
-    widths = printing.column_widths(sheet)
+    widths = printing.column_widths(sheet)[: printing.printed_columns(sheet)]
     printed = sum(widths)
     if expected.pages_wide > 1:
         first, last = (col_index(c.strip("$")) for c in ws.print_title_cols.split(":"))
@@ -137,6 +137,15 @@ def test_team_columns_show_the_examples_longest_team_name_whole(example_data):
                 assert printing.fits_header(col) >= longest, (spec.name, col.width)
 
 
+def test_criterion_columns_show_the_examples_longest_criterion_whole(example_data):
+    # A criterion's name does not wrap: "Outcome for the customer" printed "Outcome for the
+    # custo" in a column of 20.
+    longest = max(len(str(c)) for c in example_data["Criteria"]["Criterion"].dropna())
+    for name in ("Criteria", "Scores", "ScoreHistory"):  # (elsewhere a unit criterion: 1.1)
+        col = schema.TABLE_BY_NAME[name].column("Criterion")
+        assert printing.fits_header(col) >= longest, (name, col.width)
+
+
 def test_scoring_an_older_workbook_gives_its_printed_pages_the_key_columns(example_copy):
     """A workbook made before the sheets declared their key columns repeats column A; the
     sheets a save writes get the declared columns, and their repeated rows are kept."""
@@ -194,3 +203,17 @@ def test_the_table_beside_another_prints_with_it_after_a_save(example_copy):
     rows = [(r1, r2) for _, r1, _, r2 in spans]
     assert all(a[1] < b[0] for a, b in zip(rows, rows[1:], strict=False))  # none overlap
     assert printing.layout_for(schema.SHEET_BY_NAME["Judges"]).landscape
+
+
+@pytest.mark.parametrize("sheet", ["Criteria", "Issues"])
+def test_helper_columns_at_a_tables_end_are_left_off_the_printout(example_copy, sheet):
+    """A lookup key for formulas (Criteria's Key, Issues' Key) only repeats what its row
+    shows: the print area ends before it, in the template and after a save."""
+    from automation.pipeline import score_workbook
+
+    spec = schema.TABLE_BY_NAME[sheet]
+    assert spec.columns[-1].name == "Key" and not spec.columns[-1].printed
+    score_workbook(example_copy, write=True, backup=False)
+    ws = load_workbook(example_copy)[sheet]
+    last = {parse_ref(r.split("!")[1].replace("$", ""))[2] for r in str(ws.print_area).split(",")}
+    assert last == {len(spec.columns) - 1}

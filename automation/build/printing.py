@@ -76,10 +76,21 @@ def column_widths(sheet: schema.Sheet) -> list[float]:
     return widths
 
 
+def printed_columns(sheet: schema.Sheet) -> int:
+    """How many columns, from A, the sheet prints: to the last printed column of its widest
+    table (helper columns at a table's right end are left off)."""
+    last = 1
+    for name in sheet.tables:
+        spec = schema.TABLE_BY_NAME[name]
+        shown = [j for j, col in enumerate(spec.columns, start=1) if col.printed]
+        last = max(last, first_column(spec) - 1 + max(shown, default=1))
+    return last
+
+
 def layout_for(sheet: schema.Sheet, widths: Sequence[float] | None = None) -> PageLayout:
     """Portrait when the tables fit a portrait page at a readable scale; otherwise landscape,
     over as many pages wide as keeps the print at least ``MIN_SCALE``."""
-    widths = list(widths if widths is not None else column_widths(sheet))
+    widths = list(widths if widths is not None else column_widths(sheet))[: printed_columns(sheet)]
     total = sum(widths)
     if total <= PORTRAIT_UNITS / MIN_SCALE:
         return PageLayout(landscape=False, pages_wide=1)

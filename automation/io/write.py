@@ -436,7 +436,7 @@ def _render_sheet(
     width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
     dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
     out[part] = _packed(_replace_sheet_data(xml, itertools.chain(rows, *tables_rows), dim))
-    return out, counts, printing.print_area(spans, len(widths), sheet_name)
+    return out, counts, printing.print_area(spans, printing.printed_columns(sheet), sheet_name)
 
 
 def _notes_parts(
@@ -501,7 +501,7 @@ def _user_print_areas(
             else:
                 spans[name] = (header - 1, used)
         areas[sheet.name] = printing.print_area(
-            spans.values(), len(printing.column_widths(sheet)), sheet.name
+            spans.values(), printing.printed_columns(sheet), sheet.name
         )
     return areas
 
