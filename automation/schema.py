@@ -1025,10 +1025,10 @@ TABLES: tuple[Table, ...] = (
                 help="Lead over the next best, in percentage points of the score ranked on.",
                 width=10,
             ),
-            C("By criterion", T.TEXT, help="Mean score per criterion.", width=44),
+            C("By criterion", T.LONGTEXT, help="Mean score per criterion.", width=44),
             C(
                 "By judge, with leniency",
-                T.TEXT,
+                T.LONGTEXT,
                 help="Each judge's weighted score, that judge's leniency (points) and the score "
                 "with it taken out.",
                 # Not wider: the Results sheet prints three pages wide with its title columns.
@@ -1036,7 +1036,7 @@ TABLES: tuple[Table, ...] = (
             ),
             C(
                 "Decided by",
-                T.TEXT,
+                T.LONGTEXT,
                 help="The margin, or the tie-break rule that decided.",
                 width=44,
             ),
@@ -1062,7 +1062,12 @@ TABLES: tuple[Table, ...] = (
                 width=11,
             ),
             C("Counted", T.TEXT, help="yes, or why the score was left out.", width=30),
-            C("Flag", T.TEXT, help="Outlier: more than 2 SD from the nomination's mean.", width=24),
+            C(
+                "Flag",
+                T.LONGTEXT,
+                help="Outlier: more than 2 SD from the nomination's mean.",
+                width=24,
+            ),
             C(
                 "Excel weighted score",
                 T.PERCENT,
@@ -1149,7 +1154,7 @@ TABLES: tuple[Table, ...] = (
         "How far the judges agree (Krippendorff's alpha, interval)",
         (
             C("Category", T.TEXT, width=24),
-            C("Scope", T.TEXT, help="A criterion, or the whole category.", width=22),
+            C("Scope", T.TEXT, help="A criterion, or the whole category.", width=24),
             C("Alpha", T.DECIMAL, width=8),
             C("Nominations", T.INT, width=11),
             C("Reading", T.LONGTEXT, width=60),
@@ -1355,7 +1360,7 @@ TABLES: tuple[Table, ...] = (
             C("Win ratio", T.DECIMAL, help="Rate divided by the best group's rate.", width=9),
             C(
                 "Flag",
-                T.TEXT,
+                T.LONGTEXT,
                 help="Below 0.8 of the best group (four-fifths rule of thumb), small group.",
                 width=44,
             ),
@@ -1496,10 +1501,10 @@ TABLES: tuple[Table, ...] = (
             C("Raw score", T.PERCENT, width=10),
             C("Normalised score", T.PERCENT, width=12),
             C("Ranked on", T.TEXT, width=11),
-            C("Tie-break", T.TEXT, width=28),
-            C("Flags", T.TEXT, width=30),
-            C("By criterion", T.TEXT, width=44),
-            C("By judge", T.TEXT, width=40),
+            C("Tie-break", T.LONGTEXT, width=28),
+            C("Flags", T.LONGTEXT, width=30),
+            C("By criterion", T.LONGTEXT, width=44),
+            C("By judge", T.LONGTEXT, width=40),
         ),
         owner="tool",
         blank_rows=1,

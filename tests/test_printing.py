@@ -217,3 +217,22 @@ def test_helper_columns_at_a_tables_end_are_left_off_the_printout(example_copy, 
     ws = load_workbook(example_copy)[sheet]
     last = {parse_ref(r.split("!")[1].replace("$", ""))[2] for r in str(ws.print_area).split(",")}
     assert last == {len(spec.columns) - 1}
+
+
+def test_why_each_winner_won_prints_its_explanations_whole(example_copy):
+    """The winners' explanations are sentences of 100 to 200 characters: they wrap in rows
+    tall enough to show them (they printed cut off at the column's edge)."""
+    from automation.pipeline import score_workbook
+
+    score_workbook(example_copy, write=True, backup=False)
+    ws = load_workbook(example_copy)["Results"]
+    _, header, _, last = parse_ref(ws.tables["WinnersExplained"].ref)
+    names = [c.value for c in ws[header]]
+    column = names.index("By judge, with leniency") + 1
+    for row in range(header + 1, last + 1):
+        cell = ws.cell(row=row, column=column)
+        assert cell.alignment.wrap_text
+        lines = printing.wrapped_lines(
+            str(cell.value), printing.column_widths(schema.SHEET_BY_NAME["Results"])[column - 1]
+        )
+        assert lines > 1 and ws.row_dimensions[row].height >= printing.row_height(lines)
