@@ -18,9 +18,20 @@ def example(built_example):
     return load_workbook(built_example)
 
 
+def _area_refs(ws) -> list[tuple[int, int, int, int]]:
+    """Each range of the sheet's print area, as (first column, first row, last column, last
+    row)."""
+    return [parse_ref(r.split("!")[1].replace("$", "")) for r in str(ws.print_area).split(",")]
+
+
 def _areas(ws) -> list[tuple[int, int]]:
-    refs = str(ws.print_area).split(",")
-    return [parse_ref(r.split("!")[1].replace("$", ""))[1::2] for r in refs]
+    return [ref[1::2] for ref in _area_refs(ws)]
+
+
+def _title_columns(ws) -> tuple[int, int]:
+    """The first and last column the sheet repeats on every printed page."""
+    first, last = (col_index(c.strip("$")) for c in ws.print_title_cols.split(":"))
+    return first, last
 
 
 @pytest.mark.parametrize("sheet", [s for s in schema.SHEETS if s.tables], ids=lambda s: s.name)
@@ -36,7 +47,7 @@ def test_page_layout_follows_the_schema(example, sheet) -> None:
     widths = printing.column_widths(sheet)[: printing.printed_columns(sheet)]
     printed = sum(widths)
     if expected.pages_wide > 1:
-        first, last = (col_index(c.strip("$")) for c in ws.print_title_cols.split(":"))
+        first, last = _title_columns(ws)
         printed += (expected.pages_wide - 1) * sum(widths[first - 1 : last])
     assert printed / expected.pages_wide <= units / printing.MIN_SCALE
     if len(sheet.tables) == 1:
@@ -56,7 +67,7 @@ def test_a_sheet_printed_over_pages_repeats_the_columns_that_tell_its_rows_apart
     ws = example[sheet.name]
     header = ws.tables[table].ref.split(":")[0]
     row = int("".join(ch for ch in header if ch.isdigit()))
-    lo, hi = (col_index(c.strip("$")) for c in ws.print_title_cols.split(":"))
+    lo, hi = _title_columns(ws)
     repeated = [ws.cell(row=row, column=c).value for c in range(lo, hi + 1)]
     assert repeated[0] == first and repeated[-1] == last
     assert printing.layout_for(sheet).pages_wide > 1  # else nothing would be repeated
@@ -193,8 +204,7 @@ def test_the_table_beside_another_prints_with_it_after_a_save(example_copy):
     ws = load_workbook(example_copy)["Judges"]
     with zipfile.ZipFile(example_copy) as zf:
         found = tables(zf)
-    refs = [r.split("!")[1].replace("$", "") for r in str(ws.print_area).split(",")]
-    spans = [parse_ref(r) for r in refs]
+    spans = _area_refs(ws)
     progress = parse_ref(found["JudgeProgress"].ref)
     assert {c2 for _, _, c2, _ in spans} == {progress[2]}  # every area reaches its last column
     first = spans[0]
@@ -206,17 +216,17 @@ def test_the_table_beside_another_prints_with_it_after_a_save(example_copy):
 
 
 @pytest.mark.parametrize("sheet", ["Criteria", "Issues"])
-def test_helper_columns_at_a_tables_end_are_left_off_the_printout(example_copy, sheet):
+def test_helper_columns_at_a_tables_end_are_left_off_the_printout(example, example_copy, sheet):
     """A lookup key for formulas (Criteria's Key, Issues' Key) only repeats what its row
-    shows: the print area ends before it, in the template and after a save."""
+    shows: the print area ends before it, as the builder sets it and after a save."""
     from automation.pipeline import score_workbook
 
     spec = schema.TABLE_BY_NAME[sheet]
     assert spec.columns[-1].name == "Key" and not spec.columns[-1].printed
+    assert {ref[2] for ref in _area_refs(example[sheet])} == {len(spec.columns) - 1}
     score_workbook(example_copy, write=True, backup=False)
     ws = load_workbook(example_copy)[sheet]
-    last = {parse_ref(r.split("!")[1].replace("$", ""))[2] for r in str(ws.print_area).split(",")}
-    assert last == {len(spec.columns) - 1}
+    assert {ref[2] for ref in _area_refs(ws)} == {len(spec.columns) - 1}
 
 
 def test_why_each_winner_won_prints_its_explanations_whole(example_copy):
