@@ -222,6 +222,24 @@ def test_one_pack_per_judge_with_only_their_nominations(assigned, packs):
         assert "Friday 4 December 2026" in text
 
 
+def test_a_judge_with_nothing_to_score_gets_no_pack(assigned_data):
+    """A judge on the panel who was given no nominations (joined after assign) while some
+    conflicts are declared: the others get their packs, and theirs is empty, not a crash."""
+    import copy
+
+    from automation.judging.packs import build_pack, build_packs
+
+    data = copy.copy(assigned_data)
+    data.tables = dict(assigned_data.tables)
+    judges = data["Judges"]
+    late = judges.iloc[[0]].assign(Judge="Nadia Late", Email="nadia.late@northgate.example")
+    data.tables["Judges"] = pd.concat([judges, late], ignore_index=True)
+    assert len(data["Conflicts"])  # the case that failed: conflicts to leave out
+    assert len(build_pack(data, "Nadia Late", now=NOW).grid) == 0
+    packs = build_packs(data, now=NOW)
+    assert {p.judge for p in packs} == set(assigned_data["Judges"]["Judge"])
+
+
 def _names(data) -> set[str]:
     staff, noms, teams = data["Staff"], data["Nominations"], data["Teams"]
     people = set(staff["Name"]) | set(staff["Line manager"].dropna()) | set(teams["Team leader"])

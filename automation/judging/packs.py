@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from automation.conflicts import conflicted_pairs
@@ -125,7 +126,9 @@ def build_pack(
     pairs = conflicted_pairs(data)
     if not pairs.empty:
         bad = set(zip(key(pairs["Judge"]), key(pairs["Nomination ID"]), strict=True))
-        noms = noms[[(key_of(judge), key_of(n)) not in bad for n in noms["ID"]]]
+        # A mask, not a list: an empty list would select no columns instead of no rows.
+        allowed = [(key_of(judge), key_of(n)) not in bad for n in noms["ID"]]
+        noms = noms[np.asarray(allowed, dtype=bool)]
     masker = Masker.from_data(data)
     shown = []
     for _, r in noms.iterrows():
@@ -189,11 +192,15 @@ def build_pack(
         )
     }
     cat_of = dict(zip(key(noms["ID"]), noms["Category"], strict=True))
+    # Each nomination's criteria to score, grouped once (not a scan of the items per nomination).
+    criteria_of: dict[str, list[str]] = {}
+    if len(items):
+        for n, c in zip(key(items["Nomination ID"]), items["Criterion"].astype(str), strict=True):
+            criteria_of.setdefault(n, []).append(c)
     for nid in noms["ID"]:
-        mine = items[key(items["Nomination ID"]) == key_of(nid)]
         category = cat_of[key_of(nid)]
         crits = sorted(
-            mine["Criterion"].astype(str),
+            criteria_of.get(key_of(nid), []),
             key=lambda c: order.get((key_of(category), key_of(c)), 99),
         )
         for c in crits:
