@@ -13,7 +13,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils import range_boundaries
 
+from automation import cli
 from automation.build.example import content
 from automation.build.workbook import build_workbook
 from automation.conflicts import conflicted_pairs
@@ -227,7 +229,7 @@ def test_a_judge_with_nothing_to_score_gets_no_pack(assigned_data):
     conflicts are declared: the others get their packs, and theirs is empty, not a crash."""
     import copy
 
-    from automation.judging.packs import build_pack, build_packs
+    from automation.judging.packs import build_pack, build_packs, judges_without_packs
 
     data = copy.copy(assigned_data)
     data.tables = dict(assigned_data.tables)
@@ -238,6 +240,21 @@ def test_a_judge_with_nothing_to_score_gets_no_pack(assigned_data):
     assert len(build_pack(data, "Nadia Late", now=NOW).grid) == 0
     packs = build_packs(data, now=NOW)
     assert {p.judge for p in packs} == set(assigned_data["Judges"]["Judge"])
+    ((name, why),) = judges_without_packs(data, packs)
+    assert name == "Nadia Late" and "Assignments table" in why
+
+
+def test_packs_command_names_a_judge_who_gets_no_pack(workbook, tmp_path, capsys):
+    wb = load_workbook(workbook)
+    ws = wb["Judges"]
+    first, top, _, _ = range_boundaries(ws.tables["Judges"].ref)
+    row = next(r for r in range(top + 1, ws.max_row + 2) if not ws.cell(r, first).value)
+    ws.cell(row, first, "Nadia Late")
+    wb.save(workbook)
+    assert cli.main(["packs", str(workbook), "--out", str(tmp_path / "packs")]) == 0
+    out = capsys.readouterr().out
+    assert "No pack for Nadia Late: no nomination of this period is assigned" in out
+    assert "Judge pack - " in out and "Nadia Late.xlsx" not in out
 
 
 def _names(data) -> set[str]:
@@ -532,8 +549,6 @@ def test_judge_emails_and_reminders(workbook, packs, tmp_path):
 
 
 def test_cli_commands(workbook, packs, tmp_path, capsys):
-    from automation import cli
-
     assert cli.main(["packs", str(workbook), "--out", str(tmp_path / "p")]) == 0
     out = capsys.readouterr().out
     assert "Wrote 4 blind judge packs into" in out

@@ -259,6 +259,33 @@ def build_packs(
     return [p for p in packs if len(p.grid)]
 
 
+def judges_without_packs(data: ProgrammeData, packs: list[Pack]) -> list[tuple[str, str]]:
+    """The panel's judges who get no pack, each with why: a manager who added a judge
+    after assigning expects a pack for them and must be told why there is none."""
+    have = {key_of(p.judge) for p in packs}
+    assign = data["Assignments"].dropna(subset=["Judge", "Nomination ID"])
+    scope = set(key(nominations_in_scope(data)["ID"]))
+    this_period = key(assign["Nomination ID"]).isin(scope).to_numpy(dtype=bool)
+    assigned = set(key(assign["Judge"][this_period]))
+    out = []
+    for judge in data["Judges"]["Judge"].dropna().drop_duplicates():
+        if key_of(judge) in have:
+            continue
+        if len(assign) and key_of(judge) not in assigned:
+            why = (
+                "no nomination of this period is assigned to them on the Assignments table "
+                "(to give them some, add their rows there, or run 'awards assign --replace' "
+                "before any packs go out)"
+            )
+        else:
+            why = (
+                "each nomination they would score is one they have a conflict of interest "
+                "with, or one that cannot win"
+            )
+        out.append((str(judge), why))
+    return out
+
+
 def _scale_text(scale: tuple[int, int] | None) -> str | None:
     return f"{scale[0]} to {scale[1]}" if scale else None
 
