@@ -242,10 +242,16 @@ def _score(p):
     return run
 
 
+# How many of the other cells with the same problem the console names.
+SAME_CELLS_SHOWN = 5
+
+
 def _print_issues(report) -> None:
     if not len(report):
         print("No problems found.")
         return
+    from automation.documents.english import count_of
+
     rows = [
         (i.severity, i.code, f"{i.sheet}!{i.cell}" if i.cell else i.sheet, i.message, i.hint)
         for i in report
@@ -253,10 +259,24 @@ def _print_issues(report) -> None:
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
     w2 = max(len(r[2]) for r in rows)
-    for sev, code, where, msg, hint in rows:
+    # The same problem in many cells (a judge who left the panel, with 150 score rows) is
+    # printed once, with the other cells after it; the Issues sheet still lists every cell.
+    alike: dict[tuple, list] = {}
+    for i in report:
+        alike.setdefault((i.severity, i.code, i.sheet, i.message, i.hint), []).append(i)
+    indent = " " * (w0 + w1 + w2 + 6)
+    for (sev, code, sheet, msg, hint), group in alike.items():
+        first = group[0]
+        where = f"{sheet}!{first.cell}" if first.cell else sheet
         print(f"{sev:<{w0}}  {code:<{w1}}  {where:<{w2}}  {msg}")
         if hint:
-            print(f"{'':<{w0 + w1 + w2 + 6}}fix: {hint}")
+            print(f"{indent}fix: {hint}")
+        others = [i.cell for i in group[1:] if i.cell]
+        if others:
+            shown = ", ".join(others[:SAME_CELLS_SHOWN])
+            rest = len(others) - SAME_CELLS_SHOWN
+            more = f" and {rest} more" if rest > 0 else ""
+            print(f"{indent}the same in {count_of(len(others), 'more cell')}: {shown}{more}")
 
 
 def _print_results(results) -> None:

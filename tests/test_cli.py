@@ -279,3 +279,42 @@ def test_the_command_line_uses_the_system_allocator_unless_told_otherwise(exampl
         env=env,
     )
     assert f"POOL {preset or 'system'}" in done.stdout, done.stdout + done.stderr
+
+
+def test_validate_prints_a_problem_repeated_in_many_cells_once(capsys):
+    from automation.issues import ERROR, WARNING, Issue, Report
+
+    report = Report()
+    for row in range(16, 24):  # a judge who left the panel, still on eight score rows
+        report.add(
+            Issue(
+                "unknown-judge",
+                ERROR,
+                "Scores",
+                "'Dee' is not on the Judges sheet.",
+                "Fix.",
+                row=row,
+                cell=f"A{row}",
+            )
+        )
+    report.add(
+        Issue(
+            "unknown-judge",
+            ERROR,
+            "Scores",
+            "'Ed' is not on the Judges sheet.",
+            "Fix.",
+            row=30,
+            cell="A30",
+        )
+    )
+    report.add(Issue("action-overdue", WARNING, "Plan", "Late.", None, row=9, cell="H9"))
+    cli._print_issues(report)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[2] for line in lines if line.startswith(("error", "warning"))] == [
+        "Scores!A16",
+        "Scores!A30",
+        "Plan!H9",
+    ]
+    (same,) = [line.strip() for line in lines if "the same in" in line]
+    assert same == "the same in 7 more cells: A17, A18, A19, A20, A21 and 2 more"

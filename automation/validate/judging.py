@@ -208,7 +208,8 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
         "unknown-judge",
         ERROR,
         "'{Judge}' is not on the Judges sheet.",
-        "Add the judge to the Judges table or correct the name.",
+        "Correct the name, or add the judge to the Judges table; if they have left the "
+        "panel, delete their score rows (filter the Judge column for the name).",
     )
     # A nomination found has its category's key (missing exactly where Category is).
     unknown_n = _filled(data, "Nomination ID") & f["_cat"].isna()
@@ -220,7 +221,8 @@ def check_scores(data: ProgrammeData) -> Iterator[Issue]:
         "unknown-nomination",
         ERROR,
         "There is no nomination '{Nomination ID}'.",
-        "Correct the ID to one on the Nominations sheet.",
+        "Correct the ID to one on the Nominations sheet; if the nomination was withdrawn, "
+        "delete its score rows.",
     )
     unknown_c = _filled(data, "Criterion") & f["_cat"].notna() & f["Weight"].isna()
     yield from row_issues(
