@@ -242,15 +242,11 @@ def _score(p):
     return run
 
 
-# How many of the other cells with the same problem the console names.
-SAME_CELLS_SHOWN = 5
-
-
 def _print_issues(report) -> None:
     if not len(report):
         print("No problems found.")
         return
-    from automation.documents.english import count_of
+    from automation.issues import alike, other_cells
 
     rows = [
         (i.severity, i.code, f"{i.sheet}!{i.cell}" if i.cell else i.sheet, i.message, i.hint)
@@ -261,22 +257,16 @@ def _print_issues(report) -> None:
     w2 = max(len(r[2]) for r in rows)
     # The same problem in many cells (a judge who left the panel, with 150 score rows) is
     # printed once, with the other cells after it; the Issues sheet still lists every cell.
-    alike: dict[tuple, list] = {}
-    for i in report:
-        alike.setdefault((i.severity, i.code, i.sheet, i.message, i.hint), []).append(i)
     indent = " " * (w0 + w1 + w2 + 6)
-    for (sev, code, sheet, msg, hint), group in alike.items():
+    for group in alike(report):
         first = group[0]
-        where = f"{sheet}!{first.cell}" if first.cell else sheet
-        print(f"{sev:<{w0}}  {code:<{w1}}  {where:<{w2}}  {msg}")
-        if hint:
-            print(f"{indent}fix: {hint}")
-        others = [i.cell for i in group[1:] if i.cell]
+        where = f"{first.sheet}!{first.cell}" if first.cell else first.sheet
+        print(f"{first.severity:<{w0}}  {first.code:<{w1}}  {where:<{w2}}  {first.message}")
+        if first.hint:
+            print(f"{indent}fix: {first.hint}")
+        others = other_cells(group)
         if others:
-            shown = ", ".join(others[:SAME_CELLS_SHOWN])
-            rest = len(others) - SAME_CELLS_SHOWN
-            more = f" and {rest} more" if rest > 0 else ""
-            print(f"{indent}the same in {count_of(len(others), 'more cell')}: {shown}{more}")
+            print(f"{indent}{others}")
 
 
 def _print_results(results) -> None:

@@ -82,3 +82,26 @@ class Report:
     def summary(self) -> str:
         e, w = len(self.errors), len(self.warnings)
         return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+
+
+def alike(issues: Iterable[Issue]) -> list[list[Issue]]:
+    """The issues in groups of the same problem in different cells (same severity, code,
+    sheet, message and hint), in the order each group first appears: the console prints a
+    judge who left the panel once, not once per score row."""
+    groups: dict[tuple, list[Issue]] = {}
+    for i in issues:
+        groups.setdefault((i.severity, i.code, i.sheet, i.message, i.hint), []).append(i)
+    return list(groups.values())
+
+
+def other_cells(group: list[Issue], shown: int = 5) -> str | None:
+    """``the same in 7 more cells: A17, A18, A19, A20, A21 and 2 more``, for the rest of a
+    group after its first issue; None when it has no other cell."""
+    from automation.documents.english import count_of
+
+    cells = [i.cell for i in group[1:] if i.cell]
+    if not cells:
+        return None
+    rest = len(cells) - shown
+    more = f" and {rest} more" if rest > 0 else ""
+    return f"the same in {count_of(len(cells), 'more cell')}: {', '.join(cells[:shown])}{more}"

@@ -54,21 +54,30 @@ class Outcome:
 
 
 def error_lines(report: Report, shown: int = ERRORS_SHOWN) -> list[str]:
-    """The first few errors, each with its sheet and cell and how to fix it, for the console."""
+    """The first few errors, each with its sheet and cell and how to fix it, for the console
+    (the same error in many cells once, with the others after it)."""
+    from automation.issues import alike, other_cells
+
     errors = report.errors
     n = len(errors)
     lines = [
         f"There {'is 1 error' if n == 1 else f'are {n} errors'}; anything wrong was left out of "
         "the scores. Fix and score again before announcing winners:"
     ]
-    for issue in errors[:shown]:
+    groups = alike(errors)
+    for group in groups[:shown]:
+        issue = group[0]
         where = f"{issue.sheet}!{issue.cell}" if issue.cell else issue.sheet
         line = f"  - {where}: {issue.message}"
         if issue.hint:
             line += f" Fix: {issue.hint}"
+        others = other_cells(group)
+        if others:
+            line += f" ({others})"
         lines.append(line)
-    if n > shown:
-        lines.append(f"  ...and {n - shown} more: see the Issues sheet or run 'awards validate'.")
+    if len(groups) > shown:
+        left = sum(len(g) for g in groups[shown:])
+        lines.append(f"  ...and {left} more: see the Issues sheet or run 'awards validate'.")
     return lines
 
 

@@ -318,3 +318,42 @@ def test_validate_prints_a_problem_repeated_in_many_cells_once(capsys):
     ]
     (same,) = [line.strip() for line in lines if "the same in" in line]
     assert same == "the same in 7 more cells: A17, A18, A19, A20, A21 and 2 more"
+
+
+def test_run_names_the_first_few_problems_each_once():
+    from automation.issues import ERROR, Issue, Report
+    from automation.pipeline import error_lines
+
+    report = Report()
+    for row in range(16, 24):
+        report.add(
+            Issue(
+                "unknown-judge",
+                ERROR,
+                "Scores",
+                "'Dee' is not a judge.",
+                "Fix.",
+                row=row,
+                cell=f"A{row}",
+            )
+        )
+    for row in range(2, 8):  # six other problems, one cell each
+        report.add(
+            Issue(
+                "required-missing",
+                ERROR,
+                "Staff",
+                f"Row {row} has no name.",
+                None,
+                row=row,
+                cell=f"A{row}",
+            )
+        )
+    header, *named, last = error_lines(report, shown=5)
+    assert header.startswith("There are 14 errors")
+    assert named[0] == (
+        "  - Scores!A16: 'Dee' is not a judge. Fix: Fix. (the same in 7 more cells: A17, A18, "
+        "A19, A20, A21 and 2 more)"
+    )
+    assert [line.split(":")[0] for line in named[1:]] == [f"  - Staff!A{r}" for r in range(2, 6)]
+    assert last == "  ...and 2 more: see the Issues sheet or run 'awards validate'."
