@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from automation.auditlog import audit_entry
+from automation.documents.english import count_of
 from automation.errors import UserError
 from automation.importer import ImportPlan, format_mapping, map_headers, parse_mapping, plan_import
 from automation.io.patch import TableEdit, write_changes
@@ -117,6 +118,12 @@ def import_workbook(
     if dry_run:
         out.lines.append("Nothing was written (--dry-run).")
         return out
+    text = format_mapping(mapping, list(frame.columns))
+    new_mapping = bool(text) and text != str(data.setting("import_mapping") or "")
+    if not len(plan.added) and not new_mapping:
+        # The same export imported again: nothing to save, and no backup of an unchanged file.
+        out.lines.append(f"Nothing new to add, so {path.name} was not changed.")
+        return out
     edits = {
         "Nominations": TableEdit(
             "Nominations",
@@ -125,8 +132,7 @@ def import_workbook(
             blank_rows=10,
         ),
     }
-    text = format_mapping(mapping, list(frame.columns))
-    if text and text != str(data.setting("import_mapping") or ""):
+    if new_mapping:
         edits["Settings"] = setting_edit(data, {"import_mapping": text})
     detail = f"{name}: {plan.summary()}"
     if plan.skipped:
@@ -138,6 +144,6 @@ def import_workbook(
         dest=dest,
         now=now,
     )
-    out.lines.append(f"Added {len(plan.added)} nominations to {out.written.path}.")
+    out.lines.append(f"Added {count_of(len(plan.added), 'nomination')} to {out.written.path}.")
     out.lines += out.written.backup_lines()
     return out

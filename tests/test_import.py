@@ -73,6 +73,13 @@ def test_importing_the_same_export_twice_adds_nothing(workbook):
     assert {s.reason for s in again.plan.skipped} >= {"already imported"}
     # Every response is accounted for: nothing lost.
     assert len(again.plan.skipped) == len(read_export(MS))
+    # Nothing to save: the workbook is left as it was, with no backup of it.
+    before = workbook.read_bytes()
+    backups = sorted((workbook.parent / "backups").iterdir())
+    third = import_workbook(workbook, MS)
+    assert third.written is None and workbook.read_bytes() == before
+    assert sorted((workbook.parent / "backups").iterdir()) == backups
+    assert third.lines[-1] == f"Nothing new to add, so {workbook.name} was not changed."
 
 
 def test_google_forms_csv(workbook):
