@@ -448,6 +448,37 @@ def test_pack_of_another_programme_period_or_judge_is_refused(
     assert not result.changes_anything
 
 
+def test_pack_of_a_closed_period_says_the_period_is_over(assigned_data, packs, tmp_path):
+    """Late, after new-period: setting the period back would not help (the nominations are
+    in the history), so the hint says judging is over, not to change Current period."""
+    import copy
+
+    filled = fill(packs[0], tmp_path / "filled.xlsx")
+    made_for = _signature(load_workbook(filled))["period"]
+    data = copy.copy(assigned_data)
+    data.settings = {**assigned_data.settings, "current_period": "Q1 2027"}
+    data.tables = {**assigned_data.tables, "PeriodHistory": pd.DataFrame({"Period": [made_for]})}
+    result = _check(data, filled)
+    (issue,) = result.report
+    assert issue.code == "pack-other-period"
+    assert "already closed" in issue.message and "Current period" not in issue.hint
+    assert result.nothing_merged() == (
+        "Nothing was merged: every pack or score was refused (see the problems above)."
+    )
+    # Still open (not in the history): the hint is to set the period back.
+    data.tables = dict(assigned_data.tables)
+    (issue,) = _check(data, filled).report
+    assert "Set Current period" in issue.hint
+
+
+def test_collecting_the_same_pack_again_says_the_scores_are_in(workbook, packs, tmp_path):
+    filled = fill(packs[0], tmp_path / "filled.xlsx")
+    assert collect_workbook(workbook, [filled], now=NOW).written is not None
+    again = collect_workbook(workbook, [filled], now=NOW)
+    assert again.written is None
+    assert again.lines[-1] == "Nothing new to merge: the Scores table already holds these scores."
+
+
 def test_same_pack_twice_in_one_collect(assigned_data, packs, tmp_path):
     a = fill(packs[0], tmp_path / "a" / "pack.xlsx")
     b = tmp_path / "b" / "copy.xlsx"

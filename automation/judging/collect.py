@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from automation.documents.english import count_of
+from automation.history import frame_of
 from automation.issues import ERROR, WARNING, Issue, Report, column_letter
 from automation.judging.pack_file import GRID, SCORES_SHEET, ReturnedPack
 from automation.judging.packs import current_period, judge_items, programme_id
@@ -83,6 +84,21 @@ class Collected:
     def changes_anything(self) -> bool:
         return bool(self.appends or self.updates)
 
+    def nothing_merged(self) -> str:
+        """Why a collect that changes nothing merged nothing: the scores are in already, or
+        were refused (the problems say why), or both."""
+        taken = sum(t.unchanged for t in self.tally.values())
+        refused = sum(t.rejected for t in self.tally.values())
+        if not taken and (refused or self.report.errors):
+            return "Nothing was merged: every pack or score was refused (see the problems above)."
+        if refused:
+            return (
+                "Nothing new to merge: the scores taken are in the Scores table already, and "
+                f"{count_of(refused, 'score')} {'was' if refused == 1 else 'were'} refused (see "
+                "the problems above)."
+            )
+        return "Nothing new to merge: the Scores table already holds these scores."
+
     def summary(self) -> str:
         added = sum(t.added for t in self.tally.values())
         changed = sum(1 for c in self.changes if c.applied)
@@ -131,6 +147,7 @@ def collect(
     """Check every returned pack and work out the Scores rows to add or change."""
     out = Collected()
     pid, period = programme_id(data), current_period(data)
+    closed = set(key(frame_of(data, "PeriodHistory")["Period"]).dropna())
     judges = {key_of(j): str(j) for j in data["Judges"]["Judge"].dropna()}
     noms = data["Nominations"].dropna(subset=["ID"]).drop_duplicates("ID")
     cat_of = dict(zip(key(noms["ID"]), noms["Category"], strict=True))
@@ -171,7 +188,7 @@ def collect(
         judge = judges.get(key_of(sig.judge))
         tally = out.tally.setdefault(judge or sig.judge, JudgeTally())
         tally.packs.append(pack.path.name)
-        refused = _refuse(pack, sig, pid, period, judge, seen)
+        refused = _refuse(pack, sig, pid, period, judge, seen, closed)
         if refused is not None:
             out.report.add(refused)
             tally.rejected += int(pack.rows["Score"].notna().sum())
@@ -335,8 +352,9 @@ def collect(
     return out
 
 
-def _refuse(pack, sig, pid, period, judge, seen) -> Issue | None:
-    """Why a whole pack is refused, or None."""
+def _refuse(pack, sig, pid, period, judge, seen, closed: set[str]) -> Issue | None:
+    """Why a whole pack is refused, or None. ``closed``: the keys of the periods closed
+    (PeriodHistory), whose packs can no longer be collected."""
     name = pack.path.name
     if key_of(sig.programme) != key_of(pid):
         return _issue(
@@ -347,6 +365,19 @@ def _refuse(pack, sig, pid, period, judge, seen) -> Issue | None:
             "Collect it into the workbook of that programme.",
             sheet="",
             value=sig.programme,
+        )
+    if key_of(sig.period) != key_of(period) and key_of(sig.period) in closed:
+        # Setting the period back would not help: its nominations have moved to the history.
+        return _issue(
+            OTHER_PERIOD,
+            ERROR,
+            pack.path,
+            f"{name} was made for '{sig.period}', a period already closed (awards new-period "
+            "moved its nominations and scores into the history); nothing was taken.",
+            f"Judging of {sig.period} is over and its results stand. If the judge has scores "
+            f"to give for {period}, send them a pack for it (awards packs).",
+            sheet="",
+            value=sig.period,
         )
     if key_of(sig.period) != key_of(period):
         return _issue(

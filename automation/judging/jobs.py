@@ -325,7 +325,7 @@ def collect_workbook(
     out = JudgingOutcome(report=result.report, collected=result)
     out.lines += [t.line(j) for j, t in sorted(result.tally.items())]
     if not result.changes_anything:
-        out.lines.append("Nothing new to merge: the Scores table already holds these scores.")
+        out.lines.append(result.nothing_merged())
         return out
     edits, frames = collect_changes(data, result, now=now, seal=True)
     out.written = write_tool_tables(path, frames, edits=edits, now=now)
