@@ -10,7 +10,6 @@ workbook happen in ``automation.import_job``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ import pandas as pd
 
 from automation.documents.english import count_of
 from automation.errors import UserError
-from automation.keys import key, key_of
+from automation.keys import closest, key, key_of
 from automation.model import ProgrammeData
 from automation.nominees import with_staff_details
 from automation.parse import parse_date
@@ -294,11 +293,6 @@ def next_ids(existing: list[str], count: int, prefix: str = "N-", width: int = 4
     return [f"{prefix}{top + k:0{width}d}" for k in range(1, count + 1)]
 
 
-def _suggest(name: str, known: Mapping[str, str]) -> str | None:
-    close = difflib.get_close_matches(key_of(name), list(known), n=1, cutoff=0.8)
-    return known[close[0]] if close else None
-
-
 # ---------------------------------------------------------------------------------------------
 # The plan
 # ---------------------------------------------------------------------------------------------
@@ -387,7 +381,7 @@ def plan_import(
         category_raw = _text(get("Category"))
         category = categories.get(key_of(category_raw))
         if category is None:
-            hint = _suggest(category_raw or "", categories) if category_raw else None
+            hint = closest(category_raw or "", categories) if category_raw else None
             plan.skipped.append(
                 Skipped(
                     row,
@@ -422,7 +416,7 @@ def plan_import(
         if key_of(nominee) in known:
             nominee = known[key_of(nominee)]  # team, site and manager: from Staff, below
         else:
-            hint = _suggest(nominee, known)
+            hint = closest(nominee, known)
             where = "Teams" if is_team else "Staff"
             notes.append(
                 f"{nominee} is not on the {where} list"

@@ -6,6 +6,8 @@ up in another. Arrow-backed string operations keep this fast on 300,000-row colu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_object_dtype
@@ -172,3 +174,12 @@ def codes_in(s: pd.Series, vocab: pd.Index) -> np.ndarray:
     at = vocab.get_indexer(uniques).astype(np.int64)
     missing = vocab.get_indexer(pd.Index(pd.array([pd.NA], dtype=vocab.dtype)))[0]
     return np.where(raw < 0, missing, at[raw.clip(min=0)] if len(at) else missing)
+
+
+def closest(name: str, known: Mapping[str, str]) -> str | None:
+    """The known name most like ``name`` (a typing slip: "Megan Elis" for "Megan Ellis"),
+    or None; ``known`` maps each key (``key_of``) to the name as written."""
+    import difflib
+
+    close = difflib.get_close_matches(key_of(name), list(known), n=1, cutoff=0.8)
+    return known[close[0]] if close else None

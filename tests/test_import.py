@@ -62,8 +62,13 @@ def test_microsoft_forms_export(workbook):
     assert "the date 'not recorded' in column 'Completion time' cannot be read" in out.lines[1]
     assert data["Audit"]["Action"].iloc[-1] == "import"
     # Imported rows are ordinary nominations: the unknown nominee is flagged as usual.
-    codes = {(i.code, i.value) for i in validate(data, today=dt.date(2026, 10, 20))}
-    assert ("unknown-nominee", "Megan Elis") in codes
+    found = {(i.code, i.value): i for i in validate(data, today=dt.date(2026, 10, 20))}
+    assert found["unknown-nominee", "Megan Elis"].message == (
+        "Megan Elis is not on the Staff list; did you mean Megan Ellis?"
+    )
+    assert (
+        found["unknown-nominee", "Zed Unknown"].message == "Zed Unknown is not on the Staff list."
+    )
 
 
 def test_importing_the_same_export_twice_adds_nothing(workbook):
@@ -217,3 +222,14 @@ def test_a_skipped_response_gets_no_note_to_check(workbook, tmp_path):
     out = import_workbook(workbook, export, given=mapping, source="colleague", dry_run=True)
     assert [s.reason for s in out.plan.skipped] == ["no evidence"] and out.plan.notes == []
     assert import_job.CHECK_FIX not in out.lines
+
+
+def test_no_spelling_guess_against_a_long_staff_list(workbook, monkeypatch):
+    """Each guess compares a name with the whole list: past the limit, none is offered."""
+    from automation.validate import nominations
+
+    import_workbook(workbook, MS)
+    monkeypatch.setattr(nominations, "SPELLING_LIST", 3)
+    data = read_workbook(workbook)
+    found = {(i.code, i.value): i for i in validate(data, today=dt.date(2026, 10, 20))}
+    assert found["unknown-nominee", "Megan Elis"].message == "Megan Elis is not on the Staff list."

@@ -8,9 +8,14 @@ import numpy as np
 import pandas as pd
 
 from automation.issues import ERROR, WARNING, Issue
-from automation.keys import column_key, key
+from automation.keys import closest, column_key, key, key_of
 from automation.model import ProgrammeData
 from automation.validate.emit import row_issues
+
+# Unknown nominees given a likely spelling ("did you mean ..."): so many distinct names at
+# most, against a Staff or Teams list of at most so many names.
+SPELLING_GUESSES = 50
+SPELLING_LIST = 1_000
 
 
 def period_ends(data: ProgrammeData) -> pd.Series:
@@ -216,6 +221,25 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
         )
         calib = noms["Calibration"].fillna(False).astype(bool)
         unknown = noms["Nominee"].notna() & ~known & ~calib
+        names = {
+            "Staff": {key_of(n): str(n) for n in data["Staff"]["Name"].dropna()},
+            "Teams": {key_of(t): str(t) for t in data["Teams"]["Team"].dropna()},
+        }
+
+        guesses: dict[tuple[str, str], str | None] = {}
+
+        def not_listed(r) -> str:
+            where = "Teams" if is_team[r.name] else "Staff"
+            asked = (where, key_of(r["Nominee"]))
+            if asked not in guesses:
+                # A likely spelling for the first few names only: each guess compares the
+                # name with the whole list, and an unfilled Staff sheet leaves thousands.
+                few = len(guesses) < SPELLING_GUESSES and len(names[where]) <= SPELLING_LIST
+                guesses[asked] = closest(str(r["Nominee"]), names[where]) if few else None
+            like = guesses[asked]
+            guess = f"; did you mean {like}?" if like else "."
+            return f"{r['Nominee']} is not on the {where} list{guess}"
+
         yield from row_issues(
             data,
             "Nominations",
@@ -223,8 +247,7 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
             "Nominee",
             "unknown-nominee",
             WARNING,
-            lambda r: (
-                f"{r['Nominee']} is not on the {'Teams' if is_team[r.name] else 'Staff'} list."
-            ),
-            "Check the spelling (it goes on the certificate) or add them to the Staff sheet.",
+            not_listed,
+            "Check the spelling (it goes on the certificate) or add them to the Staff sheet "
+            "(a team to the Teams sheet).",
         )
