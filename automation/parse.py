@@ -184,6 +184,15 @@ def parse_number(text: pd.Series, *, percent: bool = False) -> pd.Series:
 
 
 def _numbers(cells: Cells, *, percent: bool = False) -> np.ndarray:
+    """The cells as floats, NaN where blank or unreadable. A number too big for a float
+    ('1e400' is infinity) is unreadable too: no count, weight or scale is infinite, and the
+    code using them could not turn it into a whole number."""
+    num = _read_numbers(cells, percent=percent)
+    infinite = np.isinf(num)
+    return np.where(infinite, np.nan, num) if infinite.any() else num
+
+
+def _read_numbers(cells: Cells, *, percent: bool = False) -> np.ndarray:
     arr = cells.arrow()
     num = _plain_numbers(arr)
     if num is not None:  # no '%' anywhere, so neither percentage rule applies

@@ -689,3 +689,27 @@ def test_a_missing_id_is_told_the_next_free_one():
         ("Nominations", "Fill in ID: the next free one is N4."),
         ("Appeals", "Fill in Appeal ID: the next free one is A-001."),
     ]
+
+
+@pytest.mark.parametrize("typed", ["1e400", "inf", "-inf"])
+def test_a_number_too_big_for_a_float_is_unreadable_and_scoring_goes_on(typed):
+    """Read as infinity it crashed scoring (a minimum of judges cannot be infinite)."""
+    from automation.scoring import score
+
+    rows = small.rows()
+    rows["Categories"][0]["Min judges"] = typed
+    data = data_from_rows(rows, small.SETTINGS)
+    found = [i for i in validate(data, today=TODAY) if i.sheet == "Categories"]
+    assert [(i.code, i.column, i.value) for i in found] == [
+        ("not-a-whole-number", "Min judges", typed)
+    ]
+    assert len(score(data).nominations)
+
+
+def test_an_unreadable_required_cell_is_reported_once():
+    """'abc' as Min judges holds something: not also 'Min judges is required'."""
+    report = _run(_set("Categories", 0, **{"Min judges": "abc"}))
+    found = [(i.code, i.cell) for i in report if i.sheet == "Categories"]
+    assert [code for code, _ in found] == ["not-a-whole-number"]
+    blank = _run(_set("Categories", 0, **{"Min judges": None}))
+    assert [i.code for i in blank if i.sheet == "Categories"] == ["required-missing"]

@@ -59,6 +59,9 @@ def missing_table_names(data: ProgrammeData) -> set[str]:
 def check_cells(data: ProgrammeData) -> Iterator[Issue]:
     yield from data.problems
     missing_tables = missing_table_names(data)
+    # Cells the reader could not read ('abc' as a whole number) hold something: they are
+    # reported once, as unreadable, not also as required cells left blank.
+    unreadable = {(p.sheet, p.cell) for p in data.problems if p.cell}
     for spec in schema.TABLES:
         if spec.owner != "user" or spec.name == "Settings":
             continue
@@ -87,6 +90,8 @@ def check_cells(data: ProgrammeData) -> Iterator[Issue]:
                     f"{col.name} is required in {spec.name}.",
                     f"Fill in {col.name}: {col.help}",
                 )
+                if found and unreadable:
+                    found = [i for i in found if (i.sheet, i.cell) not in unreadable]
                 if found and (spec.name, col.name) in NEXT_ID:
                     found = _with_next_ids(data, found, col.name, *NEXT_ID[spec.name, col.name])
                 yield from found

@@ -64,7 +64,8 @@ def parse_number(text: pd.Series, *, percent: bool = False) -> pd.Series:
         num = num.where(~(has_pct | points), num / 100)
     elif has_pct.any():
         num = num.where(~has_pct, num / 100)
-    return num
+    # Since then a number too big for a float ('1e400', 'inf') is unreadable, not infinite.
+    return num.where(~num.isin([float("inf"), float("-inf")]))
 
 
 def parse_date(text: pd.Series) -> pd.Series:
