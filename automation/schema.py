@@ -134,6 +134,10 @@ class Setting:
     default: object
     help: str
     choices: str | None = None
+    # The range a number setting must be in (a value outside it is a bad-setting, and the
+    # default is used): a negative number of judges per nomination emptied the Assignments.
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 C = Column
@@ -1807,7 +1811,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("comms_email", "Comms team email", T.EMAIL, "", "Who receives the newsletter article."),
     Setting("smtp_host", "SMTP host", T.TEXT, "", "Mail server for sending (optional)."),
-    Setting("smtp_port", "SMTP port", T.INT, 587, "Usually 587 with STARTTLS."),
+    Setting(
+        "smtp_port", "SMTP port", T.INT, 587, "Usually 587 with STARTTLS.", minimum=1, maximum=65535
+    ),
     Setting(
         "smtp_starttls",
         "SMTP STARTTLS",
@@ -1841,6 +1847,7 @@ SETTINGS: tuple[Setting, ...] = (
         1,
         "judge-effect: a judge's leniency is pulled towards 0 as if they had also given this "
         "many typical scores, so a judge with few scores is corrected less (0 = no pull).",
+        minimum=0,
     ),
     Setting(
         "judge_spread_from",
@@ -1849,6 +1856,7 @@ SETTINGS: tuple[Setting, ...] = (
         5,
         "judge-effect: judges with at least this many scores in a category also get their own "
         "spread (how widely they mark); 0 = never.",
+        minimum=0,
     ),
     Setting(
         "weights_policy",
@@ -1864,6 +1872,7 @@ SETTINGS: tuple[Setting, ...] = (
         T.INT,
         4,
         "With this many judges or more, drop the highest and lowest (0 = never).",
+        minimum=0,
     ),
     Setting(
         "disagreement_threshold",
@@ -1871,6 +1880,8 @@ SETTINGS: tuple[Setting, ...] = (
         T.PERCENT,
         0.25,
         "Flag a nomination when judges' weighted scores differ by more than this.",
+        minimum=0,
+        maximum=1,
     ),
     Setting(
         "conflict_line_manager",
@@ -1888,7 +1899,7 @@ SETTINGS: tuple[Setting, ...] = (
         "yes: a judge in the nominee's team cannot score them.",
         choices="yes_no",
     ),
-    Setting("runners_up", "Runners-up", T.INT, 1, "Runners-up named per category."),
+    Setting("runners_up", "Runners-up", T.INT, 1, "Runners-up named per category.", minimum=0),
     Setting(
         "programme_id",
         "Programme ID",
@@ -1903,6 +1914,7 @@ SETTINGS: tuple[Setting, ...] = (
         T.INT,
         3,
         "How many judges 'Assign judges' gives each nomination (all judges when fewer).",
+        minimum=1,
     ),
     Setting(
         "scores_due",

@@ -19,6 +19,7 @@ from automation import cli
 from automation.build.example import content
 from automation.build.workbook import build_workbook
 from automation.conflicts import conflicted_pairs
+from automation.errors import UserError
 from automation.io.read import read_workbook
 from automation.judging import collect as codes
 from automation.judging.assign import plan_assignments
@@ -167,6 +168,23 @@ def test_assign_too_few_below_the_category_minimum_is_an_error(unscored, tmp_pat
     plan = plan_assignments(read_workbook(path), 3)
     errors = [i for i in plan.report.errors if i.code == "assign-too-few-judges"]
     assert errors  # Min judges is 3 in the example: two judges can never be enough
+
+
+def test_assign_refuses_a_judges_per_nomination_setting_it_cannot_use(workbook):
+    """-2 judges per nomination with --replace emptied the Assignments table."""
+    wb = load_workbook(workbook)
+    ws = wb["Settings"]
+    (row,) = [c.row for c in ws["A"] if c.value == "Judges per nomination"]
+    ws.cell(row, 2, -2)
+    wb.save(workbook)
+    before = workbook.read_bytes()
+    with pytest.raises(UserError) as refused:
+        assign_workbook(workbook, replace=True, now=NOW)
+    assert f"Settings!B{row} holds '-2'" in refused.value.message
+    assert "(at least 1)" in refused.value.hint and "--judges-per-nomination" in refused.value.hint
+    assert workbook.read_bytes() == before
+    # Told how many on the command line, it goes ahead.
+    assert len(assign_workbook(workbook, per_nomination=2, replace=True, now=NOW).plan.rows)
 
 
 def test_assign_keeps_manual_rows_and_replace_starts_again(workbook):

@@ -713,3 +713,22 @@ def test_an_unreadable_required_cell_is_reported_once():
     assert [code for code, _ in found] == ["not-a-whole-number"]
     blank = _run(_set("Categories", 0, **{"Min judges": None}))
     assert [i.code for i in blank if i.sheet == "Categories"] == ["required-missing"]
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "should"),
+    [
+        ("judges_per_nomination", -2, "at least 1"),
+        ("judges_per_nomination", 0, "at least 1"),
+        ("smtp_port", 70000, "from 1 to 65,535"),
+        ("disagreement_threshold", "150%", "from 0% to 100%"),
+        ("runners_up", -1, "at least 0"),
+    ],
+)
+def test_a_number_setting_outside_its_range_is_a_bad_setting(key, typed, should):
+    """A negative number of judges per nomination had 'assign --replace' empty the table."""
+    data = data_from_rows(small.rows(), {**small.SETTINGS, key: typed})
+    (bad,) = [i for i in validate(data, today=TODAY) if i.code == "bad-setting"]
+    assert bad.cell and f"should be {should}, not '{typed}'" in bad.message
+    unset = data_from_rows(small.rows(), small.SETTINGS)
+    assert data.setting(key) == unset.setting(key)  # the default is used until it is fixed

@@ -451,8 +451,51 @@ def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: li
                 )
             )
             continue
-        settings[spec.key] = _plain_setting(spec, as_series(typed).iloc[0])
+        plain = _plain_setting(spec, as_series(typed).iloc[0])
+        outside = _outside(spec, plain)
+        if outside:
+            problems.append(
+                Issue(
+                    "bad-setting",
+                    ERROR,
+                    "Settings",
+                    f"The setting '{spec.label}' should be {outside}, not '{value}'; the "
+                    f"default ({spec.default}) is used until it is fixed.",
+                    spec.help,
+                    row=row,
+                    column="Value",
+                    cell=place.cell("Value", row) if place else None,
+                    value=str(value),
+                )
+            )
+            continue
+        settings[spec.key] = plain
     return settings
+
+
+def _outside(spec: schema.Setting, value: object) -> str | None:
+    """What a number setting should be when ``value`` is outside its range, else None."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    lo, hi = spec.minimum, spec.maximum
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        return allowed_range(spec)
+    return None
+
+
+def allowed_range(spec: schema.Setting) -> str | None:
+    """``at least 1``, ``from 0% to 100%``: the range of a number setting, or None."""
+    lo, hi = spec.minimum, spec.maximum
+    shown = "{:,.0f}".format if spec.type is schema.ColType.INT else "{:g}".format
+    if spec.type is schema.ColType.PERCENT:
+        shown = "{:.0%}".format
+    if lo is not None and hi is not None:
+        return f"from {shown(lo)} to {shown(hi)}"
+    if lo is not None:
+        return f"at least {shown(lo)}"
+    if hi is not None:
+        return f"at most {shown(hi)}"
+    return None
 
 
 @functools.cache

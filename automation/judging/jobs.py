@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from automation import schema
 from automation.documents.english import count_of
 from automation.errors import UserError
 from automation.io.read import read_workbook
@@ -102,6 +103,27 @@ def assign_lines(plan: AssignPlan) -> list[str]:
     return lines
 
 
+def _refuse_bad_setting(data: ProgrammeData, key: str, option: str) -> None:
+    """Stop before sharing out judges on a setting the manager typed wrongly: the default
+    would be used quietly in its place."""
+    from automation.validate.planning import setting_at
+
+    cell = setting_at(data, key).get("cell")
+    bad = next((p for p in data.problems if p.code == "bad-setting" and p.cell == cell), None)
+    if cell and bad is not None:
+        from automation.io.read import allowed_range
+
+        spec = schema.SETTING_BY_KEY[key]
+        should = f"a {spec.type.value}" + (
+            f" ({allowed_range(spec)})" if allowed_range(spec) else ""
+        )
+        raise UserError(
+            f"The setting '{spec.label}' on Settings!{cell} holds '{bad.value}', which the tool "
+            "cannot use, so no judges were assigned.",
+            f"Type {should} there, or pass {option}.",
+        )
+
+
 def assign_workbook(
     path: Path,
     *,
@@ -118,6 +140,8 @@ def assign_workbook(
         raise UserError(
             "--judges-per-nomination must be 1 or more.", "For example: --judges-per-nomination 3"
         )
+    if per_nomination is None:
+        _refuse_bad_setting(data, "judges_per_nomination", "--judges-per-nomination N")
     plan = plan_assignments(data, per_nomination, seed=seed, replace=replace)
     out = JudgingOutcome(report=plan.report, plan=plan)
     out.lines += assign_lines(plan)

@@ -124,7 +124,7 @@ def check_planning(data: ProgrammeData, today: dt.date) -> Iterator[Issue]:
         )
 
 
-def _setting_at(data: ProgrammeData, key: str) -> dict[str, object]:
+def setting_at(data: ProgrammeData, key: str) -> dict[str, object]:
     """The row and Value cell of one setting, so its issue lights the cell to fill in."""
     frame = data["Settings"]
     label = schema.SETTING_BY_KEY[key].label
@@ -149,7 +149,7 @@ def check_settings(data: ProgrammeData) -> Iterator[Issue]:
             "The current period is not set.",
             "Choose the period being judged in Settings (a Period from the Periods sheet).",
             column="Value",
-            **_setting_at(data, "current_period"),
+            **setting_at(data, "current_period"),
         )
     elif str(period) not in known:
         yield Issue(
@@ -160,7 +160,7 @@ def check_settings(data: ProgrammeData) -> Iterator[Issue]:
             "Add the period to the Periods table or correct the setting.",
             column="Value",
             value=str(period),
-            **_setting_at(data, "current_period"),
+            **setting_at(data, "current_period"),
         )
     if retention_months(data) is None:
         yield Issue(
@@ -173,7 +173,7 @@ def check_settings(data: ProgrammeData) -> Iterator[Issue]:
             "Type a whole number of months from 1 to 1,200 (12 keeps a year).",
             column="Value",
             value=str(data.setting("retention_months")),
-            **_setting_at(data, "retention_months"),
+            **setting_at(data, "retention_months"),
         )
     if not data.setting("organisation"):
         yield Issue(
@@ -183,5 +183,5 @@ def check_settings(data: ProgrammeData) -> Iterator[Issue]:
             "The organisation name is not set.",
             "Fill in Organisation in Settings; it is printed on certificates.",
             column="Value",
-            **_setting_at(data, "organisation"),
+            **setting_at(data, "organisation"),
         )
