@@ -43,6 +43,20 @@ def key(s: pd.Series) -> pd.Series:
     return _keyed(s)[0]
 
 
+def keyed(s: pd.Series) -> tuple[pd.Series, np.ndarray | None, pd.Series | None, np.ndarray | None]:
+    """``key(s)`` with what it was worked out from (see ``_keyed``), as the keys cache holds
+    it: the reader, which keys some columns anyway, hands it on (``seed_keys``)."""
+    return _keyed(s)
+
+
+def seed_keys(data: ProgrammeData, table: str, column: str, entry: tuple, frame) -> None:
+    """Cache ``entry`` (``keyed`` of the column) as the keys of ``table``'s ``column`` when
+    ``frame`` is the very table ``data`` holds (else a later frame would be keyed wrongly)."""
+    if dict.get(data.tables, table) is frame and ("key", table, column) not in data.cache:
+        data.cache[("key", table, column)] = entry
+        data.cache[("key source", table, column)] = frame
+
+
 def _codes(keyed: tuple[pd.Series, np.ndarray | None, pd.Series | None, np.ndarray | None]):
     out, raw, uniques, _ = keyed
     if raw is None:

@@ -16,10 +16,12 @@ import numpy as np
 import pandas as pd
 
 from automation import schema
+from automation.canonical import with_one_spelling
 from automation.io.load import EXTRA_COLUMNS, Loading, RawTable, loading
 from automation.io.load import load_raw_tables as load_raw_tables  # re-exported
 from automation.io.load import norm as _norm
 from automation.issues import ERROR, WARNING, Issue, column_letter
+from automation.keys import seed_keys
 from automation.model import ROW, ProgrammeData, TablePending, TablePlace, empty_table
 from automation.nominees import with_staff_details
 from automation.parse import (
@@ -125,6 +127,9 @@ def build_data(
     mapped: dict[str, tuple] = {}
     failed: dict[str, BaseException] = {}
     detailed = False  # the nominations' staff details are filled in (once per read)
+    spelled: set[str] = set()  # tables whose names are in their sources' spelling
+    known: dict = {}  # the sources' spellings, worked out once per read
+    seeds: dict = {}  # the keys of the columns respelled, for the data's keys cache
     order = sorted(names, key=lambda n: n in late)  # big tables last (still loading)
     for i, name in enumerate(order):
         if while_waiting and not failed and i == len(order) - 1 and not ready(name):
@@ -132,9 +137,10 @@ def build_data(
             if name in _DETAIL_TABLES:  # the nominations are not complete without it
                 pending.add("Nominations")
             else:
+                _one_spelling(mapped, spelled, known, seeds)
                 _fill_staff_details(mapped)
                 detailed = True
-            provisional = _provisional(mapped, source, frozenset(pending))
+            provisional = _provisional(mapped, source, frozenset(pending), seeds)
             if provisional is not None:
                 while_waiting(provisional)
         rt, exc = get(name)
@@ -148,9 +154,30 @@ def build_data(
             mapped[name] = _map_table(rt, schema.TABLE_BY_NAME[name])
     if failed:
         raise failed[next(n for n in names if n in failed)]
+    _one_spelling(mapped, spelled, known, seeds)
     if not detailed:
         _fill_staff_details(mapped)
-    return _assemble(mapped, source)
+    return _assemble(mapped, source, seeds=seeds)
+
+
+def _one_spelling(
+    mapped: dict[str, tuple | str], spelled: set[str], known: dict, seeds: dict
+) -> None:
+    """The names in each mapped table not done yet in the spelling of the table they name
+    (``automation.canonical``). Before the last big table is read its sources are all here;
+    the Staff, Teams and Categories tables a nomination names are read before the big ones,
+    or else the nominations wait for them (``_DETAIL_TABLES``)."""
+    frames = {n: m[0] for n, m in mapped.items() if isinstance(m, tuple)}
+    for name, frame in frames.items():
+        if name in spelled:
+            continue
+        spelled.add(name)
+        new, keys_of = with_one_spelling(name, frame, frames, known)
+        if new is not None:
+            _, place, problems = mapped[name]
+            mapped[name] = (new, place, problems)
+        for column, entry in keys_of.items():  # keyed already: the checks need not again
+            seeds[name, column] = (entry, frame if new is None else new)
 
 
 # The tables a nomination's staff details come from (and the nominations themselves).
@@ -176,12 +203,12 @@ def _fill_staff_details(mapped: dict[str, tuple | str]) -> None:
 
 
 def _provisional(
-    mapped: dict[str, tuple | str], source: Path | None, pending: frozenset[str]
+    mapped: dict[str, tuple | str], source: Path | None, pending: frozenset[str], seeds: dict
 ) -> ProgrammeData | None:
     """The data without the ``pending`` tables, or None when it cannot be made without them
     (their settings or history rows are still loading)."""
     try:
-        data = _assemble(mapped, source, pending)
+        data = _assemble(mapped, source, pending, seeds)
     except Exception:  # noqa: BLE001 - e.g. a damaged history file: the full read reports it
         return None
     data.places = _Provisional(data.places, pending)  # its tables are guarded already
@@ -190,10 +217,14 @@ def _provisional(
 
 
 def _assemble(
-    mapped: dict[str, tuple | str], source: Path | None, pending: frozenset[str] = frozenset()
+    mapped: dict[str, tuple | str],
+    source: Path | None,
+    pending: frozenset[str] = frozenset(),
+    seeds: dict | None = None,
 ) -> ProgrammeData:
     """ProgrammeData of the mapped tables, with a problem for each table damaged or missing
-    (none for a ``pending`` one: it is still loading)."""
+    (none for a ``pending`` one: it is still loading). ``seeds``: column keys worked out while
+    reading, for the data's keys cache (``keys.seed_keys``)."""
     problems: list[Issue] = []
     tables: dict[str, pd.DataFrame] = {}
     places: dict[str, TablePlace] = {}
@@ -248,7 +279,10 @@ def _assemble(
     data = ProgrammeData(tables, settings, places, problems, source)
     if pending:
         data.tables = _Provisional(tables, pending)  # a pending history table raises
-    return attach(data)
+    data = attach(data)
+    for (table, column), (entry, frame) in (seeds or {}).items():
+        seed_keys(data, table, column, entry, frame)
+    return data
 
 
 def _map_table(rt: RawTable, spec: schema.Table):
@@ -436,31 +470,21 @@ def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: li
         typed, bad = parse_cells(cells, _setting_column(spec))
         if spec.type is schema.ColType.EMAIL and not bad[0]:
             bad[0] = not email_address_ok(typed[0])
-        if bool(bad[0]):
+        plain = None if bool(bad[0]) else _plain_setting(spec, as_series(typed).iloc[0])
+        should = f"a {spec.type.value}" if bool(bad[0]) else _outside(spec, plain)
+        if should:
+            default = ""
+            if spec.default not in (None, ""):
+                shown = spec.default
+                if spec.type is schema.ColType.PERCENT and isinstance(shown, int | float):
+                    shown = f"{shown:.0%}"
+                default = f" The default ({shown}) is used until it is fixed."
             problems.append(
                 Issue(
                     "bad-setting",
                     ERROR,
                     "Settings",
-                    f"The setting '{spec.label}' should be a {spec.type.value}, not '{value}'.",
-                    spec.help,
-                    row=row,
-                    column="Value",
-                    cell=place.cell("Value", row) if place else None,
-                    value=str(value),
-                )
-            )
-            continue
-        plain = _plain_setting(spec, as_series(typed).iloc[0])
-        outside = _outside(spec, plain)
-        if outside:
-            problems.append(
-                Issue(
-                    "bad-setting",
-                    ERROR,
-                    "Settings",
-                    f"The setting '{spec.label}' should be {outside}, not '{value}'; the "
-                    f"default ({spec.default}) is used until it is fixed.",
+                    f"The setting '{spec.label}' should be {should}, not '{value}'.{default}",
                     spec.help,
                     row=row,
                     column="Value",
