@@ -74,15 +74,13 @@ def respelled(values: pd.Series, spelling: Mapping[str, str]) -> tuple[pd.Series
         rows, texts = pd.factorize(values.to_numpy(dtype=object))
     if not len(texts) or not spelling:
         return None, keyed_
-    names = np.array([t if isinstance(t, str) else None for t in texts], dtype=object)
-    keys = key(pd.Series(names, dtype=object)).to_numpy(dtype=object)
-    canon = np.array(
-        [
-            spelling.get(k, t) if n is not None else t
-            for k, n, t in zip(keys, names, texts, strict=True)
-        ],
-        dtype=object,
-    )
+    if keyed_[2] is not None:  # the distinct texts' keys, worked out by ``keyed`` already
+        keys = keyed_[2]
+    else:  # non-text cells (a number typed as a name) match nothing: no key
+        names = [t if isinstance(t, str) else None for t in texts]
+        keys = key(pd.Series(names, dtype=object))
+    found = pd.Series(keys.to_numpy(dtype=object)).map(spelling).to_numpy(dtype=object)
+    canon = np.where(pd.isna(found), texts, found)
     if (canon == texts).all():
         return None, keyed_
     out = canon[rows.clip(min=0)]
