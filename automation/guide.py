@@ -61,12 +61,8 @@ def column_reference() -> str:
                 out.append(f"| {c.name} | {kind} | {req} | {c.help}{allowed} |")
             out.append("")
     out += ["## Settings", "", "| Setting | Type | Default | What it does |", "|---|---|---|---|"]
-    from automation.io.read import allowed_range
-
     for s in schema.SETTINGS:
-        span = allowed_range(s)
-        allowed = f" {span[0].upper()}{span[1:]}." if span else ""
-        out.append(f"| {s.label} | {s.type.value} | {s.default} | {s.help}{allowed} |")
+        out.append(f"| {s.label} | {s.type.value} | {s.default} | {s.help_text} |")
     return "\n".join(out) + "\n"
 
 

@@ -139,6 +139,27 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
 
+    @property
+    def allowed(self) -> str | None:
+        """``at least 1``, ``from 0% to 100%``: the range of a number setting, or None."""
+        lo, hi = self.minimum, self.maximum
+        shown = "{:,.0f}".format if self.type is ColType.INT else "{:g}".format
+        if self.type is ColType.PERCENT:
+            shown = "{:.0%}".format
+        if lo is not None and hi is not None:
+            return f"from {shown(lo)} to {shown(hi)}"
+        if lo is not None:
+            return f"at least {shown(lo)}"
+        if hi is not None:
+            return f"at most {shown(hi)}"
+        return None
+
+    @property
+    def help_text(self) -> str:
+        """The help, with the range a number must be in (the Settings sheet, the guide)."""
+        span = self.allowed
+        return f"{self.help} {span[0].upper()}{span[1:]}." if span else self.help
+
 
 C = Column
 T = ColType

@@ -361,7 +361,7 @@ def _settings_rows(values: Mapping[str, object]) -> list[dict[str, object]]:
     rows = []
     for s in schema.SETTINGS:
         v = values.get(s.key, s.default)
-        rows.append({"Setting": s.label, "Value": v if v != "" else None, "Help": s.help})
+        rows.append({"Setting": s.label, "Value": v if v != "" else None, "Help": s.help_text})
     return rows
 
 

@@ -503,22 +503,7 @@ def _outside(spec: schema.Setting, value: object) -> str | None:
         return None
     lo, hi = spec.minimum, spec.maximum
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        return allowed_range(spec)
-    return None
-
-
-def allowed_range(spec: schema.Setting) -> str | None:
-    """``at least 1``, ``from 0% to 100%``: the range of a number setting, or None."""
-    lo, hi = spec.minimum, spec.maximum
-    shown = "{:,.0f}".format if spec.type is schema.ColType.INT else "{:g}".format
-    if spec.type is schema.ColType.PERCENT:
-        shown = "{:.0%}".format
-    if lo is not None and hi is not None:
-        return f"from {shown(lo)} to {shown(hi)}"
-    if lo is not None:
-        return f"at least {shown(lo)}"
-    if hi is not None:
-        return f"at most {shown(hi)}"
+        return spec.allowed
     return None
 
 

@@ -111,12 +111,8 @@ def _refuse_bad_setting(data: ProgrammeData, key: str, option: str) -> None:
     cell = setting_at(data, key).get("cell")
     bad = next((p for p in data.problems if p.code == "bad-setting" and p.cell == cell), None)
     if cell and bad is not None:
-        from automation.io.read import allowed_range
-
         spec = schema.SETTING_BY_KEY[key]
-        should = f"a {spec.type.value}" + (
-            f" ({allowed_range(spec)})" if allowed_range(spec) else ""
-        )
+        should = f"a {spec.type.value}" + (f" ({spec.allowed})" if spec.allowed else "")
         raise UserError(
             f"The setting '{spec.label}' on Settings!{cell} holds '{bad.value}', which the tool "
             "cannot use, so no judges were assigned.",
