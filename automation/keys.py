@@ -21,11 +21,12 @@ def _key_direct(s: pd.Series) -> pd.Series:
     return s.astype(_KEY_DTYPE).str.strip().str.lower()
 
 
-def _keyed(
+def keyed(
     s: pd.Series,
 ) -> tuple[pd.Series, np.ndarray | None, pd.Series | None, np.ndarray | None]:
     """``key(s)``; when worked out per distinct text, also each row's code into those texts
-    (-1 for missing), their keys and the texts themselves."""
+    (-1 for missing), their keys and the texts themselves. The keys cache holds it; the
+    reader, which keys some columns anyway, hands it on (``seed_keys``)."""
     values = s.to_numpy()
     # A long column of a few hundred distinct names (judges, criteria, IDs repeated per score):
     # key each distinct text once. Only for text cells: factorize would treat 1, 1.0 and True
@@ -40,13 +41,7 @@ def _keyed(
 
 def key(s: pd.Series) -> pd.Series:
     """Lower-case, trimmed text for matching; missing stays missing."""
-    return _keyed(s)[0]
-
-
-def keyed(s: pd.Series) -> tuple[pd.Series, np.ndarray | None, pd.Series | None, np.ndarray | None]:
-    """``key(s)`` with what it was worked out from (see ``_keyed``), as the keys cache holds
-    it: the reader, which keys some columns anyway, hands it on (``seed_keys``)."""
-    return _keyed(s)
+    return keyed(s)[0]
 
 
 def seed_keys(data: ProgrammeData, table: str, column: str, entry: tuple, frame) -> None:
@@ -79,7 +74,7 @@ def key_of(value: object) -> str:
 def _cached_keys(data: ProgrammeData, table: str, column: str):
     name = ("key", table, column)
     if name not in data.cache:
-        data.cache[name] = _keyed(data[table][column])
+        data.cache[name] = keyed(data[table][column])
         data.cache[("key source", table, column)] = data[table]
     return data.cache[name]
 
@@ -182,7 +177,7 @@ def first_match(left: list[tuple[np.ndarray, pd.Index]], right: list[pd.Series])
 def codes_in(s: pd.Series, vocab: pd.Index) -> np.ndarray:
     """Each row's key as its position in ``vocab`` (-1 when not there), so keys typed in one
     table can be matched against another table's ``column_codes``."""
-    out, raw, uniques, _ = _keyed(s)
+    out, raw, uniques, _ = keyed(s)
     if raw is None:
         return vocab.get_indexer(out).astype(np.int64)
     at = vocab.get_indexer(uniques).astype(np.int64)

@@ -306,7 +306,7 @@ def judge_packs(
     from automation.judging.audit import judging_audit
     from automation.judging.emails import judge_messages
     from automation.judging.jobs import _drafts, write_packs
-    from automation.judging.packs import judges_without_packs
+    from automation.judging.packs import no_pack_lines
 
     book = _book(book)
     data = read_book(book)
@@ -317,10 +317,7 @@ def judge_packs(
     detail = f"judge packs: {len(made)} packs and {len(drafts)} email drafts in {folder}"
     write_tables(book, judging_audit(data, "packs", detail, now=now))
     lines = [f"Wrote {len(made)} judge packs into:\n{folder}"]
-    lines += [
-        f"No pack for {name}: {why}."
-        for name, why in judges_without_packs(data, [p for p, _ in made])
-    ]
+    lines += no_pack_lines(data, [p for p, _ in made])
     lines.append(
         f"Email drafts with each pack attached are in its 'emails' folder ({len(drafts)})."
     )

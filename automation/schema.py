@@ -139,13 +139,19 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
 
+    def shown(self, value: object) -> str:
+        """A value of the setting as the manager reads it: 25% for a percentage, 65,535."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if self.type is ColType.PERCENT:
+                return f"{value:.0%}"
+            return f"{value:,.0f}" if self.type is ColType.INT else f"{value:g}"
+        return str(value)
+
     @property
     def allowed(self) -> str | None:
         """``at least 1``, ``from 0% to 100%``: the range of a number setting, or None."""
         lo, hi = self.minimum, self.maximum
-        shown = "{:,.0f}".format if self.type is ColType.INT else "{:g}".format
-        if self.type is ColType.PERCENT:
-            shown = "{:.0%}".format
+        shown = self.shown
         if lo is not None and hi is not None:
             return f"from {shown(lo)} to {shown(hi)}"
         if lo is not None:

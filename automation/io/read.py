@@ -475,10 +475,7 @@ def _settings(frame: pd.DataFrame | None, place: TablePlace | None, problems: li
         if should:
             default = ""
             if spec.default not in (None, ""):
-                shown = spec.default
-                if spec.type is schema.ColType.PERCENT and isinstance(shown, int | float):
-                    shown = f"{shown:.0%}"
-                default = f" The default ({shown}) is used until it is fixed."
+                default = f" The default ({spec.shown(spec.default)}) is used until it is fixed."
             problems.append(
                 Issue(
                     "bad-setting",

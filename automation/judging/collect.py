@@ -366,20 +366,21 @@ def _refuse(pack, sig, pid, period, judge, seen, closed: set[str]) -> Issue | No
             sheet="",
             value=sig.programme,
         )
-    if key_of(sig.period) != key_of(period) and key_of(sig.period) in closed:
-        # Setting the period back would not help: its nominations have moved to the history.
-        return _issue(
-            OTHER_PERIOD,
-            ERROR,
-            pack.path,
-            f"{name} was made for '{sig.period}', a period already closed (awards new-period "
-            "moved its nominations and scores into the history); nothing was taken.",
-            f"Judging of {sig.period} is over and its results stand. If the judge has scores "
-            f"to give for {period}, send them a pack for it (awards packs).",
-            sheet="",
-            value=sig.period,
-        )
     if key_of(sig.period) != key_of(period):
+        if key_of(sig.period) in closed:
+            # Setting the period back would not help: its nominations are in the history.
+            return _issue(
+                OTHER_PERIOD,
+                ERROR,
+                pack.path,
+                f"{name} was made for '{sig.period}', a period already closed (awards "
+                "new-period moved its nominations and scores into the history); nothing was "
+                "taken.",
+                f"Judging of {sig.period} is over and its results stand. If the judge has "
+                f"scores to give for {period}, send them a pack for it (awards packs).",
+                sheet="",
+                value=sig.period,
+            )
         return _issue(
             OTHER_PERIOD,
             ERROR,

@@ -24,7 +24,7 @@ from automation.io.rows import TableEdit
 from automation.io.write import WriteResult, write_tool_tables
 from automation.issues import Issue, Report
 from automation.judging.assign import AssignPlan, plan_assignments
-from automation.judging.packs import Pack, build_packs, judges_without_packs
+from automation.judging.packs import Pack, build_packs, no_pack_lines
 from automation.judging.progress import progress_frame
 from automation.model import ROW, ProgrammeData
 from automation.tables import issues_frame
@@ -196,10 +196,7 @@ def packs_workbook(
             f"{file}  ({pack.judge}: {count_of(pack.size, 'nomination')}, "
             f"{count_of(len(pack.grid), 'score')})"
         )
-    out.lines += [
-        f"No pack for {name}: {why}."
-        for name, why in judges_without_packs(data, [p for p, _ in made])
-    ]
+    out.lines += no_pack_lines(data, [p for p, _ in made])
     if made[0][0].blind:
         out.lines.append(f"Wrote {count_of(len(made), 'blind judge pack')} into {out_dir}.")
     else:

@@ -259,6 +259,11 @@ def build_packs(
     return [p for p in packs if len(p.grid)]
 
 
+def no_pack_lines(data: ProgrammeData, packs: list[Pack]) -> list[str]:
+    """``No pack for ...: why.`` for each judge without one, for the command and the button."""
+    return [f"No pack for {name}: {why}." for name, why in judges_without_packs(data, packs)]
+
+
 def judges_without_packs(data: ProgrammeData, packs: list[Pack]) -> list[tuple[str, str]]:
     """The panel's judges who get no pack, each with why: a manager who added a judge
     after assigning expects a pack for them and must be told why there is none."""

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from automation.canonical import spellings
 from automation.issues import ERROR, WARNING, Issue
 from automation.keys import closest, column_key, key, key_of
 from automation.model import ProgrammeData
@@ -221,9 +222,9 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
         )
         calib = noms["Calibration"].fillna(False).astype(bool)
         unknown = noms["Nominee"].notna() & ~known & ~calib
-        names = {
-            "Staff": {key_of(n): str(n) for n in data["Staff"]["Name"].dropna()},
-            "Teams": {key_of(t): str(t) for t in data["Teams"]["Team"].dropna()},
+        names = {  # each key's spelling, as reading gives names their table's spelling
+            "Staff": spellings(data.tables, (("Staff", "Name"),)) or {},
+            "Teams": spellings(data.tables, (("Teams", "Team"),)) or {},
         }
 
         guesses: dict[tuple[str, str], str | None] = {}
