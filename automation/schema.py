@@ -1068,7 +1068,9 @@ TABLES: tuple[Table, ...] = (
             C(
                 "Decided by",
                 T.LONGTEXT,
-                help="The margin, or the tie-break rule that decided.",
+                help="The margin, or the tie-break rule that decided. With a lead under 1 "
+                "point, or a winner not ahead of the next best on another score, also how the "
+                "two compare on the other scores.",
                 width=44,
             ),
         ),

@@ -151,3 +151,74 @@ def test_no_winners_no_rows():
     results = score(data_from_rows(rows, small.SETTINGS))
     assert winners_explained(results).empty
     assert isinstance(results.to_tables()["JudgeEffects"], pd.DataFrame)
+
+
+def _row(name: str, raw: float, normalised: float, adjusted: float, **more) -> pd.Series:
+    return pd.Series(
+        {
+            "Nominee": name,
+            "Nomination ID": name[0],
+            "Place": more.get("place"),
+            "Tie-break": "",
+            "Rank": more.get("rank", 1),
+            "Raw score": raw,
+            "Normalised score": normalised,
+            "Adjusted score": adjusted,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("rival", "said"),
+    [
+        # A clear lead that every score agrees with: nothing more to say.
+        ((0.80, 0.81, 0.82), "higher judge-effect score: 8.0 points ahead of Ben"),
+        # A narrow lead: whether the other scores agree tells how sure it is.
+        (
+            (0.85, 0.86, 0.8996),
+            "higher judge-effect score: 0.04 points ahead of Ben, a narrow lead; Ann is also "
+            "ahead on the raw and normalised scores",
+        ),
+        # Behind on one score and level on another: the way of ranking decided it.
+        (
+            (0.92, 0.88, 0.85),
+            "higher judge-effect score: 5.0 points ahead of Ben; on the raw score Ben is ahead "
+            "by 2.0 points; on the normalised score the two are level, so ranking on the "
+            "judge-effect score decided it",
+        ),
+    ],
+)
+def test_decided_by_says_how_the_other_scores_compare(rival, said):
+    from automation.scoring.explain import _decided_by
+
+    ann, ben = _row("Ann", 0.90, 0.88, 0.90, place="winner"), _row("Ben", *rival, rank=2)
+    margin = (ann["Adjusted score"] - ben["Adjusted score"]) * 100
+    assert _decided_by(ann, "judge-effect", ben, margin, ann.to_frame().T.iloc[0:0]) == said
+
+
+def test_a_score_not_worked_out_is_not_compared():
+    from automation.scoring.explain import _decided_by
+
+    ann = _row("Ann", 0.90, float("nan"), 0.905, place="winner")
+    ben = _row("Ben", 0.95, 0.90, 0.90, rank=2)
+    text = _decided_by(ann, "judge-effect", ben, 0.5, ann.to_frame().T.iloc[0:0])
+    assert "normalised" not in text
+    assert text.endswith(
+        "on the raw score Ben is ahead by 5.0 points, so ranking on the "
+        "judge-effect score decided it"
+    )
+
+
+def test_the_example_says_when_the_way_of_ranking_decided_a_winner(example_results):
+    noms = example_results.nominations.set_index("Nomination ID")
+    for _, row in winners_explained(example_results).iterrows():
+        won = noms.loc[row["Nomination ID"]]
+        rival = noms.loc[row["Next best"].rsplit(" (", 1)[1].rstrip(")")]
+        behind = [
+            c
+            for c in ("Raw score", "Normalised score", "Adjusted score")
+            if round(won[c] - rival[c], 11) <= 0
+        ]
+        decided = "decided it" in row["Decided by"]
+        assert decided == bool(behind), row["Decided by"]
+        assert ("a narrow lead" in row["Decided by"]) == (not behind and row["Margin (points)"] < 1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from automation.documents.english import join_list, plural
 from automation.keys import key_of
 
 EXPLAINED_COLUMNS = [
@@ -183,6 +184,43 @@ def _conflicted(by_judge: object) -> list[str]:
     return [p for p in by_judge.split("; ") if p.endswith("excluded (conflict)")]
 
 
+# A lead under one percentage point is narrow: in a category of five equal criteria scored 1 to
+# 5, one judge marking one criterion a step higher moves the mean of 3 or 4 judges by 1 to 1.3.
+NARROW_LEAD = 1.0
+
+
+def _lead(points: float) -> str:
+    # A lead under a tenth of a point still shows as a number, not as "0.0".
+    return f"{points:.1f}" if abs(points) >= 0.1 else f"{abs(points):.2g}"
+
+
+def _other_bases(w: pd.Series, basis: str, nxt: pd.Series, margin: float) -> str:
+    """How the winner and the next best compare on the scores the rank was not based on: said
+    when the winner is not ahead on one of them (the way of ranking decided the award), or when
+    the lead is narrow (then whether the other scores agree tells how sure it is)."""
+    ahead, not_ahead = [], []
+    for other, column in SCORE_COLUMN.items():
+        if other == basis or pd.isna(w[column]) or pd.isna(nxt[column]):
+            continue
+        lead = round((float(w[column]) - float(nxt[column])) * 100, 9)
+        (ahead if lead > 0 else not_ahead).append((other, lead))
+    if not_ahead:
+        parts = [
+            f"on the {other} score {nxt['Nominee']} is ahead by {_lead(-lead)} points"
+            if lead < 0
+            else f"on the {other} score the two are level"
+            for other, lead in not_ahead
+        ]
+        return f"; {'; '.join(parts)}, so ranking on the {basis} score decided it"
+    if ahead and margin < NARROW_LEAD:
+        others = join_list(other for other, _ in ahead)
+        return (
+            f", a narrow lead; {w['Nominee']} is also ahead on the {others} "
+            f"{plural('score', len(ahead))}"
+        )
+    return ""
+
+
 def _decided_by(
     w: pd.Series, basis: str, nxt: pd.Series | None, margin: float, above: pd.DataFrame
 ) -> str:
@@ -198,9 +236,8 @@ def _decided_by(
     elif np.isnan(margin):
         text = f"higher {basis} score"
     else:
-        # A lead under a tenth of a point still shows as a number, not as "0.0".
-        lead = f"{margin:.1f}" if margin >= 0.1 else f"{margin:.2g}"
-        text = f"higher {basis} score: {lead} points ahead of {nxt['Nominee']}"
+        text = f"higher {basis} score: {_lead(margin)} points ahead of {nxt['Nominee']}"
+        text += _other_bases(w, basis, nxt, margin)
     if len(above):
         skipped = ", ".join(f"{r['Nominee']} ({r['Nomination ID']})" for _, r in above.iterrows())
         text += (
