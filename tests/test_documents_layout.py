@@ -69,3 +69,17 @@ def test_example_report_columns_fit_their_words(tmp_path, example_data) -> None:
 
     path = generate_evaluation(example_data, score(example_data), tmp_path)
     assert _too_narrow(path) == []
+
+
+def test_report_tables_repeat_their_header_and_keep_rows_whole(tmp_path: Path) -> None:
+    """A long table's header row comes back on each page, and no row starts at the foot of
+    one page and ends on the next (as a winner's explanation once did)."""
+    out = write_evaluation_report(EVALUATION, BRANDING, tmp_path / "r.docx")
+    tables = docx.Document(str(out)).tables
+    assert len(tables) >= 8
+    for table in tables:
+        first, *rest = [row._tr for row in table.rows]
+        assert first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+        assert rest and all(
+            tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in rest
+        )

@@ -347,6 +347,11 @@ def _data_table(
             paragraph.paragraph_format.space_after = Pt(0)
             _run(paragraph, text, size=10, bold=True)
     _fixed_widths(table, widths_mm)
+    # A long table repeats its header on each page, and no row is split across two pages (a
+    # winner's explanation began at the foot of one page and ended on the next).
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for row in table.rows[2:]:
+        row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
     return table
 
 
@@ -658,7 +663,7 @@ def build_evaluation_report() -> DocumentObject:
             "{{ x.judges }}",
             "{{ x.decided_by }}",
         ),
-        (28, 30, 36, 48, 28),
+        (26, 28, 34, 46, 36),
     )
 
     _para(doc, "7. Findings and actions", style="Heading 1")
