@@ -18,7 +18,7 @@ import pandas as pd
 
 from automation import schema
 from automation.appeals import open_appeals
-from automation.documents.english import count_of
+from automation.documents.english import count_of, long_date
 from automation.errors import UserError
 from automation.keys import key, key_of
 from automation.kpis import staff_nominated, staff_total
@@ -140,12 +140,38 @@ class PeriodChange:
     views: dict[str, pd.DataFrame]  # PeriodHistory and KpiHistory
     moved: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Settings values to change, by key (the current period; a stale Scores due cleared).
+    settings: dict[str, object] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the manager should know of them
+
+    def moved_text(self) -> str:
+        """What went into history, as "61 nominations, 1,179 scores, 0 assignments"."""
+        return ", ".join(count_of(n, what) for what, n in self.moved.items())
 
     def summary(self) -> str:
-        parts = ", ".join(f"{n} {what}" for what, n in self.moved.items())
         return (
-            f"closed {self.closed} and opened {self.opened}; moved into history: {parts}; "
-            f"{len(self.past_winners)} winners added to PastWinners"
+            f"closed {self.closed} and opened {self.opened}; moved into history: "
+            f"{self.moved_text()}; {count_of(len(self.past_winners), 'winner')} added to "
+            "PastWinners"
+        )
+
+
+def _clear_stale_due(data: ProgrammeData, change: PeriodChange, today: dt.date) -> None:
+    """A *Scores due* date that has passed, or that is not after the closed period's ceremony,
+    was the closed round's: cleared, so the next packs do not ask for scores by a date gone
+    by. A later date (the manager may have set the next round's already) stays."""
+    due = data.date_setting("scores_due")
+    if due is None:
+        return
+    periods = data["Periods"]
+    row = periods[key(periods["Period"].astype("string")) == key_of(change.closed)]
+    ceremony = pd.to_datetime(row["Ceremony"], errors="coerce").dropna()
+    if due < today or (len(ceremony) and due <= ceremony.iloc[0].date()):
+        change.settings["scores_due"] = None
+        change.notes.append(
+            f"Scores due ({long_date(due)}) was the date for {change.closed}, so it was cleared: "
+            f"set the date for {change.opened} on the Settings sheet before making the judge "
+            "packs"
         )
 
 
@@ -157,6 +183,7 @@ def close_period(
     starts: dt.date | None = None,
     ends: dt.date | None = None,
     force: bool = False,
+    today: dt.date | None = None,
 ) -> PeriodChange:
     """Close the current period and open ``new_period``; raise UserError if it is not ready.
 
@@ -308,13 +335,15 @@ def close_period(
         period_rows=period_rows,
         views={},
         moved={
-            "nominations": int(mine.sum()),
-            "scores": int(score_mine.sum()),
-            "assignments": int(assign_mine.sum()),
-            "results": len(res_mine),
+            "nomination": int(mine.sum()),
+            "score": int(score_mine.sum()),
+            "assignment": int(assign_mine.sum()),
+            "result": len(res_mine),
         },
         warnings=[f"closed although {p}" for p in problems],
+        settings={"current_period": new_period},
     )
+    _clear_stale_due(data, change, today or dt.date.today())
     change.views = history_views(data, change)
     return change
 

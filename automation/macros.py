@@ -495,9 +495,7 @@ def new_period(
     write_tables(book, tools)
     lines = [
         f"Closed {change.closed} and opened {change.opened}.",
-        "Moved into the history sheets: "
-        + ", ".join(f"{n} {w}" for w, n in change.moved.items())
-        + ".",
+        f"Moved into the history sheets: {change.moved_text()}.",
     ]
     if len(change.past_winners):
         lines.append(
@@ -507,6 +505,7 @@ def new_period(
             )
             + "."
         )
+    lines += [f"Warning: {w}." for w in change.warnings] + [f"{n}." for n in change.notes]
     if backup is not None:
         lines.append(f"The workbook as last saved is kept in {backup}. Save to keep the change.")
     return _show(book, "\n\n".join(lines))

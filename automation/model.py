@@ -7,6 +7,7 @@ The core (validation, scoring) only ever sees this, never a workbook.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,17 @@ class ProgrammeData:
 
     def setting(self, key: str) -> object:
         return self.settings.get(key, schema.SETTING_BY_KEY[key].default)
+
+    def date_setting(self, key: str) -> dt.date | None:
+        """A date setting as a date; None when blank or not a date."""
+        value = self.setting(key)
+        if value is None or value == "":
+            return None
+        try:
+            stamp = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            return None
+        return None if pd.isna(stamp) else stamp.date()
 
 
 def empty_table(name: str) -> pd.DataFrame:

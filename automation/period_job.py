@@ -57,7 +57,8 @@ def setting_edit(data: ProgrammeData, values: dict[str, object]) -> TableEdit:
         spec = schema.SETTING_BY_KEY[k]
         row = rows.get(key_of(spec.label))
         if row is None:
-            edit.append.append({"Setting": spec.label, "Value": value, "Help": spec.help})
+            if value is not None:  # nothing to clear
+                edit.append.append({"Setting": spec.label, "Value": value, "Help": spec.help})
         else:
             edit.cells[(row, "Value")] = value
     return edit
@@ -83,7 +84,15 @@ def new_period_workbook(
     path = Path(path)
     data = read_workbook(path)
     results = score(data)
-    change = close_period(data, results, period, starts=starts, ends=ends, force=force)
+    change = close_period(
+        data,
+        results,
+        period,
+        starts=starts,
+        ends=ends,
+        force=force,
+        today=now.date() if now else None,
+    )
 
     edits: dict[str, TableEdit] = {}
     for name, keep in change.keep.items():
@@ -109,7 +118,7 @@ def new_period_workbook(
         if len(old) and old.iloc[0] != r["Status"]:
             periods.cells[(row, "Status")] = r["Status"]
     edits["Periods"] = periods
-    edits["Settings"] = setting_edit(data, {"current_period": change.opened})
+    edits["Settings"] = setting_edit(data, change.settings)
 
     target = Path(dest) if dest else path
     sheet_history, overflow = {}, {}
@@ -132,15 +141,14 @@ def new_period_workbook(
     files = sidecar.commit(pending)
     out = PeriodOutcome(change, written, files)
     out.lines.append(f"Closed {change.closed} and opened {change.opened} in {written.path}.")
-    out.lines.append(
-        "Moved into history: " + ", ".join(f"{n} {w}" for w, n in change.moved.items()) + "."
-    )
+    out.lines.append(f"Moved into history: {change.moved_text()}.")
     if len(change.past_winners):
         names = "; ".join(
             f"{r['Category']}: {r['Nominee']}" for _, r in change.past_winners.iterrows()
         )
         out.lines.append(f"Added to PastWinners (the cool-off rule now applies): {names}.")
     out.lines.extend(f"Warning: {w}." for w in change.warnings)
+    out.lines.extend(f"{n}." for n in change.notes)
     if files:
         out.lines.append(
             "History too long for a sheet is kept beside the workbook in "
@@ -208,18 +216,18 @@ def live_change(
             "keeps the oldest history in a file beside the workbook.",
         )
     settings = data["Settings"].drop(columns=[ROW]).copy()
-    label = schema.SETTING_BY_KEY["current_period"].label
-    hit = settings["Setting"].map(key_of) == key_of(label)
-    if hit.any():
-        settings.loc[hit, "Value"] = change.opened
-    else:
-        spec = schema.SETTING_BY_KEY["current_period"]
-        settings = pd.concat(
-            [
-                settings,
-                pd.DataFrame([{"Setting": label, "Value": change.opened, "Help": spec.help}]),
-            ]
-        )
+    for k, value in change.settings.items():
+        spec = schema.SETTING_BY_KEY[k]
+        hit = settings["Setting"].map(key_of) == key_of(spec.label)
+        if hit.any():
+            settings.loc[hit, "Value"] = value
+        elif value is not None:
+            settings = pd.concat(
+                [
+                    settings,
+                    pd.DataFrame([{"Setting": spec.label, "Value": value, "Help": spec.help}]),
+                ]
+            )
     inputs = {
         **{name: keep.drop(columns=[ROW]) for name, keep in change.keep.items()},
         "Periods": change.periods.drop(columns=[ROW]),

@@ -50,7 +50,9 @@ def today() -> dt.date:
 
 # --- the judging workflow (tests/test_judging*.py), built once per session ------------------
 JUDGING_NOW = dt.datetime(2026, 11, 20, 9, 0)
-JUDGING_DUE = dt.date(2026, 12, 4)
+# Far ahead, so a pack made on the real day (the command line has no clock to set) is never
+# refused for a due date gone by.
+JUDGING_DUE = dt.date(2036, 12, 5)
 
 
 @pytest.fixture(scope="session")

@@ -239,7 +239,7 @@ def test_one_pack_per_judge_with_only_their_nominations(assigned, packs):
         lists = [dv.formula1 for dv in wb["Scores"].data_validations.dataValidation]
         assert lists and set(lists) == {'"1,2,3,4,5"'}
         text = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row)
-        assert "Friday 4 December 2026" in text
+        assert "Friday 5 December 2036" in text
 
 
 def test_a_judge_with_nothing_to_score_gets_no_pack(assigned_data):
@@ -579,7 +579,7 @@ def test_judge_emails_and_reminders(workbook, packs, tmp_path):
     assert len(sent.files) == 4
     msg = BytesParser(policy=policy.default).parse(sent.files[0].open("rb"))
     assert msg["Subject"].startswith("Your judge pack for Northgate Service Stars")
-    assert "Friday 4 December 2026" in msg.get_body().get_content()
+    assert "Friday 5 December 2036" in msg.get_body().get_content()
     (attachment,) = list(msg.iter_attachments())
     assert attachment.get_filename().startswith("Judge pack - Q3 2026 - ")
     # One judge returns a complete pack: only the other three get a reminder.
@@ -815,3 +815,37 @@ def test_a_nomination_that_cannot_win_is_not_short_of_judges(built_example):
         i.value for i in validate(data, today=NOW.date()) if i.code == "too-few-judges-assigned"
     }
     assert not short & {"N-0001", "N-0002", "N-0003"}
+
+
+def test_packs_are_refused_once_the_scores_due_date_has_passed(workbook, tmp_path):
+    from automation.judging.jobs import judge_emails_workbook, packs_workbook
+
+    late = dt.datetime.combine(DUE + dt.timedelta(days=1), dt.time(9))
+    with pytest.raises(UserError) as caught:
+        packs_workbook(workbook, tmp_path / "p", now=late)
+    assert "Friday 5 December 2036, which has passed" in caught.value.message
+    assert "Settings!" in caught.value.message and "Scores due" in caught.value.message
+    assert not (tmp_path / "p").exists()
+    # On the day itself the packs are still made; reminders after it say the scores were due.
+    on_the_day = dt.datetime.combine(DUE, dt.time(9))
+    assert packs_workbook(workbook, tmp_path / "p", now=on_the_day).files
+    from email import policy
+    from email.parser import BytesParser
+
+    reminded = judge_emails_workbook(workbook, tmp_path / "r", reminders=True, now=late)
+    body = BytesParser(policy=policy.default).parse(reminded.files[0].open("rb")).get_body()
+    assert "they were due by Friday 5 December 2036" in body.get_content()
+
+
+def test_packs_without_a_due_date_say_so(workbook, tmp_path):
+    from automation.io.patch import write_changes
+    from automation.judging.jobs import packs_workbook
+    from automation.period_job import setting_edit
+
+    cleared = {"Settings": setting_edit(read_workbook(workbook), {"scores_due": None})}
+    write_changes(workbook, cleared, backup=False)
+    out = packs_workbook(workbook, tmp_path / "p", now=NOW)
+    assert read_workbook(workbook).date_setting("scores_due") is None
+    assert any("no date to return them by" in line for line in out.lines)
+    cover = load_workbook(out.files[0]).worksheets[0]
+    assert "as agreed with the organiser" in [c.value for c in cover["B"]]

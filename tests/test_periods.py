@@ -311,3 +311,47 @@ def test_workbook_saved_by_libreoffice_can_start_a_new_period(small_copy, tmp_pa
     assert list(after["Periods"]["Period"]) == ["Q1 2027", "Q2 2027"]
     assert list(after["PastWinners"]["Nominee"]) == ["Ann Able"]
     assert not [p for p in after.problems if p.severity == "error"]
+
+
+def test_the_command_counts_what_it_moved_into_history(built_example, tmp_path, capsys):
+    src = Path(shutil.copy(built_example, tmp_path / "example.xlsx"))
+    lock_workbook(src, now=NOW, user="test")
+    before = read_workbook(src)
+    code = cli.main(["new-period", str(src), "--period", "Q4 2026", "--out", str(tmp_path / "n")])
+    out = capsys.readouterr().out
+    assert code == 0
+    scores = len(before["Scores"])
+    assert scores >= 1000  # so the thousands separator shows
+    assert (
+        f"Moved into history: {len(before['Nominations'])} nominations, {scores:,} scores, "
+        f"0 assignments, {len(before['Results'])} results." in out
+    )
+
+
+def test_the_closed_rounds_scores_due_date_is_cleared(closed):
+    before, after = read_workbook(closed[0]), read_workbook(closed[1])
+    assert before.date_setting("scores_due") is not None
+    assert after.date_setting("scores_due") is None
+    assert after.setting("current_period") == "Q4 2026"
+
+
+@pytest.mark.parametrize(
+    ("due", "today", "cleared"),
+    [
+        (dt.date(2026, 10, 9), dt.date(2026, 10, 12), True),  # before the ceremony (15 October)
+        (dt.date(2026, 10, 20), dt.date(2026, 10, 25), True),  # gone by when closing
+        (dt.date(2027, 1, 8), dt.date(2026, 10, 25), False),  # already the next round's date
+    ],
+)
+def test_scores_due_is_cleared_only_when_it_was_the_closed_rounds(
+    example_data, due, today, cleared
+):
+    from dataclasses import replace
+
+    from automation.scoring import score
+
+    data = replace(example_data, settings=example_data.settings | {"scores_due": due}, cache={})
+    change = history.close_period(data, score(data), "Q4 2026", force=True, today=today)
+    assert ("scores_due" in change.settings) == cleared
+    assert change.settings["current_period"] == "Q4 2026"
+    assert any("Scores due" in n for n in change.notes) == cleared

@@ -732,3 +732,19 @@ def test_a_number_setting_outside_its_range_is_a_bad_setting(key, typed, should)
     assert bad.cell and f"should be {should}, not '{typed}'" in bad.message
     unset = data_from_rows(small.rows(), small.SETTINGS)
     assert data.setting(key) == unset.setting(key)  # the default is used until it is fixed
+
+
+def test_scores_due_after_the_ceremony_is_flagged(example_data):
+    from dataclasses import replace
+
+    from automation.validate import validate
+
+    def codes(due):
+        data = replace(example_data, settings=example_data.settings | {"scores_due": due}, cache={})
+        return [i for i in validate(data) if i.code == "due-after-ceremony"]
+
+    assert codes(dt.date(2026, 10, 15)) == []  # on the ceremony day itself: tight, but possible
+    (issue,) = codes(dt.date(2026, 10, 16))
+    assert issue.sheet == "Settings" and issue.cell and issue.cell.startswith("B")
+    assert "16 October 2026, after the Q3 2026 ceremony on 15 October 2026" in issue.message
+    assert codes(None) == []

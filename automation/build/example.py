@@ -41,7 +41,7 @@ SETTINGS = {
     "from_address": "service.stars@northgate.example",
     "smtp_host": "",
     "programme_id": "NCC-STARS",
-    "scores_due": D(2026, 10, 16),
+    "scores_due": D(2026, 10, 9),  # the last day of the judging meeting on the Plan
 }
 
 TEAMS = [

@@ -7,6 +7,7 @@ award emails. A judge without a usable address is listed, never an error.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -103,9 +104,11 @@ def judge_messages(
 
 
 def reminder_messages(
-    data: ProgrammeData, made: Sequence[tuple[Pack, Path]]
+    data: ProgrammeData, made: Sequence[tuple[Pack, Path]], today: dt.date | None = None
 ) -> tuple[list[EmailMessage], list[tuple[str, str]]]:
-    """Reminders only to judges with scores missing, saying how many."""
+    """Reminders only to judges with scores missing, saying how many (and that the scores
+    were due, when *Scores due* is before ``today``)."""
+    today = today or dt.date.today()
     source = _template(data, "judge_reminder.txt")
     status = expected_with_status(data)
     if len(status):  # this period's nominations only, like the packs
@@ -124,6 +127,7 @@ def reminder_messages(
         context = _context(data, pack) | {
             "missing_text": count_of(len(todo), "score"),
             "nominations_text": count_of(todo["Nomination ID"].nunique(), "nomination"),
+            "due_passed": pack.due is not None and pack.due < today,
         }
         subject, body = _render(source, context)
         messages.append(_message(data, pack, file, subject, body, "judge reminder"))

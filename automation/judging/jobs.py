@@ -158,16 +158,41 @@ def assign_workbook(
 # ---------------------------------------------------------------------------------------------
 # Packs and emails
 # ---------------------------------------------------------------------------------------------
+def refuse_past_due(data: ProgrammeData, now: dt.datetime | None = None) -> None:
+    """Stop before packs go out asking for scores by a date already gone (after a new period,
+    *Scores due* may still hold the last round's date)."""
+    from automation.documents.english import long_date
+    from automation.judging.packs import scores_due
+    from automation.validate.planning import setting_at
+
+    due = scores_due(data)
+    today = (now or dt.datetime.now()).date()
+    if due is None or due >= today:
+        return
+    cell = setting_at(data, "scores_due").get("cell")
+    where = f" on Settings!{cell}" if cell else ""
+    raise UserError(
+        f"The packs would ask the judges for their scores by {due:%A} {long_date(due)}, which "
+        f"has passed (the setting 'Scores due'{where}), so no packs were made.",
+        "Type the date the judges should return their packs by there (or clear it to leave "
+        "the date off the packs), then make the packs again.",
+    )
+
+
 def write_packs(
     data: ProgrammeData,
     out_dir: Path,
     *,
     blind: bool | None = None,
     now: dt.datetime | None = None,
+    overdue: bool = False,
 ) -> list[tuple[Pack, Path]]:
-    """Write every judge's pack into ``out_dir``; returns (pack, file) pairs."""
+    """Write every judge's pack into ``out_dir``; returns (pack, file) pairs. Refused when
+    *Scores due* has passed, unless the packs go with reminders (``overdue``)."""
     from automation.judging.pack_file import pack_filename, write_pack
 
+    if not overdue:
+        refuse_past_due(data, now)
     packs = build_packs(data, blind=blind, now=now)
     if not packs:
         raise UserError(
@@ -197,6 +222,11 @@ def packs_workbook(
             f"{count_of(len(pack.grid), 'score')})"
         )
     out.lines += no_pack_lines(data, [p for p, _ in made])
+    if made[0][0].due is None:
+        out.lines.append(
+            "The packs give no date to return them by ('Scores due' on the Settings sheet is "
+            "blank), so they say 'as agreed with the organiser'."
+        )
     if made[0][0].blind:
         out.lines.append(f"Wrote {count_of(len(made), 'blind judge pack')} into {out_dir}.")
     else:
@@ -224,9 +254,9 @@ def judge_emails_workbook(
     from automation.judging.emails import judge_messages, reminder_messages
 
     data = read_workbook(path)
-    made = write_packs(data, Path(out_dir) / "judge packs", now=now)
+    made = write_packs(data, Path(out_dir) / "judge packs", now=now, overdue=reminders)
     if reminders:
-        messages, skipped = reminder_messages(data, made)
+        messages, skipped = reminder_messages(data, made, today=(now or dt.datetime.now()).date())
     else:
         messages, skipped = judge_messages(data, made)
     out = JudgingOutcome()

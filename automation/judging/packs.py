@@ -42,15 +42,7 @@ def current_period(data: ProgrammeData) -> str:
 
 
 def scores_due(data: ProgrammeData) -> dt.date | None:
-    value = data.setting("scores_due")
-    if value is None or value == "" or value is pd.NaT:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return pd.Timestamp(value).date()
+    return data.date_setting("scores_due")
 
 
 def digest(programme: str, period: str, judge: str, items: list[tuple[str, str]]) -> str:

@@ -137,6 +137,33 @@ def setting_at(data: ProgrammeData, key: str) -> dict[str, object]:
     return {"row": row, "cell": data.place("Settings").cell("Value", row)}
 
 
+def _due_after_ceremony(data: ProgrammeData, sheet: str, period: object) -> Iterator[Issue]:
+    """``due-after-ceremony``: judges would send their scores back after the winners of the
+    current period are presented."""
+    from automation.documents.english import long_date
+
+    due = data.date_setting("scores_due")
+    periods = data["Periods"]
+    if due is None or not period or periods.empty or "Ceremony" not in periods.columns:
+        return
+    row = periods[periods["Period"].astype(str).str.strip() == str(period).strip()]
+    ceremony = pd.to_datetime(row["Ceremony"], errors="coerce").dropna()
+    if len(ceremony) and due > ceremony.iloc[0].date():
+        yield Issue(
+            "due-after-ceremony",
+            WARNING,
+            sheet,
+            f"Scores are due on {long_date(due)}, after the {period} ceremony on "
+            f"{long_date(ceremony.iloc[0].date())}: the winners would be presented before the "
+            "judges have scored.",
+            "Set Scores due to a day before the ceremony, leaving time to score and check the "
+            "results, or move the ceremony on the Periods sheet.",
+            column="Value",
+            value=long_date(due),
+            **setting_at(data, "scores_due"),
+        )
+
+
 def check_settings(data: ProgrammeData) -> Iterator[Issue]:
     sheet = data.place("Settings").sheet
     period = data.setting("current_period")
@@ -162,6 +189,7 @@ def check_settings(data: ProgrammeData) -> Iterator[Issue]:
             value=str(period),
             **setting_at(data, "current_period"),
         )
+    yield from _due_after_ceremony(data, sheet, period)
     if retention_months(data) is None:
         yield Issue(
             "bad-setting",
