@@ -18,7 +18,7 @@ import pandas as pd
 
 from automation import schema
 from automation.appeals import open_appeals
-from automation.documents.english import count_of, long_date
+from automation.documents.english import count_of
 from automation.errors import UserError
 from automation.keys import key, key_of
 from automation.kpis import staff_nominated, staff_total
@@ -169,7 +169,7 @@ def _clear_stale_due(data: ProgrammeData, change: PeriodChange, today: dt.date) 
     if due < today or (len(ceremony) and due <= ceremony.iloc[0].date()):
         change.settings["scores_due"] = None
         change.notes.append(
-            f"Scores due ({long_date(due)}) was the date for {change.closed}, so it was cleared: "
+            f"Scores due ({due:%d/%m/%Y}) was the date for {change.closed}, so it was cleared: "
             f"set the date for {change.opened} on the Settings sheet before making the judge "
             "packs"
         )

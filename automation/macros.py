@@ -305,7 +305,7 @@ def judge_packs(
     """Judge packs button: one blind pack per judge, and an email draft to each."""
     from automation.judging.audit import judging_audit
     from automation.judging.emails import judge_messages
-    from automation.judging.jobs import _drafts, write_packs
+    from automation.judging.jobs import _drafts, no_due_lines, write_packs
     from automation.judging.packs import no_pack_lines
 
     book = _book(book)
@@ -318,6 +318,7 @@ def judge_packs(
     write_tables(book, judging_audit(data, "packs", detail, now=now))
     lines = [f"Wrote {len(made)} judge packs into:\n{folder}"]
     lines += no_pack_lines(data, [p for p, _ in made])
+    lines += no_due_lines(made)
     lines.append(
         f"Email drafts with each pack attached are in its 'emails' folder ({len(drafts)})."
     )

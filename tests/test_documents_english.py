@@ -136,3 +136,12 @@ def test_slugs_and_unique_names() -> None:
 )
 def test_mid_sentence_lowers_only_a_leading_article_or_number(typed: str, inside: str) -> None:
     assert mid_sentence(typed) == inside
+
+
+def test_count_in_words_spells_out_numbers_under_ten():
+    from automation.documents.english import count_in_words
+
+    assert count_in_words(1, "nomination") == "one nomination"
+    assert count_in_words(2, "criterion") == "two criteria"
+    assert count_in_words(12, "row") == "12 rows"
+    assert count_in_words(1204, "score") == "1,204 scores"

@@ -849,3 +849,18 @@ def test_packs_without_a_due_date_say_so(workbook, tmp_path):
     assert any("no date to return them by" in line for line in out.lines)
     cover = load_workbook(out.files[0]).worksheets[0]
     assert "as agreed with the organiser" in [c.value for c in cover["B"]]
+
+
+def test_a_small_pack_email_writes_its_numbers_in_words(workbook, packs):
+    """Numbers under ten in words, as in the award emails: "the two nominations"."""
+    from dataclasses import replace
+
+    from automation.judging.emails import judge_messages
+    from automation.judging.packs import build_pack
+
+    data = read_workbook(workbook)
+    pack = build_pack(data, "Helen Okafor", now=NOW)
+    small = replace(pack, nominations=pack.nominations.head(2), grid=pack.grid.head(7))
+    (message,), _ = judge_messages(data, [(small, packs[0])])
+    body = message.get_body().get_content()
+    assert "it holds the two nominations" in body and "each of the seven rows" in body

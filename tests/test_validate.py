@@ -746,5 +746,5 @@ def test_scores_due_after_the_ceremony_is_flagged(example_data):
     assert codes(dt.date(2026, 10, 15)) == []  # on the ceremony day itself: tight, but possible
     (issue,) = codes(dt.date(2026, 10, 16))
     assert issue.sheet == "Settings" and issue.cell and issue.cell.startswith("B")
-    assert "16 October 2026, after the Q3 2026 ceremony on 15 October 2026" in issue.message
+    assert "16/10/2026, after the Q3 2026 ceremony on 15/10/2026" in issue.message
     assert codes(None) == []

@@ -54,6 +54,11 @@ def number_words(count: int) -> str:
     return _SMALL_NUMBERS[count] if 0 <= count < len(_SMALL_NUMBERS) else f"{count:,}"
 
 
+def count_in_words(count: int, word: str) -> str:
+    """A number with its noun, under ten in words: ``two nominations``, ``12 rows``."""
+    return f"{number_words(count)} {plural(word, count)}"
+
+
 def money(amount: float) -> str:
     """Pounds sterling with thousands separators: ``£1,250``, ``£49.50`` or ``−£23.50``
     (a true minus sign, as the report's other negative figures; none for what rounds to 0)."""

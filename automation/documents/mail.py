@@ -29,11 +29,10 @@ from automation.documents.certificates import certificate_fields
 from automation.documents.citation import citation
 from automation.documents.context import Award, Branding
 from automation.documents.english import (
+    count_in_words,
     first_name,
     join_list,
     mid_sentence,
-    number_words,
-    plural,
 )
 from automation.documents.filenames import unique_stem
 from automation.documents.render import (
@@ -239,8 +238,7 @@ def _award_context(award: Award, branding: Branding, today: date | None) -> dict
             clean_text(award.award_description, single_line=True).rstrip(".")
         ),
         # "one nomination", not "1 nomination": numbers under ten in words, as in the article.
-        "nominations_text": f"{number_words(award.nomination_count)} "
-        f"{plural('nomination', award.nomination_count)}",
+        "nominations_text": count_in_words(award.nomination_count, "nomination"),
         "nomination_count": award.nomination_count,
         "citation": citation(award),
         "team_phrase": _team_phrase(award.nominee) if award.is_team else "",

@@ -24,6 +24,7 @@ from automation.documents.citation import citation, split_sentences, trim_senten
 from automation.documents.context import Award, Branding, NewsletterContext
 from automation.documents.english import (
     capitalise_first,
+    count_in_words,
     count_of,
     first_name,
     join_list,
@@ -97,8 +98,8 @@ def standfirst(ctx: NewsletterContext) -> str:
     people = sum(1 for award in winners if not award.is_team)
     teams = len(winners) - people
     who = join_list(
-        [f"{number_words(people)} {plural('colleague', people)}"] * bool(people)
-        + [f"{number_words(teams)} {plural('team', teams)}"] * bool(teams)
+        [count_in_words(people, "colleague")] * bool(people)
+        + [count_in_words(teams, "team")] * bool(teams)
     )
     if when and past:
         verb = f"were recognised at our {_line(ctx.period)} awards on {long_date(when)}"
@@ -164,7 +165,7 @@ def _opening(award: Award, index: int, avoid: str = "") -> str:
     of = f" of {where}" if where else ""
     by = _nominated_by(award)
     count = award.nomination_count
-    counted = f"{number_words(count)} {plural('nomination', count)}"
+    counted = count_in_words(count, "nomination")
     name = _line(award.nominee)
     if award.is_team:
         site = f" in {_line(award.site)}" if award.site else ""

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
 
-from automation.documents.english import count_of, first_name
+from automation.documents.english import count_in_words, count_of, first_name
 from automation.documents.render import DEFAULT_TEMPLATE_DIR, render_text, text_environment
 from automation.errors import UserError
 from automation.judging.assign import nominations_in_scope
@@ -55,8 +55,9 @@ def _context(data: ProgrammeData, pack: Pack) -> dict:
         "programme": pack.programme_name or "our award programme",
         "period": pack.period,
         "judge_first_name": first_name(pack.judge) or pack.judge,
-        "nominations_text": count_of(pack.size, "nomination"),
-        "rows_text": count_of(len(pack.grid), "row"),
+        # "two nominations", as the award emails write numbers under ten.
+        "nominations_text": count_in_words(pack.size, "nomination"),
+        "rows_text": count_in_words(len(pack.grid), "row"),
         "calibration": bool(pack.calibration),
         "blind": pack.blind,
         "due": due,
@@ -126,7 +127,7 @@ def reminder_messages(
             continue
         context = _context(data, pack) | {
             "missing_text": count_of(len(todo), "score"),
-            "nominations_text": count_of(todo["Nomination ID"].nunique(), "nomination"),
+            "nominations_text": count_in_words(todo["Nomination ID"].nunique(), "nomination"),
             "due_passed": pack.due is not None and pack.due < today,
         }
         subject, body = _render(source, context)

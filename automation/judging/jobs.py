@@ -179,6 +179,16 @@ def refuse_past_due(data: ProgrammeData, now: dt.datetime | None = None) -> None
     )
 
 
+def no_due_lines(made: Sequence[tuple[Pack, Path]]) -> list[str]:
+    """Said when the packs carry no date to return them by."""
+    if not made or made[0][0].due is not None:
+        return []
+    return [
+        "The packs give no date to return them by ('Scores due' on the Settings sheet is "
+        "blank), so they say 'as agreed with the organiser'."
+    ]
+
+
 def write_packs(
     data: ProgrammeData,
     out_dir: Path,
@@ -222,11 +232,7 @@ def packs_workbook(
             f"{count_of(len(pack.grid), 'score')})"
         )
     out.lines += no_pack_lines(data, [p for p, _ in made])
-    if made[0][0].due is None:
-        out.lines.append(
-            "The packs give no date to return them by ('Scores due' on the Settings sheet is "
-            "blank), so they say 'as agreed with the organiser'."
-        )
+    out.lines += no_due_lines(made)
     if made[0][0].blind:
         out.lines.append(f"Wrote {count_of(len(made), 'blind judge pack')} into {out_dir}.")
     else:
@@ -262,6 +268,8 @@ def judge_emails_workbook(
     out = JudgingOutcome()
     out.files = _drafts(messages, Path(out_dir) / "emails")
     out.lines += [str(f) for f in out.files]
+    if not reminders:
+        out.lines += no_due_lines(made)
     out.lines += [f"No email for {name}: {why}." for name, why in skipped]
     what = "reminder" if reminders else "judge pack"
     if reminders and not messages:

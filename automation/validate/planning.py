@@ -140,8 +140,6 @@ def setting_at(data: ProgrammeData, key: str) -> dict[str, object]:
 def _due_after_ceremony(data: ProgrammeData, sheet: str, period: object) -> Iterator[Issue]:
     """``due-after-ceremony``: judges would send their scores back after the winners of the
     current period are presented."""
-    from automation.documents.english import long_date
-
     due = data.date_setting("scores_due")
     periods = data["Periods"]
     if due is None or not period or periods.empty or "Ceremony" not in periods.columns:
@@ -153,13 +151,13 @@ def _due_after_ceremony(data: ProgrammeData, sheet: str, period: object) -> Iter
             "due-after-ceremony",
             WARNING,
             sheet,
-            f"Scores are due on {long_date(due)}, after the {period} ceremony on "
-            f"{long_date(ceremony.iloc[0].date())}: the winners would be presented before the "
-            "judges have scored.",
+            f"Scores are due on {due:%d/%m/%Y}, after the {period} ceremony on "
+            f"{ceremony.iloc[0]:%d/%m/%Y}: the winners would be presented before the judges "
+            "have scored.",
             "Set Scores due to a day before the ceremony, leaving time to score and check the "
             "results, or move the ceremony on the Periods sheet.",
             column="Value",
-            value=long_date(due),
+            value=f"{due:%d/%m/%Y}",
             **setting_at(data, "scores_due"),
         )
 
