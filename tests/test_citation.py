@@ -33,6 +33,12 @@ from tests.documents_sample import BRANDING, CUSTOMER_CHOICE, HERO
             "In their first year Jordan rewrote the cancellation script; retention rose from 31% "
             "to 38%.",
         ),
+        (  # the nominator's own voice ("helped me with my bill") is not proposed
+            "Ann helped me with my bill in one call. Ann also found the same error on three "
+            "other accounts and fixed them all.",
+            "Ann Patel",
+            "Ann also found the same error on three other accounts and fixed them all.",
+        ),
         (
             "Sam took a call. They were calm and kind throughout the long call.",
             "Sam Lee",

@@ -67,7 +67,7 @@ def test_single_winner_headline_and_standfirst() -> None:
     ctx = dataclasses.replace(NEWSLETTER, awards=[HERO], nominations_received=1)
     assert headline(ctx) == "Ann Patel wins Customer Hero of the Month"
     assert standfirst(ctx) == (
-        "Ann Patel is our Customer Hero of the Month for October 2026, chosen from 1 nomination."
+        "Ann Patel is our Customer Hero of the Month for October 2026, chosen from one nomination."
     )
 
 
@@ -148,3 +148,39 @@ def test_a_prize_typed_with_a_capital_reads_inside_the_sentence() -> None:
     )
     prize = newsletter_fields(ctx, BRANDING)["winners"][0]["prize"]
     assert prize.startswith("Ann will receive a framed certificate at the ceremony")
+
+
+def test_a_customers_first_person_evidence_is_neither_cited_nor_retold() -> None:
+    """A customer who wrote "sorted out my late refund" is not quoted as if the article said
+    it; with nothing else to say, the story is the opening alone."""
+    from automation.documents.citation import citation, said_of
+    from automation.documents.generate import unsaid_notes
+    from automation.documents.newsletter import winner_fields
+
+    award = dataclasses.replace(
+        HERO,
+        evidence="Sorted out my late refund in one call and rang back as promised.",
+        nominated_by=("customer",),
+        customer_quote=None,
+    )
+    assert said_of(award) == ""
+    assert citation(award).startswith("In recognition of outstanding service")
+    story = winner_fields(award, NEWSLETTER)["story"]
+    assert "my late refund" not in story and "In recognition" not in story
+    assert story.startswith("Ann Patel")
+    (note,) = unsaid_notes([award])
+    assert "Ann Patel" in note and "Citation column of the Nominations sheet" in note
+    assert unsaid_notes([HERO]) == []
+
+
+def test_a_citation_that_opens_with_its_verb_gets_the_nominee_as_subject() -> None:
+    from automation.documents.newsletter import winner_fields
+
+    award = dataclasses.replace(HERO, citation="Covered three shifts without being asked.")
+    story = winner_fields(award, NEWSLETTER)["story"]
+    assert "Ann covered three shifts without being asked." in story
+    team = dataclasses.replace(TEAM, citation="Ran lunchtime sessions on the new billing system.")
+    assert "The team ran lunchtime sessions" in winner_fields(team, NEWSLETTER)["story"]
+    # A citation that already has its subject is left as it is.
+    named = dataclasses.replace(HERO, citation="Ann stayed on the line for forty minutes.")
+    assert "Ann stayed on the line for forty minutes." in winner_fields(named, NEWSLETTER)["story"]

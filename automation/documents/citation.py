@@ -88,6 +88,9 @@ _ACTION_WORDS = re.compile(
     re.I,
 )
 _PRONOUN_SUBJECT = re.compile(r"^(They|She|He)\s+(\w+)")
+# The nominator writing of themselves ("sorted out my refund", "helped me"): on a certificate
+# the "my" would read as the nominee's. Such a sentence is never proposed.
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)\b")
 _AGREE = {"were": "was", "are": "is", "have": "has", "do": "does"}
 
 
@@ -122,6 +125,11 @@ def _as_named(sentence: str, name: str, team: bool) -> str:
     return f"{who} {verb}{rest}"
 
 
+def first_person(sentence: str) -> bool:
+    """Whether the nominator writes of themselves in it ("sorted out my refund")."""
+    return bool(_FIRST_PERSON.search(sentence))
+
+
 def propose(
     evidence: str,
     nominee: str,
@@ -132,6 +140,7 @@ def propose(
 ) -> str:
     """The tool's proposed citation: the sentence of the evidence that says what the nominee
     did, or for a customer-nominated award the customer's quote (only pass a consented one).
+    A sentence in the nominator's first person ("sorted out my refund") is never proposed.
 
     Each sentence scores for naming the nominee (or "they"/"she"/"he") as its subject and for
     a verb of doing something, and loses for words describing the customer's problem; the
@@ -158,28 +167,36 @@ def propose(
         points -= 1 if re.search(r"\b(it|this|that|them)\W*$", sentence, re.I) else 0
         return points
 
-    best = max(range(len(sentences)), key=lambda i: (score(sentences[i]), -i))
+    # In the nominator's own voice: left for the manager to put in the nominee's terms.
+    usable = [i for i, s in enumerate(sentences) if not first_person(s)]
+    if not usable:
+        return ""
+    best = max(usable, key=lambda i: (score(sentences[i]), -i))
     return trim_sentence(_as_named(sentences[best], nominee, team))
 
 
-def citation(award: Award, limit: int = CITATION_LIMIT) -> str:
-    """The sentence the certificate, article and emails use for an award.
-
-    The manager's own Citation (the nomination's column) when there is one; otherwise the
-    tool's proposal from the evidence or consented quote (:func:`propose`); with neither, a
-    plain sentence in recognition of the award.
-    """
+def said_of(award: Award, limit: int = CITATION_LIMIT) -> str:
+    """What the nomination says the nominee did: the manager's own Citation (the nomination's
+    column) when there is one, else the tool's proposal from the evidence or consented quote
+    (:func:`propose`); empty when there is neither."""
     own = clean_text(award.citation or "", single_line=True).strip()
     if own:
         return _finish(own) if len(own) <= limit else trim_sentence(own, limit)
-    proposed = propose(
+    return propose(
         award.evidence,
         award.nominee,
         team=award.is_team,
         quote=award.customer_quote,
         customer_nominated=award.award_kind == "customer-nominated",
     )
-    return proposed or f"In recognition of outstanding service to our customers in {award.period}."
+
+
+def citation(award: Award, limit: int = CITATION_LIMIT) -> str:
+    """The sentence the certificate and emails use for an award: :func:`said_of`, or with
+    nothing to say, a plain sentence in recognition of the award."""
+    return said_of(award, limit) or (
+        f"In recognition of outstanding service to our customers in {award.period}."
+    )
 
 
 def summary(text: str, max_sentences: int = 2, limit: int = 420) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -740,8 +740,25 @@ def _all_documents(data, results, out_dir, pdf, today, progress, evaluation) -> 
     report = generate_evaluation(data, results, out_dir, today=today, pdf=pdf, started=evaluation)
     return DocumentFiles(
         [*certificate_files, newsletter, report, *drafts],
-        [skipped.describe() for skipped in outbox.skipped],
+        [*unsaid_notes(award for award, _ in run.files)]
+        + [skipped.describe() for skipped in outbox.skipped],
     )
+
+
+def unsaid_notes(awards: Iterable[Award]) -> list[str]:
+    """For each award whose certificate can only say "in recognition of outstanding service":
+    what to do so that it says what the nominee did."""
+    from automation.documents.citation import said_of
+
+    return [
+        f"The certificate of {award.nominee} ({award.category}) only thanks them for "
+        "outstanding service: the nomination has no sentence the tool can use (the "
+        "nominator's own words, such as 'sorted out my refund', are not put on a "
+        "certificate). Type what they did in the Citation column of the Nominations sheet, "
+        "then make the documents again."
+        for award in awards
+        if not said_of(award)
+    ]
 
 
 __all__: Sequence[str] = (

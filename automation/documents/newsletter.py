@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from automation.documents.citation import citation, split_sentences, trim_sentence
+from automation.documents.citation import first_person, said_of, split_sentences, trim_sentence
 from automation.documents.context import Award, Branding, NewsletterContext
 from automation.documents.english import (
     capitalise_first,
@@ -87,7 +87,7 @@ def headline(ctx: NewsletterContext) -> str:
 def standfirst(ctx: NewsletterContext) -> str:
     """The bold opening: who was recognised, out of how many nominations, and when."""
     winners = _winners(ctx)
-    out_of = f"chosen from {count_of(ctx.nominations_received, 'nomination')}"
+    out_of = f"chosen from {count_in_words(ctx.nominations_received, 'nomination')}"
     if not winners:
         return _sentence(f"Our {_line(ctx.period)} awards, {out_of}")
     when, past = _ceremony(ctx)
@@ -135,9 +135,13 @@ def _nominated_by(award: Award) -> str:
 
 def _more_of_the_story(award: Award, cited: str) -> str:
     """One more sentence of what a colleague or manager wrote, if it adds something."""
-    if award.award_kind == "customer-nominated":
+    if award.award_kind == "customer-nominated" or (
+        award.nominated_by and set(award.nominated_by) == {"customer"}
+    ):
         return ""  # customers' own words are published only as a consented quote
     for sentence in split_sentences(award.evidence or ""):
+        if first_person(sentence):
+            continue  # the nominator's voice: "helped me" is not the article's
         text = trim_sentence(sentence)
         if text.rstrip(".") in cited or cited.rstrip(".") in text:
             continue
@@ -200,19 +204,43 @@ def _opening(award: Award, index: int, avoid: str = "") -> str:
     return ordered[0]
 
 
+# Irregular past tenses a citation may open with; regular ones end in -ed.
+_PAST_TENSES = {
+    "brought", "built", "caught", "cut", "found", "gave", "got", "held", "kept", "led", "made",
+    "met", "put", "ran", "rang", "sent", "set", "spent", "stood", "taught", "took", "told",
+    "went", "won", "wrote", "rewrote",
+}  # fmt: skip
+
+
+def _with_subject(cited: str, award: Award) -> str:
+    """A citation that opens with its verb, as certificates often do ("Covered three shifts
+    without being asked."), gets the nominee as its subject in the article, where it follows
+    a sentence about something else: "Zed covered three shifts without being asked."."""
+    first, _, rest = cited.partition(" ")
+    word = first.lower()
+    own = "" if award.is_team else first_name(award.nominee).lower()
+    verb = word in _PAST_TENSES or (word.endswith("ed") and len(word) > 4)
+    if not rest or not first.isalpha() or word == own or not verb:
+        return cited
+    who = "The team" if award.is_team else (first_name(award.nominee) or _line(award.nominee))
+    return f"{who} {word} {rest}"
+
+
 def _story(award: Award, index: int, avoid: str = "") -> str:
     """What the winner did: an opening, the citation, and one more sentence if it adds some."""
     parts = [_opening(award, index, avoid)]
     if award.award_kind == "customer-nominated":
         return parts[0]  # the consented quote follows as its own paragraph
-    cited = original = citation(award)
+    # The certificate's plain fallback ("In recognition of...") says nothing in an article.
+    cited = original = said_of(award)
     if award.is_team:
         # The opening has just named the team: "The Retentions team ran..." -> "The team ran..."
         for name in (f"the {_line(award.nominee)} team ", f"{_line(award.nominee)} "):
             if cited.lower().startswith(name.lower()):
                 cited = "The team " + cited[len(name) :]
                 break
-    parts.append(cited)
+    if cited:
+        parts.append(_with_subject(cited, award))
     more = _more_of_the_story(award, original)
     if more:
         parts.append(more)
@@ -277,7 +305,7 @@ def commended(ctx: NewsletterContext) -> str:
 
 def thanks(ctx: NewsletterContext) -> str:
     """Thanks to the nominators, with figures that say what they count."""
-    received = count_of(ctx.nominations_received, "nomination")
+    received = count_in_words(ctx.nominations_received, "nomination")
     text = (
         f"Thank you to everyone who took the time to nominate. The panel read and scored all "
         f"{received} for {_line(ctx.period)}"
@@ -295,7 +323,8 @@ def thanks(ctx: NewsletterContext) -> str:
     if ctx.customer_nominations:
         share = ctx.customer_nominations
         text += (
-            f" Customers sent {share:,} of the {ctx.nominations_received:,}: our customers "
+            f" Customers sent {number_words(share)} of the "
+            f"{number_words(ctx.nominations_received)}: our customers "
             "notice good service, and say so."
             if share != ctx.nominations_received
             else " Every one of them came from a customer."
