@@ -269,3 +269,34 @@ def test_a_new_programme_with_nothing_recorded_says_what_to_add(tmp_path: Path) 
     assert "Survey table on the Evaluation sheet" in text
     assert "Costs table on the Programme sheet" in text
     assert "No costs have been recorded." in text
+
+
+def test_agreement_not_measured_for_want_of_spread_says_so() -> None:
+    """Three judges on every nomination who gave the same scores: the reason is the lack of
+    spread, and the advice is not to add judges."""
+    from automation.documents.evaluation import agreement_reading
+
+    flat = [AgreementFigure("Star: Care", None, "", "Star", "Care", nominations=3)]
+    ctx = dataclasses.replace(HEALTHY, agreement=flat)
+    assert "did not vary" in agreement_reading(ctx)
+    (advice,) = [r for r in recommendations(ctx) if "“Star: Care”" in r]
+    assert "gave the same scores" in advice and "at least two judges" not in advice
+    few = [AgreementFigure("Star: Care", None, "", "Star", "Care", nominations=1)]
+    ctx = dataclasses.replace(HEALTHY, agreement=few)
+    assert "too few nominations had two or more judges" in agreement_reading(ctx)
+    assert any("at least two judges" in r for r in recommendations(ctx))
+
+
+def test_no_site_advice_on_a_handful_of_nominations() -> None:
+    few = dataclasses.replace(HEALTHY, nominations_by_site={"Leeds": 3, "Sheffield": 0})
+    assert not any("per 100 staff" in r for r in recommendations(few))
+    enough = dataclasses.replace(HEALTHY, nominations_by_site={"Leeds": 30, "Sheffield": 0})
+    assert any(r.startswith("Sheffield sent in") for r in recommendations(enough))
+
+
+def test_one_member_of_staff_nominated_reads_in_the_singular() -> None:
+    from automation.documents.evaluation import _participation_summary
+
+    one = dataclasses.replace(HEALTHY, staff_nominated=1)
+    assert "1 of 215 staff (0%) was nominated at least once." in _participation_summary(one)
+    assert "were nominated at least once" in _participation_summary(HEALTHY)

@@ -223,3 +223,15 @@ def test_every_share_of_staff_nominated_in_the_report_is_out_of_the_same_staff(
     staff = part.loc["Staff nominated at least once"]
     assert staff.loc["staff on the Staff sheet", ["Count", "Out of"]].tolist() == [29, 42]
     assert staff.loc["all staff (Teams headcount)", "Share"] == pytest.approx(share)
+
+
+def test_one_of_whom_was_nominated_reads_in_the_singular(example_data, results):
+    import dataclasses
+
+    from automation.documents.equity_section import equity_summary
+
+    eq = g.evaluation_context(example_data, results, "Q3 2026", DAY).equity
+    assert "29 of whom (69%) were nominated" in equity_summary(eq)
+    assert "1 of whom (2%) was nominated" in equity_summary(
+        dataclasses.replace(eq, staff_nominated=1)
+    )

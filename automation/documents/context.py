@@ -141,6 +141,9 @@ class AgreementFigure:
     reading: str = ""
     category: str = ""
     criterion: str = ""  # empty for the whole category
+    # Nominations scored by two or more judges: with two or more, an unmeasured alpha means
+    # the scores had no spread, not that too few were shared.
+    nominations: int = 0
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def equity_summary(eq: Equity) -> str:
         text += (
             f"The groups are made of the {eq.staff_total:,} staff on the Staff sheet, "
             f"{eq.staff_nominated:,} of whom ({eq.staff_nominated / eq.staff_total * 100:.0f}%) "
-            "were nominated at least once."
+            f"{'was' if eq.staff_nominated == 1 else 'were'} nominated at least once."
         )
         unlisted = eq.headcount - eq.staff_total
         if unlisted > 0:

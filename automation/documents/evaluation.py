@@ -29,6 +29,8 @@ from automation.kpis import differs
 
 # Thresholds behind the recommendations, in one place so they can be argued about.
 LOW_SITE_RATIO = 0.6  # a site below 60% of the best other site's nominations per head
+# Fewer nominations than this in all, and one more or less would swing a site's rate: no advice.
+SITE_ADVICE_FROM = 10
 LOW_ALPHA = 0.667  # Krippendorff's usual floor for drawing even tentative conclusions
 LOW_VIEWPOINT = 0.6  # below 60% agreement, or below 3 on a 1-to-5 scale
 LOW_STAFF_SHARE = 0.2  # fewer than one in five staff nominated
@@ -120,7 +122,7 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
                 f"evaluation, or “{objective.objective}” cannot be judged."
             )
 
-    rates = site_rates(ctx)
+    rates = site_rates(ctx) if sum(ctx.nominations_by_site.values()) >= SITE_ADVICE_FROM else {}
     for site, rate in rates.items():
         others = {other: r for other, r in rates.items() if other != site}
         if not others:
@@ -135,7 +137,8 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
 
     # One recommendation per kind of agreement problem, naming every scope: a report with a
     # line per criterion buries the other advice.
-    unmeasured = [f.scope for f in ctx.agreement if f.alpha is None]
+    unmeasured = [f.scope for f in ctx.agreement if f.alpha is None and f.nominations < 2]
+    flat = [f.scope for f in ctx.agreement if f.alpha is None and f.nominations >= 2]
     weak = [f for f in _criteria(ctx) if f.alpha is not None and f.alpha < LOW_ALPHA] or [
         f for f in ctx.agreement if f.alpha is not None and f.alpha < LOW_ALPHA
     ]
@@ -143,6 +146,12 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
         advice.append(
             f"Judges' agreement could not be measured on {join_list(f'“{s}”' for s in unmeasured)}."
             " Have at least two judges score every nomination so it can be checked next time."
+        )
+    if flat:
+        advice.append(
+            f"The judges gave the same scores on {join_list(f'“{s}”' for s in flat)}, so their "
+            "agreement could not be measured. Check at the next calibration that every judge "
+            "uses the whole scale."
         )
     if len(weak) == 1:
         advice.append(
@@ -254,7 +263,15 @@ def agreement_reading(ctx: EvaluationContext) -> str:
     """The plain reading of the agreement figures, once, naming the weakest criteria."""
     figures = [f for f in (_criteria(ctx) or ctx.agreement) if f.alpha is not None]
     if not figures:
-        return "Agreement between judges could not be measured: too few nominations had two or more judges."
+        if any(f.nominations >= 2 for f in ctx.agreement):
+            return (
+                "Agreement between judges could not be measured: on the nominations they "
+                "shared, the judges' scores did not vary, so there was no spread to compare."
+            )
+        return (
+            "Agreement between judges could not be measured: too few nominations had two or "
+            "more judges."
+        )
     good = sum(1 for f in figures if f.alpha >= 0.8)
     poor = [f for f in figures if f.alpha < LOW_ALPHA]
     moderate = len(figures) - good - len(poor)
@@ -322,7 +339,8 @@ def _participation_summary(ctx: EvaluationContext) -> str:
         text += f": {join_list(parts)}"
     return (
         f"{text}. {ctx.staff_nominated:,} of {ctx.staff_total:,} staff "
-        f"({_share(ctx.staff_nominated, ctx.staff_total)}) were nominated at least once."
+        f"({_share(ctx.staff_nominated, ctx.staff_total)}) "
+        f"{'was' if ctx.staff_nominated == 1 else 'were'} nominated at least once."
     )
 
 

@@ -412,6 +412,7 @@ def evaluation_context(
                 reading=_text(r["Reading"]),
                 category=_text(r["Category"]),
                 criterion="" if r["Scope"] == "whole category" else _text(r["Scope"]),
+                nominations=int(r["Nominations"]) if pd.notna(r["Nominations"]) else 0,
             )
             for _, r in agree.iterrows()
         ],
