@@ -145,3 +145,11 @@ def test_count_in_words_spells_out_numbers_under_ten():
     assert count_in_words(2, "criterion") == "two criteria"
     assert count_in_words(12, "row") == "12 rows"
     assert count_in_words(1204, "score") == "1,204 scores"
+
+
+def test_weekday_date_has_no_leading_zero():
+    import datetime as dt
+
+    from automation.documents.english import weekday_date
+
+    assert weekday_date(dt.date(2036, 12, 5)) == "Friday 5 December 2036"

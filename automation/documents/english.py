@@ -20,6 +20,11 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B} {day.year}"
 
 
+def weekday_date(day: date) -> str:
+    """A deadline as a reader looks for it: ``Friday 5 December 2036``."""
+    return f"{day:%A} {long_date(day)}"
+
+
 def join_list(items: Iterable[str], conjunction: str = "and") -> str:
     """Join items as ``A, B and C`` (no Oxford comma, as in most British house styles)."""
     words = [item for item in items if item]

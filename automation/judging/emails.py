@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
 
-from automation.documents.english import count_in_words, count_of, first_name
+from automation.documents.english import count_in_words, count_of, first_name, weekday_date
 from automation.documents.render import DEFAULT_TEMPLATE_DIR, render_text, text_environment
 from automation.errors import UserError
 from automation.judging.assign import nominations_in_scope
@@ -50,7 +50,7 @@ def _render(source: str, context: dict) -> tuple[str, str]:
 
 
 def _context(data: ProgrammeData, pack: Pack) -> dict:
-    due = f"{pack.due:%A} {pack.due.day} {pack.due:%B %Y}" if pack.due else None
+    due = weekday_date(pack.due) if pack.due else None
     return {
         "programme": pack.programme_name or "our award programme",
         "period": pack.period,

@@ -161,7 +161,7 @@ def assign_workbook(
 def refuse_past_due(data: ProgrammeData, now: dt.datetime | None = None) -> None:
     """Stop before packs go out asking for scores by a date already gone (after a new period,
     *Scores due* may still hold the last round's date)."""
-    from automation.documents.english import long_date
+    from automation.documents.english import weekday_date
     from automation.judging.packs import scores_due
     from automation.validate.planning import setting_at
 
@@ -172,7 +172,7 @@ def refuse_past_due(data: ProgrammeData, now: dt.datetime | None = None) -> None
     cell = setting_at(data, "scores_due").get("cell")
     where = f" on Settings!{cell}" if cell else ""
     raise UserError(
-        f"The packs would ask the judges for their scores by {due:%A} {long_date(due)}, which "
+        f"The packs would ask the judges for their scores by {weekday_date(due)}, which "
         f"has passed (the setting 'Scores due'{where}), so no packs were made.",
         "Type the date the judges should return their packs by there (or clear it to leave "
         "the date off the packs), then make the packs again.",

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableFormula, TableStyleInfo
 
+from automation.documents.english import weekday_date
 from automation.errors import UserError
 from automation.issues import column_letter
 from automation.judging.packs import FORMAT, LEVELS, Pack, Signature
@@ -118,9 +119,7 @@ def _instructions(ws, pack: Pack) -> None:
     ws.row_dimensions[1].height = 26
     ws["A2"] = pack.organisation or None
     ws["A2"].font = Font(italic=True, color="595959")
-    due = (
-        f"{pack.due:%A %d %B %Y}".replace(" 0", " ") if pack.due else "as agreed with the organiser"
-    )
+    due = weekday_date(pack.due) if pack.due else "as agreed with the organiser"
     facts = [
         ("Prepared for", pack.judge),
         ("Period", pack.period or "(not set)"),
