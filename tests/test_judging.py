@@ -864,3 +864,18 @@ def test_a_small_pack_email_writes_its_numbers_in_words(workbook, packs):
     (message,), _ = judge_messages(data, [(small, packs[0])])
     body = message.get_body().get_content()
     assert "it holds the two nominations" in body and "each of the seven rows" in body
+
+
+def test_packs_are_refused_on_an_unreadable_scores_due(workbook, tmp_path):
+    """'soon' is no date: the packs would say "as agreed with the organiser" instead."""
+    from automation.io.patch import write_changes
+    from automation.judging.jobs import packs_workbook
+    from automation.period_job import setting_edit
+
+    edit = {"Settings": setting_edit(read_workbook(workbook), {"scores_due": "soon"})}
+    write_changes(workbook, edit, backup=False)
+    with pytest.raises(UserError) as caught:
+        packs_workbook(workbook, tmp_path / "p", now=NOW)
+    assert "'Scores due'" in caught.value.message and "'soon'" in caught.value.message
+    assert "no packs were made" in caught.value.message
+    assert not (tmp_path / "p").exists()

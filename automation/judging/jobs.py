@@ -103,9 +103,14 @@ def assign_lines(plan: AssignPlan) -> list[str]:
     return lines
 
 
-def _refuse_bad_setting(data: ProgrammeData, key: str, option: str) -> None:
-    """Stop before sharing out judges on a setting the manager typed wrongly: the default
-    would be used quietly in its place."""
+def _refuse_bad_setting(
+    data: ProgrammeData,
+    key: str,
+    option: str = "",
+    refused: str = "no judges were assigned",
+) -> None:
+    """Stop before a job runs on a setting the manager typed wrongly: the default would be
+    used quietly in its place. ``option``: the command's option that could stand in for it."""
     from automation.validate.planning import setting_at
 
     cell = setting_at(data, key).get("cell")
@@ -115,8 +120,8 @@ def _refuse_bad_setting(data: ProgrammeData, key: str, option: str) -> None:
         should = f"a {spec.type.value}" + (f" ({spec.allowed})" if spec.allowed else "")
         raise UserError(
             f"The setting '{spec.label}' on Settings!{cell} holds '{bad.value}', which the tool "
-            "cannot use, so no judges were assigned.",
-            f"Type {should} there, or pass {option}.",
+            f"cannot use, so {refused}.",
+            f"Type {should} there" + (f", or pass {option}." if option else "."),
         )
 
 
@@ -165,6 +170,8 @@ def refuse_past_due(data: ProgrammeData, now: dt.datetime | None = None) -> None
     from automation.judging.packs import scores_due
     from automation.validate.planning import setting_at
 
+    # "soon" would otherwise give packs that say "as agreed with the organiser".
+    _refuse_bad_setting(data, "scores_due", refused="no packs were made")
     due = scores_due(data)
     today = (now or dt.datetime.now()).date()
     if due is None or due >= today:
