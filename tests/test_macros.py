@@ -818,6 +818,14 @@ def test_new_period_button_closes_the_period_and_opens_the_next(
     assert box(after.ref) == box(before.ref)
     (alert,) = alerts(actions)
     assert "Closed Q3 2026 and opened Q4 2026" in alert
+    scores = f"{len(example_data['Scores']):,} scores"
+    assert (
+        f"Moved into the history sheets: {len(example_data['Nominations'])} nominations, " in alert
+    )
+    assert scores in alert and "," in scores
+    # The closed round's deadline is cleared, and the alert says so.
+    assert back.date_setting("scores_due") is None
+    assert "Scores due (09/10/2026) was the date for Q3 2026, so it was cleared" in alert
     _assert_no_overlaps(dest)
 
 
