@@ -17,7 +17,14 @@ from automation.documents.context import (
     ObjectiveResult,
     Viewpoint,
 )
-from automation.documents.english import count_of, join_list, money, number_words, plural
+from automation.documents.english import (
+    count_in_words,
+    count_of,
+    join_list,
+    money,
+    number_words,
+    plural,
+)
 from automation.documents.render import (
     DEFAULT_TEMPLATE_DIR,
     DocxRenderer,
@@ -297,11 +304,13 @@ def _summary(ctx: EvaluationContext, advice_count: int) -> str:
     missing = sum(1 for o in ctx.objectives if o.met is None)
     if ctx.objectives:
         text = (
-            f"Of the {count_of(len(ctx.objectives), 'objective')}, {met} met "
+            f"Of the {count_in_words(len(ctx.objectives), 'objective')}, {number_words(met)} met "
             f"{'its' if met == 1 else 'their'} target"
         )
         if missing:
-            text += f" and {missing} {'has' if missing == 1 else 'have'} no result yet"
+            text += (
+                f" and {number_words(missing)} {'has' if missing == 1 else 'have'} no result yet"
+            )
         text += ". "
     else:
         text = "No objectives have been set yet. "
@@ -320,7 +329,7 @@ def _summary(ctx: EvaluationContext, advice_count: int) -> str:
         text += f"Spending was {money(budget - actual)} under budget. "
     else:
         text += "Spending was on budget. "
-    text += f"Section 8 sets out {count_of(advice_count, 'recommendation')}."
+    text += f"Section 8 sets out {count_in_words(advice_count, 'recommendation')}."
     return text
 
 
