@@ -163,10 +163,8 @@ def _clear_stale_due(data: ProgrammeData, change: PeriodChange, today: dt.date) 
     due = data.date_setting("scores_due")
     if due is None:
         return
-    periods = data["Periods"]
-    row = periods[key(periods["Period"].astype("string")) == key_of(change.closed)]
-    ceremony = pd.to_datetime(row["Ceremony"], errors="coerce").dropna()
-    if due < today or (len(ceremony) and due <= ceremony.iloc[0].date()):
+    ceremony = data.period_date(change.closed, "Ceremony")
+    if due < today or (ceremony is not None and due <= ceremony):
         change.settings["scores_due"] = None
         change.notes.append(
             f"Scores due ({due:%d/%m/%Y}) was the date for {change.closed}, so it was cleared: "

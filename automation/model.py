@@ -90,6 +90,18 @@ class ProgrammeData:
             return None
         return None if pd.isna(stamp) else stamp.date()
 
+    def period_date(self, period: object, column: str) -> dt.date | None:
+        """The period's date in ``column`` of the Periods table (Starts, Ends, Ceremony), the
+        period matched as names are; None when it is not there or not a date."""
+        from automation.keys import key_of  # keys needs this module
+
+        periods = self.tables.get("Periods")
+        if periods is None or column not in periods.columns or "Period" not in periods.columns:
+            return None
+        hit = periods.loc[periods["Period"].map(key_of) == key_of(period), column]
+        days = pd.to_datetime(hit, errors="coerce").dropna()
+        return days.iloc[0].date() if len(days) else None
+
 
 def empty_table(name: str) -> pd.DataFrame:
     """A table with the schema's columns and no rows."""

@@ -90,7 +90,7 @@ _ACTION_WORDS = re.compile(
 _PRONOUN_SUBJECT = re.compile(r"^(They|She|He)\s+(\w+)")
 # The nominator writing of themselves ("sorted out my refund", "helped me"): on a certificate
 # the "my" would read as the nominee's. Such a sentence is never proposed.
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)\b")
 _AGREE = {"were": "was", "are": "is", "have": "has", "do": "does"}
 
 

@@ -167,12 +167,11 @@ def refuse_past_due(data: ProgrammeData, now: dt.datetime | None = None) -> None
     """Stop before packs go out asking for scores by a date already gone (after a new period,
     *Scores due* may still hold the last round's date)."""
     from automation.documents.english import weekday_date
-    from automation.judging.packs import scores_due
     from automation.validate.planning import setting_at
 
     # "soon" would otherwise give packs that say "as agreed with the organiser".
     _refuse_bad_setting(data, "scores_due", refused="no packs were made")
-    due = scores_due(data)
+    due = data.date_setting("scores_due")
     today = (now or dt.datetime.now()).date()
     if due is None or due >= today:
         return

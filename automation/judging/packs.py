@@ -41,10 +41,6 @@ def current_period(data: ProgrammeData) -> str:
     return str(data.setting("current_period") or "").strip()
 
 
-def scores_due(data: ProgrammeData) -> dt.date | None:
-    return data.date_setting("scores_due")
-
-
 def digest(programme: str, period: str, judge: str, items: list[tuple[str, str]]) -> str:
     """Fingerprint of what a pack was made from: who, for which programme and period, and
     every (nomination, criterion) pair in it, in a fixed order."""
@@ -231,7 +227,7 @@ def build_pack(
         programme_name=str(data.setting("programme") or ""),
         organisation=str(data.setting("organisation") or ""),
         period=period,
-        due=scores_due(data),
+        due=data.date_setting("scores_due"),
         blind=blind,
         nominations=nominations,
         rubric=rubric,

@@ -141,18 +141,14 @@ def _due_after_ceremony(data: ProgrammeData, sheet: str, period: object) -> Iter
     """``due-after-ceremony``: judges would send their scores back after the winners of the
     current period are presented."""
     due = data.date_setting("scores_due")
-    periods = data["Periods"]
-    if due is None or not period or periods.empty or "Ceremony" not in periods.columns:
-        return
-    row = periods[periods["Period"].astype(str).str.strip() == str(period).strip()]
-    ceremony = pd.to_datetime(row["Ceremony"], errors="coerce").dropna()
-    if len(ceremony) and due > ceremony.iloc[0].date():
+    ceremony = data.period_date(period, "Ceremony") if period else None
+    if due is not None and ceremony is not None and due > ceremony:
         yield Issue(
             "due-after-ceremony",
             WARNING,
             sheet,
             f"Scores are due on {due:%d/%m/%Y}, after the {period} ceremony on "
-            f"{ceremony.iloc[0]:%d/%m/%Y}: the winners would be presented before the judges "
+            f"{ceremony:%d/%m/%Y}: the winners would be presented before the judges "
             "have scored.",
             "Set Scores due to a day before the ceremony, leaving time to score and check the "
             "results, or move the ceremony on the Periods sheet.",
