@@ -173,6 +173,7 @@ def test_workbook_rewritten_by_the_tool_still_opens(example_copy, tmp_path):
 
 def test_tool_writes_into_a_workbook_saved_by_another_program(recalculated, tmp_path):
     """A file saved by LibreOffice (shared strings, its own styles) is patched just as well."""
+    import re
     import shutil
     import zipfile
 
@@ -195,6 +196,12 @@ def test_tool_writes_into_a_workbook_saved_by_another_program(recalculated, tmp_
         after = {i.filename: zf.read(i) for i in zf.infolist()}
     assert before["xl/sharedStrings.xml"] == after["xl/sharedStrings.xml"]
     assert before["xl/styles.xml"] == after["xl/styles.xml"]
+    # LibreOffice writes print titles of rows and columns twice; Excel would repair that.
+    names = re.findall(
+        r'<definedName\b(?=[^>]*name="([^"]*)")(?=[^>]*localSheetId="(\d+)")',
+        after["xl/workbook.xml"].decode(),
+    )
+    assert names and len(names) == len(set(names))
     out = _recalc(path, tmp_path / "again")
     assert len(read_workbook(out)["Results"]) == 60
 

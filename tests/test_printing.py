@@ -138,6 +138,61 @@ def test_print_area_names_are_replaced_whatever_the_attribute_order() -> None:
     assert "'A &amp; B'!$A$1:$B$2" in out
 
 
+def test_a_name_defined_twice_in_one_scope_is_kept_once_the_first() -> None:
+    from automation.io.upgrade import one_name_each
+
+    xml = (
+        "<workbook><definedNames>"
+        '<definedName name="_xlnm.Print_Titles" localSheetId="2">S!$A:$A,S!$5:$5</definedName>'
+        '<definedName localSheetId="2" name="_xlnm.Print_Titles">S!$5:$5,S!$A:$A</definedName>'
+        '<definedName name="_xlnm.Print_Titles" localSheetId="3">T!$5:$5</definedName>'
+        '<definedName name="Judges">J!$A$1</definedName>'
+        '<definedName name="JUDGES">J!$B$1</definedName>'
+        '<definedName name="Judges" localSheetId="3">J!$C$1</definedName>'
+        "</definedNames></workbook>"
+    )
+    out = one_name_each(xml)
+    assert "S!$A:$A,S!$5:$5" in out and "S!$5:$5,S!$A:$A" not in out
+    assert "T!$5:$5" in out  # the same name in another sheet's scope is another name
+    assert "J!$A$1" in out and "J!$B$1" not in out  # Excel's names ignore case
+    assert "J!$C$1" in out  # a sheet's own name beside the workbook's
+    assert one_name_each(out) == out
+
+
+def test_a_workbook_with_print_titles_defined_twice_is_written_with_them_once(example_copy):
+    """LibreOffice saves a sheet's print titles twice when they repeat rows and columns; Excel
+    would offer to repair the file the tool writes from it."""
+    import re
+    import zipfile
+
+    from automation.pipeline import score_workbook
+    from tests.support.package_edit import rewrite_parts
+
+    def doubled(xml: bytes) -> bytes:
+        return re.sub(
+            rb'(<definedName name="_xlnm.Print_Titles" localSheetId="(\d+)">)([^<]*)(<)',
+            rb'\1\3\4/definedName><definedName name="_xlnm.Print_Titles" localSheetId="\2">\3<',
+            xml,
+        )
+
+    saved = rewrite_parts(
+        example_copy, example_copy.with_name("saved.xlsx"), {"xl/workbook.xml": doubled}
+    )
+
+    def names(path) -> list[tuple[str, str]]:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("xl/workbook.xml").decode()
+        return re.findall(r'<definedName name="([^"]*)" localSheetId="(\d+)"', xml)
+
+    assert len(names(saved)) > len(set(names(saved)))
+    score_workbook(saved, write=True, backup=False)
+    after = names(saved)
+    assert len(after) == len(set(after))
+    assert {n for n, _ in after} >= {"_xlnm.Print_Titles", "_xlnm.Print_Area"}
+    titles = load_workbook(saved)["Criteria"].print_titles
+    assert titles and "$5:$5" in titles
+
+
 def test_team_columns_show_the_examples_longest_team_name_whole(example_data):
     # Team names do not wrap (a dropdown, or plain text on the tool's sheets): a column
     # narrower than the name prints it cut off ("Complaints Res").

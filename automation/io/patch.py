@@ -34,6 +34,7 @@ from automation.io.package import TableInfo, col_index, open_package, parse_ref,
 from automation.io.package import _rels as part_rels
 from automation.io.row_cap import check_fits
 from automation.io.safe_save import replace, saving
+from automation.io.upgrade import one_name_each
 from automation.io.write import (
     WriteResult,
     _cell,
@@ -544,8 +545,8 @@ def save_parts(
         parts: dict[str, bytes | None] = {i.filename: new_parts.get(i.filename) for i in infos}
         parts.update(read_small_parts(zf.read, path))
         _drop_calc_chain(parts)
-        parts["xl/workbook.xml"] = _full_calc_on_load(
-            parts["xl/workbook.xml"].decode("utf-8")
+        parts["xl/workbook.xml"] = one_name_each(
+            _full_calc_on_load(parts["xl/workbook.xml"].decode("utf-8"))
         ).encode("utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
         with saving(target) as tmp:

@@ -271,3 +271,28 @@ def keep_very_hidden(workbook_xml: str) -> str:
         tag = tag.replace("<sheet ", '<sheet state="veryHidden" ', 1)
         workbook_xml = workbook_xml[: m.start()] + tag + workbook_xml[m.end() :]
     return workbook_xml
+
+
+_DEFINED_NAME = re.compile(r"<definedName\b[^>]*?(?:/>|>[^<]*</definedName>)")
+_ATTRIBUTE = re.compile(r'\b(name|localSheetId)="([^"]*)"')
+
+
+def one_name_each(workbook_xml: str) -> str:
+    """Each defined name once in its scope, the first kept.
+
+    LibreOffice writes a sheet's print titles twice when they repeat both rows and columns
+    (once in each order); Excel takes a name defined twice in one scope for damage and offers
+    to repair the file, so every write keeps the first definition and drops the rest.
+    """
+    seen: set[tuple[str, str | None]] = set()
+
+    def kept(m: re.Match) -> str:
+        attributes = dict(_ATTRIBUTE.findall(m.group(0).split(">", 1)[0]))
+        # Excel compares names without regard to case.
+        key = (attributes.get("name", "").casefold(), attributes.get("localSheetId"))
+        if key in seen:
+            return ""
+        seen.add(key)
+        return m.group(0)
+
+    return _DEFINED_NAME.sub(kept, workbook_xml) if "<definedName" in workbook_xml else workbook_xml

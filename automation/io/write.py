@@ -42,7 +42,7 @@ from automation.io.package import TableInfo, damaged, open_package, parse_ref, s
 from automation.io.rows import TableEdit, patch_table
 from automation.io.safe_save import check_writable, replace, saving, verified_copy
 from automation.io.sheet_xml import cell as _cell  # also the cell writer of io.rows
-from automation.io.upgrade import PackageParts, add_missing, keep_very_hidden
+from automation.io.upgrade import PackageParts, add_missing, keep_very_hidden, one_name_each
 from automation.issues import column_letter
 
 BACKUPS_KEPT = 10
@@ -824,6 +824,7 @@ def write_tool_tables(
         )
         written = {schema.TABLE_BY_NAME[name].sheet for name in [*frames, *in_place]}
         workbook_xml = _set_title_columns(_set_print_areas(workbook_xml, areas), written)
+        workbook_xml = one_name_each(workbook_xml)
         parts["xl/workbook.xml"] = workbook_xml.encode("utf-8")
         try:
             made = _make_folder(target.parent)
