@@ -273,7 +273,7 @@ def keep_very_hidden(workbook_xml: str) -> str:
     return workbook_xml
 
 
-_DEFINED_NAME = re.compile(r"<definedName\b[^>]*?(?:/>|>[^<]*</definedName>)")
+_DEFINED_NAME = re.compile(r"<definedName\b([^>]*?)(?:/>|>[^<]*</definedName>)")
 _ATTRIBUTE = re.compile(r'\b(name|localSheetId)="([^"]*)"')
 
 
@@ -287,7 +287,7 @@ def one_name_each(workbook_xml: str) -> str:
     seen: set[tuple[str, str | None]] = set()
 
     def kept(m: re.Match) -> str:
-        attributes = dict(_ATTRIBUTE.findall(m.group(0).split(">", 1)[0]))
+        attributes = dict(_ATTRIBUTE.findall(m.group(1)))
         # Excel compares names without regard to case.
         key = (attributes.get("name", "").casefold(), attributes.get("localSheetId"))
         if key in seen:
@@ -295,4 +295,4 @@ def one_name_each(workbook_xml: str) -> str:
         seen.add(key)
         return m.group(0)
 
-    return _DEFINED_NAME.sub(kept, workbook_xml) if "<definedName" in workbook_xml else workbook_xml
+    return _DEFINED_NAME.sub(kept, workbook_xml)
