@@ -14,6 +14,7 @@ from automation.documents.evaluation import (
     number,
     recommendations,
     viewpoint_level,
+    viewpoint_result,
     write_evaluation_report,
 )
 from tests.documents_sample import BRANDING, EVALUATION, check_golden, describe_docx
@@ -133,7 +134,8 @@ def test_rule_low_non_winner_morale() -> None:
     viewpoint = Viewpoint("non-winners", "The programme is fair", 2.4, "mean of 5", 50, "")
     text = _only(dataclasses.replace(HEALTHY, viewpoints=[viewpoint]))
     assert text.startswith(
-        "Non-winners' morale needs attention: “The programme is fair” scored 2.4"
+        "Non-winners' morale needs attention: “The programme is fair” scored 2.4 out of 5 on "
+        "average."
     )
 
 
@@ -165,10 +167,30 @@ def test_viewpoint_scales(result: float, scale: str, level: float | None) -> Non
     assert viewpoint_level(Viewpoint("winners", "q", result, scale, 1, "")) == level
 
 
+@pytest.mark.parametrize(
+    ("result", "scale", "shown"),
+    [
+        (86, "% agree", "86% agree"),
+        (4.7, "mean of 5", "4.7 out of 5 on average"),
+        (8, "Mean of 10", "8 out of 10 on average"),
+        (7, "out of 10", "7 out of 10"),
+        (18, "eNPS", "18 (eNPS)"),
+        (3.2, "points", "3.2 points"),
+        (12, "count", "12"),
+    ],
+)
+def test_viewpoint_results_read_as_their_scale(result: float, scale: str, shown: str) -> None:
+    """A mean on a five-point scale is not shown as "4.7 (mean of 5)", which reads as a mean
+    of five answers."""
+    assert viewpoint_result(Viewpoint("winners", "q", result, scale, 3, "")) == shown
+
+
 def test_numbers_with_units() -> None:
     assert number(87.0, "%") == "87%"
     assert number(3.85, "points") == "3.9 points"  # rounds half to even at 3.85 -> 3.9
     assert number(1204, "") == "1,204"
+    assert number(-6, "") == "\u22126"  # a true minus, as the money figures have
+    assert number(-0.04, "points") == "0.0 points"  # rounds to nothing: no sign
 
 
 def test_progress_to_target_works_both_ways() -> None:

@@ -46,8 +46,11 @@ CHART_WIDTH_MM = 160
 
 
 def number(value: float, unit: str = "") -> str:
-    """A figure with its unit: ``87%``, ``3.9 points``, ``1,204``; whole numbers lose ``.0``."""
+    """A figure with its unit: ``87%``, ``3.9 points``, ``1,204``, ``−6``; whole numbers lose
+    ``.0``, and a negative figure takes a true minus sign, as the money figures do."""
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    if text.startswith("-"):
+        text = "\u2212" + text[1:] if text.strip("-0.,") else text[1:]  # no "−0.0"
     if unit == "%":
         return text + "%"
     if unit:
@@ -78,8 +81,9 @@ def viewpoint_level(viewpoint: Viewpoint) -> float | None:
     return None
 
 
-def _viewpoint_result(viewpoint: Viewpoint) -> str:
-    """The result as its scale reads: ``86% agree``, ``4.7 (mean of 5)``, ``3.2 points``."""
+def viewpoint_result(viewpoint: Viewpoint) -> str:
+    """The result as its scale reads: ``86% agree``, ``4.7 out of 5 on average``,
+    ``3.2 points``, ``18 (eNPS)``."""
     scale = viewpoint.scale.strip()
     if "%" in scale:
         return f"{number(viewpoint.result, '%')} {scale.replace('%', '').strip()}".strip()
@@ -87,6 +91,11 @@ def _viewpoint_result(viewpoint: Viewpoint) -> str:
         return number(viewpoint.result, "points" if viewpoint.result != 1 else "point")
     if scale.lower() == "count" or not scale:
         return number(viewpoint.result)  # a plain number needs no label
+    # "4.7 (mean of 5)" read as a mean of five answers; the scale's top is what is meant.
+    out_of = re.fullmatch(r"(mean\s+)?(?:out\s+)?of\s*(\d+(?:\.\d+)?)", scale, re.IGNORECASE)
+    if out_of:
+        average = " on average" if out_of.group(1) else ""
+        return f"{number(viewpoint.result)} out of {out_of.group(2)}{average}"
     return f"{number(viewpoint.result)} ({scale})"
 
 
@@ -198,7 +207,7 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
         level = viewpoint_level(viewpoint)
         if level is None or level >= LOW_VIEWPOINT:
             continue
-        result = _viewpoint_result(viewpoint)
+        result = viewpoint_result(viewpoint)
         if viewpoint.viewpoint == "non-winners":
             advice.append(
                 f"Non-winners' morale needs attention: “{viewpoint.question}” scored {result}. "
@@ -509,7 +518,7 @@ def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, A
             {
                 "viewpoint": v.viewpoint.capitalize(),
                 "question": v.question,
-                "result": _viewpoint_result(v),
+                "result": viewpoint_result(v),
                 "respondents": f"{v.respondents:,}" if v.respondents is not None else "–",
                 "comment": v.comment,
             }
