@@ -126,14 +126,14 @@ def test_writer_keeps_print_areas_and_row_heights_with_the_tables(example_copy) 
 
 
 def test_print_area_names_are_replaced_whatever_the_attribute_order() -> None:
-    from automation.io.write import _set_print_areas
+    from automation.io.print_areas import set_print_areas
 
     xml = (
         '<workbook><sheets><sheet name="A &amp; B" sheetId="1"/><sheet name="C" sheetId="2"/>'
         '</sheets><definedNames><definedName localSheetId="0" name="_xlnm.Print_Area">'
         "old</definedName></definedNames></workbook>"
     )
-    out = _set_print_areas(xml, {"A & B": "'A & B'!$A$1:$B$2", "C": "'C'!$A$1:$C$3"})
+    out = set_print_areas(xml, {"A & B": "'A & B'!$A$1:$B$2", "C": "'C'!$A$1:$C$3"})
     assert out.count("_xlnm.Print_Area") == 2 and "old" not in out
     assert "'A &amp; B'!$A$1:$B$2" in out
 
@@ -301,3 +301,81 @@ def test_why_each_winner_won_prints_its_explanations_whole(example_copy):
             str(cell.value), printing.column_widths(schema.SHEET_BY_NAME["Results"])[column - 1]
         )
         assert lines > 1 and ws.row_dimensions[row].height >= printing.row_height(lines)
+
+
+def _table_ends(ws) -> dict[str, int]:
+    """Each table's last row holding a value (its header row when it holds none)."""
+    ends = {}
+    for name, ref in ws.tables.items():
+        c1, header, c2, last = parse_ref(ref)
+        ends[name] = max(
+            [r for r in range(header + 1, last + 1) if ws.cell(r, c1).value is not None],
+            default=header,
+        )
+    return ends
+
+
+def test_assigning_judges_prints_every_assignment(example_copy) -> None:
+    """The Judges sheet printed its empty Assignments table's header and one row after
+    `awards assign` had written 184 assignments below it."""
+    from automation.judging.jobs import assign_workbook
+
+    assign_workbook(example_copy)
+    ws = load_workbook(example_copy)["Judges"]
+    end = _table_ends(ws)["Assignments"]
+    assert end > parse_ref(ws.tables["Assignments"].ref)[1] + 100
+    assert max(last for _, last in _areas(ws)) == end
+
+
+def test_a_new_period_prints_the_history_it_moved_and_not_the_rows_it_emptied(
+    example_copy,
+) -> None:
+    """History sheets printed only their headers after `awards new-period` had moved the
+    period's nominations, scores and results into them, and Nominations and Scores printed
+    hundreds of rows it had emptied."""
+    from automation.period_job import new_period_workbook
+
+    new_period_workbook(example_copy, "Q4 2026", force=True)
+    wb = load_workbook(example_copy)
+    for sheet in ("Nomination history", "Score history", "Result history", "Audit log"):
+        ((_, last),) = _areas(wb[sheet])
+        (end,) = _table_ends(wb[sheet]).values()
+        assert last == end > 6, sheet
+    for sheet, table in (("Nominations", "Nominations"), ("Scores", "Scores")):
+        ((_, last),) = _areas(wb[sheet])
+        header = parse_ref(wb[sheet].tables[table].ref)[1]
+        assert _table_ends(wb[sheet])[table] == header  # emptied for the new period
+        assert last == header + 1, sheet
+
+
+def test_the_last_row_in_use_counts_typed_values_in_input_columns_only() -> None:
+    """Formula cells (the lookups every blank Scores row carries, with the empty values a
+    LibreOffice save caches) and rows past the table do not count; a typed 0 does."""
+    from automation.io.package import TableInfo
+    from automation.io.print_areas import last_used_row
+
+    spec = schema.TABLE_BY_NAME["Scores"]
+    headers = tuple(spec.names)
+    info = TableInfo(
+        name="Scores", sheet="Scores", part="", sheet_part="", ref="A5:J9", columns=headers
+    )
+
+    def row(n: int, *cells: str) -> str:
+        return f'<row r="{n}">{"".join(cells)}</row>'
+
+    lookup = '<c r="F{n}" t="str"><f>IFERROR(1,"")</f><v></v></c>'
+    xml = (
+        "<worksheet><sheetData>"
+        + row(5, '<c r="A5" t="inlineStr"><is><t>Judge</t></is></c>')
+        + row(6, '<c r="A6" t="inlineStr"><is><t>Ann</t></is></c>', '<c r="D6"><v>0</v></c>')
+        + row(7, '<c r="D7"><v>0</v></c>')
+        + row(
+            8, lookup.format(n=8), '<c r="A8" s="3"/>', '<c r="E8" t="inlineStr"><is><t/></is></c>'
+        )
+        + row(9, lookup.format(n=9))
+        + row(12, '<c r="A12" t="inlineStr"><is><t>below the table</t></is></c>')
+        + "</sheetData></worksheet>"
+    )
+    assert last_used_row(xml, info) == 7
+    assert last_used_row(xml.replace(row(7, '<c r="D7"><v>0</v></c>'), ""), info) == 6
+    assert last_used_row("<worksheet><sheetData/></worksheet>", info) == 5

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -32,15 +32,18 @@ from automation.build.layout import GAP
 from automation.errors import UserError
 from automation.io.package import TableInfo, col_index, open_package, parse_ref, sheet_parts, tables
 from automation.io.package import _rels as part_rels
+from automation.io.print_areas import edited_sheet_areas
 from automation.io.row_cap import check_fits
 from automation.io.safe_save import replace, saving
-from automation.io.upgrade import one_name_each
+from automation.io.upgrade import PackageParts
 from automation.io.write import (
+    Part,
     WriteResult,
     _cell,
     _drop_calc_chain,
-    _full_calc_on_load,
+    _sheet_xml,
     backup_copy,
+    finished_workbook_xml,
     read_small_parts,
     save_target,
     write_package,
@@ -536,8 +539,11 @@ def save_parts(
     backup: bool = True,
     now: dt.datetime | None = None,
     counts: Mapping[str, int] | None = None,
+    areas: Mapping[str, str] | None = None,
+    written: Collection[str] = (),
 ) -> WriteResult:
-    """Write ``path`` with ``new_parts`` replaced (atomic swap, backup), as the tool writer does."""
+    """Write ``path`` with ``new_parts`` replaced (atomic swap, backup), as the tool writer
+    does: ``areas`` are the new print areas by sheet, ``written`` the sheets rewritten."""
     path, target = save_target(path, dest)
     now = now or dt.datetime.now()
     with open_package(path) as zf:
@@ -545,8 +551,8 @@ def save_parts(
         parts: dict[str, bytes | None] = {i.filename: new_parts.get(i.filename) for i in infos}
         parts.update(read_small_parts(zf.read, path))
         _drop_calc_chain(parts)
-        parts["xl/workbook.xml"] = one_name_each(
-            _full_calc_on_load(parts["xl/workbook.xml"].decode("utf-8"))
+        parts["xl/workbook.xml"] = finished_workbook_xml(
+            parts["xl/workbook.xml"].decode("utf-8"), areas, written
         ).encode("utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
         with saving(target) as tmp:
@@ -581,14 +587,33 @@ def write_changes(
     tool_frames = dict(tool_frames or {})
     edits = {**edits, **replacing(tool_frames)}
     with open_package(path) as zf:
-        new_parts = render_edits(zf, edits)
+        edited = render_edits(zf, edits)
+        new_parts: dict[str, Part] = dict(edited)
         counts: dict[str, int] = {}
+        areas: dict[str, str] = {}
         if tool_frames:
-            tool_parts, counts, _areas = render_tool_sheets(zf, tool_frames)
+            tool_parts, counts, areas = render_tool_sheets(zf, tool_frames)
             new_parts |= tool_parts
+        if edited:
+            # The edited sheets print the rows their tables hold now (more after an import,
+            # none after a new period), read back from their new XML.
+            view = PackageParts(zf)
+            for name, data in edited.items():
+                view[name] = data
+            areas |= edited_sheet_areas(tables(view), _sheet_xml(edited))
     for name, edit in edits.items():
         counts[name] = len(edit.append)
-    return save_parts(path, new_parts, dest=dest, backup=backup, now=now, counts=counts)
+    written = {schema.TABLE_BY_NAME[name].sheet for name in [*edits, *tool_frames]}
+    return save_parts(
+        path,
+        new_parts,
+        dest=dest,
+        backup=backup,
+        now=now,
+        counts=counts,
+        areas=areas,
+        written=written,
+    )
 
 
 def write_tables(

@@ -21,7 +21,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape, unescape
 
 import numpy as np
 import pandas as pd
@@ -39,6 +38,12 @@ from automation.column_text import by_distinct, is_text, text_array
 from automation.errors import UserError
 from automation.io import moved, sheet_xml
 from automation.io.package import TableInfo, damaged, open_package, parse_ref, sheet_parts, tables
+from automation.io.print_areas import (
+    edited_sheet_areas,
+    set_print_areas,
+    set_title_columns,
+    user_print_areas,
+)
 from automation.io.rows import TableEdit, patch_table
 from automation.io.safe_save import check_writable, replace, saving, verified_copy
 from automation.io.sheet_xml import cell as _cell  # also the cell writer of io.rows
@@ -457,116 +462,33 @@ def _notes_parts(
     }
 
 
-def _after_patch(
-    view: PackageParts,
-    patched: Mapping[str, bytes],
-    found: Mapping[str, TableInfo],
-    used_rows: Mapping[str, int],
-    in_place: Mapping[str, TableEdit],
-) -> tuple[dict[str, TableInfo], dict[str, int]]:
-    """The tables and rows in use once tables were patched in place, for the print areas: a
-    replaced table ends where its new rows do, and a table it pushed down moved with it."""
+def _show_patched(view: PackageParts, patched: Mapping[str, bytes]) -> dict[str, TableInfo]:
+    """The tables once ``patched`` parts replace theirs (the view shows them from here on):
+    a table patched in place may have pushed the ones below it down."""
     for name, data in patched.items():
-        view[name] = data  # the view shows the patched sheets from here on
-    now = tables(view)
-    used = dict(used_rows)
-    for name, info in now.items():
-        if name in in_place:
-            used[name] = parse_ref(info.ref)[3]
-        elif name in used and name in found:
-            used[name] += info.header_row - found[name].header_row
-    return now, used
+        view[name] = data
+    return tables(view)
 
 
-def _user_print_areas(
-    found: Mapping[str, TableInfo], used_rows: Mapping[str, int]
-) -> dict[str, str]:
-    """Print areas of the input sheets: each table's title to its last row in use."""
-    if not used_rows:
-        return {}
-    areas = {}
-    for sheet in schema.SHEETS:
-        if sheet.name in schema.TOOL_SHEETS or not sheet.tables:
-            continue
-        if not all(t in found for t in sheet.tables):
-            continue  # a table moved or renamed by the user: leave their print area alone
-        spans: dict[str, tuple[int, int]] = {}
-        for name in sheet.tables:
-            _, header, _, last = parse_ref(found[name].ref)
-            used = min(max(used_rows.get(name, header + 1), header + 1), last)
-            # A table beside another prints with it, down to the longer of the two.
-            beside = schema.TABLE_BY_NAME[name].beside
-            if beside in spans:
-                spans[beside] = (spans[beside][0], max(spans[beside][1], used))
-            else:
-                spans[name] = (header - 1, used)
-        areas[sheet.name] = printing.print_area(
-            spans.values(), printing.printed_columns(sheet), sheet.name
-        )
-    return areas
-
-
-# Attribute order varies between programs (Excel writes name first, others may not).
-_PRINT_AREA = re.compile(
-    r'<definedName\b(?=[^>]*\bname="_xlnm\.Print_Area")[^>]*\blocalSheetId="(\d+)"[^>]*>'
-    r"[^<]*</definedName>"
-)
-
-
-def _sheet_index(workbook_xml: str) -> dict[str, int]:
-    """Each sheet's position, as a defined name's ``localSheetId`` gives it."""
-    names = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', workbook_xml)
-    return {unescape(n): i for i, n in enumerate(names)}
-
-
-def _set_print_areas(workbook_xml: str, areas: Mapping[str, str]) -> str:
-    """Replace (or add) the ``_xlnm.Print_Area`` name of each sheet in ``areas``."""
-    if not areas:
-        return workbook_xml
-    index = _sheet_index(workbook_xml)
-    wanted = {index[s]: ref for s, ref in areas.items() if s in index}
-    workbook_xml = _PRINT_AREA.sub(
-        lambda m: "" if int(m.group(1)) in wanted else m.group(0), workbook_xml
-    )
-    added = "".join(
-        f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">{escape(ref)}</definedName>'
-        for i, ref in sorted(wanted.items())
-    )
-    if "<definedNames>" in workbook_xml:
-        return workbook_xml.replace("<definedNames>", "<definedNames>" + added, 1)
-    if "<definedNames/>" in workbook_xml:
-        return workbook_xml.replace("<definedNames/>", f"<definedNames>{added}</definedNames>", 1)
-    return workbook_xml.replace("</sheets>", f"</sheets><definedNames>{added}</definedNames>", 1)
-
-
-_PRINT_TITLES = re.compile(
-    r'(<definedName\b(?=[^>]*\bname="_xlnm\.Print_Titles")[^>]*\blocalSheetId="(\d+)"[^>]*>)'
-    r"([^<]*)(</definedName>)"
-)
-_TITLE_COLUMNS = re.compile(r"\$[A-Z]{1,3}:\$[A-Z]{1,3}")
-
-
-def _set_title_columns(workbook_xml: str, sheets: Collection[str]) -> str:
-    """The columns each printed page of ``sheets`` repeats, as the schema declares them: a
-    workbook made before a sheet declared the columns that tell its rows apart repeats
-    column A. Only the columns of an existing title are changed (its rows are kept, and a
-    sheet whose titles were removed stays so)."""
-    index = _sheet_index(workbook_xml)
-    wanted = {
-        index[name]: printing.title_columns(schema.SHEET_BY_NAME[name])
-        for name in sheets
-        if name in index and printing.layout_for(schema.SHEET_BY_NAME[name]).pages_wide > 1
+def _sheet_xml(parts: Mapping[str, Part]) -> dict[str, str]:
+    """The worksheet parts among ``parts``, as text."""
+    return {
+        name: data.decode("utf-8")
+        for name, data in parts.items()
+        if name.startswith("xl/worksheets/") and isinstance(data, bytes)
     }
 
-    def fixed(m: re.Match) -> str:
-        columns = wanted.get(int(m.group(2)))
-        if columns is None:
-            return m.group(0)
-        first, last = columns.split(":")
-        value = _TITLE_COLUMNS.sub(f"${first}:${last}", m.group(3), count=1)
-        return m.group(1) + value + m.group(4)
 
-    return _PRINT_TITLES.sub(fixed, workbook_xml) if wanted else workbook_xml
+def finished_workbook_xml(
+    workbook_xml: str, areas: Mapping[str, str] | None = None, written: Collection[str] = ()
+) -> str:
+    """workbook.xml as every write leaves it: worked out afresh when opened, the schema's very
+    hidden sheets very hidden again (LibreOffice saves them as hidden), the print areas in
+    ``areas`` set and the title columns of the sheets ``written``, and each defined name
+    once in its scope (LibreOffice writes print titles twice)."""
+    workbook_xml = keep_very_hidden(_full_calc_on_load(workbook_xml))
+    workbook_xml = set_title_columns(set_print_areas(workbook_xml, areas or {}), written)
+    return one_name_each(workbook_xml)
 
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
@@ -798,34 +720,35 @@ def write_tool_tables(
             view, frames, tables(view) if added else found
         )
         new_parts = {**view.changed, **new_parts}
-        used = dict(used_rows or {})
+        user_parts: dict[str, bytes] = {}  # the parts of the user's sheets this write changes
         if in_place:
-            patched = render_edits(view, in_place)
-            new_parts |= patched
+            user_parts = render_edits(view, in_place)
+            new_parts |= user_parts
             counts |= {name: len(edit.append) for name, edit in in_place.items()}
-            found, used = _after_patch(view, patched, found, used, in_place)
-        for name, edit in (edits or {}).items():
-            if edit.replace and name in found:  # a tool table rewritten whole (JudgeProgress)
-                used[name] = found[name].header_row + max(len(edit.appends), 1)
-        areas.update(_user_print_areas(found, used))
+            found = _show_patched(view, user_parts)
+        # The user's sheets print the rows in use when they were read; those this write
+        # changes, the rows they hold now (read back from their new XML).
+        areas.update(user_print_areas(found, used_rows or {}))
         if edits:
             edited, edit_counts = render_table_edits(
                 zf, {k: v for k, v in edits.items() if not v.empty}, new_parts, found
             )
             new_parts |= edited
+            user_parts |= edited
             counts |= edit_counts
+        if user_parts:
+            areas.update(
+                edited_sheet_areas(_show_patched(view, user_parts), _sheet_xml(user_parts))
+            )
         infos = zf.infolist()
         infos += [zipfile.ZipInfo(name, date_time=infos[0].date_time) for name in view.added]
         parts = {i.filename: new_parts.get(i.filename) for i in infos}
         parts.update(read_small_parts(view.read, path))
         _drop_calc_chain(parts)
-        workbook_xml = keep_very_hidden(
-            _full_calc_on_load(parts["xl/workbook.xml"].decode("utf-8"))
-        )
         written = {schema.TABLE_BY_NAME[name].sheet for name in [*frames, *in_place]}
-        workbook_xml = _set_title_columns(_set_print_areas(workbook_xml, areas), written)
-        workbook_xml = one_name_each(workbook_xml)
-        parts["xl/workbook.xml"] = workbook_xml.encode("utf-8")
+        parts["xl/workbook.xml"] = finished_workbook_xml(
+            parts["xl/workbook.xml"].decode("utf-8"), areas, written
+        ).encode("utf-8")
         try:
             made = _make_folder(target.parent)
         except OSError as exc:
