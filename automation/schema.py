@@ -1928,7 +1928,16 @@ SETTINGS: tuple[Setting, ...] = (
         "yes: a judge in the nominee's team cannot score them.",
         choices="yes_no",
     ),
-    Setting("runners_up", "Runners-up", T.INT, 1, "Runners-up named per category.", minimum=0),
+    # A cap keeps a typo (a pasted ID, 1e20) from reaching the list of places to fill.
+    Setting(
+        "runners_up",
+        "Runners-up",
+        T.INT,
+        1,
+        "Runners-up named per category.",
+        minimum=0,
+        maximum=100,
+    ),
     Setting(
         "programme_id",
         "Programme ID",

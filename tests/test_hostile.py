@@ -231,6 +231,19 @@ def test_a_retention_period_the_tool_cannot_use_is_named(example_copy, tmp_path,
     assert not (tmp_path / "anon").exists()
 
 
+def test_a_huge_number_of_runners_up_is_a_bad_setting(example_copy, tmp_path, capsys):
+    """Found by fuzzing: Runners-up = 1e20 raised OverflowError building the places to fill.
+    Now it is named and the default (1) is used."""
+    sheet, ref = _setting_cell(example_copy, "Runners-up")
+    set_cell(example_copy, sheet, ref, 10**20)
+    data = read_workbook(example_copy)
+    assert [i.code for i in data.problems if i.cell == ref] == ["bad-setting"]
+    assert data.setting("runners_up") == 1
+    code, text = _awards(capsys, "run", example_copy, "--no-documents", "--out", tmp_path / "o")
+    assert "Traceback" not in text and "unexpected error" not in text, text
+    assert "Runners-up" in text and "from 0 to 100" in text
+
+
 def test_a_logo_file_name_too_long_to_look_up_is_a_plain_message(example_copy, tmp_path, capsys):
     sheet, ref = _setting_cell(example_copy, "Logo file")
     set_cell(example_copy, sheet, ref, "x" * 5000)  # the system refuses to look it up (OSError)

@@ -722,7 +722,8 @@ def test_an_unreadable_required_cell_is_reported_once():
         ("judges_per_nomination", 0, "at least 1"),
         ("smtp_port", 70000, "from 1 to 65,535"),
         ("disagreement_threshold", "150%", "from 0% to 100%"),
-        ("runners_up", -1, "at least 0"),
+        ("runners_up", -1, "from 0 to 100"),
+        ("runners_up", 101, "from 0 to 100"),
     ],
 )
 def test_a_number_setting_outside_its_range_is_a_bad_setting(key, typed, should):
