@@ -42,6 +42,7 @@ from automation.io.write import (
     _cell,
     _drop_calc_chain,
     _sheet_xml,
+    _show_patched,
     backup_copy,
     finished_workbook_xml,
     read_small_parts,
@@ -597,10 +598,7 @@ def write_changes(
         if edited:
             # The edited sheets print the rows their tables hold now (more after an import,
             # none after a new period), read back from their new XML.
-            view = PackageParts(zf)
-            for name, data in edited.items():
-                view[name] = data
-            areas |= edited_sheet_areas(tables(view), _sheet_xml(edited))
+            areas |= edited_sheet_areas(_show_patched(PackageParts(zf), edited), _sheet_xml(edited))
     for name, edit in edits.items():
         counts[name] = len(edit.append)
     written = {schema.TABLE_BY_NAME[name].sheet for name in [*edits, *tool_frames]}

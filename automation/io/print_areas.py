@@ -169,4 +169,4 @@ def edited_sheet_areas(
         if info.sheet_part in sheet_xml and name in schema.TABLE_BY_NAME
     }
     sheets = {found[name].sheet for name in used}
-    return user_print_areas(found, used, sheets) if used else {}
+    return user_print_areas(found, used, sheets)
