@@ -444,6 +444,32 @@ def test_a_nomination_left_wholly_blank_and_one_left_half_blank_are_told_apart(
     ]
 
 
+@pytest.mark.parametrize("damage", ["Score", "Nomination code", "Comment", "no table"])
+def test_a_pack_whose_grid_was_damaged_is_refused_not_read_as_blank(
+    assigned_data, packs, tmp_path, damage
+):
+    """A renamed heading or a lost table would make every score look blank: the manager
+    would chase a judge who scored everything. The pack is refused, naming the cell."""
+    wb = load_workbook(fill(packs[0], tmp_path / "filled.xlsx"))
+    ws = wb["Scores"]
+    header = ws[ws.tables[SCORES_TABLE].ref][0]
+    if damage == "no table":
+        del ws.tables[SCORES_TABLE]
+    else:
+        (cell,) = [c for c in header if c.value == damage]
+        cell.value = 4  # a score typed over the heading
+    wb.save(tmp_path / packs[0].name)
+    result = _check(assigned_data, tmp_path / packs[0].name)
+    (issue,) = result.report
+    assert (issue.code, issue.severity) == (codes.GRID_DAMAGED, "error")
+    assert not result.changes_anything
+    if damage == "no table":
+        assert issue.cell is None and "PackScores" in issue.message
+    else:
+        assert issue.cell == cell.coordinate and issue.value == "4"
+        assert f"'{damage}' heading" in issue.message and "reads '4'" in issue.message
+
+
 @pytest.mark.parametrize(
     ("changes", "code"),
     [

@@ -37,6 +37,7 @@ NOT_WHOLE = "pack-score-not-whole"
 OUT_OF_SCALE = "pack-score-out-of-scale"
 MISSING = "pack-missing-score"
 CHANGED = "pack-score-changed"
+GRID_DAMAGED = "pack-grid-damaged"
 
 
 @dataclass
@@ -194,6 +195,11 @@ def collect(
             tally.rejected += int(pack.rows["Score"].notna().sum())
             continue
         seen[sig.digest] = pack.path
+        if pack.grid_damage is not None:
+            # Read as it is, every score would look blank ("left unscored"), which would
+            # send the manager back to a judge who may well have scored everything.
+            out.report.add(_damaged(pack, judge))
+            continue
         jk = key_of(judge)
         made = {(key_of(n), key_of(c)) for n, _, c in sig.items}
         now_items = judge_items(data, judge)
@@ -350,6 +356,21 @@ def collect(
             )
         out.merged_judges.append(judge)
     return out
+
+
+def _damaged(pack: ReturnedPack, judge: str) -> Issue:
+    damage = pack.grid_damage
+    assert damage is not None
+    where = {"cell": damage.cell, "value": damage.value} if damage.cell else {"sheet": ""}
+    return _issue(
+        GRID_DAMAGED,
+        ERROR,
+        pack.path,
+        f"The scores in {pack.path.name} cannot be read: {damage.what}; nothing was taken.",
+        f"Put the pack back as it was sent (undo the change, or copy {judge}'s scores into "
+        "an unchanged copy of the pack) and collect it again.",
+        **where,
+    )
 
 
 def _refuse(pack, sig, pid, period, judge, seen, closed: set[str]) -> Issue | None:

@@ -347,6 +347,18 @@ class ReturnedPack:
     path: Path
     signature: Signature | None
     rows: pd.DataFrame  # Nomination code, Criterion, Score (raw), Comment, _row
+    # What is wrong with the score grid, when its rows cannot be trusted: the table is gone,
+    # or a heading the rows are read by was changed. Then ``rows`` is empty.
+    grid_damage: GridDamage | None = None
+
+
+@dataclass
+class GridDamage:
+    """Why a pack's score grid cannot be read: what a manager is told, and the cell."""
+
+    what: str  # e.g. "the 'Score' heading (cell G4) reads '2'"
+    cell: str | None = None
+    value: str | None = None
 
 
 def read_pack(path: Path) -> ReturnedPack:
@@ -360,8 +372,8 @@ def read_pack(path: Path) -> ReturnedPack:
             "Ask the judge to save it again as an Excel Workbook (.xlsx) and resend it.",
         ) from exc
     sig = _read_signature(wb)
-    rows = _read_scores(wb)
-    return ReturnedPack(path, sig, rows)
+    rows, damage = _read_scores(wb)
+    return ReturnedPack(path, sig, rows, damage)
 
 
 def _read_signature(wb) -> Signature | None:
@@ -392,7 +404,11 @@ def _read_signature(wb) -> Signature | None:
     )
 
 
-def _read_scores(wb) -> pd.DataFrame:
+# The grid's columns a returned pack is read by: a changed heading would lose their values.
+READ_BY = ("Nomination code", "Criterion", "Score", "Comment")
+
+
+def _read_scores(wb) -> tuple[pd.DataFrame, GridDamage | None]:
     cols = ["Nomination code", "Criterion", "Score", "Comment", "_row"]
     for ws in wb.worksheets:
         if SCORES_TABLE not in ws.tables:
@@ -400,6 +416,9 @@ def _read_scores(wb) -> pd.DataFrame:
         ref = ws.tables[SCORES_TABLE].ref
         block = list(ws[ref])
         headers = [str(c.value).strip() if c.value is not None else "" for c in block[0]]
+        lost = [h for h in READ_BY if h not in headers]
+        if lost:
+            return pd.DataFrame(columns=cols), _lost_heading(ws, block[0], lost[0])
         out = []
         for cells in block[1:]:
             values = dict(zip(headers, (c.value for c in cells), strict=False))
@@ -414,8 +433,25 @@ def _read_scores(wb) -> pd.DataFrame:
                     "_row": cells[0].row,
                 }
             )
-        return pd.DataFrame(out, columns=cols)
-    return pd.DataFrame(columns=cols)
+        return pd.DataFrame(out, columns=cols), None
+    damage = GridDamage(
+        f"its score grid (the table {SCORES_TABLE} on the {SCORES_SHEET} sheet) is gone"
+    )
+    return pd.DataFrame(columns=cols), damage
+
+
+def _lost_heading(ws, header_cells, heading: str) -> GridDamage:
+    """The grid's ``heading`` is missing: name the cell the pack wrote it in."""
+    at = [name for name, _w, _f in GRID].index(heading)
+    cell = ws.cell(header_cells[0].row, header_cells[0].column + at)
+    value = "" if cell.value is None else str(cell.value)
+    now = f"reads '{value}'" if value.strip() else "is blank"
+    where = f"{ws.title}!{cell.coordinate}"
+    return GridDamage(
+        f"the '{heading}' heading of its score grid was changed (cell {where} {now})",
+        cell.coordinate,
+        value,
+    )
 
 
 def is_pack_file(path: Path) -> bool:
