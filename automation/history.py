@@ -173,6 +173,21 @@ def _clear_stale_due(data: ProgrammeData, change: PeriodChange, today: dt.date) 
         )
 
 
+def _note_kpi_actuals(data: ProgrammeData, change: PeriodChange) -> None:
+    """The Programme sheet's KPI actuals were measured for the closed period; they stay (a
+    figure measured continuously, like CSAT, is still the latest), but unless the manager
+    updates them the next evaluation report gives the closed period's figures as its own."""
+    obj = data["Objectives"].dropna(subset=["KPI"])
+    measured = int(obj["Actual"].notna().sum())
+    if measured:
+        change.notes.append(
+            f"The Actual figures of {count_of(measured, 'KPI')} on the Programme sheet are "
+            f"still those measured for {change.closed} (the History sheet keeps them): type "
+            f"{change.opened}'s figures over them as they come in, or the {change.opened} "
+            f"evaluation report will show {change.closed}'s"
+        )
+
+
 def close_period(
     data: ProgrammeData,
     results: Results,
@@ -342,6 +357,7 @@ def close_period(
         settings={"current_period": new_period},
     )
     _clear_stale_due(data, change, today or dt.date.today())
+    _note_kpi_actuals(data, change)
     change.views = history_views(data, change)
     return change
 

@@ -355,3 +355,24 @@ def test_scores_due_is_cleared_only_when_it_was_the_closed_rounds(
     assert ("scores_due" in change.settings) == cleared
     assert change.settings["current_period"] == "Q4 2026"
     assert any("Scores due" in n for n in change.notes) == cleared
+
+
+def test_closing_says_the_kpi_actuals_are_the_closed_periods(example_data):
+    """The actuals stay on the Programme sheet (the History keeps a copy): the manager is
+    told they are the closed period's, or the next report would pass them off as its own."""
+    from dataclasses import replace
+
+    from automation.scoring import score
+
+    change = history.close_period(example_data, score(example_data), "Q4 2026", force=True)
+    (note,) = [n for n in change.notes if "Actual figures" in n]
+    measured = int(example_data["Objectives"]["Actual"].notna().sum())
+    assert measured == 4
+    assert note.startswith("The Actual figures of 4 KPIs on the Programme sheet are still those")
+    assert "Q3 2026" in note and "Q4 2026" in note
+    objectives = example_data["Objectives"].assign(Actual=None)
+    unmeasured = replace(
+        example_data, tables={**example_data.tables, "Objectives": objectives}, cache={}
+    )
+    change = history.close_period(unmeasured, score(unmeasured), "Q4 2026", force=True)
+    assert not [n for n in change.notes if "Actual figures" in n]
