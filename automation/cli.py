@@ -61,7 +61,13 @@ def _start_reading(workbook: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 def _builder(p, default: str, build: Callable[[Path], Path]):
     """A command that builds a workbook at OUT, keeping any file it replaces."""
-    p.add_argument("out", type=Path, nargs="?", default=Path(default))
+    p.add_argument(
+        "out",
+        type=Path,
+        nargs="?",
+        default=Path(default),
+        help=f"where to write it (default: {default}); a file already there is kept in backups/",
+    )
 
     def run(args) -> int:
         _refuse_overwrite_open(args.out)

@@ -51,7 +51,10 @@ START_STEPS = (
     "4. Set up each award on Categories and its weighted criteria on Criteria (weights add to "
     "100%).",
     "5. Enter staff and teams, the judging panel and any declared conflicts of interest.",
-    "6. Record nominations as they arrive; judges' scores go on Scores, one row per criterion.",
+    "6. Record nominations as they arrive, or bring in a Microsoft Forms or Google Forms "
+    "export ('awards import'). Click Assign judges to share them out, then Judge packs: each "
+    "judge gets a blind workbook to score, and Collect scores merges the returned packs into "
+    "Scores (scores can also be typed there, one row per criterion).",
     "7. Click Validate on the Award Programme ribbon tab (or run 'awards validate'): problems "
     "are listed on Issues and the cells light up (red: error, amber: warning).",
     "8. Click Score: Results and Judging show ranks, winners and how far the judges agreed. "
@@ -61,6 +64,9 @@ START_STEPS = (
     "10. Once winners are announced, click Lock scores: any later change to a score is "
     "reported. The Evidence sheet shows which criteria of the unit are met; Assessor pack "
     "makes a pseudonymised copy and an evidence index for your assessor.",
+    "11. When the period is over, click New period: its nominations, scores and results move "
+    "to the history sheets and its winners to PastWinners (for the cool-off rule); the next "
+    "period starts with those tables empty.",
     "Grey cells are worked out by formulas and locked; white cells are yours. Sheets are "
     "protected without a password so formulas are not overwritten by accident "
     "(Review > Unprotect Sheet if you need to change the layout).",
