@@ -333,10 +333,12 @@ def _documents(p):
     def run(args) -> int:
         from automation.documents import generate as g
         from automation.io.read import read_workbook
+        from automation.lock import refuse_other_announcement
         from automation.scoring import score
 
         data = read_workbook(args.workbook)
         results = score(data)
+        refuse_other_announcement(data, results)
         if args.only == "certificates":
             paths = g.generate_certificates(data, results, args.out, pdf=args.pdf)
         elif args.only == "newsletter":
@@ -402,10 +404,12 @@ def _email(p):
             for line in outcome.lines:
                 print(line)
             return 0
-        data = read_workbook(args.workbook)
-        results = score(data)
+        from automation.lock import refuse_other_announcement
         from automation.pipeline import log_action
 
+        data = read_workbook(args.workbook)
+        results = score(data)
+        refuse_other_announcement(data, results)
         if not (args.send or args.dry_run):
             drafts = g.generate_email_drafts(data, results, args.out, today=args.today)
             for path in drafts:

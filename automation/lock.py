@@ -23,9 +23,12 @@ import pandas as pd
 from automation import audit, schema
 from automation.audit import UTC_FORMAT
 from automation.digest import SEP, as_read, canonical, row_texts, sha256
+from automation.documents.english import join_list
 from automation.errors import UserError
 from automation.issues import ERROR, Issue
+from automation.keys import key as key_texts
 from automation.model import ROW, ProgrammeData
+from automation.privacy import erased
 
 LOCKED = ("Scores", "Assignments", "Results")
 KEYS: dict[str, tuple[str, ...]] = {
@@ -270,9 +273,49 @@ def unlock(
     return frames
 
 
-def refuse_changed_results(data: ProgrammeData, new_results: pd.DataFrame) -> None:
+def reseal(data: ProgrammeData, after: dict[str, pd.DataFrame]) -> tuple[dict, int]:
+    """The lock sealed again over the rows a sanctioned change rewrote (an erasure on
+    request), and how many rows it now covers as changed.
+
+    ``after`` holds whole tables as the change leaves them, row for row with the tables read.
+    Only rows that were as locked are sealed anew: a row changed since the lock by anything
+    else stays reported. Returns no frames when the workbook is not locked or nothing locked
+    was touched.
+    """
+    touched = [t for t in LOCKED if t in after]
+    if not is_locked(data) or not touched:
+        return {}, 0
+    state = {k: v for k, v in data.tables["LockState"].iloc[0].to_dict().items() if k != ROW}
+    stored = data.tables["LockRows"].drop(columns=[ROW], errors="ignore").copy()
+    stored["Key"], stored["Digest"] = stored["Key"].map(canonical), stored["Digest"].map(canonical)
+    resealed = 0
+    for table in touched:
+        before, now = read_row_digests(data, table), row_digests(after[table], table)
+        # What each sealed (key, digest) becomes; rows are in the same order in both.
+        becomes: dict[tuple[str, str], list[str]] = {}
+        for k, old, new in zip(before["Key"], before["Digest"], now["Digest"], strict=True):
+            if old != new:
+                becomes.setdefault((k, old), []).append(new)
+        mine = stored.index[stored["Table"] == table]
+        for i in mine:
+            swaps = becomes.get((stored.at[i, "Key"], stored.at[i, "Digest"]))
+            if swaps:
+                stored.at[i, "Digest"] = swaps.pop()
+                resealed += 1
+        state[f"{table} digest"] = table_digest(stored.loc[mine, "Digest"], table)
+    frames = {
+        "LockState": pd.DataFrame([state]),
+        "LockRows": stored[["Table", "Key", "Digest"]].reset_index(drop=True),
+    }
+    return frames, resealed
+
+
+def refuse_changed_results(
+    data: ProgrammeData, new_results: pd.DataFrame, *, documents: bool = False
+) -> None:
     """Raise a UserError when writing ``new_results`` would change locked results (or the
-    locked scores were changed); a rerun that gives the same results is let through."""
+    locked scores were changed); a rerun that gives the same results is let through.
+    ``documents``: the results are to be announced (certificates, emails), not written."""
     if not is_locked(data):
         return
     found = changes(data) or changes(data, {"Results": as_read(new_results, "Results")})
@@ -281,13 +324,62 @@ def refuse_changed_results(data: ProgrammeData, new_results: pd.DataFrame) -> No
     state = lock_state(data)
     shown = "; ".join(f"{c.table} {c.key} {c.kind}" for c in found[:5])
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    raise UserError(
-        f"The scores were locked on {state.get('Locked (UTC)')} by {state.get('Locked by')}, "
-        f"and scoring now would change the published results ({shown}{more}). Nothing was "
-        "written.",
-        'If the change is agreed, run: awards unlock WORKBOOK --reason "...", then score and '
-        "lock again; otherwise put the scores back as they were (see the Issues sheet).",
+    doing = (
+        "the documents would announce results that differ from the locked ones"
+        if documents
+        else "scoring now would change the published results"
     )
+    message = (
+        f"The scores were locked on {state.get('Locked (UTC)')} by {state.get('Locked by')}, "
+        f"and {doing} ({shown}{more}). Nothing was written."
+    )
+    hint = (
+        'If the change is agreed, run: awards unlock WORKBOOK --reason "...", then score and '
+        "lock again; otherwise put the scores back as they were (see the Issues sheet)."
+    )
+    erased = _erased_among(data, found)
+    if erased:
+        whose = (
+            f"{erased[0]}'s nominee was erased on request, so it"
+            if len(erased) == 1
+            else f"The nominee of {join_list(erased)} was erased on request, so they"
+        )
+        message += f" {whose} can no longer win or be named, and the places after move up."
+        hint = (
+            'To pass the award on, run: awards unlock WORKBOOK --reason "nominee erased on '
+            'request", then score and lock again. Until then the locked results stand, and no '
+            "documents can be made from them."
+        )
+    raise UserError(message, hint)
 
 
-__all__ = ["CODE", "changes", "check_lock", "is_locked", "lock", "refuse_changed_results", "unlock"]
+def refuse_other_announcement(data: ProgrammeData, results) -> None:
+    """Documents and emails announce results: while the scores are locked, only the locked
+    ones (a UserError otherwise). ``results``: what scoring gives now."""
+    if not is_locked(data):
+        return
+    from automation.tables import results_tables
+
+    refuse_changed_results(data, results_tables(results, data)["Results"], documents=True)
+
+
+def _erased_among(data: ProgrammeData, found: list[Change]) -> list[str]:
+    """The nomination IDs of changed Results rows whose nominee was erased on request."""
+    noms = data["Nominations"]
+    ids = noms.loc[erased(noms["Nominee"]).to_numpy(), "ID"].dropna()
+    gone = dict(zip(key_texts(ids), ids.astype(str), strict=True))
+    ids = (c.key.rsplit(" / ", 1)[-1] for c in found if c.table == "Results")
+    return sorted({gone[k] for k in key_texts(pd.Series(list(ids), dtype=object)) if k in gone})
+
+
+__all__ = [
+    "CODE",
+    "changes",
+    "check_lock",
+    "is_locked",
+    "lock",
+    "refuse_changed_results",
+    "refuse_other_announcement",
+    "reseal",
+    "unlock",
+]

@@ -236,6 +236,7 @@ def _documents(
     data = read_book(book)
     report = check_data(data, today=today)
     results = score_data(data)
+    score_lock.refuse_other_announcement(data, results)
     folder = Path(out_dir) if out_dir is not None else output_folder(book)
     folder.mkdir(parents=True, exist_ok=True)
     made = make(generate, data, results, folder)

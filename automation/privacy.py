@@ -27,6 +27,12 @@ from automation.model import ROW, ProgrammeData
 REMOVED = "[removed]"
 ERASED = "[erased]"
 _PSEUDONYM = re.compile(r"^(anonymised customer|erased person) (\d+)$", re.I)
+_ERASED = re.compile(r"^\s*erased person \d+\s*$", re.I)
+
+
+def erased(names: pd.Series) -> pd.Series:
+    """Which of ``names`` are the pseudonym of a person erased on request ("erased person 3")."""
+    return names.astype("string").str.match(_ERASED).fillna(False).astype(bool)
 
 
 @dataclass
@@ -37,6 +43,9 @@ class PrivacyChange:
     history: dict[str, pd.DataFrame] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     rows_by_table: dict[str, int] = field(default_factory=dict)  # where erase found the person
+    # Every table erase changed, whole and as changed: the score lock is sealed again over
+    # the locked ones (automation.lock.reseal).
+    after: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def set(self, table: str, row: int, column: str, value: object) -> None:
         self.cells.setdefault(table, {})[(row, column)] = value
@@ -159,8 +168,9 @@ TEXT_COLUMNS = {
     # entry would make every later check report it as edited. The log records what the tool
     # did (kept as the record of processing); the erasure itself is logged without the name.
 }
-# What was written about a nominee goes, not just their name.
-ABOUT_NOMINEE = {"Evidence": ERASED, "Customer quote": None, "Line manager": None}
+# What was written about a nominee goes, not just their name (a result's citation is a line
+# of the evidence or the customer's quote).
+ABOUT_NOMINEE = {"Evidence": ERASED, "Customer quote": None, "Line manager": None, "Citation": None}
 REWRITTEN = ("NominationHistory", "ResultHistory", "ScoreHistory", "Results")
 
 
@@ -186,7 +196,7 @@ def erase(data: ProgrammeData, person: str) -> PrivacyChange:
             hit = (key(frame[column]) == who).fillna(False)
             new.loc[hit, column] = name
             touched |= hit
-            if column == "Nominee" and "Evidence" in frame:
+            if column == "Nominee":
                 for col, value in ABOUT_NOMINEE.items():
                     if col in frame:
                         new.loc[hit, col] = value
@@ -202,6 +212,7 @@ def erase(data: ProgrammeData, person: str) -> PrivacyChange:
         if table != "Audit":  # a log entry mentioning them is scrubbed but is not their data
             rows += int(touched.sum())
             change.rows_by_table[table] = int(touched.sum())
+        change.after[table] = new
         if table in REWRITTEN:
             change.history[table] = new
             continue

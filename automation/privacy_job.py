@@ -14,6 +14,7 @@ from automation.io import sidecar
 from automation.io.patch import TableEdit, write_changes
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult
+from automation.lock import reseal
 from automation.model import ProgrammeData
 from automation.privacy import PrivacyChange, anonymise, erase, retention_cutoff
 
@@ -48,7 +49,12 @@ def _write(
             frames[name] = frame
     if "Audit" in change.history:
         data.tables["Audit"] = change.history["Audit"]
+    lock_frames, resealed = reseal(data, change.after)
+    if resealed:
+        detail += f"; the score lock was sealed again over the {count_of(resealed, 'row')} changed"
     frames.update(audit_entry(data, action, detail, now=now, user=user))
+    frames.update(lock_frames)
+    change.counts["resealed"] = resealed
     target = Path(dest) if dest else path
     pending = sidecar.prepare(target, overflow)
     try:
@@ -120,6 +126,11 @@ def erase_workbook(
         f"{_where(change.rows_by_table)}. The rows stay, so counts by team, site and period "
         "are unchanged."
     )
+    if change.counts.get("resealed"):
+        out.lines.append(
+            "The scores stay locked: the lock now covers the erased rows as they are "
+            f"({count_of(change.counts['resealed'], 'row')}), so they are not reported as changed."
+        )
     staff = data["Staff"]["Name"].dropna().astype(str).str.strip().str.lower()
     if person.strip().lower() in set(staff):
         out.lines.append(

@@ -161,3 +161,57 @@ def test_locking_twice_or_with_stale_results_is_refused(locked_data, example_dat
         lock.lock(_with(example_data, Results=results), current)
     with pytest.raises(UserError, match="no results"):
         lock.lock(_with(example_data, Results=results.iloc[0:0]), current)
+
+
+def _erase_the_winner(path, category="Customers' Choice"):
+    from automation.privacy_job import erase_workbook
+
+    winners = score(read_workbook(path)).winners.set_index("Category")
+    person, nid = winners.loc[category, ["Nominee", "Nomination ID"]]
+    return erase_workbook(path, person), nid
+
+
+def test_an_erasure_keeps_the_lock_and_a_changed_score_stays_reported(locked_copy, today):
+    """Erasing a person on request rewrites locked Results rows (the name and citation): the
+    lock is sealed again over them, so validation does not tell the manager to put the
+    erased data back; a score changed before the erasure is still reported."""
+    header, rows = _scores(locked_copy)
+    s = header.index("Score")
+    rows[5][s] = 1 if rows[5][s] != 1 else 2
+    rewrite_table(locked_copy, "Scores", header, rows)
+    before = {(i.sheet, i.value) for i in _lock_issues(locked_copy, today)}
+    assert len(before) == 1
+    out, _ = _erase_the_winner(locked_copy)
+    assert any(line.startswith("The scores stay locked") for line in out.lines)
+    after = read_workbook(locked_copy)
+    assert lock.is_locked(after)
+    assert {(i.sheet, i.value) for i in _lock_issues(locked_copy, today)} == before
+    assert "sealed again" in after["Audit"]["Detail"].iloc[-1]
+
+
+def test_after_erasing_a_locked_winner_the_refusal_says_why(locked_copy, today):
+    _, nid = _erase_the_winner(locked_copy)
+    after = read_workbook(locked_copy)
+    assert _lock_issues(locked_copy, today) == []
+    # Scoring now would pass the award on: refused, and the message says why.
+    with pytest.raises(UserError) as refused:
+        lock.refuse_other_announcement(after, score(after))
+    # (Jordan Foster has two nominations in the category, both named.)
+    assert "The nominee of N-0039 and N-0051 was erased on request" in refused.value.message
+    assert nid == "N-0039"
+    assert "documents would announce" in refused.value.message
+    assert 'unlock WORKBOOK --reason "nominee erased on request"' in refused.value.hint
+
+
+def test_documents_are_refused_while_they_would_differ_from_the_locked_results(
+    locked_copy, tmp_path, capsys
+):
+    header, rows = _scores(locked_copy)
+    s = header.index("Score")
+    for r in rows:  # every score the same: the ranks, and so the places, change
+        r[s] = 3
+    rewrite_table(locked_copy, "Scores", header, rows)
+    code = cli.main(["documents", str(locked_copy), "--out", str(tmp_path / "docs")])
+    assert code == 2
+    assert "documents would announce results that differ" in capsys.readouterr().err
+    assert not (tmp_path / "docs").exists()

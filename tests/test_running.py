@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -341,3 +342,42 @@ def test_a_workbook_made_before_these_tables_still_scores(example_copy, tmp_path
     missing = [i for i in outcome.report if i.code == "table-missing"]
     assert [(i.value, i.severity) for i in missing] == [("Appeals", "warning")]
     assert not read_workbook(old)["Results"].empty
+
+
+def test_an_erased_winner_can_no_longer_win_or_be_named(example_copy, tmp_path):
+    """After an erasure the nominations stay in the counts, but a pseudonym must never reach
+    a certificate, the newsletter or an email: the nomination cannot win, the next one does,
+    and nothing said about the person (the result's citation) is kept."""
+    from automation.judging.assign import plan_assignments
+    from automation.validate import validate
+
+    before = read_workbook(example_copy)
+    first = score(before).winners.set_index("Category")
+    person, nid = first.loc["Customers' Choice", ["Nominee", "Nomination ID"]]
+    next_best = score(before).nominations.query(
+        'Category == "Customers\' Choice" and Nominee != @person'
+    )
+    next_best = next_best.sort_values("Rank")["Nominee"].iloc[0]
+    erase_workbook(example_copy, person, dest=tmp_path / "erased.xlsx")
+    after = read_workbook(tmp_path / "erased.xlsx")
+    written = after["Results"].set_index("Nomination ID")
+    assert written.at[nid, "Nominee"].startswith("erased person")
+    assert pd.isna(written.at[nid, "Citation"])  # a line of the evidence or the quote
+    results = score(after)
+    winners = results.winners.set_index("Category")
+    assert winners.at["Customers' Choice", "Nominee"] == next_best
+    row = results.nominations.set_index("Nomination ID").loc[nid]
+    assert pd.isna(row["Place"]) and "personal data was erased" in row["Flags"]
+    # The pseudonym is on no Staff list by design: not reported, where a stranger still is.
+    noms = after.tables["Nominations"].copy()
+    noms.loc[noms["Nominee"] == "Ella Turner", "Nominee"] = "Nobody Known"
+    checked = dataclasses.replace(after, tables={**after.tables, "Nominations": noms}, cache={})
+    unknown = [i.message for i in validate(checked) if i.code == "unknown-nominee"]
+    assert unknown and all(m.startswith("Nobody Known") for m in unknown)
+    # Judging it again gives it to no judge, and says why.
+    after.settings = after.settings | {"current_period": "Q3 2026"}
+    after.tables["Assignments"] = after.tables["Assignments"].iloc[0:0]
+    plan = plan_assignments(after)
+    why = [i.message for i in plan.report if i.code == "assign-cannot-win" and nid in i.message]
+    assert why and "erased on request" in why[0]
+    assert nid not in set(plan.rows["Nomination ID"])

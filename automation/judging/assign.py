@@ -28,6 +28,7 @@ from automation.model import ROW, ProgrammeData
 from automation.validate.nominations import (
     COOL_OFF,
     COOL_OFF_FIX,
+    ERASED_NOMINEE,
     JUDGE_FIX,
     JUDGE_NOMINATED,
     cannot_win,
@@ -221,6 +222,10 @@ def _balance(
 _CANNOT_WIN = {
     JUDGE_NOMINATED: ("{Nominee} is a judge", JUDGE_FIX),
     COOL_OFF: ("{Nominee} won {Category} too recently (cool-off)", COOL_OFF_FIX),
+    ERASED_NOMINEE: (
+        "{Nominee}'s personal data was erased on request, so they cannot be announced",
+        "Nothing to do: the nomination stays in the counts but is not judged.",
+    ),
 }
 
 

@@ -91,12 +91,18 @@ COOL_OFF_FIX = f"The category's cool-off (Categories sheet) rules this nominee o
 JUDGE_FIX = f"Replace the judge on the panel for this period, or {WITHDRAW}."
 COOL_OFF = "won this award too recently (cool-off)"
 JUDGE_NOMINATED = "nominee is a judge"
+# A person erased on request keeps their place in the counts, but is never announced: no
+# certificate, newsletter line or email can be made for a pseudonym.
+ERASED_NOMINEE = "nominee's personal data was erased"
 
 
 def cannot_win(data: ProgrammeData, noms: pd.DataFrame) -> dict[object, str]:
     """The nominations of ``noms`` (rows of the Nominations table) that cannot win, by ID,
-    with why: the nominee won the same award too recently, or is a judge (said over a
-    cool-off). Scoring places them nowhere; assigning gives them to no judge."""
+    with why: the nominee won the same award too recently, is a judge (said over a
+    cool-off), or was erased on request (said over both). Scoring places them nowhere;
+    assigning gives them to no judge."""
+    from automation.privacy import erased
+
     blocked = cool_off_blocked(data).reindex(noms.index, fill_value=False)
     out = dict.fromkeys(noms.loc[blocked.to_numpy(dtype=bool), "ID"], COOL_OFF)
     # Both tests over all nominations at once (Series.get and iterating an Arrow-backed key
@@ -104,6 +110,7 @@ def cannot_win(data: ProgrammeData, noms: pd.DataFrame) -> dict[object, str]:
     judges = set(key(data["Judges"]["Judge"]).dropna())
     judged = key(noms["Nominee"]).isin(judges).to_numpy(dtype=bool)
     out.update(dict.fromkeys(noms.loc[judged, "ID"], JUDGE_NOMINATED))
+    out.update(dict.fromkeys(noms.loc[erased(noms["Nominee"]).to_numpy(), "ID"], ERASED_NOMINEE))
     return out
 
 
@@ -220,8 +227,11 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
         known = (is_team & column_key(data, "Nominations", "Nominee").isin(teams)) | (
             ~is_team & column_key(data, "Nominations", "Nominee").isin(staff)
         )
+        from automation.privacy import erased
+
         calib = noms["Calibration"].fillna(False).astype(bool)
-        unknown = noms["Nominee"].notna() & ~known & ~calib
+        # An erased person's pseudonym is on no list, by design.
+        unknown = noms["Nominee"].notna() & ~known & ~calib & ~erased(noms["Nominee"])
         names = {  # each key's spelling, as reading gives names their table's spelling
             "Staff": spellings(data.tables, (("Staff", "Name"),)) or {},
             "Teams": spellings(data.tables, (("Teams", "Team"),)) or {},
