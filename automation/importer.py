@@ -9,6 +9,7 @@ workbook happen in ``automation.import_job``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
@@ -22,6 +23,12 @@ from automation.keys import closest, key, key_of
 from automation.model import ProgrammeData
 from automation.nominees import with_staff_details
 from automation.parse import parse_date
+from automation.validate.nominations import (
+    COOL_OFF,
+    ERASED_NOMINEE,
+    JUDGE_NOMINATED,
+    cannot_win,
+)
 
 # Columns of the Nominations table an export can fill (ID and Period are worked out).
 TARGETS = (
@@ -296,6 +303,30 @@ def next_ids(existing: list[str], count: int, prefix: str = "N-", width: int = 4
 # ---------------------------------------------------------------------------------------------
 # The plan
 # ---------------------------------------------------------------------------------------------
+# What to check about an added nomination that cannot win (validation reports it as an
+# error), by cannot_win's reason; formatted with the nomination's fields.
+_CANNOT_WIN = {
+    COOL_OFF: (
+        "{Nominee} won {Category} too recently to win it again in {Period} (cool-off): thank "
+        "the nominator and withdraw it, or validation reports it as an error"
+    ),
+    JUDGE_NOMINATED: (
+        "{Nominee} is on the judging panel: replace them as a judge for this period or "
+        "withdraw the nomination, or validation reports it as an error"
+    ),
+    ERASED_NOMINEE: "{Nominee} was erased on request, so the nomination cannot win",
+}
+
+
+def _cannot_win(data: ProgrammeData, added: list[dict[str, object]]) -> dict[object, str]:
+    """The added nominations that cannot win, by ID, with what to tell the manager."""
+    if not added:
+        return {}
+    frame = pd.DataFrame(added)
+    view = dataclasses.replace(data, tables={**data.tables, "Nominations": frame}, cache={})
+    return {nid: _CANNOT_WIN[why] for nid, why in cannot_win(view, frame).items()}
+
+
 def plan_import(
     data: ProgrammeData,
     export: pd.DataFrame,
@@ -471,9 +502,14 @@ def plan_import(
         if response:
             seen_responses.add(key_of(response))
     ids = next_ids(list(old["ID"].dropna().astype(str)), len(added))
-    for record, new_id, (row, notes) in zip(added, ids, to_check, strict=True):
+    for record, new_id in zip(added, ids, strict=True):
         record["ID"] = new_id
-        plan.notes += [f"row {row} ({new_id}): {note}" for note in notes]
+    out_of_it = _cannot_win(data, added)
+    for record, (row, notes) in zip(added, to_check, strict=True):
+        why = out_of_it.get(record["ID"])
+        if why is not None:
+            notes.append(why.format(**record))
+        plan.notes += [f"row {row} ({record['ID']}): {note}" for note in notes]
     # What the export leaves blank comes from the Staff and Teams tables, as reading does.
     plan.added = with_staff_details(
         pd.DataFrame(added), data["Staff"], data["Teams"], data["Categories"]

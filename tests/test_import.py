@@ -233,3 +233,29 @@ def test_no_spelling_guess_against_a_long_staff_list(workbook, monkeypatch):
     data = read_workbook(workbook)
     found = {(i.code, i.value): i for i in validate(data, today=dt.date(2026, 10, 20))}
     assert found["unknown-nominee", "Megan Elis"].message == "Megan Elis is not on the Staff list."
+
+
+def test_a_nomination_that_cannot_win_is_added_with_a_note_saying_why(workbook, tmp_path):
+    """Grace Adeyemi won Customer Hero in Q2 2026 (cool-off 2 periods) and Marcus Bell
+    judges: both nominations are kept as they came, each with what to do, matching the
+    errors validation will report."""
+    export = _custom_export(
+        tmp_path / "export.csv",
+        "15/08/2026 10:00:00,Grace Adeyemi,Customer Hero,Stayed late to fix a fault.,Bo Yu",
+        "16/08/2026 10:00:00,Marcus Bell,Customer Hero,Coached the new starters.,Bo Yu",
+        "17/08/2026 10:00:00,Luca Rossi,Customer Hero,Calm on a hard call.,Bo Yu",
+    )
+    mapping = parse_mapping(CUSTOM_MAP)
+    out = import_workbook(workbook, export, given=mapping, source="colleague")
+    assert len(out.plan.added) == 3
+    ids = list(out.plan.added["ID"])
+    assert out.plan.notes == [
+        f"row 2 ({ids[0]}): Grace Adeyemi won Customer Hero too recently to win it again in "
+        "Q3 2026 (cool-off): thank the nominator and withdraw it, or validation reports it as "
+        "an error",
+        f"row 3 ({ids[1]}): Marcus Bell is on the judging panel: replace them as a judge for "
+        "this period or withdraw the nomination, or validation reports it as an error",
+    ]
+    found = {(i.code, i.value) for i in validate(read_workbook(workbook)) if i.severity == "error"}
+    assert ("repeat-winner", "Grace Adeyemi") in found
+    assert ("nominee-is-judge", "Marcus Bell") in found
