@@ -244,6 +244,24 @@ def test_a_huge_number_of_runners_up_is_a_bad_setting(example_copy, tmp_path, ca
     assert "Runners-up" in text and "from 0 to 100" in text
 
 
+def test_with_no_period_known_anywhere_the_cool_off_check_still_runs(example_data):
+    """Found by fuzzing (seed 22509): the Periods table deleted and PastWinners' Period
+    column gone left no period end at all, and the cool-off check raised a TypeError inside
+    pandas. Now nothing is blocked and validation and scoring go on."""
+    import dataclasses
+
+    from automation.scoring import score
+    from automation.validate.nominations import cool_off_blocked
+
+    tables = dict(example_data.tables)
+    tables["Periods"] = tables["Periods"].iloc[0:0]
+    tables["PastWinners"] = tables["PastWinners"].assign(Period=None)
+    data = dataclasses.replace(example_data, tables=tables, cache={})
+    assert not cool_off_blocked(data).any()
+    assert "repeat-winner" not in validate(data).codes()
+    assert len(score(data).nominations) == len(score(example_data).nominations)
+
+
 def test_a_logo_file_name_too_long_to_look_up_is_a_plain_message(example_copy, tmp_path, capsys):
     sheet, ref = _setting_cell(example_copy, "Logo file")
     set_cell(example_copy, sheet, ref, "x" * 5000)  # the system refuses to look it up (OSError)

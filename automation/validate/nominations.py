@@ -59,7 +59,11 @@ def _cool_off_blocked(data: ProgrammeData) -> pd.Series:
             "_i": noms.index,
             "n": column_key(data, "Nominations", "Nominee").to_numpy(),
             "c": column_key(data, "Nominations", "Category").to_numpy(),
-            "end": pd.to_datetime(column_key(data, "Nominations", "Period").map(ends)).to_numpy(),
+            # Through a dict: mapping onto an empty date Series (no periods known) fails
+            # inside pandas.
+            "end": pd.to_datetime(
+                column_key(data, "Nominations", "Period").map(ends.to_dict())
+            ).to_numpy(),
         }
     )
     right = pd.DataFrame(
