@@ -200,7 +200,9 @@ def _write_table(
             cell = ws.cell(row=i, column=j)
             if col.is_formula:
                 cell.value = col.formula
-            elif col.name in row and row[col.name] is not None:
+            elif col.name in row and row[col.name] is not None and row[col.name] != "":
+                # (An empty text would be written as an empty inline string: a cell that
+                # holds nothing, but is not blank to Excel's checks.)
                 cell.value = _excel_value(row[col.name])
             _style_for(col, cell)
     last = header_row + len(body)
