@@ -599,6 +599,7 @@ def test_judge_emails_and_reminders(workbook, packs, tmp_path):
     from email import policy
     from email.parser import BytesParser
 
+    from automation.documents.english import count_in_words
     from automation.judging.jobs import judge_emails_workbook
 
     sent = judge_emails_workbook(workbook, tmp_path / "all", now=NOW)
@@ -620,7 +621,10 @@ def test_judge_emails_and_reminders(workbook, packs, tmp_path):
     for path in reminded.files:
         m = BytesParser(policy=policy.default).parse(path.open("rb"))
         assert done not in m["To"]
-        assert re.search(r"^Reminder: \d+ scores still to come", m["Subject"])
+        n = int(re.search(r"^Reminder: (\d+) scores? still to come", m["Subject"])[1])
+        # In the letter itself a count under ten is in words ("one score").
+        said = f"We are still waiting for {count_in_words(n, 'score')} from you, on "
+        assert said in m.get_body().get_content()
 
 
 def test_cli_commands(workbook, packs, tmp_path, capsys):

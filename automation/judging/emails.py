@@ -126,7 +126,8 @@ def reminder_messages(
             skipped.append((pack.judge, problem))
             continue
         context = _context(data, pack) | {
-            "missing_text": count_of(len(todo), "score"),
+            "missing_text": count_of(len(todo), "score"),  # "1 score", for the subject
+            "missing_words": count_in_words(len(todo), "score"),  # "one score", for prose
             "nominations_text": count_in_words(todo["Nomination ID"].nunique(), "nomination"),
             "due_passed": pack.due is not None and pack.due < today,
         }
