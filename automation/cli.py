@@ -866,9 +866,16 @@ def _print_summary(s: dict) -> None:
         f"  Organisation: {s['organisation'] or '(not set)'}   Period: "
         f"{s['current_period'] or '(not set)'}"
     )
-    width = max(len(k) for k in s["tables"])
-    for name, n in s["tables"].items():
-        print(f"  {name:<{width}}  {n:>7} row{'s' if n != 1 else ''}")
+    from automation import schema
+
+    # By sheet, as the manager finds them in Excel; each table with its rows.
+    width = max(len(sheet.name) for sheet in schema.SHEETS)
+    print(f"  {'Sheet':<{width}}  Tables, with their rows")
+    for sheet in schema.SHEETS:
+        counts = [(t, s["tables"][t]) for t in sheet.tables if t in s["tables"]]
+        if counts:
+            listed = ", ".join(f"{t} {n:,}" for t, n in counts)
+            print(f"  {sheet.name:<{width}}  {listed}")
     if s["problems"]:
         print(f"  Reading problems: {len(s['problems'])} (run 'awards validate' for details)")
 

@@ -357,3 +357,15 @@ def test_run_names_the_first_few_problems_each_once():
     )
     assert [line.split(":")[0] for line in named[1:]] == [f"  - Staff!A{r}" for r in range(2, 6)]
     assert last == "  ...and 2 more: see the Issues sheet or run 'awards validate'."
+
+
+def test_summary_lists_each_sheets_tables_with_their_rows(built_example, capsys):
+    from automation.io.read import read_workbook
+
+    data = read_workbook(built_example)
+    assert cli.main(["summary", str(built_example)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    judges = next(line for line in lines if line.strip().startswith("Judges "))
+    assert judges.split()[1:3] == ["Judges", f"{len(data['Judges'])},"]
+    scores = next(line for line in lines if line.strip().startswith("Scores "))
+    assert scores.split()[-1] == f"{len(data['Scores']):,}" and len(data["Scores"]) >= 1000
