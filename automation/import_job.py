@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from automation.auditlog import audit_entry
-from automation.documents.english import count_of
+from automation.documents.english import count_of, join_list
 from automation.errors import UserError
 from automation.importer import ImportPlan, format_mapping, map_headers, parse_mapping, plan_import
 from automation.io.patch import TableEdit, write_changes
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult
+from automation.keys import key, key_of
 from automation.period_job import last_row, records, setting_edit
 
 
@@ -85,6 +86,28 @@ CHECK_FIX = (
 )
 
 
+def later_periods(data, added: pd.DataFrame) -> list[str]:
+    """A line for the added nominations of a period other than the current one: they are
+    neither judged nor scored until that period is the current one."""
+    current = str(data.setting("current_period") or "").strip()
+    if not current or added.empty:
+        return []
+    other = added[key(added["Period"]) != key_of(current)]
+    if other.empty:
+        return []
+    periods = join_list(list(dict.fromkeys(other["Period"].astype(str))))
+    n, of = len(other), len(added)
+    if n == of:
+        which = "The nomination added is" if n == 1 else f"All {n:,} nominations added are"
+    else:
+        which = f"{n:,} of the {of:,} nominations added {'is' if n == 1 else 'are'}"
+    return [
+        f"{which} for {periods}, not the current period ({current}): "
+        f"{'it is' if n == 1 else 'they are'} judged and scored once that period starts "
+        "(awards new-period)."
+    ]
+
+
 def import_workbook(
     path: Path | str,
     export: Path | str,
@@ -115,6 +138,7 @@ def import_workbook(
         out.lines.append(f"  check {note}")
     if plan.notes:
         out.lines.append(CHECK_FIX)
+    out.lines += later_periods(data, plan.added)
     if dry_run:
         out.lines.append("Nothing was written (--dry-run).")
         return out

@@ -259,3 +259,28 @@ def test_a_nomination_that_cannot_win_is_added_with_a_note_saying_why(workbook, 
     found = {(i.code, i.value) for i in validate(read_workbook(workbook)) if i.severity == "error"}
     assert ("repeat-winner", "Grace Adeyemi") in found
     assert ("nominee-is-judge", "Marcus Bell") in found
+
+
+def test_nominations_for_the_next_period_wait_for_it(workbook):
+    """The Google export's responses fall in Q4 2026 while Q3 2026 is being judged: the
+    import says so, and validation does not ask the Q3 judges to score them."""
+    out = import_workbook(workbook, GOOGLE)
+    assert (
+        "All 3 nominations added are for Q4 2026, not the current period (Q3 2026): they are "
+        "judged and scored once that period starts (awards new-period)."
+    ) in out.lines
+    new = set(out.plan.added["ID"])
+    found = validate(read_workbook(workbook))
+    assert not [
+        i
+        for i in found
+        if i.code in ("missing-score", "judge-not-started") and any(n in i.message for n in new)
+    ]
+    # Once Q4 2026 is the current period, they are expected like any other.
+    from automation.io.patch import write_changes
+    from automation.period_job import setting_edit
+
+    edit = {"Settings": setting_edit(read_workbook(workbook), {"current_period": "Q4 2026"})}
+    write_changes(workbook, edit, backup=False)
+    found = validate(read_workbook(workbook))
+    assert [i for i in found if i.code in ("missing-score", "judge-not-started")]

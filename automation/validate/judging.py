@@ -10,7 +10,7 @@ import pandas as pd
 from automation.conflicts import conflicted_pairs
 from automation.documents.english import count_of, plural
 from automation.issues import ERROR, WARNING, Issue
-from automation.keys import codes_in, column_codes, column_key, first_match, key
+from automation.keys import codes_in, column_codes, column_key, first_match, key, key_of
 from automation.model import ROW, ProgrammeData
 from automation.validate.emit import row_issues
 from automation.validate.nominations import cannot_win
@@ -342,6 +342,13 @@ def _expected_scored(data: ProgrammeData) -> np.ndarray:
 def _expected(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
     all_noms = data["Nominations"]
     usable = (all_noms["ID"].notna() & all_noms["Category"].notna()).to_numpy()
+    # The current period's nominations, as the judges are given them (assign, packs):
+    # nominations of the next period that came in early wait for it.
+    period = data.setting("current_period")
+    if period:
+        mine = (column_key(data, "Nominations", "Period") == key_of(period)).to_numpy()
+        if (usable & mine).any():
+            usable = usable & mine
     # A nomination that cannot win (its nominee is within the award's cool-off, or is a
     # judge) is given to no judge to score, as assign gives it to none.
     out_of_it = cannot_win(data, all_noms[usable])
