@@ -9,8 +9,9 @@ a finding of unfairness.
 
 Only individual nominations count (a team award has no one member of staff to credit), and
 calibration entries never do. With fewer than ``FEW_WINS`` wins in a grouping a single win
-decides every win ratio, so those are shown but not flagged. Pure functions over ProgrammeData
-and Results.
+decides every win ratio, so those are shown but not flagged; likewise nomination ratios with
+fewer than ``FEW_NOMINATIONS`` individual nominations (early in a period, two nominations
+would flag every group without one). Pure functions over ProgrammeData and Results.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ SMALL_GROUP = 5
 # With fewer wins than this in a grouping, one win decides every ratio: win ratios are shown
 # but not flagged.
 FEW_WINS = 5
+# The same for nominations: with fewer individual nominations than this in all, nomination
+# ratios are shown but not flagged.
+FEW_NOMINATIONS = 10
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class Equity:
     # The Teams table's headcount (kpis.staff_total), which the report's participation
     # figures use; the rates here can only count the people listed on the Staff sheet.
     headcount: int = 0
+    # Nominations of listed staff for individual awards: the count every ratio rests on.
+    individual_nominations: int = 0
 
     @property
     def flagged(self) -> list[GroupRate]:
@@ -144,11 +150,12 @@ def equity(data: ProgrammeData, results: Results | None, period: str | None = No
         best_n_group = nrate.idxmax() if len(nrate) else None
         best_w_group = wrate.idxmax() if len(wrate) else None
         few_wins = int(g["w"].sum()) < FEW_WINS
+        few_noms = int(g["n"].sum()) < FEW_NOMINATIONS
         for name, row in g.iterrows():
             n_ratio = float(nrate[name] / best_n) if best_n > 0 else None
             w_ratio = float(wrate[name] / best_w) if best_w > 0 else None
             flags = []
-            if n_ratio is not None and n_ratio < FOUR_FIFTHS:
+            if n_ratio is not None and n_ratio < FOUR_FIFTHS and not few_noms:
                 flags.append(f"nominations below four-fifths of {best_n_group}")
             if w_ratio is not None and w_ratio < FOUR_FIFTHS and not few_wins:
                 flags.append(f"wins below four-fifths of {best_w_group}")
@@ -188,6 +195,7 @@ def equity(data: ProgrammeData, results: Results | None, period: str | None = No
         judges=len(judges),
         missing_groupings=missing,
         headcount=staff_total(data),
+        individual_nominations=int(staff["_n"].sum()),
     )
 
 

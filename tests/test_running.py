@@ -67,7 +67,9 @@ def _equity_data():
     return data
 
 
-def test_equity_by_hand():
+def test_equity_by_hand(monkeypatch):
+    from automation import equity as equity_module
+
     data = _equity_data()
     results = SimpleNamespace(
         nominations=pd.DataFrame(
@@ -85,7 +87,12 @@ def test_equity_by_hand():
     assert (red.eligible, red.nominations, red.nomination_rate) == (5, 4, 0.8)
     assert (blue.eligible, blue.nominations, blue.nomination_rate) == (4, 1, 0.25)
     assert red.nomination_ratio == 1.0 and blue.nomination_ratio == pytest.approx(0.3125)
-    assert blue.below and not red.below
+    # Five nominations of individuals in all: the ratios are shown, not flagged...
+    assert eq.individual_nominations == 5 and not blue.below
+    # ...which they are from FEW_NOMINATIONS on.
+    monkeypatch.setattr(equity_module, "FEW_NOMINATIONS", 5)
+    flagged = {(g.grouping, g.group): g for g in equity(data, results, "P1").groups}
+    assert flagged[("Team", "Blue")].below and not flagged[("Team", "Red")].below
     assert any("small group" in f for f in blue.flags)
     assert not any("small group" in f for f in red.flags)
     # Wins per member: 1/5 and 1/4; with two wins in all they are shown, not flagged.
@@ -381,3 +388,12 @@ def test_an_erased_winner_can_no_longer_win_or_be_named(example_copy, tmp_path):
     why = [i.message for i in plan.report if i.code == "assign-cannot-win" and nid in i.message]
     assert why and "erased on request" in why[0]
     assert nid not in set(plan.rows["Nomination ID"])
+
+
+def test_with_few_nominations_the_report_says_why_nothing_is_flagged():
+    from automation.documents.equity_section import equity_summary
+
+    text = equity_summary(equity(_equity_data(), None, "P1"))
+    assert "With five nominations of individuals (fewer than 10)" in text
+    assert "shown but not flagged" in text
+    assert "No group fell below" not in text and "Below four-fifths" not in text

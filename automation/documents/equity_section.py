@@ -8,8 +8,8 @@ from typing import Any
 
 from automation.documents.charts import _png
 from automation.documents.context import EvaluationContext
-from automation.documents.english import count_of, join_list
-from automation.equity import FOUR_FIFTHS, SMALL_GROUP, Equity
+from automation.documents.english import count_in_words, count_of, join_list
+from automation.equity import FEW_NOMINATIONS, FOUR_FIFTHS, SMALL_GROUP, Equity
 
 
 def _ratio(value: float | None) -> str:
@@ -31,10 +31,17 @@ def equity_summary(eq: Equity) -> str:
         f"{FOUR_FIFTHS} (the four-fifths rule of thumb) is flagged: it says where to look, not "
         "that anyone was treated unfairly. "
     )
+    few = eq.individual_nominations < FEW_NOMINATIONS
+    if few:
+        text += (
+            f"With {count_in_words(eq.individual_nominations, 'nomination')} of individuals "
+            f"(fewer than {FEW_NOMINATIONS}), one nomination more or less would change "
+            "every ratio, so nomination ratios are shown but not flagged. "
+        )
     if flagged:
         names = join_list(f"{g.group} ({g.grouping.lower()})" for g in flagged)
         text += f"Below four-fifths of the best rate: {names}. "
-    elif eq.groups:
+    elif eq.groups and not few:
         text += "No group fell below four-fifths of the best rate. "
     if small:
         text += (
