@@ -75,8 +75,10 @@ def panel_summary(eq: Equity) -> str:
     )
     unknown = eq.panel.get("site", {}).get("(not recorded)", 0)
     if unknown:
+        # In words, as it begins a sentence ("One judge has ...").
         text += (
-            f" {count_of(unknown, 'judge')} {'has' if unknown == 1 else 'have'} no site recorded."
+            f" {count_in_words(unknown, 'judge').capitalize()} "
+            f"{'has' if unknown == 1 else 'have'} no site recorded."
         )
     if eq.judges > 1 and len(teams) <= 1:
         text += " A panel from one team is easy to challenge: add judges from elsewhere."
@@ -93,7 +95,11 @@ def equity_chart(eq: Equity, primary: str = "#1F4E79", accent: str = "#C9A227") 
     for axes, kind in zip(axes_list, kinds, strict=True):
         groups = [g for g in eq.groups if g.grouping == kind]
         rates = [g.nomination_rate or 0.0 for g in groups]
-        colours = [accent if g.below else primary for g in groups]
+        # Light where the nomination rate was flagged (the bars are nomination rates).
+        colours = [
+            accent if any(f.startswith("nominations below") for f in g.flags) else primary
+            for g in groups
+        ]
         axes.bar([g.group for g in groups], rates, color=colours)
         if rates and max(rates) > 0:
             axes.axhline(FOUR_FIFTHS * max(rates), color="#404040", linestyle="--", linewidth=1)
@@ -106,10 +112,16 @@ def equity_chart(eq: Equity, primary: str = "#1F4E79", accent: str = "#C9A227") 
             label.set_horizontalalignment("right")
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
+    caption = (
+        "Dashed line: four-fifths of the best group's rate; light bars are below it."
+        if eq.individual_nominations >= FEW_NOMINATIONS
+        else f"Dashed line: four-fifths of the best group's rate; with fewer than "
+        f"{FEW_NOMINATIONS} nominations of individuals no bar is flagged."
+    )
     figure.text(
         0.01,
         -0.02,
-        "Dashed line: four-fifths of the best group's rate; light bars are below it.",
+        caption,
         fontsize=7,
         color="#595959",
     )
