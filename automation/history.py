@@ -18,7 +18,7 @@ import pandas as pd
 
 from automation import schema
 from automation.appeals import open_appeals
-from automation.documents.english import count_of
+from automation.documents.english import count_of, join_list
 from automation.errors import UserError
 from automation.keys import key, key_of
 from automation.kpis import staff_nominated, staff_total
@@ -174,18 +174,31 @@ def _clear_stale_due(data: ProgrammeData, change: PeriodChange, today: dt.date) 
 
 
 def _note_kpi_actuals(data: ProgrammeData, change: PeriodChange) -> None:
-    """The Programme sheet's KPI actuals were measured for the closed period; they stay (a
-    figure measured continuously, like CSAT, is still the latest), but unless the manager
-    updates them the next evaluation report gives the closed period's figures as its own."""
+    """The KPI actuals, survey results and findings were the closed period's; they stay (a
+    figure measured continuously, like CSAT, is still the latest, and a finding's action is
+    for the period now opening), but unless the manager updates them the next evaluation
+    report gives the closed period's as its own."""
     obj = data["Objectives"].dropna(subset=["KPI"])
+    parts = []
     measured = int(obj["Actual"].notna().sum())
     if measured:
-        change.notes.append(
-            f"The Actual figures of {count_of(measured, 'KPI')} on the Programme sheet are "
-            f"still those measured for {change.closed} (the History sheet keeps them): type "
-            f"{change.opened}'s figures over them as they come in, or the {change.opened} "
-            f"evaluation report will show {change.closed}'s"
-        )
+        parts.append(f"the Actual figures of {count_of(measured, 'KPI')} on the Programme sheet")
+    survey = len(data["Survey"].dropna(subset=["Result"]))
+    findings = len(data["Findings"].dropna(subset=["Finding"]))
+    on_evaluation = [
+        count_of(n, what) for n, what in ((survey, "survey result"), (findings, "finding")) if n
+    ]
+    if on_evaluation:
+        parts.append(f"the {join_list(on_evaluation)} on the Evaluation sheet")
+    if not parts:
+        return
+    kept = " (the History sheet keeps the KPI figures)" if measured else ""
+    what = ", and ".join(parts) + ("," if len(parts) > 1 else "")
+    change.notes.append(
+        f"{what[0].upper()}{what[1:]} are still those of "
+        f"{change.closed}{kept}: bring them up to date as {change.opened} is measured, or the "
+        f"{change.opened} evaluation report will show {change.closed}'s"
+    )
 
 
 def close_period(

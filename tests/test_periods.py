@@ -357,7 +357,7 @@ def test_scores_due_is_cleared_only_when_it_was_the_closed_rounds(
     assert any("Scores due" in n for n in change.notes) == cleared
 
 
-def test_closing_says_the_kpi_actuals_are_the_closed_periods(example_data):
+def test_closing_says_the_kpi_actuals_and_survey_are_the_closed_periods(example_data):
     """The actuals stay on the Programme sheet (the History keeps a copy): the manager is
     told they are the closed period's, or the next report would pass them off as its own."""
     from dataclasses import replace
@@ -365,14 +365,29 @@ def test_closing_says_the_kpi_actuals_are_the_closed_periods(example_data):
     from automation.scoring import score
 
     change = history.close_period(example_data, score(example_data), "Q4 2026", force=True)
-    (note,) = [n for n in change.notes if "Actual figures" in n]
-    measured = int(example_data["Objectives"]["Actual"].notna().sum())
-    assert measured == 4
-    assert note.startswith("The Actual figures of 4 KPIs on the Programme sheet are still those")
-    assert "Q3 2026" in note and "Q4 2026" in note
-    objectives = example_data["Objectives"].assign(Actual=None)
-    unmeasured = replace(
-        example_data, tables={**example_data.tables, "Objectives": objectives}, cache={}
+    (note,) = [n for n in change.notes if "still those of" in n]
+    counts = (
+        int(example_data["Objectives"]["Actual"].notna().sum()),
+        len(example_data["Survey"]),
+        len(example_data["Findings"]),
     )
-    change = history.close_period(unmeasured, score(unmeasured), "Q4 2026", force=True)
-    assert not [n for n in change.notes if "Actual figures" in n]
+    assert counts == (4, 7, 3)
+    assert note == (
+        "The Actual figures of 4 KPIs on the Programme sheet, and the 7 survey results and 3 "
+        "findings on the Evaluation sheet, are still those of Q3 2026 (the History sheet keeps "
+        "the KPI figures): bring them up to date as Q4 2026 is measured, or the Q4 2026 "
+        "evaluation report will show Q3 2026's"
+    )
+    tables = {
+        **example_data.tables,
+        "Objectives": example_data["Objectives"].assign(Actual=None),
+        "Survey": example_data["Survey"].iloc[0:0],
+    }
+    only_findings = replace(example_data, tables=tables, cache={})
+    change = history.close_period(only_findings, score(only_findings), "Q4 2026", force=True)
+    (note,) = [n for n in change.notes if "still those of" in n]
+    assert note.startswith("The 3 findings on the Evaluation sheet are still those of Q3 2026:")
+    tables["Findings"] = example_data["Findings"].iloc[0:0]
+    nothing = replace(example_data, tables=tables, cache={})
+    change = history.close_period(nothing, score(nothing), "Q4 2026", force=True)
+    assert not [n for n in change.notes if "still those of" in n]
