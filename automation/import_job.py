@@ -92,7 +92,7 @@ def later_periods(data, added: pd.DataFrame) -> list[str]:
     current = str(data.setting("current_period") or "").strip()
     if not current or added.empty:
         return []
-    other = added[key(added["Period"]) != key_of(current)]
+    other = added[(key(added["Period"]) != key_of(current)).fillna(False).to_numpy(dtype=bool)]
     if other.empty:
         return []
     periods = join_list(list(dict.fromkeys(other["Period"].astype(str))))

@@ -346,7 +346,8 @@ def _expected(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
     # nominations of the next period that came in early wait for it.
     period = data.setting("current_period")
     if period:
-        mine = (column_key(data, "Nominations", "Period") == key_of(period)).to_numpy()
+        same = column_key(data, "Nominations", "Period") == key_of(period)
+        mine = same.fillna(False).to_numpy(dtype=bool)  # a blank period is no match
         if (usable & mine).any():
             usable = usable & mine
     # A nomination that cannot win (its nominee is within the award's cool-off, or is a
