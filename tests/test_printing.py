@@ -379,3 +379,22 @@ def test_the_last_row_in_use_counts_typed_values_in_input_columns_only() -> None
     assert last_used_row(xml, info) == 7
     assert last_used_row(xml.replace(row(7, '<c r="D7"><v>0</v></c>'), ""), info) == 6
     assert last_used_row("<worksheet><sheetData/></worksheet>", info) == 5
+
+
+def test_an_import_prints_the_nominations_it_added(example_copy) -> None:
+    """A forms import appends nominations below the last one: the Nominations sheet prints
+    down to the newest, and the Audit log to its new entry."""
+    from pathlib import Path
+
+    from automation.import_job import import_workbook
+
+    forms = Path(__file__).parent / "fixtures" / "forms" / "google_forms_export.csv"
+    before = _table_ends(load_workbook(example_copy)["Nominations"])["Nominations"]
+    out = import_workbook(example_copy, forms)
+    wb = load_workbook(example_copy)
+    end = _table_ends(wb["Nominations"])["Nominations"]
+    assert end == before + len(out.plan.added) and len(out.plan.added) == 3
+    for sheet in ("Nominations", "Audit log"):
+        ((_, last),) = _areas(wb[sheet])
+        (table_end,) = [e for t, e in _table_ends(wb[sheet]).items()]
+        assert last == table_end, sheet
