@@ -173,7 +173,7 @@ def _clear_stale_due(data: ProgrammeData, change: PeriodChange, today: dt.date) 
         )
 
 
-def _note_kpi_actuals(data: ProgrammeData, change: PeriodChange) -> None:
+def _note_stale_figures(data: ProgrammeData, change: PeriodChange) -> None:
     """The KPI actuals, survey results and findings were the closed period's; they stay (a
     figure measured continuously, like CSAT, is still the latest, and a finding's action is
     for the period now opening), but unless the manager updates them the next evaluation
@@ -370,7 +370,7 @@ def close_period(
         settings={"current_period": new_period},
     )
     _clear_stale_due(data, change, today or dt.date.today())
-    _note_kpi_actuals(data, change)
+    _note_stale_figures(data, change)
     change.views = history_views(data, change)
     return change
 

@@ -366,10 +366,10 @@ def refuse_other_announcement(data: ProgrammeData, results) -> None:
 def _erased_among(data: ProgrammeData, found: list[Change]) -> list[str]:
     """The nomination IDs of changed Results rows whose nominee was erased on request."""
     noms = data["Nominations"]
-    ids = noms.loc[erased(noms["Nominee"]).to_numpy(), "ID"].dropna()
-    gone = dict(zip(key_texts(ids), ids.astype(str), strict=True))
-    ids = (c.key.rsplit(" / ", 1)[-1] for c in found if c.table == "Results")
-    return sorted({gone[k] for k in key_texts(pd.Series(list(ids), dtype=object)) if k in gone})
+    erased_ids = noms.loc[erased(noms["Nominee"]).to_numpy(), "ID"].dropna()
+    gone = dict(zip(key_texts(erased_ids), erased_ids.astype(str), strict=True))
+    changed = pd.Series([c.key.rsplit(" / ", 1)[-1] for c in found if c.table == "Results"])
+    return sorted({gone[k] for k in key_texts(changed.astype(object)) if k in gone})
 
 
 __all__ = [

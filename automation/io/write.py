@@ -736,10 +736,10 @@ def write_tool_tables(
             new_parts |= edited
             user_parts |= edited
             counts |= edit_counts
+            if edited:  # (the parts patched in place are in the view already)
+                found = _show_patched(view, edited)
         if user_parts:
-            areas.update(
-                edited_sheet_areas(_show_patched(view, user_parts), _sheet_xml(user_parts))
-            )
+            areas.update(edited_sheet_areas(found, _sheet_xml(user_parts)))
         infos = zf.infolist()
         infos += [zipfile.ZipInfo(name, date_time=infos[0].date_time) for name in view.added]
         parts = {i.filename: new_parts.get(i.filename) for i in infos}

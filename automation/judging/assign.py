@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from automation.conflicts import conflicted_pairs
@@ -32,6 +33,7 @@ from automation.validate.nominations import (
     JUDGE_FIX,
     JUDGE_NOMINATED,
     cannot_win,
+    current_period_only,
 )
 
 COLUMNS = ["Judge", "Nomination ID"]
@@ -77,10 +79,7 @@ class AssignPlan:
 def nominations_in_scope(data: ProgrammeData) -> pd.DataFrame:
     """Nominations of the current period (all nominations when no period is set)."""
     noms = data["Nominations"].dropna(subset=["ID", "Category"])
-    period = data.setting("current_period")
-    if period and (key(noms["Period"]) == key_of(period)).any():
-        noms = noms[key(noms["Period"]) == key_of(period)]
-    return noms
+    return noms[current_period_only(data, key(noms["Period"]), np.ones(len(noms), dtype=bool))]
 
 
 def plan_assignments(

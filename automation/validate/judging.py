@@ -10,10 +10,10 @@ import pandas as pd
 from automation.conflicts import conflicted_pairs
 from automation.documents.english import count_of, plural
 from automation.issues import ERROR, WARNING, Issue
-from automation.keys import codes_in, column_codes, column_key, first_match, key, key_of
+from automation.keys import codes_in, column_codes, column_key, first_match, key
 from automation.model import ROW, ProgrammeData
 from automation.validate.emit import row_issues
-from automation.validate.nominations import cannot_win
+from automation.validate.nominations import cannot_win, current_period_only
 
 TOLERANCE = 1e-6
 
@@ -344,12 +344,7 @@ def _expected(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
     usable = (all_noms["ID"].notna() & all_noms["Category"].notna()).to_numpy()
     # The current period's nominations, as the judges are given them (assign, packs):
     # nominations of the next period that came in early wait for it.
-    period = data.setting("current_period")
-    if period:
-        same = column_key(data, "Nominations", "Period") == key_of(period)
-        mine = same.fillna(False).to_numpy(dtype=bool)  # a blank period is no match
-        if (usable & mine).any():
-            usable = usable & mine
+    usable = current_period_only(data, column_key(data, "Nominations", "Period"), usable)
     # A nomination that cannot win (its nominee is within the award's cool-off, or is a
     # judge) is given to no judge to score, as assign gives it to none.
     out_of_it = cannot_win(data, all_noms[usable])

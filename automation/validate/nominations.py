@@ -100,6 +100,20 @@ JUDGE_NOMINATED = "nominee is a judge"
 ERASED_NOMINEE = "nominee's personal data was erased"
 
 
+def current_period_only(
+    data: ProgrammeData, period_keys: pd.Series, usable: np.ndarray
+) -> np.ndarray:
+    """``usable`` (a mask over nominations) narrowed to those of the current period, whose
+    Period keys are ``period_keys``: what the judges are given (assign, packs) and expected
+    to score. All of ``usable`` when no period is set or none of them is in it; a blank
+    period is no match."""
+    period = data.setting("current_period")
+    if not period:
+        return usable
+    mine = (period_keys == key_of(period)).fillna(False).to_numpy(dtype=bool)
+    return usable & mine if (usable & mine).any() else usable
+
+
 def cannot_win(data: ProgrammeData, noms: pd.DataFrame) -> dict[object, str]:
     """The nominations of ``noms`` (rows of the Nominations table) that cannot win, by ID,
     with why: the nominee won the same award too recently, is a judge (said over a
