@@ -322,3 +322,106 @@ def test_one_member_of_staff_nominated_reads_in_the_singular() -> None:
     one = dataclasses.replace(HEALTHY, staff_nominated=1)
     assert "1 of 215 staff (0%) was nominated at least once." in _participation_summary(one)
     assert "were nominated at least once" in _participation_summary(HEALTHY)
+
+
+def test_agreement_from_a_handful_of_nominations_is_shown_but_not_read() -> None:
+    """Two nominations gave alphas of -0.2 in a real second period: the report must not tell
+    the manager to rewrite the descriptors on that, nor blame too few judges."""
+    from automation.documents.evaluation import agreement_reading
+
+    few = [
+        AgreementFigure("Hero: Care", -0.22, "", "Hero", "Care", nominations=2),
+        AgreementFigure("Hero: Speed", -0.23, "", "Hero", "Speed", nominations=2),
+    ]
+    ctx = dataclasses.replace(HEALTHY, agreement=few)
+    reading = agreement_reading(ctx)
+    assert "The figures for Hero come from fewer than 10 nominations" in reading
+    assert "poorly" not in reading and "weakest" not in reading
+    assert not any("agreed poorly" in r for r in recommendations(ctx))
+    # Beside figures that can be read, only those are counted; the others are named.
+    enough = AgreementFigure("Team: Care", 0.5, "", "Team", "Care", nominations=12)
+    reading = agreement_reading(dataclasses.replace(HEALTHY, agreement=[*few, enough]))
+    assert "Across the one criterion measured" in reading and "poorly on one" in reading
+    assert "The weakest was “Care” (Team, α 0.50)" in reading
+    assert "The figures for Hero come from fewer than 10" in reading
+    (advice,) = [r for r in recommendations(dataclasses.replace(HEALTHY, agreement=[*few, enough]))
+                 if "agreed poorly" in r]  # fmt: skip
+    assert "“Team: Care” (α = 0.50" in advice
+
+
+def test_agreement_on_a_single_nomination_is_not_blamed_on_too_few_judges() -> None:
+    one = [AgreementFigure("Choice: Warmth", None, "", "Choice", "Warmth", nominations=1)]
+    (advice,) = [r for r in recommendations(dataclasses.replace(HEALTHY, agreement=one))
+                 if "“Choice: Warmth”" in r]  # fmt: skip
+    assert "needs at least two nominations scored by two or more judges" in advice
+    # A category with one nomination: named once, not criterion by criterion.
+    whole = [
+        *one,
+        AgreementFigure("Choice: Care", None, "", "Choice", "Care", nominations=1),
+        AgreementFigure("Choice (whole category)", None, "", "Choice", "", nominations=1),
+        AgreementFigure("Hero: Care", None, "", "Hero", "Care", nominations=0),
+        AgreementFigure("Hero (whole category)", 0.9, "", "Hero", "", nominations=30),
+    ]
+    (advice,) = [r for r in recommendations(dataclasses.replace(HEALTHY, agreement=whole))
+                 if "could not be measured" in r]  # fmt: skip
+    assert advice.startswith(
+        "Judges' agreement could not be measured on “Choice” (every criterion and the whole "
+        "category) and “Hero: Care”: it needs"
+    )
+
+
+def test_spend_so_far_is_shared_among_the_winners_of_every_period_so_far() -> None:
+    from automation.documents.evaluation import _costs_summary, _summary
+
+    costs = [CostLine("Vouchers", 3000.0, 1500.0)]
+    first = dataclasses.replace(HEALTHY, costs=costs, trend=None)
+    assert len(first.winners) == 4
+    assert _costs_summary(first) == (
+        "The programme has spent £1,500 so far against a budget of £3,000, or £375 per winner."
+    )
+    # In the second period the spend so far covers both periods' winners.
+    ctx_period = HEALTHY.period
+    trend = [
+        {"period": "Q3 2026", "winners_n": 3},
+        {"period": ctx_period, "winners_n": len(HEALTHY.winners)},
+    ]
+    second = dataclasses.replace(first, trend=trend)
+    assert _costs_summary(second).endswith(
+        f"or £214.29 per winner (7 winners from Q3 2026 to {ctx_period})."
+    )
+    # Half the year's budget spent is not "under budget": most of the year may be to come.
+    summary = _summary(second, 1)
+    assert "So far £1,500 of the £3,000 budget has been spent." in summary
+    assert "under budget" not in summary
+
+
+def test_nominations_with_no_team_site_or_source_are_counted_in_their_own_rows() -> None:
+    """A nominee typed in who is not on Staff has no team or site: the tables still add up to
+    the nominations the report counts."""
+    from automation.documents.evaluation import evaluation_fields
+
+    ctx = dataclasses.replace(
+        HEALTHY,
+        nominations_by_source={"customer": 2, "colleague": 1},
+        nominations_by_team={"Retentions": 1, "Billing": 1},
+        nominations_by_site={"Leeds": 2},
+        nominations_total=4,
+    )
+    fields = evaluation_fields(ctx, BRANDING)
+    assert fields["teams"][-1] == {"team": "No team recorded", "nominations": "2"}
+    assert fields["sites"][-1] == {
+        "site": "No site recorded", "staff": "–", "nominations": "2", "per_100": "–"
+    }  # fmt: skip
+    assert fields["sources"][-1] == {"source": "Not recorded", "nominations": "1", "share": "25%"}
+    assert fields["participation_summary"].startswith(
+        "There were 4 nominations: 2 from customers, 1 from a colleague and 1 with no source "
+        "recorded."
+    )
+    for table in ("teams", "sites", "sources"):
+        assert sum(int(row["nominations"]) for row in fields[table]) == 4
+    # Everything recorded: no such rows.
+    whole = evaluation_fields(dataclasses.replace(ctx, nominations_total=3,
+                              nominations_by_team={"Retentions": 3},
+                              nominations_by_site={"Leeds": 3}), BRANDING)  # fmt: skip
+    assert [r["team"] for r in whole["teams"]] == ["Retentions"]
+    assert "No site recorded" not in [r["site"] for r in whole["sites"]]

@@ -249,10 +249,24 @@ def test_normalisation_falls_back_and_says_so():
 
 
 def test_agreement_reading():
+    from automation.scoring.agreement import FEW_UNITS, reading
+
     results = _score(_rows())
     agree = results.agreement
     assert set(agree["Scope"]) == {"Care", "Speed", "whole category"}
-    assert agree["Reading"].str.contains("agree").all()
+    # Each row is read on the nominations it comes from.
+    for r in agree.itertuples():
+        assert r.Reading == reading(
+            r.Scope if r.Scope != "whole category" else r.Category,
+            None if pd.isna(r.Alpha) else r.Alpha,
+            int(r.Nominations),
+        )
+    assert reading("Care", 0.85, FEW_UNITS).startswith("Judges agree well on 'Care'")
+    assert "barely agree" in reading("Care", -0.2, FEW_UNITS)
+    # From a handful of nominations alpha swings too widely to tell anyone to rewrite anything.
+    few = reading("Care", -0.2, 2)
+    assert "only 2 nominations" in few and "too few to rely on" in few
+    assert "rewrite" not in few
 
 
 def test_example_winners_confirmed_by_hand(example_content, example_data):

@@ -194,3 +194,6 @@ class EvaluationContext:
     trend: list[dict] | None = None  # one dict per period, oldest first
     appeals: dict[str, int] | None = None  # outcome -> appeals
     ranked_on: str = "normalised"  # the Rank by setting: raw, normalised or judge-effect
+    # Every nomination of the period, recorded source or not (None: the sum by source). The
+    # tables by source, team and site show the ones with none as a row of their own.
+    nominations_total: int | None = None

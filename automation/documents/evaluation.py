@@ -33,6 +33,7 @@ from automation.documents.render import (
     hex_colour,
 )
 from automation.kpis import differs
+from automation.scoring.agreement import FEW_UNITS
 
 # Thresholds behind the recommendations, in one place so they can be argued about.
 LOW_SITE_RATIO = 0.6  # a site below 60% of the best other site's nominations per head
@@ -99,6 +100,20 @@ def viewpoint_result(viewpoint: Viewpoint) -> str:
     return f"{number(viewpoint.result)} ({scale})"
 
 
+def _total(ctx: EvaluationContext) -> int:
+    """The period's nominations, whether or not their source was recorded."""
+    by_source = sum(ctx.nominations_by_source.values())
+    return max(ctx.nominations_total or 0, by_source)
+
+
+def _unrecorded(
+    ctx: EvaluationContext, counts: dict[str, int], label: str
+) -> list[tuple[str, int]]:
+    """``[(label, n)]`` for the nominations missing from ``counts`` (none recorded), else []."""
+    gap = _total(ctx) - sum(counts.values())
+    return [(label, gap)] if gap > 0 else []
+
+
 def site_rates(ctx: EvaluationContext) -> dict[str, float]:
     """Nominations per 100 staff for each site whose staff number is known."""
     rates = {}
@@ -153,15 +168,20 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
 
     # One recommendation per kind of agreement problem, naming every scope: a report with a
     # line per criterion buries the other advice.
-    unmeasured = [f.scope for f in ctx.agreement if f.alpha is None and f.nominations < 2]
+    unmeasured = _scopes_named(
+        [f for f in ctx.agreement if f.alpha is None and f.nominations < 2], ctx
+    )
     flat = [f.scope for f in ctx.agreement if f.alpha is None and f.nominations >= 2]
-    weak = [f for f in _criteria(ctx) if f.alpha is not None and f.alpha < LOW_ALPHA] or [
-        f for f in ctx.agreement if f.alpha is not None and f.alpha < LOW_ALPHA
+    weak = [f for f in _relied_on(_criteria(ctx)) if f.alpha < LOW_ALPHA] or [
+        f for f in _relied_on(ctx.agreement) if f.alpha < LOW_ALPHA
     ]
     if unmeasured:
+        # A category with a single nomination gets here however many judges scored it, so
+        # the advice is about the nominations shared, not only about adding judges.
         advice.append(
-            f"Judges' agreement could not be measured on {join_list(f'“{s}”' for s in unmeasured)}."
-            " Have at least two judges score every nomination so it can be checked next time."
+            f"Judges' agreement could not be measured on {join_list(unmeasured)}"
+            ": it needs at least two nominations scored by two or more judges. Have at least "
+            "two judges score every nomination so it can be checked next time."
         )
     if flat:
         advice.append(
@@ -176,7 +196,7 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
             "examples before the next round and sharpen the criterion's wording."
         )
     elif weak:
-        measured = [f for f in _criteria(ctx) if f.alpha is not None] or ctx.agreement
+        measured = _relied_on(_criteria(ctx)) or _relied_on(ctx.agreement)
         # Section 4 names the weakest criteria; saying it again here would repeat it.
         advice.append(
             f"Judges agreed poorly on {len(weak)} of the {len(measured)} criteria measured "
@@ -226,7 +246,7 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
             "Remind everyone that everyday good service counts, not only rescues, and make "
             "nominating a standing item at team meetings."
         )
-    total = sum(ctx.nominations_by_source.values())
+    total = _total(ctx)
     if total and _customer_count(ctx) / total < LOW_CUSTOMER_SHARE:
         advice.append(
             f"Only {_share(_customer_count(ctx), total)} of nominations came from customers. "
@@ -243,6 +263,32 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
 def _criteria(ctx: EvaluationContext) -> list[AgreementFigure]:
     """Agreement figures for single criteria (not whole categories)."""
     return [f for f in ctx.agreement if f.criterion]
+
+
+def _scopes_named(figures: list[AgreementFigure], ctx: EvaluationContext) -> list[str]:
+    """The quoted scopes of ``figures``, a category named once where none of its figures is
+    among the others (a category with one nomination would list every criterion)."""
+    names, done = [], set()
+    for f in figures:
+        whole = [g for g in ctx.agreement if f.category and g.category == f.category]
+        if f.category and len(whole) > 1 and all(g in figures for g in whole):
+            if f.category not in done:
+                done.add(f.category)
+                names.append(f"“{f.category}” (every criterion and the whole category)")
+        else:
+            names.append(f"“{f.scope}”")
+    return names
+
+
+def _few(figure: AgreementFigure) -> bool:
+    """A measured alpha from too few shared nominations to rely on (a count of 0 is one not
+    recorded, as in figures made by hand)."""
+    return figure.alpha is not None and 0 < figure.nominations < FEW_UNITS
+
+
+def _relied_on(figures: Sequence[AgreementFigure]) -> list[AgreementFigure]:
+    """The measured figures that come from enough shared nominations to be read."""
+    return [f for f in figures if f.alpha is not None and not _few(f)]
 
 
 def _weakest(figures: Sequence[AgreementFigure], count: int = 3) -> str:
@@ -277,7 +323,19 @@ def _how_many(count: int) -> str:
 
 def agreement_reading(ctx: EvaluationContext) -> str:
     """The plain reading of the agreement figures, once, naming the weakest criteria."""
-    figures = [f for f in (_criteria(ctx) or ctx.agreement) if f.alpha is not None]
+    measured = [f for f in (_criteria(ctx) or ctx.agreement) if f.alpha is not None]
+    figures = _relied_on(measured)
+    few = sorted({f.category or f.scope for f in measured if _few(f)})
+    too_few = (
+        f"The figures for {join_list(few)} come from fewer than {number_words(FEW_UNITS)} "
+        f"nominations scored by two or more judges{' each' if len(few) > 1 else ''}: too few "
+        "to rely on, so they are shown below but not read."
+    )
+    if not figures and few:
+        return (
+            "Krippendorff's alpha (α) measures how far judges agree beyond chance: 0.8 and "
+            f"above is good, {LOW_ALPHA} to 0.8 moderate and below {LOW_ALPHA} poor. {too_few}"
+        )
     if not figures:
         if any(f.nominations >= 2 for f in ctx.agreement):
             return (
@@ -305,6 +363,8 @@ def agreement_reading(ctx: EvaluationContext) -> str:
             f" The weakest {verb} {_weakest(poor)}: the descriptors are where judges read the "
             "rubric differently."
         )
+    if few:
+        text += " " + too_few
     return text
 
 
@@ -323,7 +383,7 @@ def _summary(ctx: EvaluationContext, advice_count: int) -> str:
         text += ". "
     else:
         text = "No objectives have been set yet. "
-    total = sum(ctx.nominations_by_source.values())
+    total = _total(ctx)
     text += (
         f"The programme received {count_of(total, 'nomination')} and "
         f"{_share(ctx.staff_nominated, ctx.staff_total)} of staff were nominated. "
@@ -335,15 +395,17 @@ def _summary(ctx: EvaluationContext, advice_count: int) -> str:
     elif actual > budget:
         text += f"Spending was {money(actual - budget)} over budget. "
     elif actual < budget:
-        text += f"Spending was {money(budget - actual)} under budget. "
+        # Actual is the spend so far against the year's budget: "under budget" would read as
+        # a saving when most of the year may be still to come.
+        text += f"So far {money(actual)} of the {money(budget)} budget has been spent. "
     else:
-        text += "Spending was on budget. "
+        text += "The whole budget has been spent. "
     text += f"Section 8 sets out {count_in_words(advice_count, 'recommendation')}."
     return text
 
 
 def _participation_summary(ctx: EvaluationContext) -> str:
-    total = sum(ctx.nominations_by_source.values())
+    total = _total(ctx)
     parts = []
     for source, count in ctx.nominations_by_source.items():
         name = source.lower()
@@ -352,6 +414,10 @@ def _participation_summary(ctx: EvaluationContext) -> str:
             if name == "self"
             else f"{count:,} from {plural(name, count) if count != 1 else 'a ' + name}"
         )
+    parts += [
+        f"{count:,} with no source recorded"
+        for _, count in _unrecorded(ctx, ctx.nominations_by_source, "")
+    ]
     text = f"There were {count_of(total, 'nomination')}"
     if parts:
         text += f": {join_list(parts)}"
@@ -432,11 +498,26 @@ def _costs_summary(ctx: EvaluationContext) -> str:
         )
     budget = sum(line.budget for line in ctx.costs)
     actual = sum(line.actual for line in ctx.costs)
-    winners = len(ctx.winners)
-    text = f"The programme cost {money(actual)} against a budget of {money(budget)}"
+    text = f"The programme has spent {money(actual)} so far against a budget of {money(budget)}"
+    # Actual is the spend so far (the Costs table's own definition), so it is shared among
+    # the winners of every period the workbook has run up to this one, not this period's.
+    periods = _periods_to_date(ctx)
+    winners = sum(t["winners_n"] for t in periods[:-1]) + len(ctx.winners)
     if winners:
         text += f", or {money(round(actual / winners, 2))} per winner"
+        if len(periods) > 1:
+            text += (
+                f" ({count_of(winners, 'winner')} from {periods[0]['period']} to "
+                f"{periods[-1]['period']})"
+            )
     return text + "."
+
+
+def _periods_to_date(ctx: EvaluationContext) -> list[dict]:
+    """The trend's periods up to and including the report's (just the report's without one)."""
+    periods = list(ctx.trend or [])
+    at = [i for i, t in enumerate(periods) if str(t.get("period", "")) == ctx.period]
+    return periods[: at[-1] + 1] if at else [{"period": ctx.period, "winners_n": len(ctx.winners)}]
 
 
 def _objectives_note(ctx: EvaluationContext) -> str:
@@ -469,7 +550,7 @@ def _signed_money(value: float) -> str:
 def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, Any]:
     """Everything the evaluation template shows, as plain values (charts are added separately)."""
     advice = recommendations(ctx)
-    total_nominations = sum(ctx.nominations_by_source.values())
+    total_nominations = _total(ctx)
     rates = site_rates(ctx)
     budget = sum(line.budget for line in ctx.costs)
     actual = sum(line.actual for line in ctx.costs)
@@ -500,6 +581,10 @@ def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, A
                 "per_100": f"{rates[site]:.1f}" if site in rates else "–",
             }
             for site in sorted(set(ctx.nominations_by_site) | set(ctx.staff_by_site))
+        ]
+        + [
+            {"site": site, "staff": "–", "nominations": f"{count:,}", "per_100": "–"}
+            for site, count in _unrecorded(ctx, ctx.nominations_by_site, "No site recorded")
         ],
         "sources": [
             {
@@ -507,11 +592,17 @@ def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, A
                 "nominations": f"{count:,}",
                 "share": _share(count, total_nominations),
             }
-            for source, count in ctx.nominations_by_source.items()
+            for source, count in [
+                *ctx.nominations_by_source.items(),
+                *_unrecorded(ctx, ctx.nominations_by_source, "Not recorded"),
+            ]
         ],
         "teams": [
             {"team": team, "nominations": f"{count:,}"}
-            for team, count in sorted(ctx.nominations_by_team.items(), key=lambda i: (-i[1], i[0]))
+            for team, count in [
+                *sorted(ctx.nominations_by_team.items(), key=lambda i: (-i[1], i[0])),
+                *_unrecorded(ctx, ctx.nominations_by_team, "No team recorded"),
+            ]
         ],
         "viewpoints_summary": _viewpoints_summary(ctx),
         "viewpoints": [

@@ -389,6 +389,7 @@ def evaluation_context(
         },
         nominations_by_team={str(k): int(v) for k, v in noms["Team"].value_counts().items()},
         nominations_by_site={str(k): int(v) for k, v in noms["Site"].value_counts().items()},
+        nominations_total=int(noms["ID"].notna().sum()),
         staff_by_site=staff_by_site,
         staff_total=staff_total,
         staff_nominated=staff_nominated,

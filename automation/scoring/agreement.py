@@ -17,6 +17,10 @@ import numpy as np
 import pandas as pd
 
 GOOD, TENTATIVE = 0.8, 0.667
+# Below this many nominations scored by two or more judges, alpha swings widely with each
+# nomination (two nominations can give -0.2 where the next two give 0.9), so its reading
+# says it is too early to judge the descriptors instead of telling the manager to rewrite them.
+FEW_UNITS = 10
 
 
 def alphas(
@@ -76,10 +80,17 @@ def alpha(frame: pd.DataFrame, value: str) -> tuple[float | None, int]:
     return a[0], int(units[0])
 
 
-def reading(scope: str, a: float | None) -> str:
-    """A plain-English reading of alpha, using Krippendorff's usual thresholds."""
+def reading(scope: str, a: float | None, units: int | None = None) -> str:
+    """A plain-English reading of alpha, using Krippendorff's usual thresholds; ``units`` is
+    the number of nominations scored by two or more judges that it comes from."""
     if a is None:
         return f"Not enough overlapping scores to measure agreement on '{scope}'."
+    if units is not None and units < FEW_UNITS:
+        return (
+            f"Agreement on '{scope}' (alpha {a:.2f}) comes from only {units} nominations scored "
+            "by two or more judges, too few to rely on: look at it again when more have been "
+            "scored."
+        )
     if a >= GOOD:
         return f"Judges agree well on '{scope}' (alpha {a:.2f})."
     if a >= TENTATIVE:
@@ -146,7 +157,7 @@ def agreement_table(rows: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
     for c, cat in enumerate(cat_names):
         for i in np.flatnonzero(scope_cat == c):
             crit = crit_names[first[i] % len(crit_names)]
-            out.append([cat, crit, a[i], int(units[i]), reading(crit, a[i])])
+            out.append([cat, crit, a[i], int(units[i]), reading(crit, a[i], int(units[i]))])
         i = len(first) + c
-        out.append([cat, "whole category", a[i], int(units[i]), reading(cat, a[i])])
+        out.append([cat, "whole category", a[i], int(units[i]), reading(cat, a[i], int(units[i]))])
     return pd.DataFrame(out, columns=columns)
