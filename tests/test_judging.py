@@ -627,6 +627,33 @@ def test_judge_emails_and_reminders(workbook, packs, tmp_path):
         assert said in m.get_body().get_content()
 
 
+def test_a_reminder_speaks_of_scores_already_given_only_to_a_judge_who_gave_some(
+    workbook, packs, tmp_path
+):
+    from email import policy
+    from email.parser import BytesParser
+
+    from automation.judging.jobs import judge_emails_workbook
+
+    # One judge returns half a pack, the others nothing yet.
+    half = fill(packs[0], tmp_path / "half.xlsx", lambda j, n, c, i: 3 if i % 2 else None)
+    collect_workbook(workbook, [half], now=NOW)
+    partial = _signature(load_workbook(packs[0]))["judge"]
+    reminded = judge_emails_workbook(workbook, tmp_path / "remind", reminders=True, now=NOW)
+    bodies = {}
+    for path in reminded.files:
+        m = BytesParser(policy=policy.default).parse(path.open("rb"))
+        bodies[m["To"]] = m.get_body().get_content()
+    assert len(bodies) == 4
+    for to, body in bodies.items():
+        if partial in to:
+            assert "with the scores you have already given filled in" in body
+            assert "Please score the rows still blank" in body
+        else:
+            assert "already given" not in body and "still blank" not in body
+            assert "Please give a score on each row of its Scores sheet" in body
+
+
 def test_cli_commands(workbook, packs, tmp_path, capsys):
     assert cli.main(["packs", str(workbook), "--out", str(tmp_path / "p")]) == 0
     out = capsys.readouterr().out

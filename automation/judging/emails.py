@@ -130,6 +130,8 @@ def reminder_messages(
             "missing_words": count_in_words(len(todo), "score"),  # "one score", for prose
             "nominations_text": count_in_words(todo["Nomination ID"].nunique(), "nomination"),
             "due_passed": pack.due is not None and pack.due < today,
+            # A judge who has sent nothing back has no scores "already given" in the pack.
+            "scored_any": len(todo) < len(mine),
         }
         subject, body = _render(source, context)
         messages.append(_message(data, pack, file, subject, body, "judge reminder"))
