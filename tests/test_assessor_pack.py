@@ -183,6 +183,14 @@ def test_staff_can_be_coded_too():
     assert not pseudonyms(data, staff=False).staff_coded
 
 
+def test_an_empty_text_in_the_copy_stays_an_empty_cell():
+    # openpyxl would save "" as a bare inlineStr cell, which the Open XML checks note.
+    names = pseudonyms(data_from_rows(small.rows(), small.SETTINGS))
+    assert names.scrub_cell("") is None
+    assert names.scrub_cell("ann@x.example") is None
+    assert names.scrub_cell("kept") == "kept"
+
+
 @pytest.mark.skipif(
     not VALIDATOR.is_file(), reason="the Open XML validator (../shared/tools) is absent"
 )

@@ -307,3 +307,21 @@ def test_a_tool_table_on_a_user_sheet_is_patched_in_the_same_save(example_copy, 
     last_rows = [int(m) for m in re.findall(r":\$[A-Z]+\$(\d+)", area)]
     assert after["Equity"].last_row in last_rows
     assert max(last_rows) == after["Participation"].last_row
+
+
+def test_an_empty_text_is_written_as_a_blank_cell(example_copy):
+    """No empty inline strings: openpyxl saves one again as a bare inlineStr cell (the
+    assessor's copy), which the Open XML checks note."""
+    from automation.io.sheet_xml import cell
+
+    # Both writers: the column one (one kind of value) and the cell one (mixed values).
+    frame = pd.concat([ISSUES.assign(Value=""), ISSUES.assign(Value="kept", Row=8)])
+    mixed = pd.concat([ISSUES.assign(Message=""), ISSUES.assign(Message=3, Row=8)])
+    for issues in (frame, mixed):
+        write_tool_tables(example_copy, {"Issues": issues}, backup=False)
+        with open_package(example_copy) as zf:
+            xml = zf.read(sheet_parts(zf)["Issues"]).decode()
+        assert "<is><t></t></is>" not in xml and "<t/>" not in xml
+        back = read_workbook(example_copy)["Issues"]
+        assert len(back) == 2 and back[["Value", "Message"]].iloc[0].isna().any()
+    assert cell("A1", "", "3") == '<c r="A1" s="3"/>' and cell("A1", "", None) == ""

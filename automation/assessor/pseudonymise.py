@@ -88,8 +88,9 @@ class Pseudonyms:
         return PHONE.sub(REMOVED, text)
 
     def scrub_cell(self, value: str) -> str | None:
-        """A cell's text scrubbed; a cell that was only a contact detail becomes empty."""
-        if EMAIL.fullmatch(value.strip()) or PHONE.fullmatch(value.strip()):
+        """A cell's text scrubbed; a cell that was only a contact detail becomes empty (and an
+        empty text stays an empty cell: openpyxl would save it as a bare inlineStr cell)."""
+        if not value or EMAIL.fullmatch(value.strip()) or PHONE.fullmatch(value.strip()):
             return None
         scrubbed = self.scrub(value)
         return None if scrubbed.strip() == REMOVED else scrubbed
