@@ -86,6 +86,21 @@ CHECK_FIX = (
 )
 
 
+def closed_fix(data) -> str:
+    """What to do about responses for a closed period (skipped): they missed its judging."""
+    current = str(data.setting("current_period") or "").strip()
+    then = (
+        f"to have one judged in {current}, type it on the Nominations sheet with Period "
+        f"{current} and the date you accept it as Received"
+        if current
+        else "to have one judged in the current period, type it on the Nominations sheet"
+    )
+    return (
+        "A response for a closed period came in too late for its judging: thank the nominator, "
+        f"or, {then}."
+    )
+
+
 def later_periods(data, added: pd.DataFrame) -> list[str]:
     """A line for the added nominations of a period other than the current one: they are
     neither judged nor scored until that period is the current one."""
@@ -134,6 +149,8 @@ def import_workbook(
         out.lines.append(f"  skipped row {s.row} ({s.reason}): {s.detail}")
     if plan.skipped:
         out.lines.append(SKIPPED_FIX)
+    if any(s.reason == "period closed" for s in plan.skipped):
+        out.lines.append(closed_fix(data))
     for note in plan.notes:
         out.lines.append(f"  check {note}")
     if plan.notes:

@@ -372,6 +372,14 @@ def plan_import(
     team_names = {key_of(t): str(t) for t in teams["Team"]}
     periods = data["Periods"].dropna(subset=["Period", "Starts", "Ends"])
     period_names = {key_of(p): str(p) for p in periods["Period"]}
+    all_periods = data["Periods"].dropna(subset=["Period"])
+    # A closed period's judging is over and its winners are in PastWinners: a response for it
+    # would sit in Nominations, expected from the judges of the current period.
+    closed = {
+        key_of(p)
+        for p, status in zip(all_periods["Period"], all_periods["Status"], strict=True)
+        if key_of(status) == "closed"
+    }
 
     added: list[dict[str, object]] = []
     to_check: list[tuple[int, list[str]]] = []  # (export row, notes) of each added response
@@ -441,6 +449,16 @@ def plan_import(
                 )
                 continue
             period = str(inside["Period"].iloc[0])
+        if key_of(period) in closed:
+            plan.skipped.append(
+                Skipped(
+                    row,
+                    "period closed",
+                    f"received {received:%d/%m/%Y}, for {period}, which is closed: its judging "
+                    "is over",
+                )
+            )
+            continue
         notes: list[str] = []  # what to check about this response, kept only if it is added
         is_team = key_of(category) in team_cats
         known = team_names if is_team else staff_names

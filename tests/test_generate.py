@@ -169,7 +169,7 @@ def test_drafts_name_each_recipient_without_an_address_and_where_to_add_it(
     row, nom_row = int(staff.loc[index, "_row"]), int(noms.loc[nom, "_row"])
     # The winner is in a placed team too: that team's email misses them as well.
     teams = [
-        a.category
+        (a.category, "winning team" if a.is_winner else "runner-up team")
         for a in g.awards(example_data, results)
         if a.is_team and winner.nominee in dict(a.team_members)
     ]
@@ -179,9 +179,9 @@ def test_drafts_name_each_recipient_without_an_address_and_where_to_add_it(
         f"No draft for line manager of {winner.nominee} (line manager, {winner.category}): "
         f"no email address recorded (Nominations row {nom_row}, column Line manager).",
     ] + [
-        f"No draft for {winner.nominee} (winner, {category}): no email address recorded "
-        f"(Staff row {row}, column Email)."
-        for category in teams
+        f"No draft for {winner.nominee} (member of the {team}, {category}): no email address "
+        f"recorded (Staff row {row}, column Email)."
+        for category, team in teams
     ]
     everything = g.generate_all(data, score(data), tmp_path / "all", today=DAY, progress=False)
     assert everything.notes == drafts.notes

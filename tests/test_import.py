@@ -284,3 +284,27 @@ def test_nominations_for_the_next_period_wait_for_it(workbook):
     write_changes(workbook, edit, backup=False)
     found = validate(read_workbook(workbook))
     assert [i for i in found if i.code in ("missing-score", "judge-not-started")]
+
+
+def test_a_response_for_a_closed_period_is_skipped_saying_why(workbook, tmp_path):
+    """Q2 2026 is closed on the example's Periods sheet: a response dated in it came too
+    late for its judging, so it is not added where the Q3 judges would be asked to score it."""
+    export = _custom_export(
+        tmp_path / "export.csv",
+        "15/05/2026 10:00:00,Luca Rossi,Customer Hero,Calm on a hard call.,Bo Yu",
+        "17/08/2026 10:00:00,Luca Rossi,Customer Hero,Calm on another hard call.,Bo Yu",
+    )
+    out = import_workbook(workbook, export, given=parse_mapping(CUSTOM_MAP), source="colleague")
+    assert list(out.plan.added["Period"]) == ["Q3 2026"]
+    (skipped,) = out.plan.skipped
+    assert (skipped.row, skipped.reason) == (2, "period closed")
+    assert skipped.detail == (
+        "received 15/05/2026, for Q2 2026, which is closed: its judging is over"
+    )
+    assert (
+        "A response for a closed period came in too late for its judging: thank the nominator, "
+        "or, to have one judged in Q3 2026, type it on the Nominations sheet with Period Q3 2026 "
+        "and the date you accept it as Received."
+    ) in out.lines
+    assert not any(n["Period"] == "Q2 2026" for n in read_workbook(workbook)["Nominations"]
+                   .to_dict("records"))  # fmt: skip

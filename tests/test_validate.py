@@ -310,6 +310,15 @@ CASES = [
         0,
     ),
     (
+        "closed-period",
+        _set("Periods", 0, Status="closed"),
+        "nomination-in-closed-period",
+        "warning",
+        "Nominations",
+        "Period",
+        0,
+    ),
+    (
         "repeat-winner",
         _ben_won_last_quarter,
         "repeat-winner",

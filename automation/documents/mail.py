@@ -77,11 +77,14 @@ class Skipped:
     category: str
     reason: str
     where: str = ""  # where the address belongs: "Staff row 14, column Email"
+    # Who they are, when the kind of message says less: "runner-up" for the winner's letter
+    # sent to a runner-up, "line manager of the runner-up".
+    role: str = ""
 
     def describe(self) -> str:
         """``No draft for Ann Patel (winner, Hero of the Month): no email address recorded
         (Staff row 14, column Email).``"""
-        about = ", ".join(part for part in (self.kind, self.category) if part)
+        about = ", ".join(part for part in (self.role or self.kind, self.category) if part)
         where = f" ({self.where})" if self.where else ""
         return f"No draft for {self.name} ({about}): {self.reason}{where}."
 
@@ -285,7 +288,12 @@ def compose_emails(
             to, missing, greeting = team_recipients(award)
             outbox.skipped.extend(
                 Skipped(
-                    WINNER, name, category, "no email address recorded", award.email_source(name)
+                    WINNER,
+                    name,
+                    category,
+                    "no email address recorded",
+                    award.email_source(name),
+                    role=f"member of the {role}",
                 )
                 for name in missing
             )
@@ -301,6 +309,7 @@ def compose_emails(
                         category,
                         _missing_reason(award.nominee_email),
                         award.email_source(award.nominee),
+                        role=role,
                     )
                 )
         if to:
@@ -336,6 +345,7 @@ def compose_emails(
                     category,
                     _missing_reason(award.line_manager_email),
                     award.email_source(award.line_manager or ""),
+                    role=f"line manager of the {role}" if award.line_manager else "",
                 )
             )
 

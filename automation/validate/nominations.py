@@ -201,6 +201,31 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
         ),
         "Check the date, or move the nomination to the period it arrived in.",
     )
+    # A closed period's judging is over (its winners are in PastWinners); a nomination typed
+    # in for it would be ranked again as that period's. A period marked closed by hand while
+    # it is still being judged shows here too, so the hint covers both.
+    status = periods.get("Status", pd.Series(index=periods.index, dtype=object))
+    closed = {
+        key_of(p) for p, st in zip(periods["Period"], status, strict=True) if key_of(st) == "closed"
+    }
+    in_closed = nom_period.isin(closed) & noms["Period"].notna() if closed else None
+    if in_closed is not None and in_closed.any():
+        yield from row_issues(
+            data,
+            "Nominations",
+            in_closed,
+            "Period",
+            "nomination-in-closed-period",
+            WARNING,
+            lambda r: (
+                f"{r['ID'] if pd.notna(r['ID']) else 'A nomination'} is for {r['Period']}, "
+                "which is closed on the Periods sheet: its judging is over."
+            ),
+            "To have it judged now, give it the current period (and a Received date in it); "
+            "or delete the row (a closed period's nominations are on the Nomination history "
+            "sheet). If the period is still being judged, set its Status back to open: "
+            "awards new-period closes a period.",
+        )
     blocked = cool_off_blocked(data)
     yield from row_issues(
         data,
