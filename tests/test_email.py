@@ -332,8 +332,12 @@ def test_a_skipped_recipient_says_where_the_address_belongs() -> None:
         "No draft for Ann Patel (winner, Customer Hero of the Month): no email address "
         "recorded (Staff row 14, column Email)."
     )
-    assert composed.skipped[1].describe().startswith(
-        "No draft for Mark Ellis (line manager of the winner, Customer Hero of the Month): "
+    assert (
+        composed.skipped[1]
+        .describe()
+        .startswith(
+            "No draft for Mark Ellis (line manager of the winner, Customer Hero of the Month): "
+        )
     )
     # A runner-up is named as one, not as a winner (the letter they get is the winner's kind).
     second = compose_emails([dataclasses.replace(award, place=2)], BRANDING).skipped

@@ -249,7 +249,7 @@ def test_normalisation_falls_back_and_says_so():
 
 
 def test_agreement_reading():
-    from automation.scoring.agreement import FEW_UNITS, reading
+    from automation.scoring.agreement import FEW_UNITS, alpha_text, reading
 
     results = _score(_rows())
     agree = results.agreement
@@ -267,6 +267,9 @@ def test_agreement_reading():
     few = reading("Care", -0.2, 2)
     assert "only 2 nominations" in few and "too few to rely on" in few
     assert "rewrite" not in few
+    # A small negative alpha shows as 0.00, as the report's table shows it, never as -0.00.
+    assert alpha_text(-0.004) == "0.00" and alpha_text(-0.22) == "-0.22"
+    assert "(alpha 0.00)" in reading("Care", -0.001, FEW_UNITS)
 
 
 def test_example_winners_confirmed_by_hand(example_content, example_data):

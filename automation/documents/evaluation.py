@@ -33,7 +33,7 @@ from automation.documents.render import (
     hex_colour,
 )
 from automation.kpis import differs
-from automation.scoring.agreement import FEW_UNITS
+from automation.scoring.agreement import FEW_UNITS, alpha_text
 
 # Thresholds behind the recommendations, in one place so they can be argued about.
 LOW_SITE_RATIO = 0.6  # a site below 60% of the best other site's nominations per head
@@ -191,7 +191,7 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
         )
     if len(weak) == 1:
         advice.append(
-            f"Judges agreed poorly on “{weak[0].scope}” (α = {weak[0].alpha:.2f}; "
+            f"Judges agreed poorly on “{weak[0].scope}” (α = {alpha_text(weak[0].alpha)}; "
             f"{LOW_ALPHA} is the usual minimum). Hold a calibration session with scored "
             "examples before the next round and sharpen the criterion's wording."
         )
@@ -295,7 +295,8 @@ def _weakest(figures: Sequence[AgreementFigure], count: int = 3) -> str:
     """``“Customer feedback” (Team of the Quarter, α 0.37), ...``: the lowest few, named once."""
     lowest = sorted((f for f in figures if f.alpha is not None), key=lambda f: f.alpha)[:count]
     return join_list(
-        f"“{f.criterion or f.scope}” ({f.category + ', ' if f.category else ''}α {f.alpha:.2f})"
+        f"“{f.criterion or f.scope}” ({f.category + ', ' if f.category else ''}"
+        f"α {alpha_text(f.alpha)})"
         for f in lowest
     )
 
@@ -306,7 +307,7 @@ def agreement_rows(ctx: EvaluationContext) -> list[dict[str, str]]:
     for figure in ctx.agreement:
         category = figure.category or ("" if figure.criterion else figure.scope)
         row = rows.setdefault(category, {"category": category, "whole": "–", "criteria": []})
-        alpha = f"{figure.alpha:.2f}" if figure.alpha is not None else "not measured"
+        alpha = alpha_text(figure.alpha) if figure.alpha is not None else "not measured"
         if figure.criterion or not figure.category:
             row["criteria"].append(f"{figure.criterion or figure.scope} {alpha}")
         else:

@@ -80,6 +80,13 @@ def alpha(frame: pd.DataFrame, value: str) -> tuple[float | None, int]:
     return a[0], int(units[0])
 
 
+def alpha_text(a: float) -> str:
+    """Alpha to two places, as the readings and the report show it: a small negative alpha
+    shows as 0.00, not -0.00."""
+    text = f"{a:.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
 def reading(scope: str, a: float | None, units: int | None = None) -> str:
     """A plain-English reading of alpha, using Krippendorff's usual thresholds; ``units`` is
     the number of nominations scored by two or more judges that it comes from."""
@@ -87,25 +94,25 @@ def reading(scope: str, a: float | None, units: int | None = None) -> str:
         return f"Not enough overlapping scores to measure agreement on '{scope}'."
     if units is not None and units < FEW_UNITS:
         return (
-            f"Agreement on '{scope}' (alpha {a:.2f}) comes from only {units} nominations scored "
-            "by two or more judges, too few to rely on: look at it again when more have been "
-            "scored."
+            f"Agreement on '{scope}' (alpha {alpha_text(a)}) comes from only {units} nominations "
+            "scored by two or more judges, too few to rely on: look at it again when more have "
+            "been scored."
         )
     if a >= GOOD:
-        return f"Judges agree well on '{scope}' (alpha {a:.2f})."
+        return f"Judges agree well on '{scope}' (alpha {alpha_text(a)})."
     if a >= TENTATIVE:
         return (
-            f"Judges agree only moderately on '{scope}' (alpha {a:.2f}): talk through the "
+            f"Judges agree only moderately on '{scope}' (alpha {alpha_text(a)}): talk through the "
             "descriptors at the next calibration."
         )
     if a >= 0.4:
         return (
-            f"Judges agree poorly on '{scope}' (alpha {a:.2f}): compare scored examples and "
-            "recalibrate before relying on this criterion."
+            f"Judges agree poorly on '{scope}' (alpha {alpha_text(a)}): compare scored examples "
+            "and recalibrate before relying on this criterion."
         )
     return (
-        f"Judges barely agree on '{scope}' (alpha {a:.2f}): scores are close to what chance "
-        "would give; rewrite the descriptors and recalibrate."
+        f"Judges barely agree on '{scope}' (alpha {alpha_text(a)}): scores are close to what "
+        "chance would give; rewrite the descriptors and recalibrate."
     )
 
 
