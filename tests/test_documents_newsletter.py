@@ -80,6 +80,19 @@ def test_standfirst_counts_people_and_teams() -> None:
     assert standfirst(ctx).startswith("Three colleagues were recognised")
 
 
+def test_one_person_who_won_two_awards_is_named_once() -> None:
+    """Luca Rossi won Customer Hero and Customers' Choice in one period: the headline read
+    "Luca Rossi, Luca Rossi and the Billing team win", the standfirst "Two colleagues"."""
+    twice = dataclasses.replace(CUSTOMER_CHOICE, nominee=HERO.nominee)
+    ctx = dataclasses.replace(NEWSLETTER, awards=[HERO, twice, TEAM])
+    assert headline(ctx) == f"{HERO.nominee} and the {TEAM.nominee} win our October 2026 awards"
+    assert standfirst(ctx).startswith("One colleague and one team were recognised")
+    alone = dataclasses.replace(NEWSLETTER, awards=[HERO, twice])
+    both = f"{HERO.category} and {CUSTOMER_CHOICE.category}"
+    assert headline(alone) == f"{HERO.nominee} wins {both}"
+    assert standfirst(alone).startswith(f"{HERO.nominee} is our {both} for October 2026, chosen")
+
+
 def test_plurals_and_dates_in_thanks_and_next_steps() -> None:
     ctx = dataclasses.replace(
         NEWSLETTER, nominators=1, nominations_received=1, customer_nominations=0,

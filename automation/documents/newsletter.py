@@ -73,14 +73,24 @@ def _ceremony(ctx: NewsletterContext) -> tuple[date | None, bool]:
     return when, bool(when and when <= ctx.published_on)
 
 
+def _distinct(awards: list[Award]) -> list[Award]:
+    """The first award of each winner: one person who won two awards is one winner."""
+    seen: dict[tuple[bool, str], Award] = {}
+    for award in awards:
+        seen.setdefault((award.is_team, _line(award.nominee).casefold()), award)
+    return list(seen.values())
+
+
 def headline(ctx: NewsletterContext) -> str:
     """One winner: ``Ann Patel wins Customer Hero of the Month``; several: the names."""
     winners = _winners(ctx)
-    if len(winners) == 1:
-        award = winners[0]
-        return f"{_line(award.nominee)} wins {_line(award.category)}"
-    if 2 <= len(winners) <= 3:
-        return f"{capitalise_first(join_list(_who(a) for a in winners))} win our {_line(ctx.period)} awards"
+    who = _distinct(winners)
+    if len(who) == 1:
+        categories = join_list(_line(a.category) for a in winners)
+        return f"{_line(who[0].nominee)} wins {categories}"
+    if 2 <= len(who) <= 3:
+        names = capitalise_first(join_list(_who(a) for a in who))
+        return f"{names} win our {_line(ctx.period)} awards"
     return f"Meet our {_line(ctx.period)} award winners"
 
 
@@ -91,12 +101,13 @@ def standfirst(ctx: NewsletterContext) -> str:
     if not winners:
         return _sentence(f"Our {_line(ctx.period)} awards, {out_of}")
     when, past = _ceremony(ctx)
-    if len(winners) == 1:
-        award = winners[0]
-        subject = f"{_line(award.nominee)} is our {_line(award.category)} for {_line(ctx.period)}"
+    who = _distinct(winners)
+    if len(who) == 1:
+        categories = join_list(_line(a.category) for a in winners)
+        subject = f"{_line(who[0].nominee)} is our {categories} for {_line(ctx.period)}"
         return _sentence(f"{subject}, {out_of}")
-    people = sum(1 for award in winners if not award.is_team)
-    teams = len(winners) - people
+    people = sum(1 for award in who if not award.is_team)
+    teams = len(who) - people
     who = join_list(
         [count_in_words(people, "colleague")] * bool(people)
         + [count_in_words(teams, "team")] * bool(teams)
