@@ -676,6 +676,9 @@ def _new_period(p):
     p.add_argument("--starts", type=_date, help="its first day (when not on the Periods sheet)")
     p.add_argument("--ends", type=_date, help="its last day (when not on the Periods sheet)")
     p.add_argument(
+        "--ceremony", type=_date, help="the day its winners are presented (the Periods sheet's)"
+    )
+    p.add_argument(
         "--force",
         action="store_true",
         help="close even with unscored nominations, results not final or open appeals",
@@ -690,6 +693,7 @@ def _new_period(p):
             args.period,
             starts=args.starts,
             ends=args.ends,
+            ceremony=args.ceremony,
             force=args.force,
             dest=args.out,
         )

@@ -208,6 +208,7 @@ def close_period(
     *,
     starts: dt.date | None = None,
     ends: dt.date | None = None,
+    ceremony: dt.date | None = None,
     force: bool = False,
     today: dt.date | None = None,
 ) -> PeriodChange:
@@ -216,7 +217,7 @@ def close_period(
     Refuses (unless ``force``) while the current period has unscored nominations, results that
     are not final (``results_unlocked``) or open appeals. The new period must be in the
     Periods table, or be named so its dates follow (2027-01, January 2027, Q1 2027), or come
-    with ``starts`` and ``ends``.
+    with ``starts`` and ``ends``. ``ceremony``: the day its winners are presented.
     """
     current = str(data.setting("current_period") or "").strip()
     if not current:
@@ -322,6 +323,8 @@ def close_period(
     if key_of(new_period) in by_key:
         hit = key(table["Period"]) == key_of(new_period)
         table.loc[hit & (table["Status"].fillna("") != "judging"), "Status"] = "open"
+        if ceremony is not None:
+            table.loc[hit, "Ceremony"] = pd.Timestamp(ceremony)
     else:
         if starts is None or ends is None:
             guessed = period_dates(new_period)
@@ -344,8 +347,16 @@ def close_period(
             "Starts": pd.Timestamp(starts),
             "Ends": pd.Timestamp(ends),
             "Status": "open",
+            "Ceremony": pd.Timestamp(ceremony) if ceremony is not None else None,
         }
         table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+    opened = table[key(table["Period"]) == key_of(new_period)].iloc[0]
+    if ceremony is not None and pd.notna(opened["Starts"]) and ceremony < opened["Starts"].date():
+        raise UserError(
+            f"The {new_period} ceremony ({ceremony:%d/%m/%Y}) would be before the period "
+            f"starts ({opened['Starts']:%d/%m/%Y}).",
+            "Give the day its winners are presented, after the period's nominations are judged.",
+        )
 
     change = PeriodChange(
         closed=current,
@@ -370,6 +381,13 @@ def close_period(
         settings={"current_period": new_period},
     )
     _clear_stale_due(data, change, today or dt.date.today())
+    if pd.isna(opened.get("Ceremony")):
+        # Without it the emails and the newsletter cannot say when the awards are presented.
+        change.notes.append(
+            f"{new_period} has no ceremony date yet: set it in the Ceremony column of the "
+            "Periods sheet, so the emails and the newsletter can say when the awards are "
+            "presented"
+        )
     _note_stale_figures(data, change)
     change.views = history_views(data, change)
     return change

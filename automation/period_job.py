@@ -64,6 +64,11 @@ def setting_edit(data: ProgrammeData, values: dict[str, object]) -> TableEdit:
     return edit
 
 
+def _same(a: object, b: object) -> bool:
+    """Two cell values alike, blanks (None, NaN, NaT) alike too."""
+    return (pd.isna(a) and pd.isna(b)) if pd.isna(a) or pd.isna(b) else a == b
+
+
 def _empty(name: str) -> pd.DataFrame:
     return pd.DataFrame(columns=columns(name))
 
@@ -74,6 +79,7 @@ def new_period_workbook(
     *,
     starts: dt.date | None = None,
     ends: dt.date | None = None,
+    ceremony: dt.date | None = None,
     force: bool = False,
     dest: Path | str | None = None,
     row_cap: int = SHEET_ROW_CAP,
@@ -90,6 +96,7 @@ def new_period_workbook(
         period,
         starts=starts,
         ends=ends,
+        ceremony=ceremony,
         force=force,
         today=now.date() if now else None,
     )
@@ -114,9 +121,10 @@ def new_period_workbook(
         if row is None:
             periods.append.append({c: r[c] for c in columns("Periods")})
             continue
-        old = data["Periods"].loc[data["Periods"][ROW] == row, "Status"]
-        if len(old) and old.iloc[0] != r["Status"]:
-            periods.cells[(row, "Status")] = r["Status"]
+        old = data["Periods"].loc[data["Periods"][ROW] == row]
+        for column in ("Status", "Ceremony"):
+            if len(old) and not _same(old[column].iloc[0], r[column]):
+                periods.cells[(row, column)] = r[column]
     edits["Periods"] = periods
     edits["Settings"] = setting_edit(data, change.settings)
 

@@ -391,3 +391,41 @@ def test_closing_says_the_kpi_actuals_and_survey_are_the_closed_periods(example_
     nothing = replace(example_data, tables=tables, cache={})
     change = history.close_period(nothing, score(nothing), "Q4 2026", force=True)
     assert not [n for n in change.notes if "still those of" in n]
+
+
+def test_a_new_period_without_a_ceremony_date_says_so_and_one_can_be_given(
+    small_copy, tmp_path, capsys
+):
+    """Without a ceremony date the emails and the newsletter cannot say when the awards are
+    presented: closing says so, and --ceremony sets it on the new period's row."""
+    bare = new_period_workbook(small_copy, "Q2 2027", dest=tmp_path / "bare.xlsx", now=NOW)
+    note = (
+        "Q2 2027 has no ceremony date yet: set it in the Ceremony column of the Periods sheet, "
+        "so the emails and the newsletter can say when the awards are presented."
+    )
+    assert note in bare.lines
+    dest = tmp_path / "dated.xlsx"
+    code = cli.main(
+        ["new-period", str(small_copy), "--period", "Q2 2027", "--ceremony", "2027-07-15",
+         "--out", str(dest)]
+    )  # fmt: skip
+    assert code == 0
+    periods = read_workbook(dest)["Periods"].set_index("Period")
+    assert periods.loc["Q2 2027", "Ceremony"] == pd.Timestamp(2027, 7, 15)
+    assert "no ceremony date" not in capsys.readouterr().out
+    # A ceremony before the period starts is refused.
+    with pytest.raises(UserError, match="ceremony .* would be before the period starts"):
+        new_period_workbook(small_copy, "Q2 2027", ceremony=dt.date(2027, 3, 1), dest=dest)
+
+
+def test_the_ceremony_given_goes_on_an_existing_period_row(built_example, tmp_path):
+    src = Path(shutil.copy(built_example, tmp_path / "example.xlsx"))
+    lock_workbook(src, now=NOW, user="test")
+    assert read_workbook(src)["Periods"].set_index("Period").loc["Q4 2026", "Ceremony"] == (
+        pd.Timestamp(2027, 1, 14)
+    )
+    out = new_period_workbook(src, "Q4 2026", ceremony=dt.date(2027, 1, 21), now=NOW)
+    periods = read_workbook(src)["Periods"].set_index("Period")
+    assert periods.loc["Q4 2026", "Ceremony"] == pd.Timestamp(2027, 1, 21)
+    assert periods.loc["Q3 2026", "Ceremony"] == pd.Timestamp(2026, 10, 15)  # left alone
+    assert not any("no ceremony date" in line for line in out.lines)
