@@ -673,11 +673,10 @@ def _new_period(p):
     p.add_argument(
         "--period", required=True, help="name of the new period, e.g. 'Q4 2026' or 2027-01"
     )
-    p.add_argument("--starts", type=_date, help="its first day (when not on the Periods sheet)")
-    p.add_argument("--ends", type=_date, help="its last day (when not on the Periods sheet)")
-    p.add_argument(
-        "--ceremony", type=_date, help="the day its winners are presented (the Periods sheet's)"
-    )
+    day = {"type": _date, "metavar": "YYYY-MM-DD"}
+    p.add_argument("--starts", **day, help="its first day (when not on the Periods sheet)")
+    p.add_argument("--ends", **day, help="its last day (when not on the Periods sheet)")
+    p.add_argument("--ceremony", **day, help="the day its winners are presented")
     p.add_argument(
         "--force",
         action="store_true",
