@@ -63,6 +63,12 @@ def test_format_report_is_readable(small: sim.SimulationReport) -> None:
     text = sim.format_report(small)
     assert "| 2 of 4 | judge-effect |" in text and "| full (4 of 4), fair judges | raw |" in text
     assert text.count("| normalised |") == 4 and "Reading:" in text
+    # The reading: a line per scenario, then the verdict on a line of its own.
+    reading = text.split("Reading:\n", 1)[1].splitlines()
+    assert [line.split(":")[0] for line in reading[: len(small.scenarios)]] == [
+        f"- {s.name}" for s in small.scenarios
+    ]
+    assert reading[len(small.scenarios)] == "" and reading[-1].startswith("Judge-effect ranking")
     assert "4 trials (seed 7)" in text
 
 

@@ -440,7 +440,8 @@ def judge_effect_verdict(r: SimulationReport) -> tuple[bool, list[str]]:
 
 
 def _reading(r: SimulationReport) -> str:
-    """One paragraph in words, worded from the numbers so it never contradicts the table."""
+    """The table in words, a line per scenario and the verdict, worded from the numbers so it
+    never contradicts the table (one paragraph of six scenarios was too long to read)."""
     text = []
     for s in r.scenarios:
         raw, z, je = (s.method(m) for m in METHODS)
@@ -461,4 +462,5 @@ def _reading(r: SimulationReport) -> str:
         text.append(
             "Judge-effect ranking did not beat z-scores everywhere: " + "; ".join(reasons) + "."
         )
-    return "Reading: " + " ".join(text)
+    *scenarios, verdict = text
+    return "\n".join(["Reading:", *(f"- {line}" for line in scenarios), "", verdict])
