@@ -8,12 +8,13 @@ from pathlib import Path
 
 from automation import schema
 from automation.auditlog import audit_entry
-from automation.documents.english import count_of, join_list
+from automation.documents.english import count_of, join_list, plural
 from automation.history import SHEET_ROW_CAP
 from automation.io import sidecar
 from automation.io.patch import TableEdit, write_changes
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult
+from automation.keys import key, key_of
 from automation.lock import reseal
 from automation.model import ProgrammeData
 from automation.privacy import PrivacyChange, anonymise, erase, retention_cutoff
@@ -131,11 +132,16 @@ def erase_workbook(
             "The scores stay locked: the lock now covers the erased rows as they are "
             f"({count_of(change.counts['resealed'], 'row')}), so they are not reported as changed."
         )
-    staff = data["Staff"]["Name"].dropna().astype(str).str.strip().str.lower()
-    if person.strip().lower() in set(staff):
+    # Where the person is still named outside what erasure rewrites: said, not guessed.
+    still = [
+        sheet
+        for sheet, table, column in (("Staff", "Staff", "Name"), ("Judges", "Judges", "Judge"))
+        if key_of(person) in set(key(data[table][column]).dropna())
+    ]
+    if still:
         out.lines.append(
-            f"{person} is still on the Staff sheet (and may be a judge): remove them there if "
-            "they have left."
+            f"{person} is still on the {join_list(still)} {plural('sheet', len(still))}: "
+            f"remove them there if they have left."
         )
     if out.written.backup:
         out.lines.append(

@@ -238,6 +238,19 @@ def test_erase_says_where_it_found_the_person(example_copy, tmp_path):
         "Judges sheet, 2 on the Nominations sheet and 2 on the Results sheet. The rows stay, "
         "so counts by team, site and period are unchanged."
     )
+    # Where they are still named and erasure does not reach, said for certain.
+    assert out.lines[1] == (
+        "Aoife Byrne is still on the Staff sheet: remove them there if they have left."
+    )
+    import openpyxl
+
+    wb = openpyxl.load_workbook(example_copy)
+    judges = wb["Judges"]
+    (cell,) = [c for row in judges.iter_rows() for c in row if c.value == "David Lowe"][:1]
+    cell.value = "Aoife Byrne"
+    wb.save(example_copy)
+    out = erase_workbook(example_copy, "Aoife Byrne", dest=tmp_path / "again.xlsx")
+    assert "Aoife Byrne is still on the Staff and Judges sheets: remove them there" in out.lines[1]
 
 
 def test_a_grouping_nobody_has_a_value_for_is_one_not_recorded_group():
