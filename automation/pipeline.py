@@ -408,4 +408,6 @@ def log_action(
         written = write_tool_tables(path, frames, backup=backup)
     except UserError as exc:
         return f"Not recorded in the Audit log: {exc.message}"
-    return f"Recorded in the Audit log of {written.path}."
+    # Said like every other write of the workbook: where the copy of it as it was is kept.
+    kept = f" (backup: {written.backup})" if written.backup else ""
+    return f"Recorded in the Audit log of {written.path}{kept}."

@@ -168,8 +168,13 @@ def test_documents_and_email_are_logged_unless_excel_has_the_workbook_open(examp
     from automation.io.write import lock_file
     from automation.pipeline import log_action
 
-    assert "Recorded" in log_action(example_copy, "documents", "9 files in out", backup=False)
+    line = log_action(example_copy, "documents", "9 files in out", backup=False)
+    assert line == f"Recorded in the Audit log of {example_copy}."
     assert read_workbook(example_copy)["Audit"]["Action"].iloc[-1] == "documents"
+    # With a backup (the commands' default) the line says where it is, as every write does.
+    line = log_action(example_copy, "documents", "9 files in out")
+    assert line.startswith(f"Recorded in the Audit log of {example_copy} (backup: ")
+    assert line.endswith(".xlsx).") and "backups" in line
     lock_file(example_copy).write_text("", encoding="utf-8")
     before = example_copy.read_bytes()
     line = log_action(example_copy, "email-drafts", "7 files in out")
