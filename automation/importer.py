@@ -28,6 +28,7 @@ from automation.validate.nominations import (
     ERASED_NOMINEE,
     JUDGE_NOMINATED,
     cannot_win,
+    closed_periods,
 )
 
 # Columns of the Nominations table an export can fill (ID and Period are worked out).
@@ -372,14 +373,9 @@ def plan_import(
     team_names = {key_of(t): str(t) for t in teams["Team"]}
     periods = data["Periods"].dropna(subset=["Period", "Starts", "Ends"])
     period_names = {key_of(p): str(p) for p in periods["Period"]}
-    all_periods = data["Periods"].dropna(subset=["Period"])
-    # A closed period's judging is over and its winners are in PastWinners: a response for it
-    # would sit in Nominations, expected from the judges of the current period.
-    closed = {
-        key_of(p)
-        for p, status in zip(all_periods["Period"], all_periods["Status"], strict=True)
-        if key_of(status) == "closed"
-    }
+    # A response for a closed period would sit in Nominations, expected from the judges of
+    # the current period.
+    closed = closed_periods(data)
 
     added: list[dict[str, object]] = []
     to_check: list[tuple[int, list[str]]] = []  # (export row, notes) of each added response

@@ -100,6 +100,17 @@ JUDGE_NOMINATED = "nominee is a judge"
 ERASED_NOMINEE = "nominee's personal data was erased"
 
 
+def closed_periods(data: ProgrammeData) -> set[str]:
+    """Keys of the periods marked closed on the Periods sheet: their judging is over and their
+    winners are in PastWinners (the import skips responses for them; validation warns about a
+    nomination typed in for one)."""
+    periods = data["Periods"].dropna(subset=["Period"])
+    status = periods.get("Status", pd.Series(index=periods.index, dtype=object))
+    return {
+        key_of(p) for p, st in zip(periods["Period"], status, strict=True) if key_of(st) == "closed"
+    }
+
+
 def current_period_only(
     data: ProgrammeData, period_keys: pd.Series, usable: np.ndarray
 ) -> np.ndarray:
@@ -204,12 +215,8 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     # A closed period's judging is over (its winners are in PastWinners); a nomination typed
     # in for it would be ranked again as that period's. A period marked closed by hand while
     # it is still being judged shows here too, so the hint covers both.
-    status = periods.get("Status", pd.Series(index=periods.index, dtype=object))
-    closed = {
-        key_of(p) for p, st in zip(periods["Period"], status, strict=True) if key_of(st) == "closed"
-    }
-    in_closed = nom_period.isin(closed) & noms["Period"].notna() if closed else None
-    if in_closed is not None and in_closed.any():
+    in_closed = nom_period.isin(closed_periods(data)) & noms["Period"].notna()
+    if in_closed.any():
         yield from row_issues(
             data,
             "Nominations",
