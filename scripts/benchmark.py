@@ -7,6 +7,8 @@ For each size it builds (once, cached in the temp folder) a workbook with N nomi
 by 3 judges on 5 criteria (N x 15 score rows: 300,000 for 20,000 nominations), then reports:
 
 - the stages of the main job in one process (read, validate, score, write), median of the runs;
+  the build and the stages each run in a process of their own, so that the end-to-end runs'
+  peak memory is theirs alone;
 - ``awards run BOOK --no-documents`` as a user runs it, in a fresh process each time: the
   median wall time and the peak memory (resident set) of that process.
 
@@ -36,12 +38,17 @@ EXAMPLE = ROOT / "workbook" / "example_programme.xlsx"
 AWARDS = [sys.executable, "-m", "automation"]
 
 
+def bench_path(n: int) -> Path:
+    """Where the workbook of ``n`` nominations is cached."""
+    return Path(tempfile.gettempdir()) / f"awards-bench-{n}.xlsx"
+
+
 def big_workbook(n: int) -> Path:
     """A workbook of ``n`` nominations with every score filled in (cached by size)."""
     from automation.build.example import content
     from automation.build.workbook import build_workbook
 
-    path = Path(tempfile.gettempdir()) / f"awards-bench-{n}.xlsx"
+    path = bench_path(n)
     if path.exists():
         return path
     tables, settings = content()
@@ -171,12 +178,33 @@ def stages(path: Path, runs: int, out: Path) -> None:
             print(f"    {stage:<14} {statistics.median(timings[stage]):6.2f} s{note}")
 
 
+def in_child(*args: str) -> None:
+    """Run one of this script's in-process parts in a fresh process of its own.
+
+    Linux keeps a process's peak resident set across exec, so a child started by a parent
+    that had grown (building a 300,000-row workbook takes about 1 GB, and timing the stages
+    in process about 450 MB) would report the parent's peak as its own. The parent therefore
+    never loads the tool: the build and the stages run here, each in its own process."""
+    sys.stdout.flush()  # so the child's lines come after the parent's
+    subprocess.run([sys.executable, __file__, *args], check=True, cwd=ROOT, env=ENV)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nominations", type=int, nargs="*", default=[20000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-example", action="store_true", help="skip the example's timings")
+    # The parts that run in a child process (see in_child).
+    parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--stages-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.build is not None:
+        big_workbook(args.build)
+        return
+    if args.stages is not None:
+        stages(args.stages, args.runs, args.stages_out)
+        return
     out = Path(tempfile.mkdtemp(prefix="awards-bench-out-"))
     try:
         print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {args.runs} runs each")
@@ -190,14 +218,16 @@ def main() -> None:
                 args.runs,
             )
         for n in args.nominations:
-            path = big_workbook(n)
+            path = bench_path(n)
+            if not path.exists():
+                in_child("--build", str(n))
             print(f"{n:,} nominations ({path.stat().st_size / 1e6:.0f} MB):")
             end_to_end(
                 "awards run --no-documents",
                 [*AWARDS, "run", str(path), "--out", str(out / str(n)), "--no-documents"],
                 args.runs,
             )
-            stages(path, args.runs, out)
+            in_child("--stages", str(path), "--runs", str(args.runs), "--stages-out", str(out))
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
