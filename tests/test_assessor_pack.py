@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import re
 import shutil
@@ -168,6 +169,24 @@ def test_the_index_lists_every_criterion_with_status_and_reflection(pack, exampl
     for finding in example_data["Findings"]["Finding"]:
         assert finding in text
     assert "not yet met" in text  # the CSAT objective fell short of its target
+
+
+def test_the_index_says_an_objective_is_missed_only_once_its_deadline_has_passed(example_data):
+    from automation.assessor.index import reflection
+    from automation.evidence import evaluate
+    from automation.scoring import score
+
+    evidence = evaluate(example_data, score(example_data))
+    objectives = example_data["Objectives"].dropna(subset=["Objective"])
+    latest = max(d.date() for d in objectives["Deadline"].dropna())
+    before = reflection(example_data, evidence, dt.date(2026, 11, 20)).to_improve
+    after = reflection(example_data, evidence, latest + dt.timedelta(days=1)).to_improve
+    objective_lines = [line for line in before if line.startswith("“")]
+    assert objective_lines and all(line.endswith(": not yet met.") for line in objective_lines)
+    assert all(" by " in line for line in objective_lines)  # the deadline, as a date
+    missed = [line for line in after if line.startswith("“")]
+    assert len(missed) == len(objective_lines)
+    assert all(line.endswith(": not met.") for line in missed)
 
 
 def test_staff_can_be_coded_too():

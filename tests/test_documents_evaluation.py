@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import docx
@@ -10,9 +11,11 @@ import pytest
 
 from automation.documents.charts import objectives_chart, participation_chart, progress_to_target
 from automation.documents.context import AgreementFigure, CostLine, ObjectiveResult, Viewpoint
+from automation.documents.english import long_date
 from automation.documents.evaluation import (
     number,
     recommendations,
+    result_label,
     viewpoint_level,
     viewpoint_result,
     write_evaluation_report,
@@ -58,6 +61,45 @@ def test_rule_unmet_target_names_objective_figures_and_owner() -> None:
     text = _only(dataclasses.replace(HEALTHY, objectives=[objective]))
     assert text.startswith("“Keep good people” missed its target: Staff turnover reached 25%")
     assert "target of 22%" in text and "Mark Ellis" in text
+
+
+def test_a_target_short_before_its_deadline_is_not_yet_met_not_missed() -> None:
+    prepared = HEALTHY.prepared_on
+    later = prepared + dt.timedelta(days=30)
+    objective = ObjectiveResult("Keep good people", "Staff turnover", 28, 22, 25, "%", False,
+                                later, "Mark Ellis")  # fmt: skip
+    assert objective.standing(prepared) == "not yet"
+    assert result_label(objective, prepared) == "Not yet met"
+    ctx = dataclasses.replace(HEALTHY, objectives=[objective])
+    text = _only(ctx)
+    assert text.startswith("“Keep good people” is not on target yet: Staff turnover is at 25%")
+    assert f"by {long_date(later)}" in text and "close the gap before then" in text
+    assert "missed" not in text
+    # On the deadline day itself the target is due: short of it then is missed.
+    assert objective.standing(later) == "missed"
+    assert result_label(objective, later) == "Not met"
+    assert objective.standing(later - dt.timedelta(days=1)) == "not yet"
+
+
+def test_the_summary_counts_targets_still_to_come_apart_from_missed_ones(tmp_path) -> None:
+    prepared = HEALTHY.prepared_on
+    soon, past = prepared + dt.timedelta(days=30), prepared - dt.timedelta(days=1)
+    objectives = [
+        ObjectiveResult("A", "KPI a", 1, 10, 12, deadline=past),
+        ObjectiveResult("B", "KPI b", 1, 10, 5, deadline=soon),
+        ObjectiveResult("C", "KPI c", 1, 10, 6, deadline=soon),
+        ObjectiveResult("D", "KPI d", 1, 10, 7, deadline=past),
+    ]
+    path = write_evaluation_report(
+        dataclasses.replace(HEALTHY, objectives=objectives), BRANDING, tmp_path / "r.docx"
+    )
+    text = describe_docx(path)
+    assert (
+        "Of the four objectives, one met its target, one missed it and two have until their "
+        "deadlines to reach theirs." in text
+    )
+    assert "| D | KPI d | 1 | 10 | 7 | – | Not met |" in text
+    assert "| B | KPI b | 1 | 10 | 5 | – | Not yet met |" in text
 
 
 def test_lower_is_better_target_met_when_below() -> None:

@@ -17,6 +17,8 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt, RGBColor
 
 from automation.documents.english import long_date
+from automation.documents.evaluation import number
+from automation.documents.generate import objective_results
 from automation.evidence import EvidenceMap
 from automation.model import ProgrammeData
 from automation.parse import as_python
@@ -35,11 +37,7 @@ def _text(value: object) -> str:
     return "" if v is None else str(v).strip()
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def reflection(data: ProgrammeData, evidence: EvidenceMap) -> Reflection:
+def reflection(data: ProgrammeData, evidence: EvidenceMap, today: dt.date) -> Reflection:
     """What went well and what to improve, from the Findings and the objectives.
 
     A finding goes where its Kind says; without a Kind, a finding with an action is
@@ -59,18 +57,21 @@ def reflection(data: ProgrammeData, evidence: EvidenceMap) -> Reflection:
             well.append(line)
         else:
             improve.append(line)
-    for o in data.tables["Objectives"].to_dict("records"):
-        actual, target = as_python(o.get("Actual")), as_python(o.get("Target"))
-        if actual is None or target is None:
+    for o in objective_results(data, _text(data.setting("current_period"))):
+        standing = o.standing(today)
+        if standing == "no result":
             continue
-        higher = o.get("Higher is better")
-        met = actual <= target if higher is False else actual >= target
-        unit = _text(o.get("Unit"))
         line = (
-            f"Objective '{_text(o.get('Objective'))}': {_text(o.get('KPI'))} reached "
-            f"{_number(actual)}{unit} against a target of {_number(target)}{unit}"
+            f"“{o.objective}”: {o.kpi} reached {number(o.actual, o.unit)} against a target of "
+            f"{number(o.target, o.unit)}"
         )
-        (well if met else improve).append(line + ("." if met else ": not yet met."))
+        if standing == "met":
+            well.append(line + ".")
+        else:
+            # As the evaluation report puts it: short of a target due later is not a failure.
+            due = f" by {long_date(o.deadline)}" if o.deadline else ""
+            word = "not yet met" if standing == "not yet" else "not met"
+            improve.append(f"{line}{due}: {word}.")
     for criterion, status in evidence.criteria:
         if status.status != "met":
             improve.append(
@@ -190,7 +191,7 @@ def write_index(
         "and the objectives. Write the account in your own words: what you did, why, what "
         "happened and what you learned."
     )
-    notes = reflection(data, evidence)
+    notes = reflection(data, evidence, today)
     for title, lines in (
         ("What went well", notes.went_well),
         ("What to improve", notes.to_improve),

@@ -119,6 +119,18 @@ class ObjectiveResult:
             return self.actual >= self.target
         return self.actual <= self.target
 
+    def standing(self, on: date) -> str:
+        """``met``, ``not yet`` (short of the target with its deadline still to come on
+        ``on``), ``missed`` (short at or after the deadline, or with none set) or
+        ``no result``: a KPI short of a target due next year has not failed yet."""
+        if self.met is None:
+            return "no result"
+        if self.met:
+            return "met"
+        if self.deadline is not None and self.deadline > on:
+            return "not yet"
+        return "missed"
+
 
 @dataclass(frozen=True)
 class Viewpoint:

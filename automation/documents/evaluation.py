@@ -3,6 +3,7 @@ recommendations derived from the figures."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from automation.documents.english import (
     count_in_words,
     count_of,
     join_list,
+    long_date,
     money,
     number_words,
     plural,
@@ -63,9 +65,15 @@ def _share(part: float, whole: float) -> str:
     return f"{part / whole * 100:.0f}%" if whole else "–"
 
 
-def result_label(objective: ObjectiveResult) -> str:
-    """``Met``, ``Not met`` or ``No result`` for the objectives table."""
-    return {True: "Met", False: "Not met", None: "No result"}[objective.met]
+def result_label(objective: ObjectiveResult, on: dt.date) -> str:
+    """``Met``, ``Not yet met`` (its deadline still to come on ``on``), ``Not met`` or
+    ``No result`` for the objectives table."""
+    return {
+        "met": "Met",
+        "not yet": "Not yet met",
+        "missed": "Not met",
+        "no result": "No result",
+    }[objective.standing(on)]
 
 
 def viewpoint_level(viewpoint: Viewpoint) -> float | None:
@@ -138,13 +146,22 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
     """
     advice: list[str] = []
     for objective in ctx.objectives:
-        if objective.met is False:
-            owner = objective.owner or "the objective's owner"
+        standing = objective.standing(ctx.prepared_on)
+        owner = objective.owner or "the objective's owner"
+        if standing == "missed":
             advice.append(
                 f"“{objective.objective}” missed its target: {objective.kpi} reached "
                 f"{number(objective.actual or 0, objective.unit)} against a target of "
                 f"{number(objective.target, objective.unit)}. Agree with {owner} what will "
                 "change next period, or reset the target if it was unrealistic."
+            )
+        elif standing == "not yet":
+            advice.append(
+                f"“{objective.objective}” is not on target yet: {objective.kpi} is at "
+                f"{number(objective.actual or 0, objective.unit)} against a target of "
+                f"{number(objective.target, objective.unit)} by "
+                f"{long_date(objective.deadline)}. Agree with {owner} what will close the gap "
+                "before then."
             )
     for objective in ctx.objectives:
         if objective.met is None:
@@ -370,17 +387,25 @@ def agreement_reading(ctx: EvaluationContext) -> str:
 
 
 def _summary(ctx: EvaluationContext, advice_count: int) -> str:
-    met = sum(1 for o in ctx.objectives if o.met)
-    missing = sum(1 for o in ctx.objectives if o.met is None)
+    standings = [o.standing(ctx.prepared_on) for o in ctx.objectives]
+    met, missed, pending, missing = (
+        standings.count(s) for s in ("met", "missed", "not yet", "no result")
+    )
     if ctx.objectives:
-        text = (
-            f"Of the {count_in_words(len(ctx.objectives), 'objective')}, {number_words(met)} met "
-            f"{'its' if met == 1 else 'their'} target"
-        )
-        if missing:
-            text += (
-                f" and {number_words(missing)} {'has' if missing == 1 else 'have'} no result yet"
+        parts = [f"{number_words(met)} met {'its' if met == 1 else 'their'} target"]
+        if missed:
+            parts.append(f"{number_words(missed)} missed it")
+        if pending:
+            parts.append(
+                f"{number_words(pending)} has until its deadline to reach it"
+                if pending == 1
+                else f"{number_words(pending)} have until their deadlines to reach theirs"
             )
+        if missing:
+            parts.append(
+                f"{number_words(missing)} {'has' if missing == 1 else 'have'} no result yet"
+            )
+        text = f"Of the {count_in_words(len(ctx.objectives), 'objective')}, " + join_list(parts)
         text += ". "
     else:
         text = "No objectives have been set yet. "
@@ -569,7 +594,7 @@ def evaluation_fields(ctx: EvaluationContext, branding: Branding) -> dict[str, A
                 "target": number(o.target, o.unit),
                 "actual": number(o.actual, o.unit) if o.actual is not None else "–",
                 "computed": number(o.computed, o.unit) if o.computed is not None else "–",
-                "result": result_label(o),
+                "result": result_label(o, ctx.prepared_on),
             }
             for o in ctx.objectives
         ],

@@ -345,13 +345,38 @@ def _ranks_changed(results: Results) -> int:
     return int((raw != norm).sum())
 
 
+def objective_results(data: ProgrammeData, period: str) -> list[ObjectiveResult]:
+    """Each objective on the Programme sheet with its KPI's figures, as the evaluation report
+    and the assessor's index both read them."""
+    obj = data["Objectives"].dropna(subset=["Objective"])
+    return [
+        ObjectiveResult(
+            objective=_text(r["Objective"]),
+            kpi=_text(r["KPI"]),
+            baseline=float(r["Baseline"]) if pd.notna(r["Baseline"]) else 0.0,
+            target=float(r["Target"]) if pd.notna(r["Target"]) else 0.0,
+            actual=float(r["Actual"]) if pd.notna(r["Actual"]) else None,
+            unit=_text(r["Unit"]),
+            higher_is_better=bool(r["Higher is better"])
+            if pd.notna(r["Higher is better"])
+            else True,
+            deadline=_date(r["Deadline"]),
+            owner=_text(r["Owner"]),
+            computed=kpis.workbook_kpi(data, _text(r.get("Worked out from")), period)
+            if _text(r.get("Worked out from"))
+            else None,
+            computed_from=_text(r.get("Worked out from")),
+        )
+        for _, r in obj.iterrows()
+    ]
+
+
 def evaluation_context(
     data: ProgrammeData, results: Results, period: str, today: dt.date
 ) -> EvaluationContext:
     noms = data["Nominations"]
     noms = noms[~noms["Calibration"].fillna(False).astype(bool)]
     noms = noms[noms["Period"].astype(str) == period]
-    obj = data["Objectives"].dropna(subset=["Objective"])
     teams = data["Teams"].dropna(subset=["Team"])
     headcount = teams["Headcount"].fillna(0)
     staff_by_site = {str(k): int(v) for k, v in headcount.groupby(teams["Site"]).sum().items()}
@@ -364,26 +389,7 @@ def evaluation_context(
         period=period,
         prepared_on=today,
         prepared_by=_text(data.setting("signatory_name")) or "Award coordinator",
-        objectives=[
-            ObjectiveResult(
-                objective=_text(r["Objective"]),
-                kpi=_text(r["KPI"]),
-                baseline=float(r["Baseline"]) if pd.notna(r["Baseline"]) else 0.0,
-                target=float(r["Target"]) if pd.notna(r["Target"]) else 0.0,
-                actual=float(r["Actual"]) if pd.notna(r["Actual"]) else None,
-                unit=_text(r["Unit"]),
-                higher_is_better=bool(r["Higher is better"])
-                if pd.notna(r["Higher is better"])
-                else True,
-                deadline=_date(r["Deadline"]),
-                owner=_text(r["Owner"]),
-                computed=kpis.workbook_kpi(data, _text(r.get("Worked out from")), period)
-                if _text(r.get("Worked out from"))
-                else None,
-                computed_from=_text(r.get("Worked out from")),
-            )
-            for _, r in obj.iterrows()
-        ],
+        objectives=objective_results(data, period),
         nominations_by_source={
             str(k): int(v) for k, v in noms["Nominator type"].value_counts().items()
         },
