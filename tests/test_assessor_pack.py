@@ -141,6 +141,10 @@ def test_the_copy_records_its_making_and_its_chain_holds(pack, example_data):
     assert last["Previous digest"] == example_data["Audit"]["Row digest"].iloc[-1]
     assert list(check_audit(copy)) == []
     assert (copy["EvidenceMap"]["Status"] == "met").all()
+    # The entry counts every person the copy names by a code (colleagues who nominated
+    # included), as many as the codes an assessor finds in it.
+    coded = int(re.search(r"coded \((\d+) people\)", last["Detail"]).group(1))
+    assert coded == copy["Nominations"]["Nominator"].nunique()
 
 
 def test_the_index_lists_every_criterion_with_status_and_reflection(pack, example_data):
@@ -169,6 +173,8 @@ def test_the_index_lists_every_criterion_with_status_and_reflection(pack, exampl
     for finding in example_data["Findings"]["Finding"]:
         assert finding in text
     assert "not yet met" in text  # the CSAT objective fell short of its target
+    core = doc.core_properties
+    assert core.created.date() == dt.date(2026, 11, 20) and core.comments == ""
 
 
 def test_the_index_says_an_objective_is_missed_only_once_its_deadline_has_passed(example_data):

@@ -40,6 +40,9 @@ def test_report_matches_reviewed_text(tmp_path: Path) -> None:
     path = write_evaluation_report(EVALUATION, BRANDING, tmp_path / "report.docx")
     check_golden("evaluation_report.txt", describe_docx(path))
     assert len(docx.Document(str(path)).inline_shapes) == 2  # the two charts
+    # What Word's File > Info shows: the template's title, not python-docx's comment.
+    core = docx.Document(str(path)).core_properties
+    assert (core.title, core.comments) == ("Award programme evaluation", "")
 
 
 def test_healthy_programme_gets_a_single_keep_going_recommendation() -> None:

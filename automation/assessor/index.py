@@ -152,6 +152,10 @@ def write_index(
     programme = _text(data.setting("programme")) or "Customer Service Awards"
     doc.core_properties.title = f"Evidence index: {programme}"
     doc.core_properties.author = "Award workbook"
+    # python-docx's blank document carries its own comment and a 2013 date.
+    doc.core_properties.comments = ""
+    made = dt.datetime.combine(today, dt.time())
+    doc.core_properties.created = doc.core_properties.modified = made
     doc.add_heading(f"Evidence index: {programme}", level=0)
     doc.add_paragraph(
         f"{organisation}. Unit: Manage a customer service award programme (Ofqual L/506/2181; "

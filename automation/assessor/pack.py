@@ -16,7 +16,7 @@ from pathlib import Path
 
 from automation import lock
 from automation.assessor.index import write_index
-from automation.assessor.pseudonymise import pseudonymise_copy, pseudonyms
+from automation.assessor.pseudonymise import people_coded, pseudonymise_copy, pseudonyms
 from automation.audit import record
 from automation.errors import UserError
 from automation.evidence import evaluate, evidence_tables
@@ -75,7 +75,7 @@ def build_pack(
     )
     who = "customers, nominators and staff" if names.staff_coded else "customers and nominators"
     summary = (
-        f"assessor pack in {out}: {who} coded ({len(set(names.codes.values()))} people), "
+        f"assessor pack in {out}: {who} coded ({people_coded(data, names)} people), "
         f"contact details removed; {evidence.summary()}"
     )
     write_tool_tables(

@@ -200,6 +200,12 @@ def pseudonymise_copy(source: Path, dest: Path, names: Pseudonyms, data: Program
     return dest
 
 
+def people_coded(data: ProgrammeData, names: Pseudonyms) -> int:
+    """How many people the copy names by a code: everyone ``names`` codes, and the colleagues
+    whose name the Nominator column codes as well."""
+    return len(set(_nominator_codes(data, names).values()))
+
+
 def _nominator_codes(data: ProgrammeData, names: Pseudonyms) -> dict[str, str]:
     """Every nominator's code for the Nominator column (colleagues included)."""
     out = dict(names.codes)
