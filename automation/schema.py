@@ -898,7 +898,7 @@ TABLES: tuple[Table, ...] = (
             ),
             C(
                 "Max",
-                T.DECIMAL,
+                T.INT,
                 False,
                 "Top of the category's scale.",
                 width=7,

@@ -121,3 +121,49 @@ def test_input_sheets_light_up_cells_named_on_issues(template):
 
 def test_formulas_recalculate_on_open(template):
     assert template.calculation.fullCalcOnLoad
+
+
+def test_each_setting_is_shown_and_checked_as_its_kind(built_example):
+    ws = load_workbook(built_example)["Settings"]
+    table = ws.tables["Settings"]
+    header = int(table.ref.split(":")[0][1:])
+    value = schema.TABLE_BY_NAME["Settings"].names.index("Value") + 1
+    cells = {
+        ws.cell(row=r, column=1).value: ws.cell(row=r, column=value)
+        for r in range(header + 1, header + 1 + len(schema.SETTINGS))
+    }
+    by_label = {s.label: s for s in schema.SETTINGS}
+    # A date showed as 46304 and a percentage as 0.25 in the text-formatted column.
+    assert cells["Scores due"].number_format == "dd/mm/yyyy"
+    assert cells["Disagreement threshold"].number_format == "0%"
+    assert cells["Organisation"].number_format == "@"
+    assert cells["Judge-effect shrinkage"].number_format == "General"
+    checks = {}
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            checks[rng.coord] = dv
+    for label, cell in cells.items():
+        setting = by_label[label]
+        dv = checks.get(cell.coordinate)
+        if setting.type is schema.ColType.BOOL:
+            assert dv is not None and dv.formula1 == f"={schema.list_name('yes_no')}", label
+        elif setting.choices:
+            assert dv is not None and dv.formula1 == f"={schema.list_name(setting.choices)}", label
+        elif setting.minimum is not None or setting.maximum is not None:
+            assert dv is not None and dv.type in ("whole", "decimal"), label
+        elif setting.type is schema.ColType.DATE:
+            assert dv is not None and dv.type == "date", label
+        else:
+            assert dv is None, label
+
+
+def test_typed_decimals_show_as_typed_and_agree_results_as_percentages(built_example):
+    wb = load_workbook(built_example)
+    objectives = wb["Programme"].tables["Objectives"]
+    first = int(objectives.ref.split(":")[0][1:]) + 1
+    target = schema.TABLE_BY_NAME["Objectives"].names.index("Target") + 1
+    assert wb["Programme"].cell(row=first, column=target).number_format == "General"
+    survey = wb["Evaluation"]
+    rules = [r for cf in survey.conditional_formatting for r in cf.rules if r.dxf and r.dxf.numFmt]
+    assert len(rules) == 1 and rules[0].dxf.numFmt.formatCode == "0%"
+    assert '="% agree"' in rules[0].formula[0]

@@ -398,3 +398,22 @@ def test_an_import_prints_the_nominations_it_added(example_copy) -> None:
         ((_, last),) = _areas(wb[sheet])
         (table_end,) = [e for t, e in _table_ends(wb[sheet]).items()]
         assert last == table_end, sheet
+
+
+def test_every_page_is_numbered_and_names_its_sheet_and_file(example, example_copy) -> None:
+    for ws in example.worksheets:
+        footer = ws.oddFooter
+        assert (footer.left.text, footer.center.text, footer.right.text) == (
+            "&A",
+            "&F",
+            "Page &P of &N",
+        ), ws.title
+        # The halves of a wide table's rows are printed one after the other.
+        assert ws.page_setup.pageOrder == "overThenDown", ws.title
+        assert ws.page_margins.footer < ws.page_margins.bottom, ws.title
+    # Rewriting a tool sheet keeps its footer.
+    write_tool_tables(
+        example_copy, {"Issues": pd.DataFrame({"Severity": ["error"], "Code": ["x"]})}, backup=False
+    )
+    ws = load_workbook(example_copy)["Issues"]
+    assert ws.oddFooter.right.text == "Page &P of &N" and ws.page_setup.pageOrder == "overThenDown"

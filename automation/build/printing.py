@@ -24,6 +24,7 @@ LINE_PT = 15.0  # one line of 11 pt Calibri/Carlito with a little leading
 MAX_LINES = 15
 MARGIN_IN = 0.4  # left and right
 MARGIN_TOP_IN = 0.6
+FOOTER_IN = 0.25  # the page footer's distance from the paper's edge, inside the margin
 
 WRAPPED = (ColType.LONGTEXT,)
 HEADER_CHAR = 1.15

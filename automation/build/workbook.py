@@ -205,6 +205,10 @@ def _write_table(
                 # holds nothing, but is not blank to Excel's checks.)
                 cell.value = _excel_value(row[col.name])
             _style_for(col, cell)
+            if spec.owner == "user" and col.type is ColType.DECIMAL and not col.is_formula:
+                # What a manager types (a target of 81, a score of 3, a survey result of 4.7):
+                # shown as typed, not as 81.00.
+                cell.number_format = "General"
     last = header_row + len(body)
     ref = f"{column_letter(first_col)}{header_row}:{column_letter(off + len(spec.columns))}{last}"
     table = XLTable(displayName=spec.name, ref=ref)
@@ -217,8 +221,24 @@ def _write_table(
     ws.add_table(table)
     if spec.owner == "user":
         _validations(ws, spec, header_row + 1, last)
+    if spec.name == "Survey":
+        _agree_as_percent(ws, spec, header_row + 1, last)
     _comments(ws, spec, header_row, first_col)
     return last
+
+
+def _agree_as_percent(ws, spec: schema.Table, first: int, last: int) -> None:
+    """A '% agree' result is kept as a fraction (0.86, what Excel stores for a typed 86%):
+    show it as 86%, on any row, whatever the manager typed it as."""
+    from openpyxl.formatting.rule import Rule
+    from openpyxl.styles.differential import DifferentialStyle
+    from openpyxl.styles.numbers import NumberFormat
+
+    result = column_letter(spec.names.index("Result") + 1)
+    scale = column_letter(spec.names.index("Scale") + 1)
+    percent = DifferentialStyle(numFmt=NumberFormat(numFmtId=9, formatCode="0%"))
+    rule = Rule(type="expression", dxf=percent, formula=[f'${scale}{first}="% agree"'])
+    ws.conditional_formatting.add(f"{result}{first}:{result}{max(last, first)}", rule)
 
 
 def _comments(ws, spec: schema.Table, header_row: int, first_col: int = 1) -> None:
@@ -235,32 +255,73 @@ def _validations(ws, spec: schema.Table, first: int, last: int) -> None:
         if col.is_formula:
             continue
         rng = f"{column_letter(j)}{first}:{column_letter(j)}{max(last, first)}"
-        dv = None
-        if col.choices:
-            dv = DataValidation(type="list", formula1=f"={schema.list_name(col.choices)}")
-        elif col.ref:
-            dv = DataValidation(type="list", formula1=f"={schema.ref_name(col.ref)}")
-        elif col.type is ColType.BOOL:
-            dv = DataValidation(type="list", formula1=f"={schema.list_name('yes_no')}")
-        elif col.type in (ColType.INT, ColType.DECIMAL, ColType.MONEY, ColType.PERCENT) and (
-            col.min is not None or col.max is not None
-        ):
-            kind = "whole" if col.type is ColType.INT else "decimal"
-            lo = col.min if col.min is not None else -1e9
-            hi = col.max if col.max is not None else 1e12
-            dv = DataValidation(type=kind, operator="between", formula1=str(lo), formula2=str(hi))
-        elif col.type in (ColType.DATE, ColType.DATETIME):
-            dv = DataValidation(type="date", operator="greaterThan", formula1="36526")
-        if dv is None:
-            continue
-        dv.error = f"{col.name}: {col.help}"
-        dv.errorTitle = "Not an allowed value"
-        dv.prompt = col.help
-        dv.showErrorMessage = True
-        # Referenced lists may legitimately be empty while the workbook is set up.
-        dv.allow_blank = True
-        dv.add(rng)
-        ws.add_data_validation(dv)
+        dv = _validation_for(col)
+        if dv is not None:
+            dv.add(rng)
+            ws.add_data_validation(dv)
+
+
+def _validation_for(col: schema.Column) -> DataValidation | None:
+    """The dropdown or range check for a cell of ``col``'s kind, or None."""
+    dv = None
+    if col.choices:
+        dv = DataValidation(type="list", formula1=f"={schema.list_name(col.choices)}")
+    elif col.ref:
+        dv = DataValidation(type="list", formula1=f"={schema.ref_name(col.ref)}")
+    elif col.type is ColType.BOOL:
+        dv = DataValidation(type="list", formula1=f"={schema.list_name('yes_no')}")
+    elif col.type in (ColType.INT, ColType.DECIMAL, ColType.MONEY, ColType.PERCENT) and (
+        col.min is not None or col.max is not None
+    ):
+        kind = "whole" if col.type is ColType.INT else "decimal"
+        lo = col.min if col.min is not None else -1e9
+        hi = col.max if col.max is not None else 1e12
+        dv = DataValidation(type=kind, operator="between", formula1=str(lo), formula2=str(hi))
+    elif col.type in (ColType.DATE, ColType.DATETIME):
+        dv = DataValidation(type="date", operator="greaterThan", formula1="36526")
+    if dv is None:
+        return None
+    dv.error = f"{col.name}: {col.help}"
+    dv.errorTitle = "Not an allowed value"
+    dv.prompt = col.help
+    dv.showErrorMessage = True
+    # Referenced lists may legitimately be empty while the workbook is set up.
+    dv.allow_blank = True
+    return dv
+
+
+def _settings_values(ws, spec: schema.Table, top: int) -> None:
+    """Each setting's Value cell formatted and checked as its kind: the Value column is text,
+    so a date showed as 46304 and a percentage as 0.25, and yes/no had no dropdown."""
+    j = spec.names.index("Value") + 1
+    width = spec.columns[j - 1].width
+    for i, setting in enumerate(schema.SETTINGS):
+        cell = ws.cell(row=top + 2 + i, column=j)
+        col = schema.Column(
+            setting.label,
+            setting.type,
+            help=setting.help_text,
+            choices=setting.choices or ("yes_no" if setting.type is ColType.BOOL else None),
+            min=setting.minimum,
+            max=setting.maximum,
+        )
+        if setting.type in NUMBER_FORMATS:
+            cell.number_format = NUMBER_FORMATS[setting.type]
+        if setting.type is ColType.DECIMAL:
+            cell.number_format = "General"
+        if setting.type is ColType.PERCENT:
+            cell.number_format = "0%"  # "From 0% to 100%", as its help says
+        if setting.type is ColType.LONGTEXT:
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left", indent=1)
+            # Tall enough for the value or its help, whichever wraps to more lines.
+            height = printing.row_height(printing.wrapped_lines(str(cell.value or ""), width))
+            held = ws.row_dimensions[cell.row].height
+            if height and (held is None or height > held):
+                ws.row_dimensions[cell.row].height = height
+        dv = _validation_for(col)
+        if dv is not None:
+            dv.add(cell.coordinate)
+            ws.add_data_validation(dv)
 
 
 def _issue_highlighting(ws, sheet: schema.Sheet) -> None:
@@ -292,7 +353,18 @@ def _page_setup(ws, layout_: printing.PageLayout) -> None:
     ws.page_setup.fitToHeight = 0
     ws.page_margins.left = ws.page_margins.right = printing.MARGIN_IN
     ws.page_margins.top = ws.page_margins.bottom = printing.MARGIN_TOP_IN
+    ws.page_margins.header = ws.page_margins.footer = printing.FOOTER_IN
     ws.print_options.gridLines = False
+    # A wide table's pages go across before down, so the two halves of a row are printed
+    # one after the other, not a dozen pages apart.
+    ws.page_setup.pageOrder = "overThenDown"
+    # A dropped pile of printouts can be put back together: each page names its sheet and
+    # file and is numbered.
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.center.text = "&F"
+    ws.oddFooter.right.text = "Page &P of &N"
+    for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
+        part.size = 8
 
 
 def _protect(ws) -> None:
@@ -436,6 +508,8 @@ def build_workbook(
             else:
                 blank = spec.blank_rows if spare_rows is None or not rows else spare_rows
             last = _write_table(wb, ws, spec, top, rows, blank, widths)
+            if name == "Settings":
+                _settings_values(ws, spec, top)
             # Printed: the title, header and the rows in use, not the blank rows to type in.
             spans.append((top, top + 1 + max(len(rows or []), 1)))
             if name == "OptionWeights":
