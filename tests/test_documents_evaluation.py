@@ -163,6 +163,47 @@ def test_the_judging_summary_names_the_adjustment_that_ranked() -> None:
     assert not any("changed" in r for r in recommendations(raw))
 
 
+def test_rank_changes_from_the_raw_scores_trimming_are_not_put_down_to_leniency() -> None:
+    from automation.documents.evaluation import _judging_summary
+
+    # Four judges each: the raw score drops the top and bottom mark, the adjusted score uses
+    # every mark. Against the raw score 29 ranks moved, but the adjustment itself moved 16.
+    effect = dataclasses.replace(
+        HEALTHY,
+        ranks_changed=29,
+        ranks_changed_by_adjustment=16,
+        trim_from=4,
+        ranked_on="judge-effect",
+    )
+    summary = _judging_summary(effect)
+    assert summary.startswith(
+        "Adjusting for each judge's leniency (how high or low each marks) changed 16 rankings "
+        "against the plain average of the judges' marks. The raw score leaves out the highest "
+        "and lowest mark of a nomination that four or more judges scored, so against it 29 "
+        "nominations rank differently."
+    )
+    assert _only(effect).startswith("Adjusting for each judge's leniency changed 16 rankings,")
+    # Every move came from the trimming: nothing to tell the judges.
+    trimming = dataclasses.replace(effect, ranks_changed_by_adjustment=0)
+    assert "changed no rankings against the plain average" in _judging_summary(trimming)
+    assert not any("lenien" in r for r in recommendations(trimming))
+
+
+def test_the_example_separates_the_adjustments_rank_changes_from_the_trimmings(example_data):
+    from automation.documents import generate as g
+    from automation.scoring import score
+
+    results = score(example_data)
+    ctx = g.evaluation_context(example_data, results, "Q3 2026", dt.date(2026, 11, 20))
+    assert ctx.trim_from == 4 and ctx.ranks_changed_by_adjustment is not None
+    assert ctx.ranks_changed_by_adjustment != ctx.ranks_changed
+    # With no trimming the raw score is the plain mean: one figure, against the raw scores.
+    untrimmed = dataclasses.replace(
+        results, settings=dataclasses.replace(results.settings, trim_from=0)
+    )
+    assert g._ranks_changed_by_adjustment(untrimmed) is None
+
+
 def test_rule_overspend_names_the_lines() -> None:
     costs = [
         CostLine("Prizes", 400, 450),

@@ -209,3 +209,9 @@ class EvaluationContext:
     # Every nomination of the period, recorded source or not (None: the sum by source). The
     # tables by source, team and site show the ones with none as a row of their own.
     nominations_total: int | None = None
+    # Of ranks_changed, what the adjustment itself did: nominations whose rank differs from a
+    # ranking on the plain mean of every counted mark (None: the raw score is that mean, as
+    # when no nomination had enough judges to be trimmed). The raw score leaves out the top
+    # and bottom mark from ``trim_from`` judges, which moves ranks too but is not leniency.
+    ranks_changed_by_adjustment: int | None = None
+    trim_from: int = 0

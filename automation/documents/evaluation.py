@@ -221,8 +221,9 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
             "calibration session with scored examples before the next round and sharpen the "
             "descriptors of those criteria."
         )
-    if ctx.ranks_changed > 0 and ctx.ranked_on != "raw":
-        changed = count_of(ctx.ranks_changed, "ranking")
+    moved = _moved_by_adjustment(ctx)
+    if moved > 0 and ctx.ranked_on != "raw":
+        changed = count_of(moved, "ranking")
         advice.append(
             f"{_ADJUSTING[ctx.ranked_on][0].capitalize()} changed {changed}, so some judges mark "
             "consistently high or low. Show each judge their average against the panel's "
@@ -485,9 +486,33 @@ _ADJUSTING = {
 }
 
 
+def _moved_by_adjustment(ctx: EvaluationContext) -> int:
+    """Rankings the adjustment for judges itself changed (not the raw score's trimming)."""
+    if ctx.ranks_changed_by_adjustment is None:
+        return ctx.ranks_changed
+    return ctx.ranks_changed_by_adjustment
+
+
 def _judging_summary(ctx: EvaluationContext) -> str:
     changed = ctx.ranks_changed
-    if ctx.ranked_on in _ADJUSTING:
+    if ctx.ranked_on in _ADJUSTING and ctx.ranks_changed_by_adjustment is not None:
+        # The raw score drops the top and bottom mark; the adjusted score uses every mark.
+        # Against the raw score, the trimming's moves would be put down to the judges.
+        what, why = _ADJUSTING[ctx.ranked_on]
+        moved = ctx.ranks_changed_by_adjustment
+        text = f"{what.capitalize()} ({why}) changed " + (
+            f"{count_of(moved, 'ranking')} against the plain average of the judges' marks."
+            if moved
+            else "no rankings against the plain average of the judges' marks."
+        )
+        if changed:
+            text += (
+                " The raw score leaves out the highest and lowest mark of a nomination that "
+                f"{number_words(ctx.trim_from)} or more judges scored, so against it "
+                f"{count_of(changed, 'nomination')} {'ranks' if changed == 1 else 'rank'} "
+                "differently."
+            )
+    elif ctx.ranked_on in _ADJUSTING:
         what, why = _ADJUSTING[ctx.ranked_on]
         text = f"{what.capitalize()} ({why}) changed " + (
             f"{count_of(changed, 'ranking')} against the raw scores." if changed else "no rankings."

@@ -332,17 +332,37 @@ def _survey_result(value: object, scale: str) -> float:
     return value * 100 if scale == "% agree" and abs(value) <= 1 else value
 
 
-def _ranks_changed(results: Results) -> int:
-    """Nominations whose rank would differ if ranked on the raw score instead of the score
-    that ranked them (normalised or judge-effect)."""
+def _ranks_changed(results: Results, against: str = "Raw score") -> int:
+    """Nominations whose rank would differ if ranked on ``against`` (the raw score, or the
+    plain mean of every counted mark) instead of the score that ranked them (normalised or
+    judge-effect)."""
     basis = SCORE_COLUMN.get(results.settings.rank_by, "Raw score")
-    frame = results.nominations.dropna(subset=["Raw score", basis])
+    frame = results.nominations
+    if against == PLAIN_MEAN:
+        panel = results.panel[results.panel["Counted"] == "yes"]
+        plain = panel.groupby("Nomination ID")["Weighted"].mean()
+        frame = frame.assign(**{PLAIN_MEAN: frame["Nomination ID"].map(plain)})
+    frame = frame.dropna(subset=[against, basis])
     if frame.empty:
         return 0
     keys = ["Period", "Category"]
-    raw = frame.groupby(keys)["Raw score"].rank(ascending=False, method="min")
-    norm = frame.groupby(keys)[basis].rank(ascending=False, method="min")
-    return int((raw != norm).sum())
+    other = frame.groupby(keys)[against].rank(ascending=False, method="min")
+    ranked = frame.groupby(keys)[basis].rank(ascending=False, method="min")
+    return int((other != ranked).sum())
+
+
+PLAIN_MEAN = "Plain mean"
+
+
+def _ranks_changed_by_adjustment(results: Results) -> int | None:
+    """Nominations the adjustment itself moved: against the plain mean of every mark, which
+    the adjusted score starts from; None when the raw score is that mean (nothing trimmed)."""
+    if results.settings.rank_by == "raw":
+        return None
+    trimmed = results.nominations["Judges"].fillna(0) >= results.settings.trim_from
+    if not results.settings.trim_from or not trimmed.any():
+        return None
+    return _ranks_changed(results, against=PLAIN_MEAN)
 
 
 def objective_results(data: ProgrammeData, period: str) -> list[ObjectiveResult]:
@@ -424,6 +444,8 @@ def evaluation_context(
             for _, r in agree.iterrows()
         ],
         ranks_changed=_ranks_changed(results),
+        ranks_changed_by_adjustment=_ranks_changed_by_adjustment(results),
+        trim_from=results.settings.trim_from,
         ranked_on=results.settings.rank_by,
         conflicts_declared=len(data["Conflicts"].dropna(subset=["Judge"])),
         scores_excluded_for_conflict=int(
