@@ -69,6 +69,28 @@ class Status:
         return text[0].upper() + text[1:]
 
 
+def shown_where(where: str) -> str:
+    """``where`` as the reader finds it on the sheets: a table is named by the title printed
+    above it, not by its Excel name ("Options > OptionWeights" reads "Options > “How options
+    are weighed”"). Parts are ``Sheet > Table, Table (columns)`` separated by ``; ``."""
+    from automation.schema import TABLE_BY_NAME
+
+    def table(part: str) -> str:
+        name, _, rest = part.partition(" (")
+        spec = TABLE_BY_NAME.get(name)
+        if spec is None:
+            return part
+        # The criteria numbers at the end of a title are what the map itself lists.
+        title = re.sub(r"\s*\([^()]*\)$", "", spec.title)
+        return f"“{title}”" + (f" ({rest}" if rest else "")
+
+    out = []
+    for piece in where.split("; "):
+        sheet, arrow, tables = piece.partition(" > ")
+        out.append(f"{sheet} > " + ", ".join(map(table, tables.split(", "))) if arrow else piece)
+    return "; ".join(out)
+
+
 @dataclass(frozen=True)
 class Criterion:
     """One row of the evidence map."""
@@ -78,6 +100,10 @@ class Criterion:
     asked: str
     where: str
     rule: Callable[[ProgrammeData, pd.DataFrame], Status]
+
+    @property
+    def shown_where(self) -> str:
+        return shown_where(self.where)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -605,6 +631,10 @@ class Requirement:
     where: str
     rule: Callable[[ProgrammeData, pd.DataFrame], Status]
 
+    @property
+    def shown_where(self) -> str:
+        return shown_where(self.where)
+
 
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
@@ -713,7 +743,7 @@ def evidence_tables(
             "What is asked": c.asked,
             "Status": s.status,
             "What is missing": s.missing_text or None,
-            "Where in this workbook": c.where,
+            "Where in this workbook": c.shown_where,
             "Entries": s.entries,
             "Notes": notes.get(c.number),
         }
@@ -725,7 +755,7 @@ def evidence_tables(
             "What is asked": r.asked,
             "Status": s.status,
             "What is missing": s.missing_text or None,
-            "Where in this workbook": r.where,
+            "Where in this workbook": r.shown_where,
         }
         for r, s in found.requirements
     ]
@@ -742,7 +772,7 @@ def catalogue_tables() -> dict[str, pd.DataFrame]:
             "What is asked": c.asked,
             "Status": "not checked",
             "What is missing": pending,
-            "Where in this workbook": c.where,
+            "Where in this workbook": c.shown_where,
         }
         for c in CRITERIA
     ]
@@ -752,7 +782,7 @@ def catalogue_tables() -> dict[str, pd.DataFrame]:
             "What is asked": r.asked,
             "Status": "not checked",
             "What is missing": pending,
-            "Where in this workbook": r.where,
+            "Where in this workbook": r.shown_where,
         }
         for r in REQUIREMENTS
     ]

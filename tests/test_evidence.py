@@ -402,3 +402,25 @@ def test_the_worked_example_is_honest_about_its_evidence(example_data):
     emap = example_data["EvidenceMap"].set_index("Criterion")
     assert (emap["Status"] == MET).all()
     assert found.summary() == "12 of 12 criteria met"
+
+
+def test_the_map_points_to_tables_by_the_titles_printed_on_their_sheets():
+    from automation import schema
+
+    tables = evidence.catalogue_tables()
+    pointers = [
+        *tables["EvidenceMap"]["Where in this workbook"],
+        *tables["EvidenceRequirements"]["Where in this workbook"],
+    ]
+    hidden = [t.name for t in schema.TABLES if t.name not in {s.name for s in schema.SHEETS}]
+    for where in pointers:
+        # No Excel table name that is not also a sheet's name ("OptionWeights", "Rationale").
+        assert not any(re.search(rf"\b{name}\b", where) for name in hidden), where
+        for piece in where.split("; "):
+            sheet, _, titles = piece.partition(" > ")
+            for title in re.findall(r"“([^”]+)”", titles):
+                on_sheet = [
+                    schema.TABLE_BY_NAME[t].title for t in schema.SHEET_BY_NAME[sheet].tables
+                ]
+                assert any(t.startswith(title) for t in on_sheet), (where, title)
+    assert "Options > “Options appraisal”, “How options are weighed”" in pointers

@@ -172,7 +172,7 @@ def write_index(
         doc,
         ["Criterion", "D17", "What is asked", "Status", "Where the evidence is", "What is missing"],
         [
-            [c.number, c.d17, c.asked, s.status, c.where, s.missing_text or "-"]
+            [c.number, c.d17, c.asked, s.status, c.shown_where, s.missing_text or "-"]
             for c, s in evidence.criteria
         ],
         [20, 20, 62, 16, 64, 85],
@@ -183,7 +183,7 @@ def write_index(
         doc,
         ["Requirement", "What is asked", "Status", "Where the evidence is", "What is missing"],
         [
-            [r.name, r.asked, s.status, r.where, s.missing_text or "-"]
+            [r.name, r.asked, s.status, r.shown_where, s.missing_text or "-"]
             for r, s in evidence.requirements
         ],
         [40, 60, 16, 70, 81],
