@@ -412,3 +412,22 @@ def test_with_few_nominations_the_report_says_why_nothing_is_flagged():
     assert "With five nominations of individuals (fewer than 10)" in text
     assert "shown but not flagged" in text
     assert "No group fell below" not in text and "Below four-fifths" not in text
+
+
+def test_a_period_closed_before_the_history_was_kept_is_not_called_the_first(example_data):
+    """The example's Q2 2026 is closed on Periods, with a winner in PastWinners, but has no
+    history row: the report must not call Q3 the programme's first period."""
+    import dataclasses
+    import datetime as dt
+
+    from automation.documents import generate as g
+    from automation.documents.equity_section import fields
+
+    ctx = g.evaluation_context(example_data, score(example_data), "Q3 2026", dt.date(2026, 11, 20))
+    assert ctx.untracked_periods == ["Q2 2026"]
+    text = fields(ctx)["trend_summary"]
+    assert "first period the workbook has followed" in text
+    assert "Q2 2026 was closed before the workbook kept a history" in text
+    assert "awards new-period" not in text and "programme's first period" not in text
+    fresh = fields(dataclasses.replace(ctx, untracked_periods=[]))["trend_summary"]
+    assert fresh.startswith("This is the programme's first period, so there is no trend yet.")

@@ -204,6 +204,9 @@ class EvaluationContext:
     # Sections rendered by automation.documents.equity_section.
     equity: Any = None  # automation.equity.Equity
     trend: list[dict] | None = None  # one dict per period, oldest first
+    # Periods closed on the Periods sheet with no history row (run before the workbook kept
+    # one): the trend does not start with the programme.
+    untracked_periods: list[str] = field(default_factory=list)
     appeals: dict[str, int] | None = None  # outcome -> appeals
     ranked_on: str = "normalised"  # the Rank by setting: raw, normalised or judge-effect
     # Every nomination of the period, recorded source or not (None: the sum by source). The

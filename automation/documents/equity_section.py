@@ -196,12 +196,25 @@ def fields(ctx: EvaluationContext) -> dict[str, Any]:
         }
         for t in trend
     ]
+    earlier = ctx.untracked_periods
+    if len(trend) > 1:
+        text = (
+            f"The programme has run for {count_of(len(trend), 'period')}; "
+            if not earlier
+            else f"The workbook has followed {count_of(len(trend), 'period')}; "
+        ) + "the table shows each one as it stood when it closed (the last as it stands now)."
+    elif earlier:
+        text = "There is no trend yet: this is the first period the workbook has followed."
+    else:
+        text = "This is the programme's first period, so there is no trend yet."
+    if earlier:
+        listed = join_list(earlier)
+        text += (
+            f" {listed} {'was' if len(earlier) == 1 else 'were'} closed before the workbook "
+            "kept a history, so the table starts later."
+        )
     out["trend_summary"] = (
-        f"The programme has run for {count_of(len(trend), 'period')}; "
-        "the table shows each one as it stood when it closed (the last as it stands now)."
-        if len(trend) > 1
-        else "This is the first period, so there is no trend yet; each period closed with "
-        "'awards new-period' adds a row here."
+        text + " Each period closed with New period adds a row here." if len(trend) <= 1 else text
     )
     out["appeals_summary"] = appeals_summary(ctx.appeals or {})
     return out
