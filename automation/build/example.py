@@ -174,7 +174,8 @@ CATEGORIES = [
         "Frequency": "quarterly",
         "Eligibility": "Any adviser or team leader with three months' service; not judges.",
         "Judging procedure": "Four judges score each nomination blind to the nominator on five "
-        "weighted criteria; conflicts declared and excluded; ties broken by the chain shown.",
+        "weighted criteria (three where a judge works in the nominee's team: a conflict, "
+        "declared and excluded); ties broken by the chain shown.",
         "How presented": "At the quarterly town hall by the Head of Customer Service.",
         "How publicised": "Staff newsletter, site screens and a customer-facing blog post.",
         "Senior presenter": "Priya Shah",
@@ -283,6 +284,16 @@ TEAM_EVIDENCE = [
     "raised the team's customer satisfaction score from 78% to 86%",
     "set up a buddy scheme that halved the time new starters take to be confident",
     "cleared a backlog of 600 emails in a fortnight without overtime",
+]
+# A second nomination of the same team tells a different story (the same words twice would be
+# a copy, and an assessor would ask why they scored apart).
+TEAM_EVIDENCE_SECOND = [
+    "answered every call on the day the phone system failed, using mobiles and a shared list",
+    "mentored two apprentices through their first quarter on the phones",
+    "rewrote the complaint letters in plain English and halved follow-up calls",
+    "kept a vulnerable customer's account open while a bereavement claim was sorted out",
+    "volunteered for the weekend rota so the other site could train its new starters",
+    "found the fault behind a week of repeat contacts and had it fixed at the source",
 ]
 QUOTES = [
     "Nothing was too much trouble and I felt listened to.",
@@ -393,10 +404,8 @@ def _nominations(rng: random.Random, staff: list[dict]) -> list[dict]:
         leader = TEAMS[(i + 1) % len(TEAMS)][2]
         others = [a["Name"] for a in advisers if a["Team"] != team]
         nominator = leader if kind == "manager" and leader not in judges else others[i]
-        ev = (
-            f"The {team} team {TEAM_EVIDENCE[i % len(TEAM_EVIDENCE)]}. "
-            "Everyone in the team played a part."
-        )
+        stories = TEAM_EVIDENCE if i < len(TEAMS) else TEAM_EVIDENCE_SECOND
+        ev = f"The {team} team {stories[i % len(stories)]}. Everyone in the team played a part."
         add("Team of the Quarter", None, team, kind, nominator, ev, None, None)
     for i in range(22):
         p = advisers[(i * 3 + 1) % len(advisers)]
@@ -676,7 +685,7 @@ def content() -> tuple[dict[str, list[dict]], dict[str, object]]:
                 "Risk": "Personal data in nominations mishandled",
                 "Likelihood": 1,
                 "Impact": 5,
-                "Contingency": "Nominator contacts deleted 6 months after the period; access "
+                "Contingency": "Nominator contacts deleted 12 months after the period; access "
                 "limited to the coordinator.",
                 "Owner": "Priya Shah",
             },
@@ -808,7 +817,7 @@ def _rationale() -> list[dict]:
         {
             "Topic": "data protection",
             "Criterion": "2.4",
-            "Notes": "Nominations hold personal data (UK GDPR): we keep nominator contacts only 6 months "
+            "Notes": "Nominations hold personal data (UK GDPR): we keep nominator contacts only 12 months "
             "and publish quotes only with recorded consent.",
         },
         {
@@ -904,8 +913,8 @@ def _actions() -> list[dict]:
         ),
         (
             "Evaluation report to senior team",
-            "Coordinator",
-            "Helen Okafor",
+            "Sponsor",
+            "Priya Shah",
             D(2026, 11, 10),
             D(2026, 12, 11),
             "Data from this workbook",
@@ -970,7 +979,7 @@ def _comms() -> list[dict]:
             "Evaluation of the first quarter against objectives.",
             "report",
             D(2026, 12, 11),
-            "Helen Okafor",
+            "Priya Shah",
             "planned",
         ),
     ]
