@@ -395,15 +395,18 @@ def rule_3_2(data: ProgrammeData, winners: pd.DataFrame) -> Status:
     )
     comms = _t(data, "Comms")
     comms = comms[_low(comms, "Status") != "cancelled"] if len(comms) else comms
-    announced = bool(
-        len(comms)
-        and (
-            _low(comms, "Purpose").map(lambda s: _has_any(s, ANNOUNCING))
-            | _low(comms, "Message").map(lambda s: _has_any(s, ANNOUNCING))
-        ).any()
+    announcing = (
+        _low(comms, "Purpose").map(lambda s: _has_any(s, ANNOUNCING))
+        | _low(comms, "Message").map(lambda s: _has_any(s, ANNOUNCING))
+        if len(comms)
+        else pd.Series(dtype=bool)
     )
+    announced = bool(announcing.any())  # planned, drafted or sent
+    sent = bool(len(comms) and (announcing & (_low(comms, "Status") == "sent")).any())
 
-    def gaps_for(category: str) -> list[str]:
+    def gaps_for(category: str, *, done: bool = False) -> list[str]:
+        """What is missing for a category's winners; with ``done`` (there are winners), a
+        planned announcement is not yet the publicity the criterion asks for."""
         cat = by_cat.get(category, {})
         gaps = []
         if not canonical(cat.get("Senior presenter")):
@@ -415,6 +418,11 @@ def rule_3_2(data: ProgrammeData, winners: pd.DataFrame) -> Status:
                 "publicised, or a Comms row that recognises the winners); a thank-you from a "
                 "supervisor alone is not public recognition"
             )
+        elif done and not sent:
+            gaps.append(
+                "the announcement has not gone out yet: set its Comms row's Status to 'sent' "
+                "once it has (a plan to publicise is not yet publicity)"
+            )
         return gaps
 
     if winners.empty:
@@ -425,7 +433,7 @@ def rule_3_2(data: ProgrammeData, winners: pd.DataFrame) -> Status:
         return Status(PARTLY if by_cat and len(planned) == len(by_cat) else MISSING, missing)
     missing, present = [], 0
     for w in winners.to_dict("records"):
-        gaps = gaps_for(w["Category"])
+        gaps = gaps_for(w["Category"], done=True)
         when = ceremony.get(w["Period"])
         if when is None or pd.isna(when):
             gaps.append(f"a ceremony date for {w['Period']} (Periods, Ceremony)")

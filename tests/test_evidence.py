@@ -113,6 +113,15 @@ def complete() -> dict[str, list[dict]]:
                 "Owner": "Max Boss",
                 "Status": "sent",
             },
+            {
+                "Audience": "team",
+                "Channel": "Newsletter",
+                "Message": "Our winners.",
+                "Purpose": "recognise",
+                "Date": D(2027, 4, 12),
+                "Owner": "Max Boss",
+                "Status": "sent",
+            },
         ],
         "Survey": [
             {"Viewpoint": v, "Question": "q", "Result": 0.8, "Scale": "% agree"}
@@ -288,9 +297,14 @@ def test_3_2_met_when_every_winner_is_presented_and_announced():
     assert _status(complete(), "3.2").status == MET
 
 
+def _unannounced(rows: dict) -> dict:
+    """``rows`` without the Comms row that announced the winners."""
+    return _without(rows, "Comms", lambda x: x["Channel"] != "Newsletter")
+
+
 def test_3_2_a_supervisors_thank_you_alone_is_not_public_recognition():
     rows = _second_category(
-        complete(),
+        _unannounced(complete()),
         **{
             "Senior presenter": "Sam Senior",
             "How publicised": "A thank-you note from their supervisor",
@@ -314,6 +328,17 @@ def test_3_2_a_supervisors_thank_you_alone_is_not_public_recognition():
     assert _status(rows, "3.2", TEAM_WINNER).status == MET
 
 
+def test_3_2_with_winners_a_planned_announcement_is_not_yet_publicity():
+    drafted = _edit(complete(), "Comms", 2, Status="drafted")
+    found = _status(drafted, "3.2")
+    assert found.status == PARTLY
+    assert "has not gone out yet" in found.missing_text and "'sent'" in found.missing_text
+    # Categories' How publicised is the plan, not the announcement.
+    assert _status(_unannounced(complete()), "3.2").status == PARTLY
+    # Before any winner, the plan is what there is to show.
+    assert "gone out" not in _status(drafted, "3.2", winners=[]).missing_text
+
+
 def test_3_2_partly_without_a_senior_presenter_or_ceremony_date():
     rows = _second_category(complete(), **{"How publicised": "Newsletter"})
     found = _status(rows, "3.2", TEAM_WINNER)
@@ -322,7 +347,10 @@ def test_3_2_partly_without_a_senior_presenter_or_ceremony_date():
     found = _status(no_date, "3.2")
     assert found.status == PARTLY and "ceremony date for Q1 2027" in found.missing_text
     nothing = _edit(
-        no_date, "Categories", 0, **{"Senior presenter": None, "How publicised": "A quiet word"}
+        _unannounced(no_date),
+        "Categories",
+        0,
+        **{"Senior presenter": None, "How publicised": "A quiet word"},
     )
     assert _status(nothing, "3.2").status == MISSING
 
