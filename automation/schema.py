@@ -1143,7 +1143,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         "JudgeEffects",
         "Judging",
-        "How lenient each judge is, nomination by nomination (judge-effect model)",
+        "How lenient each judge is, category by category (judge-effect model)",
         (
             C("Category", T.TEXT, width=24),
             C("Judge", T.TEXT, width=18),
@@ -1706,7 +1706,8 @@ SHEETS: tuple[Sheet, ...] = (
     ),
     Sheet(
         "Judging",
-        "Judges' scores side by side, normalisation and agreement (tool).",
+        "Each judge's score of each nomination, normalised and adjusted; how each judge marks "
+        "and how far the judges agree (written by the tool).",
         ("Panel", "JudgeStats", "JudgeEffects", "Agreement"),
         tab_colour="548235",
         criteria=("2.5",),
@@ -1720,7 +1721,7 @@ SHEETS: tuple[Sheet, ...] = (
     ),
     Sheet(
         "Evaluation",
-        "Survey results for the four viewpoints, findings and actions; equity and "
+        "Survey results for the four viewpoints and findings with actions (yours); equity and "
         "participation (written by the tool at each Score).",
         ("Survey", "Findings", "Equity", "Participation"),
         criteria=("3.3",),
@@ -2036,8 +2037,17 @@ STATUS: tuple[tuple[str, str, str], ...] = (
     ),
     ("Judges", "StatusJudges", "=COUNTA(Judges[Judge])"),
     ("Scores entered", "StatusScores", "=COUNT(Scores[Score])"),
-    ("Errors from last check", "StatusErrors", '=COUNTIFS(Issues[Severity],"error")'),
-    ("Warnings from last check", "StatusWarnings", '=COUNTIFS(Issues[Severity],"warning")'),
+    # Before any check an empty Issues table would read as "0 errors".
+    (
+        "Errors from last check",
+        "StatusErrors",
+        '=IF(COUNT(Audit[When])=0,"not checked yet",COUNTIFS(Issues[Severity],"error"))',
+    ),
+    (
+        "Warnings from last check",
+        "StatusWarnings",
+        '=IF(COUNT(Audit[When])=0,"not checked yet",COUNTIFS(Issues[Severity],"warning"))',
+    ),
     ("Winners", "StatusWinners", '=COUNTIFS(Results[Place],"winner")'),
     (
         "Objectives met",
@@ -2062,8 +2072,7 @@ STATUS: tuple[tuple[str, str, str], ...] = (
         "StatusCriteriaMet",
         '=IF(COUNTIFS(EvidenceMap[Status],"met")+COUNTIFS(EvidenceMap[Status],"partly")'
         '+COUNTIFS(EvidenceMap[Status],"missing")=0,"not checked yet",'
-        'COUNTIFS(EvidenceMap[Status],"met")&" of "&COUNTA(EvidenceMap[Criterion])'
-        '&" criteria met")',
+        'COUNTIFS(EvidenceMap[Status],"met")&" of "&COUNTA(EvidenceMap[Criterion]))',
     ),
 )
 

@@ -143,7 +143,18 @@ def test_status_summary_counts(recalculated, example_data):
     higher = obj["Higher is better"].astype(bool)
     met = (higher & (obj["Actual"] >= obj["Target"])) | (~higher & (obj["Actual"] <= obj["Target"]))
     assert values["StatusObjectivesMet"] == f"{int(met.sum())} of {len(obj)}"
-    assert values["StatusCriteriaMet"] == "12 of 12 criteria met"
+    assert values["StatusCriteriaMet"] == "12 of 12"  # its label says "Unit criteria met"
+
+
+def test_the_blank_templates_status_says_not_checked_rather_than_no_errors(
+    built_template, tmp_path
+):
+    wb = load_workbook(_recalc(built_template, tmp_path), data_only=True)
+    values = {}
+    for key in ("StatusErrors", "StatusWarnings", "StatusCriteriaMet"):
+        ((sheet, ref),) = wb.defined_names[key].destinations
+        values[key] = wb[sheet][ref.replace("$", "")].value
+    assert values == dict.fromkeys(values, "not checked yet")
 
 
 def test_title_row_totals_equal_python(recalculated, example_data):

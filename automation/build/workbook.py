@@ -58,8 +58,8 @@ START_STEPS = (
     "7. Click Validate on the Award Programme ribbon tab (or run 'awards validate'): problems "
     "are listed on Issues and the cells light up (red: error, amber: warning).",
     "8. Click Score: Results and Judging show ranks, winners and how far the judges agreed. "
-    "A tie for first the tie-break rules cannot settle shows 'panel vote': record the "
-    "panel's choice on the Appeals sheet (Panel votes) and click Score again.",
+    "If the tie-break rules cannot settle a tie for first place, Results shows 'panel vote': "
+    "record the panel's choice on the Appeals sheet (Panel votes) and click Score again.",
     "9. Generate certificates, the newsletter article and email drafts; record the evaluation.",
     "10. Once winners are announced, click Lock scores: any later change to a score is "
     "reported. The Evidence sheet shows which criteria of the unit are met; Assessor pack "
