@@ -137,6 +137,13 @@ def test_site_rule_needs_a_real_gap() -> None:
 def test_rule_low_agreement() -> None:
     ctx = dataclasses.replace(HEALTHY, agreement=[AgreementFigure("Teamwork", 0.41, "poor")])
     assert _only(ctx).startswith("Judges agreed poorly on “Teamwork” (α = 0.41;")
+    assert "Hold a calibration session" in _only(ctx)
+    # The judges calibrated this period already: the advice is to go over that entry.
+    calibrated = _only(dataclasses.replace(ctx, calibrated_by=4))
+    assert "Hold a calibration session" not in calibrated
+    assert "The four judges who scored this period's calibration entry should go through" in (
+        calibrated
+    )
 
 
 def test_rule_agreement_not_measured() -> None:

@@ -218,3 +218,5 @@ class EvaluationContext:
     # and bottom mark from ``trim_from`` judges, which moves ranks too but is not leniency.
     ranks_changed_by_adjustment: int | None = None
     trim_from: int = 0
+    # Judges who scored a calibration entry this period (a practice nomination, not ranked).
+    calibrated_by: int = 0

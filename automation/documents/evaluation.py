@@ -209,17 +209,16 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
     if len(weak) == 1:
         advice.append(
             f"Judges agreed poorly on “{weak[0].scope}” (α = {alpha_text(weak[0].alpha)}; "
-            f"{LOW_ALPHA} is the usual minimum). Hold a calibration session with scored "
-            "examples before the next round and sharpen the criterion's wording."
+            f"{LOW_ALPHA} is the usual minimum). {_calibrate(ctx)} and sharpen the "
+            "criterion's wording."
         )
     elif weak:
         measured = _relied_on(_criteria(ctx)) or _relied_on(ctx.agreement)
         # Section 4 names the weakest criteria; saying it again here would repeat it.
         advice.append(
             f"Judges agreed poorly on {len(weak)} of the {len(measured)} criteria measured "
-            f"({LOW_ALPHA} is the usual minimum; section 4 names the weakest). Hold a "
-            "calibration session with scored examples before the next round and sharpen the "
-            "descriptors of those criteria."
+            f"({LOW_ALPHA} is the usual minimum; section 4 names the weakest). "
+            f"{_calibrate(ctx)} and sharpen the descriptors of those criteria."
         )
     moved = _moved_by_adjustment(ctx)
     if moved > 0 and ctx.ranked_on != "raw":
@@ -484,6 +483,18 @@ _ADJUSTING = {
     "normalised": ("normalising each judge's scores", "to even out judges who mark high or low"),
     "judge-effect": ("adjusting for each judge's leniency", "how high or low each marks"),
 }
+
+
+def _calibrate(ctx: EvaluationContext) -> str:
+    """What to do about weak agreement before the next round: a calibration session, or,
+    when the judges scored a calibration entry this period already, going over it."""
+    if ctx.calibrated_by >= 2:
+        return (
+            f"The {number_words(ctx.calibrated_by)} judges who scored this period's "
+            "calibration entry should go through where their marks on it differed, with the "
+            "level descriptors in hand, before the next round,"
+        )
+    return "Hold a calibration session with scored examples before the next round"
 
 
 def _moved_by_adjustment(ctx: EvaluationContext) -> int:

@@ -446,6 +446,9 @@ def evaluation_context(
         ranks_changed=_ranks_changed(results),
         ranks_changed_by_adjustment=_ranks_changed_by_adjustment(results),
         trim_from=results.settings.trim_from,
+        calibrated_by=int(results.calibration["Judge"].nunique())
+        if len(results.calibration)
+        else 0,
         ranked_on=results.settings.rank_by,
         conflicts_declared=len(data["Conflicts"].dropna(subset=["Judge"])),
         scores_excluded_for_conflict=int(
