@@ -518,3 +518,14 @@ def test_nominations_with_no_team_site_or_source_are_counted_in_their_own_rows()
                               nominations_by_site={"Leeds": 3}), BRANDING)  # fmt: skip
     assert [r["team"] for r in whole["teams"]] == ["Retentions"]
     assert "No site recorded" not in [r["site"] for r in whole["sites"]]
+
+
+def test_the_costs_are_set_against_the_business_case() -> None:
+    from automation.documents.evaluation import _costs_summary
+
+    assert "business case" not in _costs_summary(HEALTHY)  # no benefits estimated
+    text = _costs_summary(dataclasses.replace(HEALTHY, expected_benefit=2000.0))
+    assert text.endswith(
+        "The business case put the yearly benefit at £2,000, an expected return of 300% on the "
+        "budget; the objectives in section 1 show how far it is being realised."
+    )

@@ -220,3 +220,5 @@ class EvaluationContext:
     trim_from: int = 0
     # Judges who scored a calibration entry this period (a practice nomination, not ranked).
     calibrated_by: int = 0
+    # The business case's yearly benefit (the Benefits table's estimates), None if none.
+    expected_benefit: float | None = None

@@ -572,7 +572,17 @@ def _costs_summary(ctx: EvaluationContext) -> str:
                 f" ({count_of(winners, 'winner')} from {periods[0]['period']} to "
                 f"{periods[-1]['period']})"
             )
-    return text + "."
+    text += "."
+    if ctx.expected_benefit is not None and budget > 0:
+        # The business case (1.4) set against what happened: the benefit is an estimate, so
+        # the report points to the objectives that show whether it is coming through.
+        back = (ctx.expected_benefit - budget) / budget
+        text += (
+            f" The business case put the yearly benefit at {money(ctx.expected_benefit)}, an "
+            f"expected return of {back:.0%} on the budget; the objectives in section 1 show "
+            "how far it is being realised."
+        )
+    return text
 
 
 def _periods_to_date(ctx: EvaluationContext) -> list[dict]:

@@ -365,6 +365,12 @@ def _ranks_changed_by_adjustment(results: Results) -> int | None:
     return _ranks_changed(results, against=PLAIN_MEAN)
 
 
+def _expected_benefit(data: ProgrammeData) -> float | None:
+    """The Benefits table's estimated values added up, as the Start sheet adds them."""
+    values = pd.to_numeric(data["Benefits"]["Estimated value"], errors="coerce").dropna()
+    return float(values.sum()) if len(values) else None
+
+
 def objective_results(data: ProgrammeData, period: str) -> list[ObjectiveResult]:
     """Each objective on the Programme sheet with its KPI's figures, as the evaluation report
     and the assessor's index both read them."""
@@ -449,6 +455,7 @@ def evaluation_context(
         calibrated_by=int(results.calibration["Judge"].nunique())
         if len(results.calibration)
         else 0,
+        expected_benefit=_expected_benefit(data),
         ranked_on=results.settings.rank_by,
         conflicts_declared=len(data["Conflicts"].dropna(subset=["Judge"])),
         scores_excluded_for_conflict=int(
