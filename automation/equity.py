@@ -72,6 +72,8 @@ class Equity:
     headcount: int = 0
     # Nominations of listed staff for individual awards: the count every ratio rests on.
     individual_nominations: int = 0
+    # People on the Staff sheet who judge, so cannot be nominated: not in staff_total.
+    judges_left_out: int = 0
 
     @property
     def flagged(self) -> list[GroupRate]:
@@ -116,6 +118,11 @@ def equity(data: ProgrammeData, results: Results | None, period: str | None = No
     """Nomination and win rates by group, sources, staff nominated and the panel's make-up."""
     extra, missing = groupings(data)
     staff = _staff_frame(data, extra)
+    # A judge cannot be nominated (nominee-is-judge), so is not eligible: counted in, a judge
+    # would lower their team's nomination rate for a reason that has nothing to do with equity.
+    judges = set(key(data["Judges"]["Judge"]).dropna())
+    judging = staff["key"].isin(judges)
+    staff = staff[~judging]
     noms = period_nominations(data, period)
     cats = data["Categories"]
     team_cats = set(key(cats.loc[cats["Type"] == "team", "Category"]).dropna())
@@ -190,6 +197,7 @@ def equity(data: ProgrammeData, results: Results | None, period: str | None = No
         groups=groups,
         sources={str(k): int(v) for k, v in noms["Nominator type"].value_counts().items()},
         staff_total=len(staff),
+        judges_left_out=int(judging.sum()),
         staff_nominated=int(nominated.nunique()),
         panel=panel,
         judges=len(judges),

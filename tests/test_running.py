@@ -118,6 +118,21 @@ def test_equity_by_hand(monkeypatch):
     assert "unknown-equity-group" in codes
 
 
+def test_a_judge_on_the_staff_sheet_is_not_counted_as_eligible():
+    """A judge cannot be nominated, so their team's rate is per member who can be."""
+    data = _equity_data()
+    before = {(g.grouping, g.group): g for g in equity(data, None, "P1").groups}
+    red = data["Staff"][data["Staff"]["Team"] == "Red"]["Name"].iloc[0]
+    data.tables["Judges"] = pd.concat(
+        [data["Judges"], pd.DataFrame([{"Judge": red, "Team": "Red"}])], ignore_index=True
+    )
+    eq = equity(data, None, "P1")
+    after = {(g.grouping, g.group): g for g in eq.groups}
+    assert after[("Team", "Red")].eligible == before[("Team", "Red")].eligible - 1
+    assert after[("Team", "Blue")].eligible == before[("Team", "Blue")].eligible
+    assert eq.judges_left_out == 1 and eq.staff_total == 8
+
+
 def _appeal_data(**appeal):
     base = {
         "Appeal ID": "A1",

@@ -50,11 +50,16 @@ def equity_summary(eq: Equity) -> str:
         )
     if eq.staff_total:
         text += (
-            f"The groups are made of the {eq.staff_total:,} staff on the Staff sheet, "
-            f"{eq.staff_nominated:,} of whom ({eq.staff_nominated / eq.staff_total * 100:.0f}%) "
+            f"The groups are made of the {eq.staff_total:,} staff on the Staff sheet"
+            + (
+                f" who can be nominated ({count_in_words(eq.judges_left_out, 'judge')} left out), "
+                if eq.judges_left_out
+                else ", "
+            )
+            + f"{eq.staff_nominated:,} of whom ({eq.staff_nominated / eq.staff_total * 100:.0f}%) "
             f"{'was' if eq.staff_nominated == 1 else 'were'} nominated at least once."
         )
-        unlisted = eq.headcount - eq.staff_total
+        unlisted = eq.headcount - eq.staff_total - eq.judges_left_out
         if unlisted > 0:
             text += (
                 f" The Teams table counts {eq.headcount:,} staff in all: list the other "
