@@ -261,7 +261,9 @@ def test_the_table_beside_another_prints_with_it_after_a_save(example_copy):
         found = tables(zf)
     spans = _area_refs(ws)
     progress = parse_ref(found["JudgeProgress"].ref)
-    assert {c2 for _, _, c2, _ in spans} == {progress[2]}  # every area reaches its last column
+    # The Judges area reaches JudgeProgress's last column; the tables below, their own.
+    assert spans[0][2] == progress[2]
+    assert [c2 for _, _, c2, _ in spans] == printing.area_columns(schema.SHEET_BY_NAME["Judges"])
     first = spans[0]
     assert first[1] <= progress[1] and progress[3] <= first[3]
     assert len(spans) == len(schema.SHEET_BY_NAME["Judges"].tables) - 1
@@ -417,3 +419,14 @@ def test_every_page_is_numbered_and_names_its_sheet_and_file(example, example_co
     )
     ws = load_workbook(example_copy)["Issues"]
     assert ws.oddFooter.right.text == "Page &P of &N" and ws.page_setup.pageOrder == "overThenDown"
+
+
+def test_each_table_prints_as_wide_as_itself_not_as_the_widest_on_its_sheet(example) -> None:
+    """Programme holds a 3-column Rationale above an 11-column Objectives table: printed to
+    the Objectives' width, the Rationale ran onto a second page holding only its first
+    column again."""
+    ws = example["Programme"]
+    sheet = schema.SHEET_BY_NAME["Programme"]
+    widths = [c2 for _, _, c2, _ in _area_refs(ws)]
+    assert widths == [len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables]
+    assert widths[0] < widths[-1]

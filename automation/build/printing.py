@@ -170,15 +170,33 @@ def _title_span(sheet: schema.Sheet) -> tuple[int, int]:
     return names.index(first) + 1, names.index(last) + 1
 
 
-def print_area(spans: Iterable[tuple[int, int]], width: int, sheet: str) -> str:
+def area_columns(sheet: schema.Sheet) -> list[int]:
+    """The last printed column of each of the sheet's print areas, one per table (a table
+    placed beside another prints in that one's area): a table's own, not the sheet's widest,
+    so a narrow table on a sheet with a wide one is not printed over a second page that
+    holds only the repeated columns."""
+    last: dict[str, int] = {}
+    for name in sheet.tables:
+        spec = schema.TABLE_BY_NAME[name]
+        shown = [j for j, col in enumerate(spec.columns, start=1) if col.printed]
+        end = first_column(spec) - 1 + max(shown, default=1)
+        if spec.beside:
+            last[spec.beside] = max(last[spec.beside], end)
+        else:
+            last[name] = end
+    return list(last.values())
+
+
+def print_area(spans: Iterable[tuple[int, int]], columns: Iterable[int], sheet: str) -> str:
     """``'Sheet'!$A$1:$H$40,'Sheet'!$A$44:$F$50``: the sheet heading with the first table,
-    then each table from its title row to its last used row (blank rows are left out)."""
+    then each table from its title row to its last used row (blank rows are left out), each
+    as wide as its ``columns`` (see area_columns)."""
     from automation.issues import column_letter
 
-    last = column_letter(max(width, 1))
     quoted = "'" + sheet.replace("'", "''") + "'"
     areas = []
-    for number, (first, end) in enumerate(spans):
+    for number, ((first, end), width) in enumerate(zip(spans, columns, strict=True)):
         top = 1 if number == 0 else first
+        last = column_letter(max(width, 1))
         areas.append(f"{quoted}!$A${top}:${last}${max(end, top)}")
     return ",".join(areas)

@@ -519,7 +519,7 @@ def build_workbook(
             top = last + layout.GAP + 1
         layout.freeze(ws, sheet)
         _page_setup(ws, printing.layout_for(sheet, widths))
-        ws.print_area = printing.print_area(spans, printing.printed_columns(sheet), sheet.name)
+        ws.print_area = printing.print_area(spans, printing.area_columns(sheet), sheet.name)
         titles = printing.title_rows(sheet, spans[0][0] + 1) if spans else None
         if titles:
             ws.print_title_rows = titles

@@ -47,7 +47,7 @@ def user_print_areas(
             else:
                 spans[name] = (header - 1, used)
         areas[sheet.name] = printing.print_area(
-            spans.values(), printing.printed_columns(sheet), sheet.name
+            spans.values(), printing.area_columns(sheet), sheet.name
         )
     return areas
 

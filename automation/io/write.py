@@ -441,7 +441,7 @@ def _render_sheet(
     width = max(len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables)
     dim = f"A1:{column_letter(width)}{parse_ref(last_ref)[3]}"
     out[part] = _packed(_replace_sheet_data(xml, itertools.chain(rows, *tables_rows), dim))
-    return out, counts, printing.print_area(spans, printing.printed_columns(sheet), sheet_name)
+    return out, counts, printing.print_area(spans, printing.area_columns(sheet), sheet_name)
 
 
 def _notes_parts(
