@@ -245,7 +245,7 @@ def equity_tables(eq: Equity) -> dict[str, pd.DataFrame]:
     part.append(
         {
             "Measure": "Staff nominated at least once",
-            "Group": "staff on the Staff sheet",
+            "Group": "staff on the Staff sheet who can be nominated",
             "Count": eq.staff_nominated,
             "Out of": eq.staff_total,
             "Share": eq.staff_nominated / eq.staff_total if eq.staff_total else None,

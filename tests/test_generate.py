@@ -203,7 +203,8 @@ def test_every_share_of_staff_nominated_in_the_report_is_out_of_the_same_staff(
 ):
     # The example's Teams table counts 78 staff and its Staff sheet lists 42 of them. The
     # participation section, the current period's trend row and the KPI all count out of the
-    # 78; the fairness groups can only use the 42 listed, and say so.
+    # 78; the fairness groups can only use the 41 listed who can be nominated (the 42 on the
+    # Staff sheet but one judge), and say so.
     from automation.documents.equity_section import equity_summary
     from automation.kpis import workbook_kpi
 
@@ -215,13 +216,17 @@ def test_every_share_of_staff_nominated_in_the_report_is_out_of_the_same_staff(
         share * 100, 1
     )
     summary = equity_summary(ctx.equity)
-    assert "the 42 staff on the Staff sheet, 29 of whom (69%)" in summary
+    assert (
+        "the 41 staff on the Staff sheet who can be nominated (one judge left out), 29 of whom "
+        "(71%)" in summary
+    )
     assert "The Teams table counts 78 staff in all: list the other 36 on the Staff sheet" in summary
     from automation.equity import equity_tables
 
     part = equity_tables(ctx.equity)["Participation"].set_index(["Measure", "Group"])
     staff = part.loc["Staff nominated at least once"]
-    assert staff.loc["staff on the Staff sheet", ["Count", "Out of"]].tolist() == [29, 42]
+    listed = staff.loc["staff on the Staff sheet who can be nominated", ["Count", "Out of"]]
+    assert listed.tolist() == [29, 41]
     assert staff.loc["all staff (Teams headcount)", "Share"] == pytest.approx(share)
 
 
@@ -231,7 +236,7 @@ def test_one_of_whom_was_nominated_reads_in_the_singular(example_data, results):
     from automation.documents.equity_section import equity_summary
 
     eq = g.evaluation_context(example_data, results, "Q3 2026", DAY).equity
-    assert "29 of whom (69%) were nominated" in equity_summary(eq)
+    assert "29 of whom (71%) were nominated" in equity_summary(eq)
     assert "1 of whom (2%) was nominated" in equity_summary(
         dataclasses.replace(eq, staff_nominated=1)
     )

@@ -110,9 +110,9 @@ def test_equity_by_hand(monkeypatch):
     assert eq.panel["site"] == {"Leeds": 1, "York": 1, "(not recorded)": 1}
     tables = equity_tables(eq)
     share = tables["Participation"].set_index(["Measure", "Group"])["Share"]
-    assert share[("Staff nominated at least once", "staff on the Staff sheet")] == pytest.approx(
-        4 / 9
-    )
+    assert share[
+        ("Staff nominated at least once", "staff on the Staff sheet who can be nominated")
+    ] == pytest.approx(4 / 9)
     assert share[("Nominations by source", "customer")] == pytest.approx(0.5)
     codes = {i.code for i in check_running(data, D(2027, 1, 20))}
     assert "unknown-equity-group" in codes

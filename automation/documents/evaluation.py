@@ -378,8 +378,9 @@ def agreement_reading(ctx: EvaluationContext) -> str:
     if poor:
         verb = "was" if len(poor) == 1 else "were"
         text += (
-            f" The weakest {verb} {_weakest(poor)}: the descriptors are where judges read the "
-            "rubric differently."
+            f" The weakest {verb} {_weakest(poor)}: {'its' if len(poor) == 1 else 'their'} "
+            "level descriptors are the first place to look for where judges read the rubric "
+            "differently."
         )
     if few:
         text += " " + too_few
@@ -397,9 +398,10 @@ def _summary(ctx: EvaluationContext, advice_count: int) -> str:
             parts.append(f"{number_words(missed)} missed it")
         if pending:
             parts.append(
-                f"{number_words(pending)} has until its deadline to reach it"
+                f"{number_words(pending)} has not reached it yet but has until its deadline"
                 if pending == 1
-                else f"{number_words(pending)} have until their deadlines to reach theirs"
+                else f"{number_words(pending)} have not reached it yet but have until their "
+                "deadlines"
             )
         if missing:
             parts.append(
@@ -464,7 +466,8 @@ def _viewpoints_summary(ctx: EvaluationContext) -> str:
     respondents = sum(v.respondents for v in ctx.viewpoints if v.respondents is not None)
     unknown = sum(1 for v in ctx.viewpoints if v.respondents is None)
     text = (
-        f"{count_of(respondents, 'response')} across the viewpoints"
+        # Per question: one person answering two questions is counted twice.
+        f"{count_of(respondents, 'answer')} across the viewpoints' questions"
         + (
             f" ({number_words(unknown)} {plural('result', unknown)} without a count of respondents)"
             if unknown
