@@ -122,6 +122,10 @@ class Sheet:
     # row can still be told apart: (table, first column, last column) of the sheet's main
     # table; column A when not given.
     print_key: tuple[str, str, str] | None = None
+    # On a sheet of several tables, the one whose header row repeats at the top of every
+    # printed page after it; it must be the sheet's last table, or the pages of the tables
+    # below it would be headed with its column names. A one-table sheet repeats its header.
+    repeat_header: str | None = None
 
 
 @dataclass(frozen=True)
@@ -1703,15 +1707,19 @@ SHEETS: tuple[Sheet, ...] = (
         tab_colour="548235",
         criteria=("2.5", "3.2"),
         print_key=("Results", "Nomination ID", "Nominee"),
+        repeat_header="Results",
     ),
     Sheet(
         "Judging",
         "Each judge's score of each nomination, normalised and adjusted; how each judge marks "
         "and how far the judges agree (written by the tool).",
-        ("Panel", "JudgeStats", "JudgeEffects", "Agreement"),
+        # The per-nomination Panel, the long one, last: its header then repeats on each of
+        # its printed pages (see repeat_header), after the summaries of each judge.
+        ("JudgeStats", "JudgeEffects", "Agreement", "Panel"),
         tab_colour="548235",
         criteria=("2.5",),
         print_key=("Panel", "Category", "Judge"),
+        repeat_header="Panel",
     ),
     Sheet(
         "Comms",

@@ -582,13 +582,18 @@ def test_run_without_excel_logs_instead_of_raising(
 
 
 def test_the_replayer_moves_tables_with_inserted_cells(example: Path, tmp_path: Path) -> None:
-    # Checks this file's insert emulation: JudgeStats and its title move down together.
+    # Checks this file's insert emulation: the second table and its title move down together.
+    first, second = schema.SHEET_BY_NAME["Judging"].tables[:2]
     ws = openpyxl.load_workbook(example)["Judging"]
-    panel_end = box(ws.tables["Panel"].ref)[2]
-    header = box(ws.tables["JudgeStats"].ref)[0]
+    first_end = box(ws.tables[first].ref)[2]
+    header = box(ws.tables[second].ref)[0]
     book = open_json_book(payload_from_xlsx(example))
     try:
-        book.sheets["Judging"].range((panel_end + 1, 1), (panel_end + 3, 8)).insert(
+        # As wide as the widest table below, which a narrower insert would cut.
+        wide = max(
+            len(schema.TABLE_BY_NAME[t].columns) for t in schema.SHEET_BY_NAME["Judging"].tables
+        )
+        book.sheets["Judging"].range((first_end + 1, 1), (first_end + 3, wide)).insert(
             shift="down", copy_origin="format_from_left_or_above"
         )
         actions = book_actions(book)
@@ -596,9 +601,9 @@ def test_the_replayer_moves_tables_with_inserted_cells(example: Path, tmp_path: 
         book.close()
     apply_actions(example, actions, tmp_path / "moved.xlsx")
     moved = openpyxl.load_workbook(tmp_path / "moved.xlsx")["Judging"]
-    assert box(moved.tables["JudgeStats"].ref)[0] == header + 3
-    assert moved.cell(header + 3, 1).value == "Judge"
-    assert moved.cell(header + 2, 1).value == schema.TABLE_BY_NAME["JudgeStats"].title
+    assert box(moved.tables[second].ref)[0] == header + 3
+    assert moved.cell(header + 3, 1).value == schema.TABLE_BY_NAME[second].columns[0].name
+    assert moved.cell(header + 2, 1).value == schema.TABLE_BY_NAME[second].title
 
 
 def test_the_add_in_works_on_the_active_workbook(monkeypatch: pytest.MonkeyPatch) -> None:

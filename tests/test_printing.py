@@ -236,11 +236,11 @@ def test_scoring_an_older_workbook_gives_its_printed_pages_the_key_columns(examp
             if info.filename == "xl/workbook.xml":
                 data = re.sub(rb"!\$[A-Z]+:\$[A-Z]+<", b"!$A:$A<", data)
             out.writestr(info, data)
-    assert titles(old)["Results"] == "'Results'!$A:$A"
+    assert titles(old)["Results"] == "'Results'!$12:$12,'Results'!$A:$A"
     assert titles(old)["Issues"] == "'Issues'!$5:$5,'Issues'!$A:$A"
     score_workbook(old, write=True, backup=False)
     now = titles(old)
-    assert now["Results"] == "'Results'!$E:$F"
+    assert now["Results"] == "'Results'!$12:$12,'Results'!$E:$F"  # the Results header repeats
     assert now["Evaluation"] == "'Evaluation'!$A:$B"
     assert now["Issues"] == "'Issues'!$5:$5,'Issues'!$C:$F"  # its header row still repeats
     assert now["Criteria"] == "'Criteria'!$5:$5,'Criteria'!$A:$A"  # not written: left alone
@@ -430,3 +430,47 @@ def test_each_table_prints_as_wide_as_itself_not_as_the_widest_on_its_sheet(exam
     widths = [c2 for _, _, c2, _ in _area_refs(ws)]
     assert widths == [len(schema.TABLE_BY_NAME[t].columns) for t in sheet.tables]
     assert widths[0] < widths[-1]
+
+
+def test_the_results_header_repeats_on_its_pages_and_follows_the_table_down(
+    example, example_copy
+) -> None:
+    """Results holds the winners' explanations above the long Results table: that table's
+    header repeats on its printed pages (on the pages after it, so not above the
+    explanations), and moves with it when more winners push it down."""
+
+    def header_row(ws) -> int:
+        return parse_ref(ws.tables["Results"].ref)[1]
+
+    ws = example["Results"]
+    assert ws.print_title_rows == f"${header_row(ws)}:${header_row(ws)}"
+    explained = pd.DataFrame({"Period": ["Q3 2026"] * 9, "Category": [f"C{i}" for i in range(9)]})
+    results = pd.DataFrame({"Period": ["Q3 2026"] * 3, "Nomination ID": ["N-1", "N-2", "N-3"]})
+    write_tool_tables(
+        example_copy, {"WinnersExplained": explained, "Results": results}, backup=False
+    )
+    moved = load_workbook(example_copy)["Results"]
+    assert header_row(moved) > header_row(ws)
+    assert moved.print_title_rows == f"${header_row(moved)}:${header_row(moved)}"
+    assert moved.print_title_cols == ws.print_title_cols  # the key columns are kept
+    # Sheets of several tables without a repeating table repeat no rows.
+    assert example["Evaluation"].print_title_rows is None
+    # Judging's long Panel comes last, after the judges' summaries, and its header repeats.
+    judging = example["Judging"]
+    row = parse_ref(judging.tables["Panel"].ref)[1]
+    assert judging.print_title_rows == f"${row}:${row}"
+
+
+def test_an_older_workbooks_results_titles_gain_the_header_row() -> None:
+    from automation.io.print_areas import set_title_columns
+
+    workbook_xml = (
+        '<workbook><sheets><sheet name="Start"/><sheet name="Results"/></sheets><definedNames>'
+        '<definedName name="_xlnm.Print_Titles" localSheetId="1">\'Results\'!$E:$F'
+        "</definedName></definedNames></workbook>"
+    )
+    area = "'Results'!$A$1:$N$8,'Results'!$A$11:$U$72"
+    out = set_title_columns(workbook_xml, ["Results"], {"Results": area})
+    assert "'Results'!$E:$F,'Results'!$12:$12</definedName>" in out
+    # Without a new print area for the sheet, nothing is guessed.
+    assert set_title_columns(workbook_xml, ["Results"], {}).count("$12:$12") == 0

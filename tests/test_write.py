@@ -74,25 +74,27 @@ def test_only_tool_parts_change_and_values_round_trip(example_copy):
 
 
 def test_stacked_tables_move_down_when_the_first_grows(example_copy):
-    panel = pd.DataFrame({"Judge": [f"J{i}" for i in range(300)], "Weighted score": 0.5})
-    stats = pd.DataFrame({"Judge": ["A", "B"], "Scored": [3, 4]})
+    assert schema.SHEET_BY_NAME["Judging"].tables[0] == "JudgeStats"
+    stats = pd.DataFrame({"Judge": [f"J{i}" for i in range(300)], "Scored": 3})
+    panel = pd.DataFrame({"Judge": ["A", "B"], "Weighted score": 0.5})
     agreement = pd.DataFrame({"Category": ["C"], "Scope": ["whole category"], "Alpha": [0.9]})
     write_tool_tables(
         example_copy, {"Panel": panel, "JudgeStats": stats, "Agreement": agreement}, backup=False
     )
     data = read_workbook(example_copy)
-    assert len(data["Panel"]) == 300
-    assert data["JudgeStats"]["Judge"].tolist() == ["A", "B"]
+    assert len(data["JudgeStats"]) == 300
+    assert data["Panel"]["Judge"].tolist() == ["A", "B"]
     assert data["Agreement"]["Alpha"].tolist() == [0.9]
-    assert data.place("JudgeStats").header_row > data["Panel"]["_row"].max()
-    # The header notes go with their tables; none is left behind on Panel's data cells.
+    assert data.place("Agreement").header_row > data["JudgeStats"]["_row"].max()
+    assert data.place("Panel").header_row > data.place("Agreement").header_row
+    # The header notes go with their tables; none is left behind on JudgeStats' data cells.
     from openpyxl import load_workbook
 
     ws = load_workbook(example_copy)["Judging"]
     noted = {c.coordinate for row in ws.iter_rows() for c in row if c.comment}
     headers = {ws.tables[t].ref.split(":")[0][1:] for t in schema.SHEET_BY_NAME["Judging"].tables}
     assert {"".join(ch for ch in cell if ch.isdigit()) for cell in noted} == headers
-    assert ws[f"A{data.place('JudgeStats').header_row}"].comment.text.startswith("Judge")
+    assert ws[f"A{data.place('Agreement').header_row}"].comment.text.startswith("Category")
 
 
 def test_calc_chain_dropped_and_full_calc_on_load(example_copy):

@@ -147,9 +147,19 @@ def row_height(lines: int) -> float | None:
     return LINE_PT * lines if lines > 1 else None
 
 
-def title_rows(sheet: schema.Sheet, header_row: int) -> str | None:
-    """Rows to repeat on every printed page: a one-table sheet repeats its header."""
-    return f"{header_row}:{header_row}" if len(sheet.tables) == 1 else None
+def title_rows(sheet: schema.Sheet, tops: Sequence[int]) -> str | None:
+    """Rows to repeat on every printed page, from the title row of each of the sheet's print
+    areas (``tops``, in order): a one-table sheet repeats its header, a sheet of several its
+    ``repeat_header`` table's (the last), others none."""
+    if not tops:
+        return None
+    if len(sheet.tables) == 1:
+        row = tops[0] + 1
+    elif sheet.repeat_header:
+        row = tops[-1] + 1
+    else:
+        return None
+    return f"{row}:{row}"
 
 
 def title_columns(sheet: schema.Sheet) -> str:

@@ -520,7 +520,7 @@ def build_workbook(
         layout.freeze(ws, sheet)
         _page_setup(ws, printing.layout_for(sheet, widths))
         ws.print_area = printing.print_area(spans, printing.area_columns(sheet), sheet.name)
-        titles = printing.title_rows(sheet, spans[0][0] + 1) if spans else None
+        titles = printing.title_rows(sheet, [top for top, _ in spans])
         if titles:
             ws.print_title_rows = titles
         if printing.layout_for(sheet, widths).pages_wide > 1:

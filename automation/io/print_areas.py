@@ -92,27 +92,49 @@ _PRINT_TITLES = re.compile(
 _TITLE_COLUMNS = re.compile(r"\$[A-Z]{1,3}:\$[A-Z]{1,3}")
 
 
-def set_title_columns(workbook_xml: str, sheets: Collection[str]) -> str:
+_TITLE_ROWS = re.compile(r"\$\d+:\$\d+")
+_AREA_TOP = re.compile(r"!\$[A-Z]{1,3}\$(\d+):")
+
+
+def set_title_columns(
+    workbook_xml: str, sheets: Collection[str], areas: Mapping[str, str] | None = None
+) -> str:
     """The columns each printed page of ``sheets`` repeats, as the schema declares them: a
     workbook made before a sheet declared the columns that tell its rows apart repeats
     column A. Only the columns of an existing title are changed (its rows are kept, and a
-    sheet whose titles were removed stays so)."""
+    sheet whose titles were removed stays so), except on a sheet of several tables that
+    repeats its last table's header (``repeat_header``): that header moves down as the
+    tables above it grow, so its row is set from the sheet's new print area in ``areas``."""
     index = sheet_index(workbook_xml)
     wanted = {
         index[name]: printing.title_columns(schema.SHEET_BY_NAME[name])
         for name in sheets
         if name in index and printing.layout_for(schema.SHEET_BY_NAME[name]).pages_wide > 1
     }
+    rows = {}
+    for name in sheets:
+        sheet = schema.SHEET_BY_NAME.get(name)
+        tops = [int(t) for t in _AREA_TOP.findall((areas or {}).get(name, ""))]
+        if name in index and sheet is not None and sheet.repeat_header and tops:
+            rows[index[name]] = printing.title_rows(sheet, tops)
 
     def fixed(m: re.Match) -> str:
-        columns = wanted.get(int(m.group(2)))
-        if columns is None:
-            return m.group(0)
-        first, last = columns.split(":")
-        value = _TITLE_COLUMNS.sub(f"${first}:${last}", m.group(3), count=1)
+        at = int(m.group(2))
+        value = m.group(3)
+        columns = wanted.get(at)
+        if columns is not None:
+            first, last = columns.split(":")
+            value = _TITLE_COLUMNS.sub(f"${first}:${last}", value, count=1)
+        if rows.get(at):
+            first, last = rows[at].split(":")
+            if _TITLE_ROWS.search(value):
+                value = _TITLE_ROWS.sub(f"${first}:${last}", value, count=1)
+            else:
+                sheet_ref = value.split("!", 1)[0]
+                value += f",{sheet_ref}!${first}:${last}"
         return m.group(1) + value + m.group(4)
 
-    return _PRINT_TITLES.sub(fixed, workbook_xml) if wanted else workbook_xml
+    return _PRINT_TITLES.sub(fixed, workbook_xml) if wanted or rows else workbook_xml
 
 
 _ROW_START = re.compile(r'<row\b[^>]*?\br="(\d+)"')

@@ -487,7 +487,7 @@ def finished_workbook_xml(
     ``areas`` set and the title columns of the sheets ``written``, and each defined name
     once in its scope (LibreOffice writes print titles twice)."""
     workbook_xml = keep_very_hidden(_full_calc_on_load(workbook_xml))
-    workbook_xml = set_title_columns(set_print_areas(workbook_xml, areas or {}), written)
+    workbook_xml = set_title_columns(set_print_areas(workbook_xml, areas or {}), written, areas)
     return one_name_each(workbook_xml)
 
 
