@@ -611,6 +611,8 @@ def content() -> tuple[dict[str, list[dict]], dict[str, object]]:
         "Options": [
             {
                 "Option": "Do nothing (thank-you emails only)",
+                "Description": "Managers keep thanking people by email when they notice good "
+                "service; nothing is judged, published or rewarded.",
                 "Cost": 0,
                 "Benefit score": 1,
                 "Drawback score": 2,
@@ -622,6 +624,8 @@ def content() -> tuple[dict[str, list[dict]], dict[str, object]]:
             },
             {
                 "Option": "Paid recognition platform",
+                "Description": "A subscription app where colleagues send each other points that "
+                "are swapped for gift cards; the vendor runs the leaderboards.",
                 "Seen at": "A national energy supplier",
                 "Cost": 9500,
                 "Benefit score": 4,
@@ -634,6 +638,9 @@ def content() -> tuple[dict[str, list[dict]], dict[str, object]]:
             },
             {
                 "Option": "Quarterly awards run in-house with a judging panel",
+                "Description": "Three awards a quarter, nominated by customers, colleagues and "
+                "managers, scored blind by a panel of four on published criteria and presented "
+                "at the town hall.",
                 "Seen at": "A regional building society",
                 "Cost": 3340,
                 "Benefit score": 4,
@@ -648,6 +655,8 @@ def content() -> tuple[dict[str, list[dict]], dict[str, object]]:
             },
             {
                 "Option": "Monthly manager's pick",
+                "Description": "Each team leader names one adviser a month for a voucher, with "
+                "no criteria or panel.",
                 "Cost": 600,
                 "Benefit score": 2,
                 "Drawback score": 2,
