@@ -1987,6 +1987,14 @@ SETTINGS: tuple[Setting, ...] = (
         "workbook (blank: it asks).",
     ),
     Setting(
+        "candidate_name",
+        "NVQ candidate",
+        T.TEXT,
+        "",
+        "Whose evidence the assessor pack is: named on its evidence index, with a declaration "
+        "to sign (blank: the signatory).",
+    ),
+    Setting(
         "pack_pseudonymise_staff",
         "Assessor pack: codes for staff",
         T.BOOL,

@@ -175,6 +175,12 @@ def test_the_index_lists_every_criterion_with_status_and_reflection(pack, exampl
     assert "not yet met" in text  # the CSAT objective fell short of its target
     core = doc.core_properties
     assert core.created.date() == dt.date(2026, 11, 20) and core.comments == ""
+    # Whose evidence it is, and their word that it is theirs (the signatory when no
+    # candidate is set, as in the example).
+    candidate = example_data.setting("candidate_name") or example_data.setting("signatory_name")
+    assert f"Candidate: {candidate}." in text
+    assert f"I, {candidate}, confirm that this pack comes from the award programme" in text
+    assert "Signed: ____" in text
 
 
 def test_the_index_says_an_objective_is_missed_only_once_its_deadline_has_passed(example_data):

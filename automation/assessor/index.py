@@ -157,10 +157,13 @@ def write_index(
     made = dt.datetime.combine(today, dt.time())
     doc.core_properties.created = doc.core_properties.modified = made
     doc.add_heading(f"Evidence index: {programme}", level=0)
+    candidate = _text(data.setting("candidate_name")) or _text(data.setting("signatory_name"))
     doc.add_paragraph(
         f"{organisation}. Unit: Manage a customer service award programme (Ofqual L/506/2181; "
         f"the 2010 version is OCR D17). Made on {long_date(today)}."
     )
+    if candidate:
+        doc.add_paragraph(f"Candidate: {candidate}.")
     doc.add_paragraph(
         f"{evidence.summary().capitalize()}. Each status below is worked out by the award "
         "tool from what the workbook holds; where a criterion is not met, the last column "
@@ -224,6 +227,13 @@ def write_index(
         f"contact details (nominators' contacts, staff and judges' emails) are removed. {staff} "
         "The original workbook is kept by the manager and was not changed."
     )
+    # The assessor needs the candidate's word that the work is theirs: a line to sign.
+    doc.add_heading("Declaration", level=1)
+    doc.add_paragraph(
+        f"I, {candidate or '____________________'}, confirm that this pack comes from the award "
+        "programme I planned, ran and evaluated, and that the reflective account is my own work."
+    )
+    doc.add_paragraph("Signed: ______________________________     Date: ____________________")
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(out_path)
