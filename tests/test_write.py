@@ -140,6 +140,28 @@ def test_backups_are_pruned(example_copy):
     assert len(backups) == write_mod.BACKUPS_KEPT
 
 
+def test_two_writes_in_the_same_second_keep_both_backups(example_copy):
+    """Backups are named to the second: the second write must not replace the first one's
+    backup, the only copy of the workbook as it was between the two."""
+    same = dt.datetime(2026, 1, 1, 9, 0, 0)
+    versions = []
+    for i in range(3):
+        versions.append(example_copy.read_bytes())
+        frame = ISSUES.assign(Message=f"write {i}")
+        write_tool_tables(example_copy, {"Issues": frame}, now=same)
+    folder = example_copy.parent / "backups"
+    names = sorted(f.name for f in folder.iterdir())
+    stem = f"{example_copy.stem} 2026-01-01 090000"
+    assert names == [f"{stem}-2.xlsx", f"{stem}-3.xlsx", f"{stem}.xlsx"]
+    kept = {(folder / n).read_bytes() for n in names}
+    assert kept == set(versions)  # every version before each write is kept
+    # Pruning counts them with the others, oldest first.
+    for i in range(write_mod.BACKUPS_KEPT):
+        write_tool_tables(example_copy, {"Issues": ISSUES}, now=dt.datetime(2026, 1, 2, 0, 0, i))
+    left = {f.name for f in folder.iterdir()}
+    assert len(left) == write_mod.BACKUPS_KEPT and not any("2026-01-01" in n for n in left)
+
+
 def test_a_missing_tool_table_is_added_back(example_copy):
     # Older workbooks lack tool tables this version writes (the Tool data sheet, the D17
     # requirements); one a user deleted is put back the same way.

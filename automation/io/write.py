@@ -592,15 +592,29 @@ def copy_compressed(src: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.Zi
 
 
 def _backup_path(path: Path, now: dt.datetime) -> Path:
+    """A backup name not yet taken: two writes in the same second (a script, or two quick
+    clicks) would otherwise replace the first one's backup, the only copy of that version."""
     folder = path.parent / "backups"
     folder.mkdir(exist_ok=True)
-    return folder / f"{path.stem} {now:%Y-%m-%d %H%M%S}{path.suffix}"
+    stamp = f"{path.stem} {now:%Y-%m-%d %H%M%S}"
+    dest, n = folder / f"{stamp}{path.suffix}", 1
+    while dest.exists():
+        n += 1
+        dest = folder / f"{stamp}-{n}{path.suffix}"
+    return dest
+
+
+_BACKUP_NAME = re.compile(r" (\d{4}-\d{2}-\d{2} \d{6})(?:-(\d+))?$")
 
 
 def _prune_backups(path: Path) -> None:
     folder = path.parent / "backups"
-    old = sorted(folder.glob(f"{path.stem} ????-??-?? ??????{path.suffix}"))
-    for f in old[:-BACKUPS_KEPT]:
+    found = []
+    for f in folder.glob(f"{path.stem} ????-??-?? ??????*{path.suffix}"):
+        m = _BACKUP_NAME.search(f.stem[len(path.stem) :])
+        if m and f.stem[: len(path.stem)] == path.stem:
+            found.append(((m.group(1), int(m.group(2) or 1)), f))
+    for _, f in sorted(found)[:-BACKUPS_KEPT]:
         f.unlink(missing_ok=True)
 
 
