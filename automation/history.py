@@ -71,6 +71,25 @@ def period_dates(name: str) -> tuple[dt.date, dt.date] | None:
     return None
 
 
+def _refuse_overlap(periods: pd.DataFrame, name: str, starts: dt.date, ends: dt.date) -> None:
+    """A new period must not share days with one on the Periods sheet: "2027-02" beside
+    "Feb 2027" made two Februaries, the imported nominations went to the listed one, and
+    closing the new one moved nothing into history and filed no winners."""
+    known = periods.dropna(subset=["Period", "Starts", "Ends"])
+    for _, p in known.iterrows():
+        first, last = pd.Timestamp(p["Starts"]).date(), pd.Timestamp(p["Ends"]).date()
+        if starts <= last and first <= ends:
+            same = (first, last) == (starts, ends)
+            raise UserError(
+                f"{name} would {'cover the same days as' if same else 'overlap'} "
+                f"{p['Period']} on the Periods sheet ({first:%d/%m/%Y} to {last:%d/%m/%Y}).",
+                f'Open {p["Period"]} instead (--period "{p["Period"]}")'
+                if same
+                else "Give dates that follow the periods already listed (--starts and --ends), "
+                f"or open {p['Period']}.",
+            )
+
+
 def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -341,6 +360,7 @@ def close_period(
                 f"{new_period} would end ({ends:%d/%m/%Y}) before it starts ({starts:%d/%m/%Y}).",
                 "Check --starts and --ends.",
             )
+        _refuse_overlap(table, new_period, starts, ends)
         row = {c: None for c in table.columns if c != ROW}
         row |= {
             "Period": new_period,

@@ -429,3 +429,25 @@ def test_the_ceremony_given_goes_on_an_existing_period_row(built_example, tmp_pa
     assert periods.loc["Q4 2026", "Ceremony"] == pd.Timestamp(2027, 1, 21)
     assert periods.loc["Q3 2026", "Ceremony"] == pd.Timestamp(2026, 10, 15)  # left alone
     assert not any("no ceremony date" in line for line in out.lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("2026-Q4", "would cover the same days as Q4 2026"),
+        ("2026-11", "would overlap Q4 2026"),
+        ("October 2026", "would overlap Q4 2026"),
+    ],
+)
+def test_a_new_period_sharing_days_with_a_listed_one_is_refused(example_data, name, said):
+    """'2027-02' beside a listed 'Feb 2027' made two Februaries: the import filed the
+    nominations under the listed one and closing the new one moved nothing into history."""
+    from automation.scoring import score
+
+    with pytest.raises(UserError) as refused:
+        history.close_period(example_data, score(example_data), name, force=True)
+    assert said in refused.value.message
+    assert "Q4 2026" in refused.value.hint
+    # The listed period itself opens as before.
+    change = history.close_period(example_data, score(example_data), "Q4 2026", force=True)
+    assert change.opened == "Q4 2026"
