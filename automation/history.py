@@ -466,14 +466,33 @@ def _figure(value: object, unit: object) -> str:
 
 def kpi_rows(data: ProgrammeData, period: str) -> pd.DataFrame:
     """Each objective's KPI as it stands now, labelled with ``period``."""
+    from automation.documents.context import ObjectiveResult
+
     obj = data["Objectives"].dropna(subset=["KPI"])
+    # As the evaluation report says it: short of a target whose deadline is after the
+    # period's end is "not yet", not "no".
+    periods = data["Periods"].dropna(subset=["Period"])
+    ends = pd.to_datetime(
+        periods.loc[key(periods["Period"]) == key_of(period), "Ends"], errors="coerce"
+    ).dropna()
+    on = ends.iloc[0].date() if len(ends) else dt.date.today()
+    words = {"met": "yes", "missed": "no", "not yet": "not yet", "no result": None}
     rows = []
     for _, o in obj.iterrows():
         met = None
         if pd.notna(o["Actual"]) and pd.notna(o["Target"]):
             higher = True if pd.isna(o["Higher is better"]) else bool(o["Higher is better"])
-            ok = o["Actual"] >= o["Target"] if higher else o["Actual"] <= o["Target"]
-            met = "yes" if ok else "no"
+            deadline = pd.to_datetime(o["Deadline"], errors="coerce")
+            objective = ObjectiveResult(
+                "",
+                "",
+                0.0,
+                float(o["Target"]),
+                float(o["Actual"]),
+                higher_is_better=higher,
+                deadline=deadline.date() if pd.notna(deadline) else None,
+            )
+            met = words[objective.standing(on)]
         rows.append(
             {
                 "Period": period,

@@ -451,3 +451,18 @@ def test_a_new_period_sharing_days_with_a_listed_one_is_refused(example_data, na
     # The listed period itself opens as before.
     change = history.close_period(example_data, score(example_data), "Q4 2026", force=True)
     assert change.opened == "Q4 2026"
+
+
+def test_kpi_history_says_not_yet_for_a_target_due_after_the_period(example_data):
+    """KpiHistory said 'no' where the report says 'Not yet met': a target due after the
+    closed period's end has not been missed yet."""
+    rows = history.kpi_rows(example_data, "Q3 2026").set_index("KPI")
+    obj = example_data["Objectives"].set_index("KPI")
+    for kpi, row in rows.iterrows():
+        o = obj.loc[kpi]
+        higher = bool(o["Higher is better"])
+        reached = o["Actual"] >= o["Target"] if higher else o["Actual"] <= o["Target"]
+        due_later = o["Deadline"] > pd.Timestamp(2026, 9, 30)
+        expected = "yes" if reached else ("not yet" if due_later else "no")
+        assert row["Met"] == expected, kpi
+    assert "not yet" in set(rows["Met"])  # the example has such targets
