@@ -169,3 +169,28 @@ def test_a_second_row_for_a_tie_counts_as_a_repeat_even_without_a_winner():
     rows["PanelVotes"].append({"Period": "Q1 2027", "Category": "Star"})
     assert len(_codes(rows)["panel-vote-repeated"]) == 2
     assert set(_results(rows).loc[["N1", "N2", "N3"], "Place"]) == {"panel vote"}
+
+
+def test_the_newsletter_says_an_award_awaiting_the_panel_is_still_to_be_announced(tmp_path):
+    """The article left the tied award out without a word; it now says it is to come."""
+    import docx
+
+    from automation.documents import generate as g
+    from automation.documents.newsletter import newsletter_fields, write_newsletter
+
+    data = _data(_tied_rows())
+    results = score(data)
+    ctx = g.newsletter_context(data, results, "Q1 2027", D(2027, 4, 20))
+    assert ctx.undecided == ("Star",)
+    brand = g.branding(data)
+    assert newsletter_fields(ctx, brand)["still_to_decide"] == (
+        "The Star award will be announced once the judging panel has chosen between the "
+        "nominations tied for first place."
+    )
+    path = write_newsletter(ctx, brand, tmp_path / "news.docx")
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "The Star award will be announced once the judging panel has chosen" in text
+    # With the vote recorded, nothing is left to announce.
+    decided = _data(_tied_rows(**{"Winner": "N2", "Decided on": D(2027, 4, 15)}))
+    later = g.newsletter_context(decided, score(decided), "Q1 2027", D(2027, 4, 20))
+    assert later.undecided == () and newsletter_fields(later, brand)["still_to_decide"] == ""

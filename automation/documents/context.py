@@ -90,6 +90,9 @@ class NewsletterContext:
     customer_nominations: int
     next_deadline: date | None
     how_to_nominate: str
+    # Categories whose winner waits for the panel's vote on a tie the rules could not
+    # settle: the article says they are still to be announced rather than leaving them out.
+    undecided: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -321,7 +321,17 @@ def newsletter_context(
         customer_nominations=int((noms["Nominator type"] == "customer").sum()),
         next_deadline=_date(later["Ends"].iloc[0]) if len(later) else None,
         how_to_nominate=_text(data.setting("how_to_nominate")),
+        undecided=_undecided(results, period),
     )
+
+
+def _undecided(results: Results, period: str) -> tuple[str, ...]:
+    """Categories of ``period`` whose first place waits for a panel vote."""
+    res = results.nominations
+    if res.empty:
+        return ()
+    vote = res[(res["Place"] == "panel vote") & (res["Period"].astype(str) == period)]
+    return tuple(dict.fromkeys(_text(c) for c in vote["Category"]))
 
 
 def _survey_result(value: object, scale: str) -> float:

@@ -372,7 +372,20 @@ def newsletter_fields(ctx: NewsletterContext, branding: Branding) -> dict[str, A
         "commended": commended(ctx),
         "thanks": thanks(ctx),
         "next_time": next_time,
+        "still_to_decide": still_to_decide(ctx),
     }
+
+
+def still_to_decide(ctx: NewsletterContext) -> str:
+    """A sentence for the awards whose winner the panel has still to choose (else "")."""
+    if not ctx.undecided:
+        return ""
+    names = join_list(_line(c) for c in ctx.undecided)
+    award = "award" if len(ctx.undecided) == 1 else "awards"
+    return (
+        f"The {names} {award} will be announced once the judging panel has chosen between "
+        "the nominations tied for first place."
+    )
 
 
 def write_newsletter(
