@@ -144,7 +144,7 @@ def import_workbook(
     plan = plan_import(data, frame, mapping, source=source)
     out = ImportOutcome(plan, None)
     name = Path(export).name
-    out.lines.append(f"{name}: {plan.summary()}.")
+    out.lines.append(f"{name}: {plan.summary(dry_run=dry_run)}.")
     for s in plan.skipped:
         out.lines.append(f"  skipped row {s.row} ({s.reason}): {s.detail}")
     if plan.skipped:

@@ -100,9 +100,11 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
 
-    def summary(self) -> str:
+    def summary(self, *, dry_run: bool = False) -> str:
+        """``3 nominations added, 1 response skipped``; with ``dry_run``, "would be added"."""
         return (
-            f"{count_of(len(self.added), 'nomination')} added, "
+            f"{count_of(len(self.added), 'nomination')} "
+            f"{'would be added' if dry_run else 'added'}, "
             f"{count_of(len(self.skipped), 'response')} skipped"
             + (f", {count_of(len(self.notes), 'entry')} to check" if self.notes else "")
         )

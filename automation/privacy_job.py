@@ -97,8 +97,8 @@ def anonymise_workbook(
     out.lines.append("Scores and results are unchanged.")
     if out.written.backup:
         out.lines.append(
-            f"The backup ({out.written.backup}) still holds the old data: delete it once you "
-            "are sure, or it keeps what you anonymised."
+            f"The backup ({out.written.backup}) and the older ones in that folder still hold "
+            "the old data: delete them once you are sure, or they keep what you anonymised."
         )
     return out
 

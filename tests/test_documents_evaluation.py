@@ -446,7 +446,7 @@ def test_agreement_on_a_single_nomination_is_not_blamed_on_too_few_judges() -> N
     one = [AgreementFigure("Choice: Warmth", None, "", "Choice", "Warmth", nominations=1)]
     (advice,) = [r for r in recommendations(dataclasses.replace(HEALTHY, agreement=one))
                  if "“Choice: Warmth”" in r]  # fmt: skip
-    assert "needs at least two nominations scored by two or more judges" in advice
+    assert "needs at least two nominations each scored by two or more judges" in advice
     # A category with one nomination: named once, not criterion by criterion.
     whole = [
         *one,
@@ -461,6 +461,8 @@ def test_agreement_on_a_single_nomination_is_not_blamed_on_too_few_judges() -> N
         "Judges' agreement could not be measured on “Choice” (every criterion and the whole "
         "category) and “Hero: Care”: it needs"
     )
+    # Three judges scored the one nomination: the advice must not ask for more judges only.
+    assert "with a single nomination there is nothing to compare" in advice
 
 
 def test_spend_so_far_is_shared_among_the_winners_of_every_period_so_far() -> None:

@@ -126,6 +126,8 @@ def test_cli_import_dry_run_lists_every_skipped_row(workbook, capsys):
     text = capsys.readouterr().out
     assert "skipped row 4 (bad date)" in text and "skipped row 7 (unknown category)" in text
     assert read_workbook(workbook)["Nominations"]["Response ID"].isna().all()
+    # Nothing was written, so nothing is said to be "added".
+    assert "would be added" in text and " added," not in text.replace("would be added,", "")
 
 
 def test_cli_bad_mapping_is_a_plain_message(workbook, capsys):

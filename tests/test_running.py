@@ -225,6 +225,15 @@ def test_anonymise_keeps_every_score_and_result(example_copy, tmp_path):
     assert after["Audit"]["Action"].iloc[-1] == "anonymise"
 
 
+def test_anonymising_in_place_says_every_backup_still_holds_the_data(example_copy, tmp_path):
+    import shutil
+
+    book = shutil.copyfile(example_copy, tmp_path / "book.xlsx")  # the module's copy stays
+    out = anonymise_workbook(book, before=D(2026, 9, 1))
+    said = " ".join(out.lines)
+    assert "and the older ones in that folder still hold the old data: delete them" in said
+
+
 def test_erase_removes_a_person_but_keeps_the_counts(example_copy, tmp_path):
     before = read_workbook(example_copy)
     person = "Aoife Byrne"

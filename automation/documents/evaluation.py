@@ -197,8 +197,9 @@ def recommendations(ctx: EvaluationContext) -> list[str]:
         # the advice is about the nominations shared, not only about adding judges.
         advice.append(
             f"Judges' agreement could not be measured on {join_list(unmeasured)}"
-            ": it needs at least two nominations scored by two or more judges. Have at least "
-            "two judges score every nomination so it can be checked next time."
+            ": it needs at least two nominations each scored by two or more judges (with a "
+            "single nomination there is nothing to compare). Where more came in, have at least "
+            "two judges score each one so it can be checked next time."
         )
     if flat:
         advice.append(
