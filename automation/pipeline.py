@@ -158,7 +158,12 @@ def score_workbook(
     from automation.judging.jobs import progress_edit
     from automation.lock import changes, is_locked, lock_state, refuse_changed_results
     from automation.scoring import score
-    from automation.tables import issues_frame, results_tables, score_summary
+    from automation.tables import (
+        categories_without_nominations,
+        issues_frame,
+        results_tables,
+        score_summary,
+    )
 
     data, report = read_and_validate(path, today)
     # The audit entry's digest of the inputs is worked out on a second thread while this one
@@ -171,6 +176,9 @@ def score_workbook(
     if report.errors:
         outcome.lines.extend(error_lines(report))
     outcome.lines.append(score_summary(results) + ".")
+    empty = categories_without_nominations(data)
+    if empty:
+        outcome.lines.append(empty + ".")
     if scored is not None:
         scored(outcome)
     tables = None  # the tool tables of these results, made once when needed

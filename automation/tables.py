@@ -131,6 +131,26 @@ def ranked_count(results: Results) -> str:
     )
 
 
+def categories_without_nominations(data: ProgrammeData) -> str | None:
+    """A line naming the categories with no nomination in the current period (no award this
+    time), or None: scoring and the documents pass over such a category without a word."""
+    from automation.documents.english import join_list
+    from automation.keys import key, key_of
+
+    period = data.setting("current_period")
+    cats = data["Categories"].dropna(subset=["Category"])
+    if not period or cats.empty:
+        return None
+    noms = data["Nominations"]
+    calibration = noms["Calibration"].fillna(False).astype(bool)
+    here = noms[(key(noms["Period"]) == key_of(period)).fillna(False) & ~calibration]
+    seen = set(key(here["Category"]).dropna())
+    empty = [str(c) for c in cats["Category"] if key_of(c) not in seen]
+    if not empty:
+        return None
+    return f"No nominations in {period} for {join_list(empty)}: no award there this time"
+
+
 def score_summary(results: Results) -> str:
     winners = results.winners
     parts = [f"{r['Category']} ({r['Period']}): {r['Nominee']}" for _, r in winners.iterrows()]

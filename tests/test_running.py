@@ -455,3 +455,23 @@ def test_a_period_closed_before_the_history_was_kept_is_not_called_the_first(exa
     assert "awards new-period" not in text and "programme's first period" not in text
     fresh = fields(dataclasses.replace(ctx, untracked_periods=[]))["trend_summary"]
     assert fresh.startswith("This is the programme's first period, so there is no trend yet.")
+
+
+def test_a_category_with_no_nominations_this_period_is_named(example_data):
+    import dataclasses
+
+    from automation.tables import categories_without_nominations
+
+    assert categories_without_nominations(example_data) is None  # every category has some
+    noms = example_data["Nominations"]
+    fewer = dataclasses.replace(
+        example_data,
+        tables={
+            **example_data.tables,
+            "Nominations": noms[noms["Category"] != "Customers' Choice"],
+        },
+        cache={},
+    )
+    assert categories_without_nominations(fewer) == (
+        "No nominations in Q3 2026 for Customers' Choice: no award there this time"
+    )
