@@ -124,8 +124,15 @@ def test_cool_off_applies_from_history_in_the_next_period(closed, tmp_path):
         backup=False,
     )
     data = read_workbook(path)
-    codes = {(i.code, i.value) for i in validate(data, today=dt.date(2026, 10, 20))}
+    report = validate(data, today=dt.date(2026, 10, 20))
+    codes = {(i.code, i.value) for i in report}
     assert ("repeat-winner", "Ella Turner") in codes
+    # The message says when they won and what rules them out.
+    (issue,) = [i for i in report if i.code == "repeat-winner"]
+    assert issue.message == (
+        "Ella Turner won Customer Hero in Q3 2026, and the award's cool-off of 2 periods rules "
+        "them out in Q4 2026."
+    )
 
 
 def test_refuses_to_close_with_unscored_nominations_unless_forced(small_copy, tmp_path):

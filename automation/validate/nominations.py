@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from automation.canonical import spellings
+from automation.documents.english import count_of
 from automation.issues import ERROR, WARNING, Issue
 from automation.keys import closest, column_key, key, key_of
 from automation.model import ProgrammeData
@@ -43,13 +44,27 @@ def cool_off_blocked(data: ProgrammeData) -> pd.Series:
 
 
 def _cool_off_blocked(data: ProgrammeData) -> pd.Series:
+    noms = data["Nominations"]
+    result = pd.Series(False, index=noms.index)
+    hits = cool_off_hits(data)
+    result[result.index.isin(hits["_i"])] = True
+    return result
+
+
+def cool_off_hits(data: ProgrammeData) -> pd.DataFrame:
+    """For each nomination the cool-off rules out (``_i``: its index), the win that does
+    (``won``: the period in PastWinners) and the category's cool-off (``periods``)."""
+    return data.cached("cool_off_hits", _cool_off_hits)
+
+
+def _cool_off_hits(data: ProgrammeData) -> pd.DataFrame:
+    none = pd.DataFrame({"_i": [], "won": [], "periods": []})
     noms, past = (
         data["Nominations"],
         data["PastWinners"].dropna(subset=["Category", "Nominee", "Period ends"]),
     )
-    result = pd.Series(False, index=noms.index)
     if noms.empty or past.empty:
-        return result
+        return none
     cats = data["Categories"]
     cool = dict(zip(key(cats["Category"]), cats["Cool-off periods"].fillna(0), strict=True))
     ends = period_ends(data)
@@ -70,19 +85,21 @@ def _cool_off_blocked(data: ProgrammeData) -> pd.Series:
         {
             "n": key(past["Nominee"]).to_numpy(),
             "c": key(past["Category"]).to_numpy(),
-            "won": pd.to_datetime(past["Period ends"]).to_numpy(),
+            "won_at": pd.to_datetime(past["Period ends"]).to_numpy(),
+            "won": past["Period"].astype(object).to_numpy(),
         }
     )
-    pairs = left.merge(right, on=["n", "c"]).dropna(subset=["end", "won"])
+    pairs = left.merge(right, on=["n", "c"]).dropna(subset=["end", "won_at"])
     if pairs.empty:
-        return result
+        return none
     between = np.searchsorted(all_ends, pairs["end"].to_numpy(), side="right") - np.searchsorted(
-        all_ends, pairs["won"].to_numpy(), side="right"
+        all_ends, pairs["won_at"].to_numpy(), side="right"
     )
     limit = pairs["c"].map(cool).fillna(0).to_numpy()
-    hit = pairs.loc[(between > 0) & (between <= limit), "_i"]
-    result[result.index.isin(hit)] = True
-    return result
+    hit = pairs.assign(periods=limit)[(between > 0) & (between <= limit)]
+    # The latest win is the one that rules the nomination out.
+    hit = hit.sort_values("won_at").drop_duplicates("_i", keep="last")
+    return hit[["_i", "won", "periods"]].reset_index(drop=True)
 
 
 # How a nomination that cannot stand is withdrawn (the end of several fixes). A protected
@@ -234,6 +251,19 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
             "awards new-period closes a period.",
         )
     blocked = cool_off_blocked(data)
+    why = cool_off_hits(data).set_index("_i") if blocked.any() else None
+
+    def repeat_winner(r) -> str:
+        text = f"{r['Nominee']} won {r['Category']}"
+        if why is not None and r.name in why.index:
+            won, periods = why.loc[r.name, "won"], int(why.loc[r.name, "periods"])
+            text += (
+                f" in {won}, and the award's cool-off of {count_of(periods, 'period')} rules them out "
+                f"in {r['Period']}."
+            )
+            return text
+        return text + f" too recently to win it again in {r['Period']}."
+
     yield from row_issues(
         data,
         "Nominations",
@@ -241,7 +271,7 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
         "Nominee",
         "repeat-winner",
         ERROR,
-        "{Nominee} won {Category} too recently to win it again in {Period}.",
+        repeat_winner,
         COOL_OFF_FIX,
     )
     consent = noms["Consent to publish"].fillna(False).astype(bool)
