@@ -162,11 +162,20 @@ def _topic(data: ProgrammeData, topic: str) -> pd.DataFrame:
 
 
 def winners_of(data: ProgrammeData, results=None) -> pd.DataFrame:
-    """This run's winners (fresh results if given, else the Results sheet as read)."""
+    """This run's winners (fresh results if given, else the Results sheet as read); with
+    none yet, the winners of the last closed period in Result history, so that the map does
+    not fall back to "no winners yet" as soon as a period is closed."""
     frame = results.nominations if results is not None else _t(data, "Results")
-    if frame.empty or "Place" not in frame.columns:
-        return pd.DataFrame(columns=["Period", "Category", "Nominee"])
-    return frame[frame["Place"] == "winner"]
+    if len(frame) and "Place" in frame.columns:
+        current = frame[frame["Place"] == "winner"]
+        if len(current):
+            return current
+    history = _t(data, "ResultHistory")
+    if len(history) and {"Place", "Period"} <= set(history.columns):
+        won = history[history["Place"] == "winner"].dropna(subset=["Period"])
+        if len(won):
+            return won[won["Period"] == won["Period"].iloc[-1]]
+    return pd.DataFrame(columns=["Period", "Category", "Nominee"])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -473,3 +473,18 @@ def test_kpi_history_says_not_yet_for_a_target_due_after_the_period(example_data
         expected = "yes" if reached else ("not yet" if due_later else "no")
         assert row["Met"] == expected, kpi
     assert "not yet" in set(rows["Met"])  # the example has such targets
+
+
+def test_after_closing_the_evidence_map_reads_the_closed_periods_winners(closed):
+    """Closing Q3 emptied Results, and 3.2 went back to "no winners yet" although Result
+    history and PastWinners held them: the assessor pack made after closing said 11 of 12."""
+    from automation.evidence import CRITERION_BY_NUMBER, evaluate, winners_of
+
+    before = read_workbook(closed[0])
+    data = read_workbook(closed[1])
+    assert data["Results"].empty
+    won = winners_of(data)
+    assert set(won["Period"]) == {"Q3 2026"}
+    assert set(won["Nominee"]) == set(winners_of(before)["Nominee"])
+    status = dict(evaluate(data).criteria)[CRITERION_BY_NUMBER["3.2"]]
+    assert status.status == "met", status.missing_text

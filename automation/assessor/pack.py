@@ -91,9 +91,17 @@ def build_pack(
     documents = _documents(copied, results, out / "documents", today, pack)
     if documents:
         contents.append(
-            ("documents/", "certificates, the newsletter article and the evaluation report")
+            (
+                "documents/",
+                "certificates, the newsletter article and the evaluation report"
+                if len(documents) > 1
+                else "the evaluation report (no certificates or newsletter: the current period "
+                "has no winners yet)",
+            )
         )
-    contents.append((f"{INDEX_NAME}.docx", "this index (and its PDF where made)"))
+    contents.append(
+        (f"{INDEX_NAME}.docx", "this index" + (", and the same as a PDF" if pdf else ""))
+    )
     write_index(
         copied,
         evidence,
