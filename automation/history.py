@@ -71,6 +71,14 @@ def period_dates(name: str) -> tuple[dt.date, dt.date] | None:
     return None
 
 
+def _citations(data: ProgrammeData, results: pd.DataFrame) -> list[str | None]:
+    from automation.tables import placed_citations
+
+    if results.empty:
+        return []
+    return placed_citations(data, results.reset_index(drop=True))
+
+
 def _refuse_overlap(periods: pd.DataFrame, name: str, starts: dt.date, ends: dt.date) -> None:
     """A new period must not share days with one on the Periods sheet: "2027-02" beside
     "Feb 2027" made two Februaries, the imported nominations went to the listed one, and
@@ -306,7 +314,10 @@ def close_period(
         "AssignmentHistory": assigns[assign_mine]
         .assign(Period=current)
         .reindex(columns=columns("AssignmentHistory")),
-        "ResultHistory": res_mine.reindex(columns=columns("ResultHistory")),
+        # With the citation the documents used, as the Results sheet shows it.
+        "ResultHistory": res_mine.assign(Citation=_citations(data, res_mine)).reindex(
+            columns=columns("ResultHistory")
+        ),
     }
     history = {}
     for name, rows in new_rows.items():

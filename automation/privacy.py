@@ -157,12 +157,13 @@ NAME_COLUMNS = {
     "Results": ("Nominee",),
 }
 TEXT_COLUMNS = {
-    "Nominations": ("Evidence", "Customer quote"),
+    "Nominations": ("Evidence", "Customer quote", "Citation"),
     "Scores": ("Comment",),
     "Conflicts": ("Notes",),
     "Appeals": ("Grounds", "Notes"),
     "PanelVotes": ("How decided",),
-    "NominationHistory": ("Evidence", "Customer quote"),
+    "NominationHistory": ("Evidence", "Customer quote", "Citation"),
+    "ResultHistory": ("Citation",),
     "ScoreHistory": ("Comment",),
     # Not the Audit log: it is a tamper-evident chain (automation.audit), and rewriting an
     # entry would make every later check report it as edited. The log records what the tool
@@ -203,6 +204,8 @@ def erase(data: ProgrammeData, person: str) -> PrivacyChange:
             if column == "Nominator" and "Nominator contact" in frame:
                 new.loc[hit, "Nominator contact"] = None
         for column in TEXT_COLUMNS.get(table, ()):
+            if column not in new:
+                continue  # a column an older workbook does not have yet
             text = new[column]
             has = text.notna() & text.astype(str).str.contains(mention)
             new.loc[has, column] = text[has].astype(str).str.replace(mention, name, regex=True)

@@ -1490,6 +1490,8 @@ TABLES: tuple[Table, ...] = (
             C("Consent date", T.DATE),
             C("Calibration", T.BOOL, width=11),
             C("Response ID", T.TEXT, width=14),
+            # At the end, so a workbook made before it keeps each older column's format.
+            C("Citation", T.LONGTEXT, width=40),
         ),
         owner="tool",
         blank_rows=1,
@@ -1542,6 +1544,10 @@ TABLES: tuple[Table, ...] = (
             C("Flags", T.LONGTEXT, width=30),
             C("By criterion", T.LONGTEXT, width=44),
             C("By judge", T.LONGTEXT, width=40),
+            # At the end, so a workbook made before them keeps each older column's format:
+            # the score that ranked (Rank by judge-effect) and the citation as announced.
+            C("Adjusted score", T.PERCENT, width=11),
+            C("Citation", T.LONGTEXT, width=40),
         ),
         owner="tool",
         blank_rows=1,

@@ -66,6 +66,10 @@ def test_round_trip_keeps_the_closed_period_identical_in_history(closed):
         check_dtype=False,
     )
     assert set(after["ScoreHistory"]["Period"]) == {period}
+    # The score that ranked and the citation announced are kept: the history explains the
+    # order (Rank by judge-effect) and says what the certificates said.
+    won = new[(new["Period"] == period) & (new["Place"] == "winner")]
+    assert won["Adjusted score"].notna().all() and won["Citation"].notna().all()
 
 
 def test_new_period_empties_the_period_tables_and_carries_the_rest(closed):
