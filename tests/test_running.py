@@ -475,3 +475,20 @@ def test_a_category_with_no_nominations_this_period_is_named(example_data):
     assert categories_without_nominations(fewer) == (
         "No nominations in Q3 2026 for Customers' Choice: no award there this time"
     )
+
+
+def test_the_trend_chart_stays_readable_over_many_periods():
+    from automation.documents.equity_section import CHART_PERIODS, trend_figure
+
+    def periods(n):
+        return [
+            {"period": f"P{i:02d} 2027", "nominations_n": 10 + i, "share_n": 0.2} for i in range(n)
+        ]
+
+    few = trend_figure(periods(4)).axes[0]
+    assert [t.get_rotation() for t in few.get_xticklabels()] == [0.0] * 4
+    many = trend_figure(periods(15)).axes[0]
+    labels = many.get_xticklabels()
+    assert len(labels) == CHART_PERIODS and labels[-1].get_text() == "P14 2027"
+    assert all(t.get_rotation() == 40 for t in labels)  # leaning, so they do not run together
+    assert many.get_title(loc="left").endswith(f"(the latest {CHART_PERIODS} of 15)")

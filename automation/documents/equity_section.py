@@ -134,12 +134,24 @@ def equity_chart(eq: Equity, primary: str = "#1F4E79", accent: str = "#C9A227") 
     return _png(figure)
 
 
+# Past this many periods the chart shows the latest only (the table beside it has them all);
+# past LEAN_FROM its labels lean, so that "Jan 2027Feb 2027Mar 2027" does not run together.
+CHART_PERIODS = 12
+LEAN_FROM = 6
+
+
 def trend_chart(trend: list[dict], primary: str = "#1F4E79", accent: str = "#C9A227") -> bytes:
     """Nominations per period (bars) and the share of staff nominated (line)."""
+    return _png(trend_figure(trend, primary, accent))
+
+
+def trend_figure(trend: list[dict], primary: str = "#1F4E79", accent: str = "#C9A227"):
+    """The trend chart as a matplotlib Figure (see trend_chart)."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(6.3, 2.4))
+    figure = Figure(figsize=(6.3, 2.4 if len(trend) <= LEAN_FROM else 2.8))
     axes = figure.subplots()
+    total, trend = len(trend), trend[-CHART_PERIODS:]
     labels = [str(t["period"]) for t in trend]
     axes.bar(labels, [t["nominations_n"] for t in trend], color=primary)
     axes.set_ylabel("Nominations", fontsize=8)
@@ -147,12 +159,19 @@ def trend_chart(trend: list[dict], primary: str = "#1F4E79", accent: str = "#C9A
     share.plot(labels, [t["share_n"] * 100 for t in trend], color=accent, marker="o")
     share.set_ylabel("Staff nominated (%)", fontsize=8)
     share.set_ylim(0, 100)
-    axes.set_title("Nominations and share of staff nominated, by period", fontsize=9, loc="left")
+    title = "Nominations and share of staff nominated, by period"
+    if total > len(trend):
+        title += f" (the latest {len(trend)} of {total})"
+    axes.set_title(title, fontsize=9, loc="left")
     for a in (axes, share):
         a.tick_params(labelsize=8)
         a.spines["top"].set_visible(False)
+    if len(labels) > LEAN_FROM:
+        for label in axes.get_xticklabels():
+            label.set_rotation(40)
+            label.set_horizontalalignment("right")
     figure.tight_layout()
-    return _png(figure)
+    return figure
 
 
 def appeals_summary(appeals: dict[str, int]) -> str:
