@@ -936,3 +936,39 @@ def test_packs_are_refused_on_an_unreadable_scores_due(workbook, tmp_path):
     assert "'Scores due'" in caught.value.message and "'soon'" in caught.value.message
     assert "no packs were made" in caught.value.message
     assert not (tmp_path / "p").exists()
+
+
+def test_a_judge_who_left_the_panel_is_named_as_such_and_not_chased_for_scores(assigned_data):
+    """Taken off the Judges table mid-round, Marcus Bell was 'not in the Judge column' in one
+    message for his conflict and his assignments together, and still asked to score."""
+    import dataclasses
+
+    from automation.validate import validate
+
+    gone = "Marcus Bell"
+    judges = assigned_data["Judges"]
+    conflicts = pd.concat(
+        [
+            assigned_data["Conflicts"],
+            pd.DataFrame([{"Judge": gone, "Nominee": "Ella Turner", "Reason": "friend"}]),
+        ],
+        ignore_index=True,
+    )
+    data = dataclasses.replace(
+        assigned_data,
+        tables={
+            **assigned_data.tables,
+            "Judges": judges[judges["Judge"] != gone],
+            "Conflicts": conflicts,
+        },
+        cache={},
+    )
+    report = validate(data, today=NOW.date())
+    refs = [i for i in report if i.code == "unknown-reference" and gone in i.message]
+    on_assignments = [i for i in refs if "Assignments table" in i.message]
+    assert on_assignments and all(i.severity == "error" for i in on_assignments)
+    assert "no longer on the judging panel" in on_assignments[0].message
+    assert "Assign judges" in on_assignments[0].hint
+    on_conflicts = [i for i in refs if "declared a conflict" in i.message]
+    assert on_conflicts and all(i.severity == "warning" for i in on_conflicts)
+    assert not any(i.code == "missing-score" and gone in i.message for i in report)

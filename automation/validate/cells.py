@@ -38,6 +38,26 @@ REFS_CHECKED_ELSEWHERE = {("Scores", "Judge"), ("Scores", "Nomination ID")}
 # Appeals may concern a nomination already moved into history (automation.validate.running).
 REFS_CHECKED_ELSEWHERE |= {("Appeals", "Nomination ID"), ("PanelVotes", "Winner")}
 
+# A judge who left the panel (taken off the Judges table) is still named where they were
+# given nominations and where they declared a conflict: say so, in the table it is in. A
+# declared conflict is a record of the judging and stops nothing, so it is only a warning.
+LEFT_THE_PANEL = {
+    ("Assignments", "Judge"): (
+        ERROR,
+        "{Judge} is given {Nomination ID} on the Assignments table but is no longer on the "
+        "judging panel (the Judges table).",
+        "If they have left, click Assign judges (awards assign) to give their nominations to "
+        "the others, then delete their rows here; if not, put them back on the Judges table.",
+    ),
+    ("Conflicts", "Judge"): (
+        WARNING,
+        "{Judge} declared a conflict on the Conflicts table but is no longer on the judging "
+        "panel (the Judges table); the record is kept and changes nothing.",
+        "Nothing to do if they have left the panel; if the name is mistyped, pick the judge "
+        "from the dropdown.",
+    ),
+}
+
 _NUMERIC = (
     schema.ColType.INT,
     schema.ColType.DECIMAL,
@@ -115,15 +135,16 @@ def check_cells(data: ProgrammeData) -> Iterator[Issue]:
                     continue  # one table-missing issue, not one per row that points at it
                 known = _ref_values(data, col.ref)
                 bad = present & ~column_key(data, spec.name, col.name).isin(known).fillna(False)
+                severity, message, hint = LEFT_THE_PANEL.get(
+                    (spec.name, col.name),
+                    (
+                        ERROR,
+                        f"'{{{col.name}}}' is not in the {column} column of the {table} table.",
+                        f"Pick a value from the dropdown, or add it to {table} first.",
+                    ),
+                )
                 yield from row_issues(
-                    data,
-                    spec.name,
-                    bad,
-                    col.name,
-                    "unknown-reference",
-                    ERROR,
-                    f"'{{{col.name}}}' is not in the {column} column of the {table} table.",
-                    f"Pick a value from the dropdown, or add it to {table} first.",
+                    data, spec.name, bad, col.name, "unknown-reference", severity, message, hint
                 )
             if col.type in _NUMERIC and (col.min is not None or col.max is not None):
                 yield from _range_issues(data, spec, col, s)

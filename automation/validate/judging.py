@@ -360,6 +360,13 @@ def _expected(data: ProgrammeData) -> tuple[pd.DataFrame, Sources]:
     # names so that no 60,000- or 300,000-row text column is hashed; the texts are
     # gathered once at the end. Codes stand for exact texts here, as the merges matched.
     assign = data["Assignments"].dropna(subset=["Judge", "Nomination ID"])
+    if not assign.empty:
+        # A judge taken off the panel is not expected to score what they were given: the
+        # Assignments row is an error of its own (unknown-reference) saying what to do.
+        on_panel = key(assign["Judge"]).isin(set(key(judges["Judge"]).dropna()))
+        assign = assign[on_panel.to_numpy()]
+        if assign.empty:  # given only to judges who have left: nothing is expected yet
+            return pd.DataFrame(columns=["Judge", "Nomination ID", "Criterion", ROW]), []
     id_code, id_vocab = pd.factorize(noms["ID"].to_numpy())
     if not assign.empty:
         jn_judge, jn_id = assign["Judge"], assign["Nomination ID"]
