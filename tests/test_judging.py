@@ -618,6 +618,8 @@ def test_judge_emails_and_reminders(workbook, packs, tmp_path):
     assert again.grid["Score"].notna().all()
     reminded = judge_emails_workbook(workbook, tmp_path / "remind", reminders=True, now=NOW)
     assert len(reminded.files) == 3
+    # Packs only for the judges reminded: none left behind for the one who is done.
+    assert len(list((tmp_path / "remind" / "judge packs").iterdir())) == 3
     for path in reminded.files:
         m = BytesParser(policy=policy.default).parse(path.open("rb"))
         assert done not in m["To"]

@@ -269,6 +269,7 @@ def judge_emails_workbook(
     made = write_packs(data, Path(out_dir) / "judge packs", now=now, overdue=reminders)
     if reminders:
         messages, skipped = reminder_messages(data, made, today=(now or dt.datetime.now()).date())
+        _drop_unsent_packs(made, messages, skipped)
     else:
         messages, skipped = judge_messages(data, made)
     out = JudgingOutcome()
@@ -287,6 +288,21 @@ def judge_emails_workbook(
             "one in Outlook or Thunderbird to check and send it."
         )
     return out
+
+
+def _drop_unsent_packs(made, messages, skipped) -> None:
+    """Reminders go only to judges with scores missing: the packs made for the others go
+    again, so that no folder of packs nobody is sent is left behind (or an empty one)."""
+    from email.utils import parseaddr
+
+    wanted = {parseaddr(str(m["To"]))[0] for m in messages} | {name for name, _ in skipped}
+    for pack, file in made:
+        if pack.judge not in wanted:
+            file.unlink(missing_ok=True)
+    folders = {file.parent for _, file in made}
+    for folder in folders:
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _drafts(messages, folder: Path) -> list[Path]:
