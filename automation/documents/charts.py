@@ -103,7 +103,9 @@ def objectives_figure(
     axes.set_xlabel("Progress from baseline to target (%)", fontsize=8)
     axes.tick_params(axis="x", labelsize=8)
     axes.set_title(
-        "Objectives: dark bars met their target, light bars did not", fontsize=9, loc="left"
+        "Objectives: dark bars met their target, light bars have not reached it",
+        fontsize=9,
+        loc="left",
     )
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
