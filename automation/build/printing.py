@@ -80,12 +80,7 @@ def column_widths(sheet: schema.Sheet) -> list[float]:
 def printed_columns(sheet: schema.Sheet) -> int:
     """How many columns, from A, the sheet prints: to the last printed column of its widest
     table (helper columns at a table's right end are left off)."""
-    last = 1
-    for name in sheet.tables:
-        spec = schema.TABLE_BY_NAME[name]
-        shown = [j for j, col in enumerate(spec.columns, start=1) if col.printed]
-        last = max(last, first_column(spec) - 1 + max(shown, default=1))
-    return last
+    return max(area_columns(sheet), default=1)
 
 
 def layout_for(sheet: schema.Sheet, widths: Sequence[float] | None = None) -> PageLayout:

@@ -504,14 +504,13 @@ def running_sections(data: ProgrammeData, results: Results, period: str) -> dict
 
     rows = trend(data, results)
     in_trend = {key_of(p) for p in rows["Period"]} if len(rows) else set()
+    closed = closed_periods(data)
     periods = data["Periods"].dropna(subset=["Period"])
     return {
         "equity": equity(data, results, period),
         # Closed on the Periods sheet before the workbook kept their history.
         "untracked_periods": [
-            str(p)
-            for p in periods["Period"]
-            if key_of(p) in closed_periods(data) and key_of(p) not in in_trend
+            str(p) for p in periods["Period"] if key_of(p) in closed and key_of(p) not in in_trend
         ],
         "trend": [
             {

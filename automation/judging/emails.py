@@ -106,21 +106,23 @@ def judge_messages(
 
 def reminder_messages(
     data: ProgrammeData, made: Sequence[tuple[Pack, Path]], today: dt.date | None = None
-) -> tuple[list[EmailMessage], list[tuple[str, str]]]:
+) -> tuple[list[EmailMessage], list[tuple[str, str]], list[Path]]:
     """Reminders only to judges with scores missing, saying how many (and that the scores
-    were due, when *Scores due* is before ``today``)."""
+    were due, when *Scores due* is before ``today``); also the pack files of those judges
+    (reminded, or skipped for want of an address)."""
     today = today or dt.date.today()
     source = _template(data, "judge_reminder.txt")
     status = expected_with_status(data)
     if len(status):  # this period's nominations only, like the packs
         scope = set(key(nominations_in_scope(data)["ID"]))
         status = status[key(status["Nomination ID"]).isin(scope)]
-    messages, skipped = [], []
+    messages, skipped, owing = [], [], []
     for pack, file in made:
         mine = status[key(status["Judge"]) == key_of(pack.judge)] if len(status) else status
         todo = mine[~mine["scored"]] if len(mine) else mine
         if todo.empty:
             continue
+        owing.append(file)
         problem = _address_problem(pack)
         if problem:
             skipped.append((pack.judge, problem))
@@ -135,4 +137,4 @@ def reminder_messages(
         }
         subject, body = _render(source, context)
         messages.append(_message(data, pack, file, subject, body, "judge reminder"))
-    return messages, skipped
+    return messages, skipped, owing

@@ -268,8 +268,10 @@ def judge_emails_workbook(
     data = read_workbook(path)
     made = write_packs(data, Path(out_dir) / "judge packs", now=now, overdue=reminders)
     if reminders:
-        messages, skipped = reminder_messages(data, made, today=(now or dt.datetime.now()).date())
-        _drop_unsent_packs(made, messages, skipped)
+        messages, skipped, owing = reminder_messages(
+            data, made, today=(now or dt.datetime.now()).date()
+        )
+        _drop_unsent_packs(made, owing)
     else:
         messages, skipped = judge_messages(data, made)
     out = JudgingOutcome()
@@ -290,17 +292,15 @@ def judge_emails_workbook(
     return out
 
 
-def _drop_unsent_packs(made, messages, skipped) -> None:
-    """Reminders go only to judges with scores missing: the packs made for the others go
-    again, so that no folder of packs nobody is sent is left behind (or an empty one)."""
-    from email.utils import parseaddr
-
-    wanted = {parseaddr(str(m["To"]))[0] for m in messages} | {name for name, _ in skipped}
-    for pack, file in made:
-        if pack.judge not in wanted:
+def _drop_unsent_packs(made, owing: list[Path]) -> None:
+    """Reminders go only to judges with scores missing (``owing``: their packs): the packs
+    made for the others go again, so that no folder of packs nobody is sent is left behind
+    (or an empty one)."""
+    keep = set(owing)
+    for _, file in made:
+        if file not in keep:
             file.unlink(missing_ok=True)
-    folders = {file.parent for _, file in made}
-    for folder in folders:
+    for folder in {file.parent for _, file in made}:
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
 

@@ -251,18 +251,15 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
             "awards new-period closes a period.",
         )
     blocked = cool_off_blocked(data)
-    why = cool_off_hits(data).set_index("_i") if blocked.any() else None
+    # Every nomination blocked has its win among the hits (blocked is made from them).
+    why = cool_off_hits(data).set_index("_i")
 
     def repeat_winner(r) -> str:
-        text = f"{r['Nominee']} won {r['Category']}"
-        if why is not None and r.name in why.index:
-            won, periods = why.loc[r.name, "won"], int(why.loc[r.name, "periods"])
-            text += (
-                f" in {won}, and the award's cool-off of {count_of(periods, 'period')} rules them out "
-                f"in {r['Period']}."
-            )
-            return text
-        return text + f" too recently to win it again in {r['Period']}."
+        won, periods = why.loc[r.name, "won"], int(why.loc[r.name, "periods"])
+        return (
+            f"{r['Nominee']} won {r['Category']} in {won}, and the award's cool-off of "
+            f"{count_of(periods, 'period')} rules them out in {r['Period']}."
+        )
 
     yield from row_issues(
         data,
