@@ -30,7 +30,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from automation import __version__, schema
+from automation import __version__, responses, schema
 from automation.digest import SEP, canonical, sha256, tables_digest
 from automation.issues import ERROR, Issue
 from automation.model import ROW, ProgrammeData
@@ -166,6 +166,10 @@ def record(
             if frame is None:
                 frame = pd.DataFrame(columns=list(schema.TABLE_BY_NAME[name].names))
             frames[name] = frame.drop(columns=[ROW], errors="ignore")
+        # The responses remembered, with any on the Nominations sheet not yet among them; a
+        # live workbook of an older version, which lacks the table, keeps going without.
+        if seal or responses.TABLE in data.places:
+            frames[responses.TABLE] = responses.held_table(data, now=now)
     return frames
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from automation import responses
 from automation.auditlog import audit_entry
 from automation.documents.english import count_of, join_list
 from automation.errors import UserError
@@ -79,6 +80,10 @@ def read_export(path: Path | str) -> pd.DataFrame:
 SKIPPED_FIX = (
     "To bring a skipped response in, correct it in the export and import the file again "
     "(responses already imported are skipped), or type it on the Nominations sheet."
+)
+WITHDRAWN_FIX = (
+    "A response is imported once: one withdrawn from the Nominations sheet is not added again "
+    "by a later export. To reinstate it, type it on the Nominations sheet."
 )
 CHECK_FIX = (
     "The responses to check were added as they came: correct them on the Nominations sheet "
@@ -149,6 +154,8 @@ def import_workbook(
         out.lines.append(f"  skipped row {s.row} ({s.reason}): {s.detail}")
     if plan.skipped:
         out.lines.append(SKIPPED_FIX)
+    if any(s.reason == "withdrawn" for s in plan.skipped):
+        out.lines.append(WITHDRAWN_FIX)
     if any(s.reason == "period closed" for s in plan.skipped):
         out.lines.append(closed_fix(data))
     for note in plan.notes:
@@ -178,13 +185,9 @@ def import_workbook(
     detail = f"{name}: {plan.summary()}"
     if plan.skipped:
         detail += "; skipped rows " + ", ".join(f"{s.row} ({s.reason})" for s in plan.skipped)
-    out.written = write_changes(
-        path,
-        edits,
-        audit_entry(data, "import", detail, now=now, user=user),
-        dest=dest,
-        now=now,
-    )
+    frames = audit_entry(data, "import", detail, now=now, user=user)
+    frames[responses.TABLE] = responses.held_table(data, plan.added, now=now)
+    out.written = write_changes(path, edits, frames, dest=dest, now=now)
     out.lines.append(f"Added {count_of(len(plan.added), 'nomination')} to {out.written.path}.")
     out.lines += out.written.backup_lines()
     return out

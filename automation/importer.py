@@ -23,6 +23,7 @@ from automation.keys import closest, key, key_of
 from automation.model import ProgrammeData
 from automation.nominees import with_staff_details
 from automation.parse import parse_date
+from automation.responses import google_response_id, remembered, response_digest
 from automation.validate.nominations import (
     COOL_OFF,
     ERASED_NOMINEE,
@@ -355,6 +356,8 @@ def plan_import(
     hist = data.tables.get("NominationHistory")
     old = pd.concat([noms, hist] if hist is not None and len(hist) else [noms], ignore_index=True)
     seen_responses = set(key(old["Response ID"].astype("string")).dropna())
+    # Responses imported once and since withdrawn: a form's export holds them still.
+    imported = remembered(data)
     seen_nominations = {
         (
             key_of(r["Nominee"]),
@@ -392,14 +395,28 @@ def plan_import(
         if all(_text(v) is None for v in values.values()):
             continue  # a blank line at the end of a CSV is not a response
         response = _text(get("Response ID"))
+        # The ID an earlier version gave a Google response (its timestamp and email as typed).
+        legacy = None
         if response is None and "Received" in columns and _text(get("Received")):
             # Google Forms has no response ID: its timestamp (with the email) identifies one.
-            response = "|".join(
-                x for x in (_text(get("Received")), _text(get("Nominator contact"))) if x
-            )
-        if response and key_of(response) in seen_responses:
+            stamp, contact = _text(get("Received")), _text(get("Nominator contact"))
+            legacy = "|".join(x for x in (stamp, contact) if x)
+            response = google_response_id(stamp, contact)
+        if response and seen_responses & ({key_of(response), key_of(legacy)} - {""}):
             plan.skipped.append(
                 Skipped(row, "already imported", f"response {response} is already a nomination")
+            )
+            continue
+        if response and response_digest(response) in imported:
+            was = imported[response_digest(response)]
+            plan.skipped.append(
+                Skipped(
+                    row,
+                    "withdrawn",
+                    f"response {response} was imported before"
+                    + (f" (as {was})" if was else "")
+                    + " and is no longer on the Nominations sheet",
+                )
             )
             continue
         received = parse_received(get("Received"), dayfirst=dayfirst)

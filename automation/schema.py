@@ -1648,6 +1648,23 @@ TABLES: tuple[Table, ...] = (
         owner="tool",
         blank_rows=1,
     ),
+    Table(
+        "ImportedResponses",
+        "Tool data",
+        "Form responses imported: each is imported once (written by the tool)",
+        (
+            C(
+                "Response digest",
+                T.TEXT,
+                help="SHA-256 of the response's ID: the response is recognised without it.",
+                width=66,
+            ),
+            C("Nomination ID", T.TEXT, help="The nomination it became.", width=14),
+            C("First seen (UTC)", T.TEXT, width=20),
+        ),
+        owner="tool",
+        blank_rows=1,
+    ),
 )
 
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
@@ -1794,8 +1811,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("Lists", "Values for dropdowns.", protected=True, hidden=True),
     Sheet(
         "Tool data",
-        "The audit seal and the score lock (tool).",
-        ("AuditSeal", "LockState", "LockRows"),
+        "The audit seal, the score lock and the form responses imported (tool).",
+        ("AuditSeal", "LockState", "LockRows", "ImportedResponses"),
         hidden=True,
         very_hidden=True,
         tab_colour="7F7F7F",

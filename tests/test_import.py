@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from automation import cli, import_job
 from automation.errors import UserError
@@ -310,3 +311,96 @@ def test_a_response_for_a_closed_period_is_skipped_saying_why(workbook, tmp_path
     ) in out.lines
     assert not any(n["Period"] == "Q2 2026" for n in read_workbook(workbook)["Nominations"]
                    .to_dict("records"))  # fmt: skip
+
+
+def _withdraw(path: Path, response: str) -> str:
+    """Clear the cells of the nomination imported from ``response``, as the tool tells a
+    manager to withdraw one; its ID."""
+    wb = load_workbook(path)
+    ws = wb["Nominations"]
+    table = ws.tables["Nominations"]
+    first, last = (ws[corner].row for corner in table.ref.split(":"))
+    header = [c.value for c in next(ws.iter_rows(min_row=first, max_row=first))]
+    rid, nid = header.index("Response ID"), header.index("ID")
+    for row in ws.iter_rows(min_row=first + 1, max_row=last):
+        if str(row[rid].value) == response:
+            found = row[nid].value
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    cell.value = None
+            wb.save(path)
+            return found
+    raise AssertionError(f"no nomination from response {response}")
+
+
+def test_a_withdrawn_response_is_not_imported_again(workbook):
+    import_workbook(workbook, MS, now=NOW)
+    gone = _withdraw(workbook, "2")
+    assert "2" not in set(read_workbook(workbook)["Nominations"]["Response ID"].dropna())
+    # The form's next download holds every response so far, the withdrawn one too.
+    again = import_workbook(workbook, MS, now=NOW)
+    assert again.plan.added.empty
+    (withdrawn,) = [s for s in again.plan.skipped if s.reason == "withdrawn"]
+    assert withdrawn.row == 3 and withdrawn.detail == (
+        f"response 2 was imported before (as {gone}) and is no longer on the Nominations sheet"
+    )
+    assert import_job.WITHDRAWN_FIX in again.lines
+    data = read_workbook(workbook)
+    assert "2" not in set(data["Nominations"]["Response ID"].dropna())
+    # The memory is digests only, one per response imported, each with its nomination.
+    held = data["ImportedResponses"]
+    assert len(held) == 4 and held["Response digest"].str.fullmatch("[0-9a-f]{64}").all()
+    assert gone in set(held["Nomination ID"])
+    assert set(held["First seen (UTC)"]) == {"2026-10-20 09:00:00 UTC"}
+
+
+def test_google_responses_get_an_id_without_the_email(workbook):
+    import_workbook(workbook, GOOGLE)
+    data = read_workbook(workbook)
+    ids = data["Nominations"]["Response ID"].dropna()
+    assert len(ids) == 3 and ids.str.fullmatch("G-[0-9A-F]{10}").all()
+    assert not data["Nominations"]["Response ID"].str.contains("@").any()
+    assert import_workbook(workbook, GOOGLE).plan.added.empty
+
+
+def test_a_google_response_imported_by_an_older_version_is_still_known(workbook):
+    # An older version kept the timestamp and email themselves as the response ID.
+    wb = load_workbook(workbook)
+    ws = wb["Nominations"]
+    header = [c.value for c in next(ws.iter_rows(min_row=5, max_row=5))]
+    ws.cell(
+        row=6, column=header.index("Response ID") + 1
+    ).value = "2026/10/14 9:05:11 AM GMT+1|j.hale@example.com"
+    wb.save(workbook)
+    out = import_workbook(workbook, GOOGLE)
+    skipped = {s.row: s.reason for s in out.plan.skipped}
+    assert skipped[2] == "already imported"
+
+
+def test_an_import_into_a_workbook_without_the_tool_data_sheet(workbook):
+    wb = load_workbook(workbook)
+    del wb["Tool data"]
+    wb.save(workbook)
+    out = import_workbook(workbook, MS, now=NOW)
+    assert len(out.plan.added) == 4
+    data = read_workbook(workbook)
+    assert {"AuditSeal", "LockState", "LockRows", "ImportedResponses"} <= set(data.places)
+    assert len(data["ImportedResponses"]) == 4
+    assert load_workbook(workbook, read_only=True)["Tool data"].sheet_state == "veryHidden"
+
+
+def test_response_ids_typed_in_before_are_remembered_at_the_next_save(workbook, today):
+    from automation.pipeline import check_workbook
+
+    wb = load_workbook(workbook)
+    ws = wb["Nominations"]
+    header = [c.value for c in next(ws.iter_rows(min_row=5, max_row=5))]
+    ws.cell(row=6, column=header.index("Response ID") + 1).value = "2"
+    wb.save(workbook)
+    check_workbook(workbook, write=True, today=today)
+    held = read_workbook(workbook)["ImportedResponses"]
+    assert len(held) == 1 and held["Nomination ID"].tolist() == ["N-0001"]
+    # ...so withdrawing that nomination before the next import keeps response 2 out.
+    _withdraw(workbook, "2")
+    out = import_workbook(workbook, MS, now=NOW)
+    assert {s.row: s.reason for s in out.plan.skipped}[3] == "withdrawn"

@@ -660,7 +660,16 @@ def test_column_values_equal_cell_by_cell(series: pd.Series) -> None:
 # --- one read per table, one write per block ------------------------------------------------
 
 # The tool tables each button writes: each must go in as one block of values.
-_EVIDENCE_AND_AUDIT = ("EvidenceMap", "EvidenceRequirements", "Audit", "AuditSeal", "LockState")
+_EVIDENCE_AND_AUDIT = (
+    *(
+        "EvidenceMap",
+        "EvidenceRequirements",
+        "Audit",
+        "AuditSeal",
+        "LockState",
+        "ImportedResponses",
+    ),
+)
 VALIDATE_WRITES = ("Issues", *_EVIDENCE_AND_AUDIT, "LockRows", "JudgeProgress")
 SCORE_WRITES = (
     "Issues",
@@ -838,3 +847,20 @@ def test_new_period_button_needs_a_saved_workbook(example: Path, tmp_path: Path)
     actions, _ = _run(lambda book: macros.run("new_period", book), example, tmp_path)
     (alert,) = alerts(actions)
     assert "Save the workbook first" in alert
+
+
+def test_validate_works_on_a_workbook_made_before_imported_responses(
+    example: Path, tmp_path: Path
+) -> None:
+    # A workbook of the version before: Tool data without the ImportedResponses table. The
+    # live book cannot have a table added, so the button goes on without it.
+    older = tmp_path / "older.xlsx"
+    wb = openpyxl.load_workbook(example)
+    del wb["Tool data"].tables["ImportedResponses"]
+    wb.save(older)
+    actions, dest = _run(macros.validate, older, tmp_path, today=TODAY)
+    (alert,) = alerts(actions)
+    assert "missing" not in alert and "12 of 12 criteria met" in alert
+    back = read_workbook(dest)
+    assert back["AuditSeal"]["Entries"].tolist() == [str(len(back["Audit"]))]
+    assert "ImportedResponses" not in back.places

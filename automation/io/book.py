@@ -24,7 +24,7 @@ import contextlib
 import datetime as dt
 import math
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,17 +166,19 @@ def write_tables(book: Any, frames: Mapping[str, pd.DataFrame]) -> dict[str, int
                     f"Copy the '{sheet_name}' sheet from a fresh template (awards template) "
                     "into this workbook, then try again.",
                 )
-            placed = _placed_tables(sheet, sheet_name)
+            placed = _placed_tables(sheet, sheet_name, by_sheet[sheet_name])
             with _unprotected(sheet):
                 counts |= _write_sheet(sheet, placed, frames)
     return counts
 
 
-def _placed_tables(sheet: Any, sheet_name: str) -> list[_Placed]:
-    """Every table on the sheet, top to bottom, as the snapshot shows them."""
+def _placed_tables(sheet: Any, sheet_name: str, written: Iterable[str]) -> list[_Placed]:
+    """Every table on the sheet, top to bottom, as the snapshot shows them. Only a table
+    being ``written`` must be there: one added by a later version (ImportedResponses on
+    Tool data) is missing from an older workbook, and the others keep their rows anyway."""
     present = {t.name: t for t in sheet.tables}
     wanted = schema.SHEET_BY_NAME[sheet_name].tables
-    missing = [t for t in wanted if t not in present]
+    missing = [t for t in wanted if t not in present and t in set(written)]
     if missing:
         raise UserError(
             f"The table(s) {', '.join(missing)} on the '{sheet_name}' sheet are missing.",

@@ -36,7 +36,7 @@ def write_input_tables(book: Any, frames: Mapping[str, pd.DataFrame]) -> dict[st
                     f"The '{sheet_name}' sheet is missing from this workbook.",
                     f"Copy the '{sheet_name}' sheet from a fresh template (awards template).",
                 )
-            placed = _placed_tables(sheet, sheet_name)
+            placed = _placed_tables(sheet, sheet_name, names)
             padded = {}
             for p in placed:
                 if p.spec is None or p.spec.name not in names:

@@ -35,8 +35,9 @@ from automation.io.package import _rels as part_rels
 from automation.io.print_areas import edited_sheet_areas
 from automation.io.row_cap import check_fits
 from automation.io.safe_save import replace, saving
-from automation.io.upgrade import PackageParts
+from automation.io.upgrade import PackageParts, add_missing
 from automation.io.write import (
+    SMALL_PARTS,
     Part,
     WriteResult,
     _cell,
@@ -549,8 +550,15 @@ def save_parts(
     now = now or dt.datetime.now()
     with open_package(path) as zf:
         infos = zf.infolist()
+        # A new part (a tool sheet or table an older workbook lacked) is written after the rest.
+        present = {i.filename for i in infos}
+        infos += [
+            zipfile.ZipInfo(name, date_time=infos[0].date_time)
+            for name in new_parts
+            if name not in present
+        ]
         parts: dict[str, bytes | None] = {i.filename: new_parts.get(i.filename) for i in infos}
-        parts.update(read_small_parts(zf.read, path))
+        parts.update({**read_small_parts(zf.read, path), **_small(new_parts)})
         _drop_calc_chain(parts)
         parts["xl/workbook.xml"] = finished_workbook_xml(
             parts["xl/workbook.xml"].decode("utf-8"), areas, written
@@ -566,6 +574,11 @@ def save_parts(
     # The same swap as the tool writer: the file keeps its permissions (safe_save).
     replace(tmp, target)
     return WriteResult(target, backup_file, dict(counts or {}))
+
+
+def _small(parts: Mapping[str, Part]) -> dict[str, bytes]:
+    """The small parts every save rewrites, where ``parts`` changed them (a sheet added)."""
+    return {name: parts[name] for name in SMALL_PARTS if isinstance(parts.get(name), bytes)}
 
 
 def write_changes(
@@ -593,8 +606,16 @@ def write_changes(
         counts: dict[str, int] = {}
         areas: dict[str, str] = {}
         if tool_frames:
-            tool_parts, counts, areas = render_tool_sheets(zf, tool_frames)
-            new_parts |= tool_parts
+            # An older workbook may lack a tool sheet or table this version writes (the Tool
+            # data sheet): added empty first, as the tool writer does.
+            view = PackageParts(zf)
+            found = tables(zf)
+            sheets = {schema.TABLE_BY_NAME[name].sheet for name in tool_frames}
+            added = add_missing(view, sheet_parts(zf), set(found), sheets)
+            tool_parts, counts, areas = render_tool_sheets(
+                view, tool_frames, tables(view) if added else found
+            )
+            new_parts |= {**view.changed, **tool_parts}
         if edited:
             # The edited sheets print the rows their tables hold now (more after an import,
             # none after a new period), read back from their new XML.

@@ -1,0 +1,91 @@
+"""The form responses a workbook has held, remembered on the Tool data sheet.
+
+A form's download holds every response so far, so each import reads the earlier responses
+again and skips those already on the Nominations sheet. A nomination withdrawn after its
+import (its cells cleared) is no longer there: without a memory of the responses imported,
+the next import would add it back. The ImportedResponses table is that memory. It keeps a
+digest of each response's ID, not the ID itself: a Google Forms response has no ID of its own,
+and is known by its timestamp and the nominator's email.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pandas as pd
+
+from automation import schema
+from automation.keys import key_of
+from automation.model import ProgrammeData
+
+TABLE = "ImportedResponses"
+COLUMNS = list(schema.TABLE_BY_NAME[TABLE].names)
+UTC_FORMAT = "%Y-%m-%d %H:%M:%S UTC"  # as the audit log writes its times
+
+
+def response_digest(response: object) -> str:
+    """The digest a response is remembered by (its ID, ignoring case and stray spaces)."""
+    return hashlib.sha256(key_of(response).encode("utf-8")).hexdigest()
+
+
+def google_response_id(received: str, contact: str | None) -> str:
+    """An ID for a response from a form that gives none (Google Forms): made from its
+    timestamp and email, which identify it, without showing the email on the Nominations
+    sheet (the retention job removes contact details, and would miss them there)."""
+    text = "|".join(x for x in (received, contact) if x)
+    return "G-" + response_digest(text)[:10].upper()
+
+
+def _utc(now: dt.datetime | None) -> dt.datetime:
+    """``now`` in UTC; without a time zone it is taken as UTC, as the audit log takes it."""
+    if now is None:
+        return dt.datetime.now(dt.UTC)
+    return now.replace(tzinfo=dt.UTC) if now.tzinfo is None else now.astimezone(dt.UTC)
+
+
+def remembered(data: ProgrammeData) -> dict[str, str]:
+    """The responses imported before, by digest, with the nomination each became."""
+    table = data.tables.get(TABLE)
+    if table is None or table.empty:
+        return {}
+    rows = table.dropna(subset=["Response digest"])
+    return {
+        str(d): "" if pd.isna(n) else str(n)
+        for d, n in zip(rows["Response digest"], rows["Nomination ID"], strict=True)
+    }
+
+
+def held_table(
+    data: ProgrammeData, added: pd.DataFrame | None = None, *, now: dt.datetime | None = None
+) -> pd.DataFrame:
+    """The ImportedResponses table to write: what it holds, then each response ID on the
+    Nominations and Nomination history sheets that it lacks (imported before the table
+    existed, or typed in), then the nominations ``added`` by an import."""
+    old = data.tables.get(TABLE)
+    old = pd.DataFrame(columns=COLUMNS) if old is None else old.reindex(columns=COLUMNS)
+    known = set(old["Response digest"].dropna().astype(str))
+    when = _utc(now).strftime(UTC_FORMAT)
+    new: list[dict[str, str]] = []
+    sources = [data.tables.get(t) for t in ("Nominations", "NominationHistory")]
+    for frame in [*sources, added]:
+        if frame is None or frame.empty or "Response ID" not in frame.columns:
+            continue
+        frame = frame[frame["Response ID"].notna()]
+        ids = frame["ID"] if "ID" in frame.columns else pd.Series(None, index=frame.index)
+        for response, nid in zip(frame["Response ID"], ids, strict=True):
+            if not key_of(response):
+                continue
+            digest = response_digest(response)
+            if digest not in known:
+                known.add(digest)
+                new.append(
+                    {
+                        "Response digest": digest,
+                        "Nomination ID": None if pd.isna(nid) else str(nid),
+                        "First seen (UTC)": when,
+                    }
+                )
+    if not new:
+        return old.reset_index(drop=True)
+    return pd.concat([old, pd.DataFrame(new, columns=COLUMNS)], ignore_index=True)
