@@ -25,6 +25,7 @@ from automation.kpis import staff_nominated, staff_total
 from automation.model import ROW, ProgrammeData
 from automation.scoring import Results
 from automation.scoring.panel_votes import RECORD_VOTE
+from automation.validate.nominations import NOT_RUN
 
 # A sheet holds 1,048,576 rows; history beyond this many rows of one table goes to a sidecar
 # file beside the workbook (see automation.sidecar), leaving room for the title and header.
@@ -389,6 +390,8 @@ def close_period(
             "Give the day its winners are presented, after the period's nominations are judged.",
         )
 
+    skipped_notes = _mark_not_run(table, current, new_period, noms)
+
     change = PeriodChange(
         closed=current,
         opened=new_period,
@@ -419,9 +422,56 @@ def close_period(
             "Periods sheet, so the emails and the newsletter can say when the awards are "
             "presented"
         )
+    change.notes += skipped_notes
     _note_stale_figures(data, change)
     change.views = history_views(data, change)
     return change
+
+
+def _mark_not_run(
+    table: pd.DataFrame, current: str, new_period: str, noms: pd.DataFrame
+) -> list[str]:
+    """Mark "not run" the periods listed between the one closing and the one opening (a month
+    the programme skipped), in ``table``; notes saying so. Left open, such a period counted
+    towards every cool-off and stood on the Periods sheet as open for good. One that holds
+    nominations is left as it is, and the note says so."""
+    dated = table.dropna(subset=["Period", "Starts", "Ends"])
+    at = {key_of(p): i for i, p in zip(dated.index, dated["Period"], strict=True)}
+    if key_of(current) not in at or key_of(new_period) not in at:
+        return []
+    after = dated.loc[at[key_of(current)], "Ends"]
+    before = dated.loc[at[key_of(new_period)], "Starts"]
+    status = dated["Status"].fillna("").astype(str).str.strip().str.lower()
+    between = dated[
+        (dated["Starts"] > after)
+        & (dated["Ends"] < before)
+        & ~status.isin(["closed", NOT_RUN])
+    ].sort_values("Starts")
+    waiting = key(noms["Period"]).value_counts()
+    skipped, kept = [], []
+    for i, row in between.iterrows():
+        n = int(waiting.get(key_of(row["Period"]), 0))
+        if n:
+            kept.append(f"{row['Period']} ({count_of(n, 'nomination')})")
+        else:
+            table.loc[i, "Status"] = NOT_RUN
+            skipped.append(str(row["Period"]))
+    notes = []
+    if skipped:
+        notes.append(
+            f"{join_list(skipped)}, between {current} and {new_period}, "
+            f"{'was' if len(skipped) == 1 else 'were'} not run: marked '{NOT_RUN}' on the "
+            f"Periods sheet, so {'it does' if len(skipped) == 1 else 'they do'} not count "
+            "towards any award's cool-off"
+        )
+    if kept:
+        notes.append(
+            f"{join_list(kept)}, between {current} and {new_period}, "
+            f"{'holds nominations that were' if len(kept) == 1 else 'hold nominations that were'}"
+            " never judged: move them to a period being judged (their Period column), or "
+            "withdraw them"
+        )
+    return notes
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from automation.io.write import WriteResult
 from automation.keys import key_of
 from automation.model import ROW, ProgrammeData
 from automation.scoring import score
+from automation.validate.nominations import NOT_RUN
 
 
 @dataclass
@@ -115,7 +116,9 @@ def new_period_workbook(
         last_data_row=last_row(data, "PastWinners"),
         blank_rows=5,
     )
-    periods = TableEdit("Periods", last_data_row=last_row(data, "Periods"))
+    # A period added to a full table leaves rows to type the next one into: a protected
+    # sheet's table cannot grow by typing below it.
+    periods = TableEdit("Periods", last_data_row=last_row(data, "Periods"), blank_rows=3)
     for _, r in change.periods.iterrows():
         row = change.period_rows.get(key_of(r["Period"]))
         if row is None:
@@ -173,7 +176,7 @@ def next_period(data: ProgrammeData) -> str:
     ends = periods.loc[periods["Period"].map(key_of) == current, "Ends"]
     later = periods[
         (periods["Starts"] > (ends.iloc[0] if len(ends) else pd.Timestamp.min))
-        & (periods["Status"].fillna("").astype(str).str.lower() != "closed")
+        & ~periods["Status"].fillna("").astype(str).str.lower().isin(["closed", NOT_RUN])
         & (periods["Period"].map(key_of) != current)
     ]
     if later.empty:

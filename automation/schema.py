@@ -185,7 +185,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "conflict_type": ("line manager", "same team", "family or friend", "nominator", "other"),
     "action_status": ("not started", "in progress", "done", "blocked", "cancelled"),
     "comms_status": ("planned", "drafted", "sent", "cancelled"),
-    "period_status": ("planned", "open", "judging", "closed"),
+    "period_status": ("planned", "open", "judging", "closed", "not run"),
     "audience": ("team", "customers", "team and customers", "senior leaders"),
     "viewpoint": ("organisation", "winners' managers", "winners", "non-winners"),
     "rationale_topic": (
@@ -538,7 +538,8 @@ TABLES: tuple[Table, ...] = (
                 "Status",
                 T.CHOICE,
                 True,
-                "Planned, open, judging or closed.",
+                "Planned, open, judging or closed; not run for a period the programme "
+                "skipped (it does not count towards a cool-off).",
                 choices="period_status",
             ),
         ),

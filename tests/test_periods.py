@@ -492,3 +492,105 @@ def test_after_closing_the_evidence_map_reads_the_closed_periods_winners(closed)
     assert set(won["Nominee"]) == set(winners_of(before)["Nominee"])
     status = dict(evaluate(data).criteria)[CRITERION_BY_NUMBER["3.2"]]
     assert status.status == "met", status.missing_text
+
+
+def test_a_period_opened_past_a_listed_one_marks_it_not_run(built_example, tmp_path):
+    """Opening Q1 2027 straight after Q3 2026 left Q4 2026 'open' on the Periods sheet for
+    good, and counted it towards every cool-off."""
+    src = Path(shutil.copy(built_example, tmp_path / "example.xlsx"))
+    lock_workbook(src, now=NOW, user="test")
+    out = new_period_workbook(src, "Q1 2027", now=NOW, user="test")
+    assert (
+        "Q4 2026, between Q3 2026 and Q1 2027, was not run: marked 'not run' on the Periods "
+        "sheet, so it does not count towards any award's cool-off."
+    ) in out.lines
+    data = read_workbook(src)
+    status = dict(zip(data["Periods"]["Period"], data["Periods"]["Status"], strict=False))
+    assert status == {
+        "Q2 2026": "closed",
+        "Q3 2026": "closed",
+        "Q4 2026": "not run",
+        "Q1 2027": "open",
+    }
+    assert not [i for i in validate(data, today=dt.date(2027, 1, 10)) if i.sheet == "Periods"]
+
+
+def test_a_period_not_run_does_not_count_towards_the_cool_off(example_data):
+    import dataclasses
+
+    from automation.validate.nominations import cool_off_blocked
+
+    # Grace Adeyemi won Customer Hero in Q2 2026 (cool-off 2 periods), nominated for Q1 2027.
+    periods = pd.concat(
+        [
+            example_data["Periods"],
+            pd.DataFrame(
+                [
+                    {
+                        "Period": "Q1 2027",
+                        "Starts": pd.Timestamp(2027, 1, 1),
+                        "Ends": pd.Timestamp(2027, 3, 31),
+                        "Status": "open",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    noms = example_data["Nominations"].copy()
+    i = noms.index[noms["Category"] == "Customer Hero"][0]
+    noms.loc[i, ["Nominee", "Period"]] = ["Grace Adeyemi", "Q1 2027"]
+
+    def blocked(q4_status: str) -> bool:
+        table = periods.copy()
+        table.loc[table["Period"] == "Q4 2026", "Status"] = q4_status
+        view = dataclasses.replace(
+            example_data,
+            tables={**example_data.tables, "Periods": table, "Nominations": noms},
+            cache={},
+        )
+        return bool(cool_off_blocked(view)[i])
+
+    # Q3 2026, Q4 2026 and Q1 2027 are three periods after the win; without Q4, two.
+    assert not blocked("closed")
+    assert blocked("not run")
+
+
+def test_a_skipped_period_holding_nominations_is_left_and_named(example_data):
+    from automation.scoring import score
+
+    noms = example_data["Nominations"].copy()
+    noms.loc[noms.index[-1], "Period"] = "Q4 2026"
+    import dataclasses
+
+    view = dataclasses.replace(
+        example_data, tables={**example_data.tables, "Nominations": noms}, cache={}
+    )
+    change = history.close_period(view, score(view), "Q1 2027", force=True)
+    status = dict(zip(change.periods["Period"], change.periods["Status"], strict=False))
+    assert status["Q4 2026"] == "open"
+    assert (
+        "Q4 2026 (1 nomination), between Q3 2026 and Q1 2027, holds nominations that were never "
+        "judged: move them to a period being judged (their Period column), or withdraw them"
+    ) in change.notes
+
+
+def test_a_period_added_to_a_full_table_keeps_its_checks_and_rows_to_type_into(small_copy):
+    """The small programme's Periods table is full: the row new-period adds has the
+    column's dropdown and date checks, and rows are left to type the next period into."""
+    from openpyxl.worksheet.cell_range import MultiCellRange
+
+    new_period_workbook(small_copy, "Q2 2027", now=NOW)
+    ws = openpyxl.load_workbook(small_copy)["Periods"]
+    first, last = (ws[c].row for c in ws.tables["Periods"].ref.split(":"))
+    added = first + 2
+    assert ws.cell(row=added, column=1).value == "Q2 2027"
+    assert last == added + 3
+    assert all(ws.cell(row=r, column=1).value is None for r in range(added + 1, last + 1))
+    checks: dict[str, MultiCellRange] = {}
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            checks.setdefault(dv.type, MultiCellRange()).add(rng.coord)
+    for row in (added, last):
+        assert f"B{row}" in checks["date"] and f"C{row}" in checks["date"]  # Starts, Ends
+        assert f"E{row}" in checks["list"]  # Status: the dropdown

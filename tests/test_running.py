@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import types
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -492,3 +493,44 @@ def test_the_trend_chart_stays_readable_over_many_periods():
     assert len(labels) == CHART_PERIODS and labels[-1].get_text() == "P14 2027"
     assert all(t.get_rotation() == 40 for t in labels)  # leaning, so they do not run together
     assert many.get_title(loc="left").endswith(f"(the latest {CHART_PERIODS} of 15)")
+
+
+def test_quarters_and_months_in_the_trend_are_compared_per_month():
+    """A programme that went from quarterly to monthly: Q3 2026's 90 nominations beside
+    January's 31 looked like a collapse."""
+    from automation.documents.equity_section import fields, mixed_lengths, trend_figure
+
+    trend = [
+        {"period": "Q3 2026", "nominations_n": 90, "share_n": 0.4, "days": 92},
+        {"period": "Jan 2027", "nominations_n": 31, "share_n": 0.2, "days": 31},
+        {"period": "Feb 2027", "nominations_n": 28, "share_n": 0.2, "days": 28},
+    ]
+    rows = [
+        {**t, "customer_n": 0, "winners_n": 1, "kpis": None, "nominations": str(t["nominations_n"])}
+        for t in trend
+    ]
+    assert mixed_lengths(trend) == ["a quarter", "a month"]
+    axes = trend_figure(trend).axes[0]
+    assert axes.get_ylabel() == "Nominations per month"
+    heights = [round(bar.get_height()) for bar in axes.patches]
+    assert heights == [30, 30, 30]  # a steady programme, not a collapse
+    ctx = types.SimpleNamespace(equity=None, trend=rows, untracked_periods=[], appeals={})
+    assert (
+        "The periods are not all the same length (a quarter and a month), so the chart shows "
+        "nominations per month: Q3 2026 had 30 a month and Feb 2027 30."
+    ) in fields(ctx)["trend_summary"]
+    # Periods of one length keep their counts.
+    same = [{**t, "days": 31} for t in trend]
+    assert mixed_lengths(same) == []
+    assert trend_figure(same).axes[0].get_ylabel() == "Nominations"
+    assert (
+        "not all the same length"
+        not in fields(
+            types.SimpleNamespace(
+                equity=None,
+                trend=[{**r, "days": 31} for r in rows],
+                untracked_periods=[],
+                appeals={},
+            )
+        )["trend_summary"]
+    )

@@ -140,6 +140,41 @@ CHART_PERIODS = 12
 LEAN_FROM = 6
 
 
+# A month's length in days, on average: the unit periods of different lengths are put on.
+MONTH_DAYS = 365.25 / 12
+# Periods whose lengths differ by more than this factor are not compared by their counts.
+MIXED_LENGTHS = 1.5
+
+
+def length_words(days: int) -> str:
+    """A period's length as a manager would say it: a month, a quarter, 45 days."""
+    for low, high, words in (
+        (7, 7, "a week"),
+        (14, 14, "a fortnight"),
+        (28, 31, "a month"),
+        (89, 92, "a quarter"),
+        (181, 184, "half a year"),
+        (365, 366, "a year"),
+    ):
+        if low <= days <= high:
+            return words
+    return f"{days} days"
+
+
+def mixed_lengths(trend: list[dict]) -> list[str]:
+    """The lengths of the periods in words, in the order they first come, when they differ
+    enough that counts per period cannot be compared (a quarter beside months); else []."""
+    days = [t["days"] for t in trend if t.get("days")]
+    if len(days) < 2 or max(days) <= MIXED_LENGTHS * min(days):
+        return []
+    return list(dict.fromkeys(length_words(d) for d in days))
+
+
+def per_month(t: dict) -> float:
+    """A trend row's nominations per month (its count where its length is not known)."""
+    return t["nominations_n"] / (t["days"] / MONTH_DAYS) if t.get("days") else t["nominations_n"]
+
+
 def trend_chart(trend: list[dict], primary: str = "#1F4E79", accent: str = "#C9A227") -> bytes:
     """Nominations per period (bars) and the share of staff nominated (line)."""
     return _png(trend_figure(trend, primary, accent))
@@ -151,15 +186,23 @@ def trend_figure(trend: list[dict], primary: str = "#1F4E79", accent: str = "#C9
 
     figure = Figure(figsize=(6.3, 2.4 if len(trend) <= LEAN_FROM else 2.8))
     axes = figure.subplots()
+    # Periods of different lengths are compared per month: a quarter's count beside a
+    # month's shows the change of length, not of the programme.
+    mixed = bool(mixed_lengths(trend))
     total, trend = len(trend), trend[-CHART_PERIODS:]
     labels = [str(t["period"]) for t in trend]
-    axes.bar(labels, [t["nominations_n"] for t in trend], color=primary)
-    axes.set_ylabel("Nominations", fontsize=8)
+    bars = [per_month(t) if mixed else t["nominations_n"] for t in trend]
+    axes.bar(labels, bars, color=primary)
+    axes.set_ylabel("Nominations per month" if mixed else "Nominations", fontsize=8)
     share = axes.twinx()
     share.plot(labels, [t["share_n"] * 100 for t in trend], color=accent, marker="o")
     share.set_ylabel("Staff nominated (%)", fontsize=8)
     share.set_ylim(0, 100)
-    title = "Nominations and share of staff nominated, by period"
+    title = (
+        "Nominations per month and share of staff nominated, by period"
+        if mixed
+        else "Nominations and share of staff nominated, by period"
+    )
     if total > len(trend):
         title += f" (the latest {len(trend)} of {total})"
     axes.set_title(title, fontsize=9, loc="left")
@@ -236,6 +279,15 @@ def fields(ctx: EvaluationContext) -> dict[str, Any]:
         text += (
             f" {listed} {'was' if len(earlier) == 1 else 'were'} closed before the workbook "
             "kept a history, so the table starts later."
+        )
+    lengths = mixed_lengths(trend)
+    if lengths:
+        first, last = trend[0], trend[-1]
+        text += (
+            f" The periods are not all the same length ({join_list(lengths)}), so the chart "
+            f"shows nominations per month: {first['period']} had {per_month(first):,.0f} a "
+            f"month and {last['period']} {per_month(last):,.0f}. A longer period also has "
+            "more of its staff nominated."
         )
     out["trend_summary"] = (
         text + " Each period closed with New period adds a row here." if len(trend) <= 1 else text

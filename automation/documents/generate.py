@@ -495,6 +495,14 @@ def _count(value: object) -> int:
     return int(number) if pd.notna(number) and math.isfinite(number) else 0
 
 
+def _days(starts: object, ends: object) -> int | None:
+    """A period's length in days, first and last day included; None when not known."""
+    first, last = pd.to_datetime(starts, errors="coerce"), pd.to_datetime(ends, errors="coerce")
+    if pd.isna(first) or pd.isna(last) or last < first:
+        return None
+    return int((last - first).days) + 1
+
+
 def running_sections(data: ProgrammeData, results: Results, period: str) -> dict[str, object]:
     """Equity, the trend over periods and appeals, for the report's own sections."""
     from automation.appeals import appeal_counts
@@ -522,6 +530,7 @@ def running_sections(data: ProgrammeData, results: Results, period: str) -> dict
                 else 0.0,
                 "winners_n": _count(r["Winners"]),
                 "kpis": _text(r["KPI actuals"]),
+                "days": _days(r.get("Starts"), r.get("Ends")),
             }
             for _, r in rows.iterrows()
         ],

@@ -20,9 +20,16 @@ SPELLING_GUESSES = 50
 SPELLING_LIST = 1_000
 
 
+# The status of a listed period the programme skipped (new-period marks one it opens past).
+NOT_RUN = "not run"
+
+
 def period_ends(data: ProgrammeData) -> pd.Series:
-    """Every known period's last day, from Periods and the winners' history."""
+    """Every known period's last day, from Periods and the winners' history; a period that
+    was not run is no period of the award's (the cool-off counts the periods run)."""
     p = data["Periods"].dropna(subset=["Period", "Ends"])
+    if "Status" in p.columns:
+        p = p[key(p["Status"].astype("string")).fillna("") != NOT_RUN]
     h = data["PastWinners"].dropna(subset=["Period", "Period ends"])
     both = pd.concat(
         [
