@@ -443,9 +443,7 @@ def _mark_not_run(
     before = dated.loc[at[key_of(new_period)], "Starts"]
     status = dated["Status"].fillna("").astype(str).str.strip().str.lower()
     between = dated[
-        (dated["Starts"] > after)
-        & (dated["Ends"] < before)
-        & ~status.isin(["closed", NOT_RUN])
+        (dated["Starts"] > after) & (dated["Ends"] < before) & ~status.isin(["closed", NOT_RUN])
     ].sort_values("Starts")
     waiting = key(noms["Period"]).value_counts()
     skipped, kept = [], []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import types
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -514,7 +513,7 @@ def test_quarters_and_months_in_the_trend_are_compared_per_month():
     assert axes.get_ylabel() == "Nominations per month"
     heights = [round(bar.get_height()) for bar in axes.patches]
     assert heights == [30, 30, 30]  # a steady programme, not a collapse
-    ctx = types.SimpleNamespace(equity=None, trend=rows, untracked_periods=[], appeals={})
+    ctx = SimpleNamespace(equity=None, trend=rows, untracked_periods=[], appeals={})
     assert (
         "The periods are not all the same length (a quarter and a month), so the chart shows "
         "nominations per month: Q3 2026 had 30 a month and Feb 2027 30."
@@ -526,7 +525,7 @@ def test_quarters_and_months_in_the_trend_are_compared_per_month():
     assert (
         "not all the same length"
         not in fields(
-            types.SimpleNamespace(
+            SimpleNamespace(
                 equity=None,
                 trend=[{**r, "days": 31} for r in rows],
                 untracked_periods=[],
