@@ -57,11 +57,17 @@ class Column:
     # False for a helper column at a table's right end (a lookup key for formulas): left off
     # the printout, where it would only repeat what the row already shows.
     printed: bool = True
+    # The cells' number format where the type's own will not do (build.layout.NUMBER_FORMATS).
+    number_format: str | None = None
 
     @property
     def is_formula(self) -> bool:
         return self.formula is not None
 
+
+# Scores that rank nominations show two decimals: at one, a winner on 92.63% and the
+# runner-up on 92.59% both read 92.6%, and the order looked arbitrary.
+RANKED_SCORE = "0.00%"
 
 @dataclass(frozen=True)
 class Table:
@@ -959,16 +965,24 @@ TABLES: tuple[Table, ...] = (
             C("Team", T.TEXT, width=21),
             C("Site", T.TEXT, width=12),
             C("Judges", T.INT, help="Judges whose scores count.", width=8),
-            C("Raw score", T.PERCENT, help="Mean of the judges' weighted scores.", width=10),
+            C(
+                "Raw score",
+                T.PERCENT,
+                help="Mean of the judges' weighted scores.",
+                width=10,
+                number_format=RANKED_SCORE,
+            ),
             C(
                 "Normalised score",
                 T.PERCENT,
                 help="Same, after evening out lenient and harsh judges.",
                 width=12,
+                number_format=RANKED_SCORE,
             ),
             C(
                 "Adjusted score",
                 T.PERCENT,
+                number_format=RANKED_SCORE,
                 help="Judge-effect estimate: what a typical judge would have given, each judge's "
                 "leniency (and spread) taken out. Can pass 100% when harsh judges gave top marks.",
                 width=11,
@@ -996,6 +1010,7 @@ TABLES: tuple[Table, ...] = (
             C(
                 "Excel raw score",
                 T.PERCENT,
+                number_format=RANKED_SCORE,
                 help="The raw score worked out again by Excel: each counted judge's weighted "
                 "score from the Scores sheet (Judging > Panel), then their mean (trimmed as "
                 "Settings say). Equals Raw score." + _CHECK_NOTE,
@@ -1045,9 +1060,9 @@ TABLES: tuple[Table, ...] = (
             C("Place", T.TEXT, help="Winner, or tied for first awaiting a panel vote.", width=10),
             C("Nomination ID", T.TEXT, width=13),
             C("Nominee", T.TEXT, width=20),
-            C("Raw score", T.PERCENT, width=10),
-            C("Normalised score", T.PERCENT, width=12),
-            C("Adjusted score", T.PERCENT, width=11),
+            C("Raw score", T.PERCENT, width=10, number_format=RANKED_SCORE),
+            C("Normalised score", T.PERCENT, width=12, number_format=RANKED_SCORE),
+            C("Adjusted score", T.PERCENT, width=11, number_format=RANKED_SCORE),
             C("Ranked on", T.TEXT, help="Which score decided the rank.", width=11),
             C(
                 "Next best",
@@ -1538,8 +1553,8 @@ TABLES: tuple[Table, ...] = (
             C("Team", T.TEXT, width=21),
             C("Site", T.TEXT, width=12),
             C("Judges", T.INT, width=8),
-            C("Raw score", T.PERCENT, width=10),
-            C("Normalised score", T.PERCENT, width=12),
+            C("Raw score", T.PERCENT, width=10, number_format=RANKED_SCORE),
+            C("Normalised score", T.PERCENT, width=12, number_format=RANKED_SCORE),
             C("Ranked on", T.TEXT, width=11),
             C("Tie-break", T.LONGTEXT, width=28),
             C("Flags", T.LONGTEXT, width=30),
@@ -1547,7 +1562,7 @@ TABLES: tuple[Table, ...] = (
             C("By judge", T.LONGTEXT, width=40),
             # At the end, so a workbook made before them keeps each older column's format:
             # the score that ranked (Rank by judge-effect) and the citation as announced.
-            C("Adjusted score", T.PERCENT, width=11),
+            C("Adjusted score", T.PERCENT, width=11, number_format=RANKED_SCORE),
             C("Citation", T.LONGTEXT, width=40),
         ),
         owner="tool",

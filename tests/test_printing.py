@@ -474,3 +474,19 @@ def test_an_older_workbooks_results_titles_gain_the_header_row() -> None:
     assert "'Results'!$E:$F,'Results'!$12:$12</definedName>" in out
     # Without a new print area for the sheet, nothing is guessed.
     assert set_title_columns(workbook_xml, ["Results"], {}).count("$12:$12") == 0
+
+
+def test_scores_that_rank_show_two_decimals_so_a_close_winner_is_seen_ahead(example) -> None:
+    """At one decimal the example's winner (92.63% adjusted) and runner-up (92.59%) both read
+    92.6%, one ranked above the other for no reason a reader could see."""
+    ws = example["Results"]
+    first = ws[ws.tables["Results"].ref.split(":")[0]].row
+    header = [c.value for c in ws[first]]
+    for name in ("Raw score", "Normalised score", "Adjusted score", "Excel raw score"):
+        cell = ws.cell(row=first + 1, column=header.index(name) + 1)
+        assert cell.number_format == "0.00%", name
+    judge = example["Judging"]
+    header = [c.value for c in judge[judge[judge.tables["Panel"].ref.split(":")[0]].row]]
+    panel_first = judge[judge.tables["Panel"].ref.split(":")[0]].row
+    cell = judge.cell(row=panel_first + 1, column=header.index("Weighted score") + 1)
+    assert cell.number_format == "0.0%"  # a judge's own score: one decimal is enough

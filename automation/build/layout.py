@@ -18,6 +18,13 @@ NUMBER_FORMATS = {
     schema.ColType.DATETIME: "dd/mm/yyyy hh:mm",
 }
 
+
+
+def number_format(col: schema.Column) -> str | None:
+    """A column's number format: its own, else its type's (None for text and the like)."""
+    return col.number_format or NUMBER_FORMATS.get(col.type)
+
+
 FIRST_TABLE_ROW = 4  # title row of the first table; its header is the row below
 GAP = 2
 

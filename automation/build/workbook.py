@@ -22,7 +22,7 @@ from openpyxl.worksheet.table import TableFormula, TableStyleInfo
 
 from automation import schema
 from automation.build import layout, printing
-from automation.build.layout import NUMBER_FORMATS
+from automation.build.layout import NUMBER_FORMATS, number_format
 from automation.build.printing import lines_needed as _lines_needed
 from automation.issues import column_letter
 from automation.schema import ColType
@@ -89,8 +89,8 @@ def _style_for(col: schema.Column, cell, *, header: bool = False) -> None:
             wrap_text=True, vertical="center", horizontal=right, indent=indent
         )
         return
-    if col.type in NUMBER_FORMATS:
-        cell.number_format = NUMBER_FORMATS[col.type]
+    if number_format(col):
+        cell.number_format = number_format(col)
     elif col.type in TEXT_TYPES and not col.is_formula:
         # Text format stops Excel turning "Oct 2026" into a date or 0161 into 161.
         cell.number_format = "@"
@@ -141,7 +141,7 @@ def _totals(ws, spec: schema.Table, row: int) -> None:
         cell = ws.cell(row=row, column=j, value=f"=SUM({spec.name}[{name}])")
         cell.font = Font(bold=True)
         cell.fill = FORMULA_FILL
-        cell.number_format = NUMBER_FORMATS[spec.column(name).type]
+        cell.number_format = number_format(spec.column(name))
     if spec.totals:
         first = min(spec.names.index(n) for n in spec.totals)
         if first > 0 and spec.names[first - 1] not in spec.totals:

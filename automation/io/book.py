@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from automation import schema
-from automation.build.layout import NUMBER_FORMATS
+from automation.build.layout import number_format
 from automation.errors import UserError
 from automation.io.read import RawTable, build_data
 from automation.issues import Report
@@ -331,10 +331,10 @@ def _formats(sheet: Any, spec: schema.Table, first_row: int, first_col: int, row
 
 def _number_format(col: schema.Column) -> str | None:
     if col.is_formula:
-        return NUMBER_FORMATS.get(col.type)  # never Text: a formula would show as text
+        return number_format(col)  # never Text: a formula would show as text
     if col.type in _TEXT_TYPES:
         return "@"
-    return NUMBER_FORMATS.get(col.type)
+    return number_format(col)
 
 
 # ---------------------------------------------------------------------------------------------
