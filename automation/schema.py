@@ -69,6 +69,7 @@ class Column:
 # runner-up on 92.59% both read 92.6%, and the order looked arbitrary.
 RANKED_SCORE = "0.00%"
 
+
 @dataclass(frozen=True)
 class Table:
     """An Excel table (ListObject). ``owner`` is "user" for input or "tool" for tables the
@@ -1208,8 +1209,19 @@ TABLES: tuple[Table, ...] = (
         (
             C("Category", T.TEXT, width=24),
             C("Scope", T.TEXT, help="A criterion, or the whole category.", width=24),
-            C("Alpha", T.DECIMAL, width=8),
-            C("Nominations", T.INT, width=11),
+            C(
+                "Alpha",
+                T.DECIMAL,
+                help="1 when the judges agree fully, 0 when no better than chance; 0.8 and "
+                "above is good.",
+                width=8,
+            ),
+            C(
+                "Nominations",
+                T.INT,
+                help="Nominations scored by two or more judges: what alpha is measured on.",
+                width=11,
+            ),
             C("Reading", T.LONGTEXT, width=60),
         ),
         owner="tool",

@@ -390,7 +390,7 @@ def test_results_formula_columns_are_written_in_every_row(unscored: Path, tmp_pa
     period = first_col + spec.names.index("Period")
     raw = first_col + spec.names.index("Raw score")
     assert ws.cell(header + 1, period).number_format == "@"  # "October 2026" stays text
-    assert ws.cell(last, raw).number_format == "0.0%"
+    assert ws.cell(last, raw).number_format == "0.00%"  # a ranked score: two decimals
 
 
 def test_a_shorter_run_shrinks_tables_and_leaves_nothing_behind(

@@ -490,3 +490,44 @@ def test_scores_that_rank_show_two_decimals_so_a_close_winner_is_seen_ahead(exam
     panel_first = judge[judge.tables["Panel"].ref.split(":")[0]].row
     cell = judge.cell(row=panel_first + 1, column=header.index("Weighted score") + 1)
     assert cell.number_format == "0.0%"  # a judge's own score: one decimal is enough
+
+
+def test_header_notes_say_something_and_their_boxes_fit_their_text(built_example, example_copy):
+    """A note on a tool table's header that only repeated the header ("Period") was clutter,
+    and every box was 260 x 90 pixels, whatever its text: one line sat in a box for six, and
+    a long help text ran past the bottom."""
+    import re
+    import zipfile
+
+    from automation.build import layout
+    from automation.pipeline import score_workbook
+
+    def notes_and_boxes(path):
+        wb = load_workbook(path)
+        notes = {}  # (sheet, cell) -> (header, note)
+        for ws in wb.worksheets:
+            for table in ws.tables.values():
+                top = ws[table.ref.split(":")[0]]
+                for cell in ws[top.row][top.column - 1 :]:
+                    if cell.comment is not None:
+                        notes[(ws.title, cell.coordinate)] = (cell.value, cell.comment.text)
+        with zipfile.ZipFile(path) as zf:
+            boxes = [
+                (int(w), int(h))
+                for n in zf.namelist()
+                if n.endswith(".vml")
+                for w, h in re.findall(r"width:(\d+)px;height:(\d+)px", zf.read(n).decode())
+            ]
+        return notes, boxes
+
+    # Built, then written by the tool (which lays the notes of its sheets out afresh).
+    score_workbook(example_copy, write=True, backup=False)
+    for path in (built_example, example_copy):
+        notes, boxes = notes_and_boxes(path)
+        on_results = {header for (sheet, _), (header, _) in notes.items() if sheet == "Results"}
+        assert "Period" not in on_results  # no help: no note
+        assert "Raw score" in on_results
+        assert all(text.strip() != header for header, text in notes.values())
+        assert sorted(boxes) == sorted(layout.note_size(text) for _, text in notes.values())
+        heights = {h for _, h in boxes}
+        assert len(heights) > 3 and max(heights) > 90 and min(heights) < 60

@@ -19,7 +19,6 @@ NUMBER_FORMATS = {
 }
 
 
-
 def number_format(col: schema.Column) -> str | None:
     """A column's number format: its own, else its type's (None for text and the like)."""
     return col.number_format or NUMBER_FORMATS.get(col.type)
@@ -62,7 +61,10 @@ NOTE_AUTHOR = "Award workbook"
 
 
 def note_text(spec: schema.Table, col: schema.Column) -> str:
-    """The note on a table's header cell: the column's help, and how to fill it in."""
+    """The note on a table's header cell: the column's help, and how to fill it in; "" where
+    it would only repeat the header (a tool table's column with no help): no note there."""
+    if spec.owner != "user" and not col.help and not col.is_formula:
+        return ""
     extra = []
     if spec.owner == "user" and not col.is_formula:
         extra.append("Required." if col.required else "Optional.")
@@ -76,3 +78,16 @@ def note_text(spec: schema.Table, col: schema.Column) -> str:
                 "works this out for itself)."
             )
     return " ".join([col.help or col.name, *extra])
+
+
+# A note box is this wide; about this many characters of its font fit on one of its lines.
+NOTE_WIDTH, NOTE_LINE_CHARS = 260, 40
+
+
+def note_size(text: str) -> tuple[int, int]:
+    """Width and height in pixels of the box that shows ``text`` whole: a one-line note in a
+    box sized for six lines looked empty, and a long one ran past the bottom of its box."""
+    import textwrap
+
+    lines = sum(max(1, len(textwrap.wrap(part, NOTE_LINE_CHARS))) for part in text.split("\n"))
+    return NOTE_WIDTH, min(400, 16 * lines + 12)  # 9-point lines, about 16 pixels each

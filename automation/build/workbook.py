@@ -245,8 +245,11 @@ def _comments(ws, spec: schema.Table, header_row: int, first_col: int = 1) -> No
     from openpyxl.comments import Comment
 
     for j, col in enumerate(spec.columns, start=first_col):
-        comment = Comment(layout.note_text(spec, col), layout.NOTE_AUTHOR)
-        comment.width, comment.height = 260, 90
+        text = layout.note_text(spec, col)
+        if not text:
+            continue
+        comment = Comment(text, layout.NOTE_AUTHOR)
+        comment.width, comment.height = layout.note_size(text)
         ws.cell(row=header_row, column=j).comment = comment
 
 

@@ -25,6 +25,9 @@ _SHAPE = re.compile(r"<(\w+:)?shape\b.*?</(\w+:)?shape>", re.S)  # not shapetype
 _SHAPE_ID = re.compile(r'\bid="[^"]*"')
 _VML_ROW = re.compile(r"(<(?:\w+:)?Row>)(\d+)(</(?:\w+:)?Row>)")
 _VML_COLUMN = re.compile(r"(<(?:\w+:)?Column>)(\d+)(</(?:\w+:)?Column>)")
+# The box's size in the shape's style (what the builder wrote, or Excel in points).
+_VML_WIDTH = re.compile(r"(?<![-\w])width:\s*[\d.]+\w*")
+_VML_HEIGHT = re.compile(r"(?<![-\w])height:\s*[\d.]+\w*")
 _TABLE_COLUMNS = re.compile(r"<tableColumns\b.*?</tableColumns>|<tableColumns\b[^>]*/>", re.S)
 
 
@@ -55,9 +58,14 @@ def comments_xml(notes: Sequence[tuple[str, str]], author: str) -> str:
     )
 
 
-def vml_xml(old: str, cells: Sequence[tuple[int, int]]) -> str | None:
+def vml_xml(
+    old: str,
+    cells: Sequence[tuple[int, int]],
+    sizes: Sequence[tuple[int, int]] | None = None,
+) -> str | None:
     """The legacy drawing with one hidden note shape per (0-based row, column), modelled on
-    the first shape of the ``old`` drawing; None when it has no shape to copy."""
+    the first shape of the ``old`` drawing, each ``sizes`` (width, height in pixels) where
+    given; None when it has no shape to copy."""
     shapes = list(_SHAPE.finditer(old))
     if not shapes:
         return None
@@ -65,6 +73,10 @@ def vml_xml(old: str, cells: Sequence[tuple[int, int]]) -> str | None:
     made = []
     for number, (row, column) in enumerate(cells):
         shape = _SHAPE_ID.sub(f'id="_x0000_s{1026 + number}"', model, count=1)
+        if sizes is not None:
+            width, height = sizes[number]
+            shape = _VML_WIDTH.sub(f"width:{width}px", shape, count=1)
+            shape = _VML_HEIGHT.sub(f"height:{height}px", shape, count=1)
         shape = _VML_ROW.sub(lambda m, r=row: f"{m.group(1)}{r}{m.group(3)}", shape, count=1)
         shape = _VML_COLUMN.sub(lambda m, c=column: f"{m.group(1)}{c}{m.group(3)}", shape, count=1)
         made.append(shape)

@@ -434,7 +434,9 @@ def _render_sheet(
         counts[name] = len(frame)
         header_row = top + shift + 1
         notes.extend(
-            (header_row, j, layout.note_text(spec, col)) for j, col in enumerate(spec.columns)
+            (header_row, j, text)
+            for j, col in enumerate(spec.columns)
+            if (text := layout.note_text(spec, col))
         )
         last_ref = ref
     out.update(_notes_parts(zf, part, notes))
@@ -452,7 +454,11 @@ def _notes_parts(
     comments, vml = moved.drawing_parts(zf, sheet_part)
     if not comments or not vml:
         return {}  # the sheet has no notes (removed by the user): leave it so
-    drawing = moved.vml_xml(zf.read(vml).decode("utf-8"), [(r - 1, c) for r, c, _ in notes])
+    drawing = moved.vml_xml(
+        zf.read(vml).decode("utf-8"),
+        [(r - 1, c) for r, c, _ in notes],
+        [layout.note_size(text) for _, _, text in notes],
+    )
     if drawing is None:
         return {}
     cells = [(f"{column_letter(c + 1)}{r}", text) for r, c, text in notes]
