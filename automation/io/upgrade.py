@@ -123,11 +123,12 @@ def _table_xml(spec: schema.Table, table_id: int, top: int) -> str:
 
 def _table_ids(parts: Parts) -> list[int]:
     ids = []
-    for name, data in parts.items():
-        if name.startswith("xl/tables/") and name.endswith(".xml"):
-            m = re.search(rb'<table\b[^>]*?\bid="(\d+)"', data)
-            if m:
-                ids.append(int(m.group(1)))
+    # By name first: reading every part (items()) inflated the whole package, a long Scores
+    # sheet's hundred MB of XML included, to add one table to an older workbook.
+    for name in [n for n in parts if n.startswith("xl/tables/") and n.endswith(".xml")]:
+        m = re.search(rb'<table\b[^>]*?\bid="(\d+)"', parts[name])
+        if m:
+            ids.append(int(m.group(1)))
     return ids
 
 
