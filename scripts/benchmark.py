@@ -39,8 +39,15 @@ AWARDS = [sys.executable, "-m", "automation"]
 
 
 def bench_path(n: int) -> Path:
-    """Where the workbook of ``n`` nominations is cached."""
-    return Path(tempfile.gettempdir()) / f"awards-bench-{n}.xlsx"
+    """Where the workbook of ``n`` nominations is cached: by size and by the schema it was
+    built to, so a book an older version built (lacking a table this one adds, which the
+    first write then adds) is not timed as if it were current."""
+    import hashlib
+
+    from automation import schema
+
+    built_to = hashlib.sha256(repr((schema.TABLES, schema.SHEETS)).encode()).hexdigest()[:8]
+    return Path(tempfile.gettempdir()) / f"awards-bench-{n}-{built_to}.xlsx"
 
 
 def big_workbook(n: int) -> Path:
