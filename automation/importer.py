@@ -407,18 +407,6 @@ def plan_import(
                 Skipped(row, "already imported", f"response {response} is already a nomination")
             )
             continue
-        if response and response_digest(response) in imported:
-            was = imported[response_digest(response)]
-            plan.skipped.append(
-                Skipped(
-                    row,
-                    "withdrawn",
-                    f"response {response} was imported before"
-                    + (f" (as {was})" if was else "")
-                    + " and is no longer on the Nominations sheet",
-                )
-            )
-            continue
         received = parse_received(get("Received"), dayfirst=dayfirst)
         if received is None:
             raw = _text(get("Received"))
@@ -488,6 +476,20 @@ def plan_import(
             )
         nominator = _text(get("Nominator")) or "anonymous"
         dup = (key_of(nominee), key_of(category), key_of(period), key_of(nominator))
+        if response and response_digest(response) in imported:
+            was = imported[response_digest(response)]
+            plan.skipped.append(
+                Skipped(
+                    row,
+                    "withdrawn",
+                    f"response {response} was imported before"
+                    + (f" (as {was})" if was else "")
+                    + " and is no longer on the Nominations sheet",
+                )
+            )
+            # The same nominator's second response for the same nominee stays out with it.
+            seen_nominations.setdefault(dup, f"{was or 'a nomination'}, withdrawn")
+            continue
         if dup in seen_nominations:
             plan.skipped.append(
                 Skipped(

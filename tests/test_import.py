@@ -404,3 +404,22 @@ def test_response_ids_typed_in_before_are_remembered_at_the_next_save(workbook, 
     _withdraw(workbook, "2")
     out = import_workbook(workbook, MS, now=NOW)
     assert {s.row: s.reason for s in out.plan.skipped}[3] == "withdrawn"
+
+
+def test_a_withdrawn_nomination_does_not_come_back_as_its_nominators_second_response(workbook):
+    # The Google export has Jo Hale nominating Jordan Foster twice (rows 2 and 5): the second
+    # is a duplicate of the first. Once the first is withdrawn, the second stays out too.
+    import_workbook(workbook, GOOGLE)
+    data = read_workbook(workbook)
+    noms = data["Nominations"]
+    first = noms.loc[noms["Nominee"] == "Jordan Foster", "Response ID"].dropna().iloc[0]
+    gone = _withdraw(workbook, first)
+    again = import_workbook(workbook, GOOGLE)
+    assert again.plan.added.empty
+    reasons = {s.row: (s.reason, s.detail) for s in again.plan.skipped}
+    assert reasons[2][0] == "withdrawn"
+    assert reasons[5] == (
+        "duplicate",
+        f"Jo Hale already nominated Jordan Foster for Customers' Choice in Q4 2026 "
+        f"({gone}, withdrawn)",
+    )
