@@ -466,8 +466,8 @@ def _mark_not_run(
         notes.append(
             f"{join_list(kept)}, between {current} and {new_period}, "
             f"{'holds nominations that were' if len(kept) == 1 else 'hold nominations that were'}"
-            " never judged: move them to a period being judged (their Period column), or "
-            "withdraw them"
+            " never judged: give them a period being judged (their Period, and a Received date "
+            "in it), or withdraw them"
         )
     return notes
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +81,14 @@ SKIPPED_FIX = (
     "To bring a skipped response in, correct it in the export and import the file again "
     "(responses already imported are skipped), or type it on the Nominations sheet."
 )
+# Skips that correcting the export would not change.
+NOT_FIXED_IN_THE_EXPORT = {
+    "already imported",
+    "withdrawn",
+    "duplicate",
+    "period closed",
+    "period not run",
+}
 WITHDRAWN_FIX = (
     "A response is imported once: one withdrawn from the Nominations sheet is not added again "
     "by a later export. To reinstate it, type it on the Nominations sheet."
@@ -91,7 +99,7 @@ CHECK_FIX = (
 )
 
 
-def closed_fix(data) -> str:
+def closed_fix(data, reasons: Collection[str] = ("period closed",)) -> str:
     """What to do about responses for a closed period (skipped): they missed its judging."""
     current = str(data.setting("current_period") or "").strip()
     then = (
@@ -100,10 +108,14 @@ def closed_fix(data) -> str:
         if current
         else "to have one judged in the current period, type it on the Nominations sheet"
     )
-    return (
-        "A response for a closed period came in too late for its judging: thank the nominator, "
-        f"or, {then}."
-    )
+    late = "A response for a closed period came in too late for its judging"
+    if "period not run" in reasons:
+        late = (
+            f"{late}, and one for a period not run has none"
+            if "period closed" in reasons
+            else "A response for a period not run has no judging"
+        )
+    return f"{late}: thank the nominator, or, {then}."
 
 
 def later_periods(data, added: pd.DataFrame) -> list[str]:
@@ -125,6 +137,26 @@ def later_periods(data, added: pd.DataFrame) -> list[str]:
         f"{which} for {periods}, not the current period ({current}): "
         f"{'it is' if n == 1 else 'they are'} judged and scored once that period starts "
         "(awards new-period)."
+    ]
+
+
+def locked_period(data, added: pd.DataFrame) -> list[str]:
+    """A line for nominations added to the current period after its scores were locked: its
+    results are final, so new-period refuses to close it until they are dealt with."""
+    from automation.lock import is_locked
+
+    current = str(data.setting("current_period") or "").strip()
+    if not current or added.empty or not is_locked(data):
+        return []
+    mine = added[(key(added["Period"]) == key_of(current)).fillna(False).to_numpy(dtype=bool)]
+    if mine.empty:
+        return []
+    ids = join_list([str(i) for i in mine["ID"]])
+    them = "it" if len(mine) == 1 else "them"
+    return [
+        f"The scores of {current} are locked, so {ids} cannot be judged in it: give {them} "
+        "the next period on the Nominations sheet (and a Received date in it), or unlock the "
+        f"scores (awards unlock) to judge {them} now."
     ]
 
 
@@ -152,17 +184,19 @@ def import_workbook(
     out.lines.append(f"{name}: {plan.summary(dry_run=dry_run)}.")
     for s in plan.skipped:
         out.lines.append(f"  skipped row {s.row} ({s.reason}): {s.detail}")
-    if plan.skipped:
+    reasons = {s.reason for s in plan.skipped}
+    if reasons - NOT_FIXED_IN_THE_EXPORT:
         out.lines.append(SKIPPED_FIX)
-    if any(s.reason == "withdrawn" for s in plan.skipped):
+    if "withdrawn" in reasons:
         out.lines.append(WITHDRAWN_FIX)
-    if any(s.reason == "period closed" for s in plan.skipped):
-        out.lines.append(closed_fix(data))
+    if reasons & {"period closed", "period not run"}:
+        out.lines.append(closed_fix(data, reasons))
     for note in plan.notes:
         out.lines.append(f"  check {note}")
     if plan.notes:
         out.lines.append(CHECK_FIX)
     out.lines += later_periods(data, plan.added)
+    out.lines += locked_period(data, plan.added)
     if dry_run:
         out.lines.append("Nothing was written (--dry-run).")
         return out

@@ -24,12 +24,14 @@ from automation.model import ProgrammeData
 from automation.nominees import with_staff_details
 from automation.parse import parse_date
 from automation.responses import google_response_id, remembered, response_digest
+from automation.validate.cells import ids_in_use
 from automation.validate.nominations import (
     COOL_OFF,
     ERASED_NOMINEE,
     JUDGE_NOMINATED,
     cannot_win,
     closed_periods,
+    not_run_periods,
 )
 
 # Columns of the Nominations table an export can fill (ID and Period are worked out).
@@ -253,6 +255,41 @@ def parse_received(value: object, *, dayfirst: bool = True) -> pd.Timestamp | No
     return None if pd.isna(parsed) else pd.Timestamp(parsed).normalize()
 
 
+def response_time(value: object, *, dayfirst: bool = True) -> pd.Timestamp | None:
+    """A response's date and time to the second, however the export writes it (Google's CSV
+    '2026/10/03 2:15:07 pm GMT+1', its linked sheet '03/10/2026 14:15:07', a date cell); the
+    time of day as the form showed it, its zone left aside. None when it cannot be read."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return pd.Timestamp(value).floor("s")
+    text = str(value).strip()
+    m = _GOOGLE_TIME.match(text)
+    if m:
+        hour = int(m.group(4)) % 12 if m.group(7) else int(m.group(4))
+        hour += 12 if (m.group(7) or "").lower() == "pm" else 0
+        try:
+            return pd.Timestamp(
+                dt.datetime(
+                    int(m.group(1)),
+                    int(m.group(2)),
+                    int(m.group(3)),
+                    hour,
+                    int(m.group(5)),
+                    int(m.group(6)),
+                )
+            )
+        except ValueError:
+            return None
+    try:
+        when = pd.to_datetime(text, dayfirst=dayfirst)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if pd.isna(when):
+        return None
+    return (when.tz_localize(None) if when.tzinfo is not None else when).floor("s")
+
+
 def yes_no(value: object) -> bool | None:
     """A consent answer as yes/no: 'Yes, you may', 'I agree' -> yes; 'No thanks' -> no."""
     text = _norm(value)
@@ -355,7 +392,12 @@ def plan_import(
     noms = data["Nominations"]
     hist = data.tables.get("NominationHistory")
     old = pd.concat([noms, hist] if hist is not None and len(hist) else [noms], ignore_index=True)
-    seen_responses = set(key(old["Response ID"].astype("string")).dropna())
+    # Each response ID on the sheets, by key, with the nomination it is.
+    seen_responses = {
+        k: "" if pd.isna(nid) else str(nid)
+        for k, nid in zip(key(old["Response ID"].astype("string")), old["ID"], strict=True)
+        if not pd.isna(k)
+    }
     # Responses imported once and since withdrawn: a form's export holds them still.
     imported = remembered(data)
     seen_nominations = {
@@ -381,6 +423,7 @@ def plan_import(
     # A response for a closed period would sit in Nominations, expected from the judges of
     # the current period.
     closed = closed_periods(data)
+    not_run = not_run_periods(data)
 
     added: list[dict[str, object]] = []
     to_check: list[tuple[int, list[str]]] = []  # (export row, notes) of each added response
@@ -395,16 +438,34 @@ def plan_import(
         if all(_text(v) is None for v in values.values()):
             continue  # a blank line at the end of a CSV is not a response
         response = _text(get("Response ID"))
-        # The ID an earlier version gave a Google response (its timestamp and email as typed).
-        legacy = None
+        # The IDs the same response may have had before: an earlier version kept Google's
+        # timestamp and email as typed, then made a G- ID of that text.
+        earlier: list[str] = []
         if response is None and "Received" in columns and _text(get("Received")):
-            # Google Forms has no response ID: its timestamp (with the email) identifies one.
+            # Google Forms has no response ID: its timestamp (with the email) identifies one,
+            # read as a time, since the linked sheet and a CSV saved again in Excel write it
+            # differently ("03/10/2026 14:15:07" for "2026/10/03 2:15:07 PM GMT+1").
             stamp, contact = _text(get("Received")), _text(get("Nominator contact"))
-            legacy = "|".join(x for x in (stamp, contact) if x)
-            response = google_response_id(stamp, contact)
-        if response and seen_responses & ({key_of(response), key_of(legacy)} - {""}):
+            when = response_time(get("Received"), dayfirst=dayfirst)
+            response = google_response_id(
+                f"{when:%Y-%m-%d %H:%M:%S}" if when is not None else stamp, key_of(contact)
+            )
+            earlier = [
+                "|".join(x for x in (stamp, contact) if x),
+                google_response_id(stamp, contact),
+            ]
+        candidates = [r for r in (response, *earlier) if r]
+        held = next(
+            (seen_responses[key_of(r)] for r in candidates if key_of(r) in seen_responses), None
+        )
+        if held is not None:
             plan.skipped.append(
-                Skipped(row, "already imported", f"response {response} is already a nomination")
+                Skipped(
+                    row,
+                    "already imported",
+                    f"response {response} is already "
+                    + (f"nomination {held}" if held else "on the Nominations sheet"),
+                )
             )
             continue
         received = parse_received(get("Received"), dayfirst=dayfirst)
@@ -452,6 +513,32 @@ def plan_import(
                 )
                 continue
             period = str(inside["Period"].iloc[0])
+        nominator = _text(get("Nominator")) or "anonymous"
+        dup = (key_of(nominee), key_of(category), key_of(period), key_of(nominator))
+        was = next((imported[d] for r in candidates if (d := response_digest(r)) in imported), None)
+        if was is not None:
+            plan.skipped.append(
+                Skipped(
+                    row,
+                    "withdrawn",
+                    f"response {response} was imported before"
+                    + (f" (as {was})" if was else "")
+                    + " and is no longer on the Nominations sheet",
+                )
+            )
+            # The same nominator's second response for the same nominee stays out with it.
+            seen_nominations.setdefault(dup, f"{was or 'a nomination'}, withdrawn")
+            continue
+        if key_of(period) in not_run:
+            plan.skipped.append(
+                Skipped(
+                    row,
+                    "period not run",
+                    f"received {received:%d/%m/%Y}, for {period}, which is marked 'not run' on "
+                    "the Periods sheet: it has no judging",
+                )
+            )
+            continue
         if key_of(period) in closed:
             plan.skipped.append(
                 Skipped(
@@ -474,22 +561,6 @@ def plan_import(
                 f"{nominee} is not on the {where} list"
                 + (f"; did you mean {hint}?" if hint else "")
             )
-        nominator = _text(get("Nominator")) or "anonymous"
-        dup = (key_of(nominee), key_of(category), key_of(period), key_of(nominator))
-        if response and response_digest(response) in imported:
-            was = imported[response_digest(response)]
-            plan.skipped.append(
-                Skipped(
-                    row,
-                    "withdrawn",
-                    f"response {response} was imported before"
-                    + (f" (as {was})" if was else "")
-                    + " and is no longer on the Nominations sheet",
-                )
-            )
-            # The same nominator's second response for the same nominee stays out with it.
-            seen_nominations.setdefault(dup, f"{was or 'a nomination'}, withdrawn")
-            continue
         if dup in seen_nominations:
             plan.skipped.append(
                 Skipped(
@@ -535,8 +606,9 @@ def plan_import(
         to_check.append((row, notes))
         seen_nominations[dup] = f"row {row} of this export"
         if response:
-            seen_responses.add(key_of(response))
-    ids = next_ids(list(old["ID"].dropna().astype(str)), len(added))
+            seen_responses[key_of(response)] = f"row {row} of this export"
+    # Never an ID given before: a withdrawn nomination's would take over its scores.
+    ids = next_ids(ids_in_use(data, "Nominations", "ID"), len(added))
     for record, new_id in zip(added, ids, strict=True):
         record["ID"] = new_id
     out_of_it = _cannot_win(data, added)

@@ -423,3 +423,144 @@ def test_a_withdrawn_nomination_does_not_come_back_as_its_nominators_second_resp
         f"Jo Hale already nominated Jordan Foster for Customers' Choice in Q4 2026 "
         f"({gone}, withdrawn)",
     )
+
+
+def test_a_withdrawn_nominations_id_is_never_given_again(workbook):
+    """Clearing the highest-numbered nomination freed its ID: the next import gave it to a
+    new nomination, which took over the old one's scores."""
+    assert "N-0060" in set(read_workbook(workbook)["Scores"]["Nomination ID"].dropna())
+    wb = load_workbook(workbook)
+    for row in wb["Nominations"].iter_rows(min_row=6):
+        if row[0].value == "N-0060":
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    cell.value = None
+    wb.save(workbook)
+    out = import_workbook(workbook, MS, now=NOW)
+    assert list(out.plan.added["ID"]) == ["N-0061", "N-0062", "N-0063", "N-0064"]
+    # Withdrawing the highest imported one keeps its ID out of the next import too.
+    _withdraw(workbook, "7")
+    again = import_workbook(workbook, GOOGLE, now=NOW)
+    assert list(again.plan.added["ID"]) == ["N-0065", "N-0066", "N-0067"]
+
+
+def _google_ids_as_an_older_version_wrote_them(path: Path) -> None:
+    """Response IDs as 'timestamp|email' and nothing remembered, as before ImportedResponses."""
+    export = read_export(GOOGLE)
+    legacy = {
+        (
+            str(r["Who are you nominating?"]),
+            str(r["Your name"]),
+        ): f"{r['Timestamp']}|{r['Email Address']}"
+        for r in export.to_dict("records")
+    }
+    wb = load_workbook(path)
+    ws = wb["Nominations"]
+    header = [c.value for c in next(ws.iter_rows(min_row=5, max_row=5))]
+    rid, who, by = (header.index(c) for c in ("Response ID", "Nominee", "Nominator"))
+    for row in ws.iter_rows(min_row=6):
+        if str(row[rid].value or "").startswith("G-"):
+            row[rid].value = legacy[(row[who].value, row[by].value)]
+    tool = wb["Tool data"]
+    first, last = (tool[c].row for c in tool.tables["ImportedResponses"].ref.split(":"))
+    for row in tool.iter_rows(min_row=first + 1, max_row=last):
+        for cell in row:
+            cell.value = None
+    wb.save(path)
+
+
+def test_an_older_versions_google_ids_still_keep_a_withdrawn_response_out(workbook, today):
+    from automation.pipeline import check_workbook
+
+    import_workbook(workbook, GOOGLE)
+    _google_ids_as_an_older_version_wrote_them(workbook)
+    assert read_workbook(workbook)["ImportedResponses"].empty
+    check_workbook(workbook, write=True, today=today)  # remembers the IDs on the sheet
+    _withdraw(workbook, "2026/10/15 3:41:52 PM GMT+1|k.ng@example.com")
+    again = import_workbook(workbook, GOOGLE)
+    assert again.plan.added.empty
+    assert {s.row: s.reason for s in again.plan.skipped}[3] == "withdrawn"
+
+
+def test_a_google_response_is_known_however_its_timestamp_is_written(workbook, tmp_path):
+    """The linked Google Sheet, or a CSV saved again in Excel, writes '14/10/2026 09:05:11'
+    for '2026/10/14 9:05:11 AM GMT+1': the same response, which must not come back."""
+    from automation.importer import response_time
+
+    import_workbook(workbook, GOOGLE)
+    first = read_workbook(workbook)["Nominations"]
+    _withdraw(workbook, first.loc[first["Nominee"] == "Isaac Clark", "Response ID"].iloc[0])
+    lines = GOOGLE.read_text(encoding="utf-8").splitlines()
+    rewritten = [lines[0]]
+    for line in lines[1:]:
+        stamp, rest = line.split(",", 1)
+        when = response_time(stamp)
+        rewritten.append(f"{when:%d/%m/%Y %H:%M:%S},{rest}" if when is not None else line)
+    resaved = tmp_path / "from_the_sheet.csv"
+    resaved.write_text("\n".join(rewritten) + "\n", encoding="utf-8")
+    again = import_workbook(workbook, resaved)
+    assert again.plan.added.empty
+    assert {s.row: s.reason for s in again.plan.skipped} == {
+        2: "already imported",
+        3: "withdrawn",
+        4: "bad date",
+        5: "duplicate",
+        6: "already imported",
+    }
+    assert import_job.SKIPPED_FIX in again.lines  # the bad date can be corrected in the export
+
+
+def test_only_skips_the_export_can_fix_get_the_advice_to_correct_it(workbook):
+    import_workbook(workbook, MS)
+    again = import_workbook(workbook, MS)
+    assert {s.reason for s in again.plan.skipped} >= {"already imported", "duplicate"}
+    assert "already nomination N-0061" in " ".join(s.detail for s in again.plan.skipped)
+    # The bad date and unknown category of the first import are skipped again, and fixable.
+    assert import_job.SKIPPED_FIX in again.lines
+    only_done = import_job.NOT_FIXED_IN_THE_EXPORT
+    assert "already imported" in only_done and "bad date" not in only_done
+
+
+def test_a_response_for_a_period_not_run_is_skipped(workbook, today):
+    wb = load_workbook(workbook)
+    for row in wb["Periods"].iter_rows(min_row=6, max_row=20):
+        if row[0].value == "Q4 2026":
+            row[4].value = "not run"
+    wb.save(workbook)
+    out = import_workbook(workbook, GOOGLE)
+    assert out.plan.added.empty
+    assert {s.reason for s in out.plan.skipped} >= {"period not run"}
+    assert any(
+        line.startswith("A response for a period not run has no judging") for line in out.lines
+    )
+    # A nomination typed in for it anyway is a warning: it will not be judged.
+    wb = load_workbook(workbook)
+    ws = wb["Nominations"]
+    ws.cell(row=6, column=2).value = "Q4 2026"
+    wb.save(workbook)
+    found = [
+        i
+        for i in validate(read_workbook(workbook), today=today)
+        if i.code == "nomination-in-period-not-run"
+    ]
+    assert len(found) == 1 and found[0].message == (
+        "N-0001 is for Q4 2026, which is marked 'not run' on the Periods sheet: it will not be "
+        "judged."
+    )
+
+
+def test_an_import_into_a_locked_current_period_says_what_to_do(workbook):
+    from automation.pipeline import lock_workbook
+
+    lock_workbook(workbook, now=NOW, user="test")
+    export = _custom_export(
+        workbook.parent / "late.csv",
+        "28/09/2026 10:00:00,Luca Rossi,Customer Hero,Calm on a hard call.,Bo Yu",
+    )
+    out = import_workbook(workbook, export, given=parse_mapping(CUSTOM_MAP), source="colleague")
+    (nid,) = out.plan.added["ID"]
+    assert (
+        f"The scores of Q3 2026 are locked, so {nid} cannot be judged in it: give it the next "
+        "period on the Nominations sheet (and a Received date in it), or unlock the scores "
+        "(awards unlock) to judge it now."
+    ) in out.lines

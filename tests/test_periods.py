@@ -571,7 +571,8 @@ def test_a_skipped_period_holding_nominations_is_left_and_named(example_data):
     assert status["Q4 2026"] == "open"
     assert (
         "Q4 2026 (1 nomination), between Q3 2026 and Q1 2027, holds nominations that were never "
-        "judged: move them to a period being judged (their Period column), or withdraw them"
+        "judged: give them a period being judged (their Period, and a Received date in it), or "
+        "withdraw them"
     ) in change.notes
 
 

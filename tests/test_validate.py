@@ -693,9 +693,10 @@ def test_a_missing_id_is_told_the_next_free_one():
         ]
 
     found = [i for i in _run(mutate) if i.code == "required-missing" and "ID" in i.column]
+    # N3's scores are still on the Scores sheet: an ID something refers to is not free.
     assert [(i.sheet, i.hint) for i in found] == [
-        ("Nominations", "Fill in ID: the next free one is N3."),
         ("Nominations", "Fill in ID: the next free one is N4."),
+        ("Nominations", "Fill in ID: the next free one is N5."),
         ("Appeals", "Fill in Appeal ID: the next free one is A-001."),
     ]
 

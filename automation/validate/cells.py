@@ -27,11 +27,34 @@ REQUIRED_CODES = {
 }
 
 # IDs the manager types by hand: a missing one is told the next free one (counted over these
-# tables, so that an ID is never used twice across periods; the style when there is none yet).
+# columns, so that an ID is never used twice; the style when there is none yet). A
+# nomination's ID counts while anything refers to it: one withdrawn after it was scored, or
+# imported, must not be given to another (which would take over its scores).
 NEXT_ID = {
-    ("Nominations", "ID"): (("Nominations", "NominationHistory"), "N-", 4),
-    ("Appeals", "Appeal ID"): (("Appeals",), "A-", 3),
+    ("Nominations", "ID"): (
+        (
+            ("Nominations", "ID"),
+            ("NominationHistory", "ID"),
+            ("ImportedResponses", "Nomination ID"),
+            ("Scores", "Nomination ID"),
+            ("Assignments", "Nomination ID"),
+        ),
+        "N-",
+        4,
+    ),
+    ("Appeals", "Appeal ID"): ((("Appeals", "Appeal ID"),), "A-", 3),
 }
+
+
+def ids_in_use(data: ProgrammeData, table: str, column: str) -> list[str]:
+    """Every ID ``NEXT_ID`` counts as taken for ``table``'s ``column``."""
+    return [
+        str(v)
+        for t, c in NEXT_ID[table, column][0]
+        if (frame := data.tables.get(t)) is not None and c in frame
+        for v in frame[c].dropna()
+    ]
+
 
 # The scoring rules give these their own codes (unknown-judge, unknown-nomination).
 REFS_CHECKED_ELSEWHERE = {("Scores", "Judge"), ("Scores", "Nomination ID")}
@@ -113,7 +136,7 @@ def check_cells(data: ProgrammeData) -> Iterator[Issue]:
                 if found and unreadable:
                     found = [i for i in found if (i.sheet, i.cell) not in unreadable]
                 if found and (spec.name, col.name) in NEXT_ID:
-                    found = _with_next_ids(data, found, col.name, *NEXT_ID[spec.name, col.name])
+                    found = _with_next_ids(data, found, spec.name, col.name)
                 yield from found
             present = ~missing
             if col.choices and col.type is not schema.ColType.BOOL:
@@ -197,24 +220,12 @@ def _range_issues(
     )
 
 
-def _with_next_ids(
-    data: ProgrammeData,
-    found: list[Issue],
-    column: str,
-    tables: tuple[str, ...],
-    prefix: str,
-    width: int,
-) -> list[Issue]:
+def _with_next_ids(data: ProgrammeData, found: list[Issue], table: str, column: str) -> list[Issue]:
     """The missing-ID issues, each with the ID to type (the next free ones, in row order)."""
     from automation.importer import next_ids
 
-    existing = [
-        str(v)
-        for t in tables
-        if (frame := data.tables.get(t)) is not None and column in frame
-        for v in frame[column].dropna()
-    ]
-    new = next_ids(existing, len(found), prefix, width)
+    _, prefix, width = NEXT_ID[table, column]
+    new = next_ids(ids_in_use(data, table, column), len(found), prefix, width)
     return [
         dataclasses.replace(issue, hint=f"Fill in {column}: the next free one is {nid}.")
         for issue, nid in zip(found, new, strict=True)

@@ -124,6 +124,15 @@ JUDGE_NOMINATED = "nominee is a judge"
 ERASED_NOMINEE = "nominee's personal data was erased"
 
 
+def not_run_periods(data: ProgrammeData) -> set[str]:
+    """Keys of the periods marked 'not run' on the Periods sheet (skipped: no judging)."""
+    periods = data["Periods"].dropna(subset=["Period"])
+    if "Status" not in periods.columns:
+        return set()
+    status = key(periods["Status"].astype("string")).fillna("")
+    return set(key(periods["Period"].astype("string"))[status == NOT_RUN].dropna())
+
+
 def closed_periods(data: ProgrammeData) -> set[str]:
     """Keys of the periods marked closed on the Periods sheet: their judging is over and their
     winners are in PastWinners (the import skips responses for them; validation warns about a
@@ -256,6 +265,25 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
             "or delete the row (a closed period's nominations are on the Nomination history "
             "sheet). If the period is still being judged, set its Status back to open: "
             "awards new-period closes a period.",
+        )
+    # A period skipped (new-period marks it, or the manager): its nominations are never
+    # judged, and the cool-off leaves it out, so a repeat winner there goes unreported.
+    in_not_run = nom_period.isin(not_run_periods(data)) & noms["Period"].notna()
+    if in_not_run.any():
+        yield from row_issues(
+            data,
+            "Nominations",
+            in_not_run,
+            "Period",
+            "nomination-in-period-not-run",
+            WARNING,
+            lambda r: (
+                f"{r['ID'] if pd.notna(r['ID']) else 'A nomination'} is for {r['Period']}, "
+                "which is marked 'not run' on the Periods sheet: it will not be judged."
+            ),
+            "To have it judged, give it a period that is run (and a Received date in it), or "
+            "withdraw it. If the period is to be run after all, set its Status on the Periods "
+            "sheet to planned or open.",
         )
     blocked = cool_off_blocked(data)
     # Every nomination blocked has its win among the hits (blocked is made from them).
