@@ -13,6 +13,7 @@ import datetime as dt
 import random
 import traceback
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,8 @@ from automation.equity import equity_frames
 from automation.errors import UserError
 from automation.evidence import evaluate, evidence_tables
 from automation.history import close_period
+from automation.import_job import read_export
+from automation.importer import map_headers, plan_import
 from automation.io.read import build_data, load_raw_tables
 from automation.judging.assign import plan_assignments
 from automation.judging.packs import build_packs
@@ -35,12 +38,14 @@ from automation.validate import validate
 from tests.support.fuzz import mutate_file, mutate_raw
 
 TODAY = dt.date(2026, 11, 20)
+# A form export imported into each mutated workbook (its periods, IDs and responses vary).
+EXPORT = Path(__file__).parent / "fixtures" / "forms" / "google_forms_export.csv"
 
 
 def _core(raw) -> None:
     """Everything a command does after reading, in memory: checking, scoring and the
     documents' fields, the judging round (assign, packs), the lock, the evidence and equity
-    tables, and closing the period."""
+    tables, closing the period and importing a form export."""
     data = build_data(raw)
     report = validate(data)
     issues_frame(report)
@@ -54,6 +59,8 @@ def _core(raw) -> None:
     lock_changes(data)
     with contextlib.suppress(UserError):  # refused with a message, as the command ends
         close_period(data, results, "2027-01", force=True)
+    export = read_export(EXPORT)
+    plan_import(data, export, map_headers(list(export.columns)), source="customer")
     period = g.current_period(data, results)
     g.awards(data, results, period)
     brand = g.branding(data)
