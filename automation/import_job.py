@@ -99,8 +99,9 @@ CHECK_FIX = (
 )
 
 
-def closed_fix(data, reasons: Collection[str] = ("period closed",)) -> str:
-    """What to do about responses for a closed period (skipped): they missed its judging."""
+def closed_fix(data, reasons: Collection[str]) -> str:
+    """What to do about responses skipped for a closed period (they missed its judging) or
+    one not run (``reasons``: the reasons responses were skipped)."""
     current = str(data.setting("current_period") or "").strip()
     then = (
         f"to have one judged in {current}, type it on the Nominations sheet with Period "

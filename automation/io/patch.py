@@ -35,7 +35,7 @@ from automation.io.package import _rels as part_rels
 from automation.io.print_areas import edited_sheet_areas
 from automation.io.row_cap import check_fits
 from automation.io.safe_save import replace, saving
-from automation.io.upgrade import PackageParts, add_missing
+from automation.io.upgrade import PackageParts
 from automation.io.write import (
     SMALL_PARTS,
     Part,
@@ -595,7 +595,7 @@ def write_changes(
     A tool table on a sheet that also holds the user's tables (Equity on Evaluation) is
     rewritten in place like an input table; whole tool sheets are regenerated.
     """
-    from automation.io.write import render_tool_sheets
+    from automation.io.write import render_adding_missing
 
     path = Path(path)
     tool_frames = dict(tool_frames or {})
@@ -608,14 +608,8 @@ def write_changes(
         if tool_frames:
             # An older workbook may lack a tool sheet or table this version writes (the Tool
             # data sheet): added empty first, as the tool writer does.
-            view = PackageParts(zf)
-            found = tables(zf)
-            sheets = {schema.TABLE_BY_NAME[name].sheet for name in tool_frames}
-            added = add_missing(view, sheet_parts(zf), set(found), sheets)
-            tool_parts, counts, areas = render_tool_sheets(
-                view, tool_frames, tables(view) if added else found
-            )
-            new_parts |= {**view.changed, **tool_parts}
+            _, tool_parts, counts, areas, _ = render_adding_missing(zf, tool_frames)
+            new_parts |= tool_parts
         if edited:
             # The edited sheets print the rows their tables hold now (more after an import,
             # none after a new period), read back from their new XML.

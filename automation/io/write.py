@@ -388,6 +388,20 @@ def render_tool_sheets(
     return out, counts, areas
 
 
+def render_adding_missing(zf: zipfile.ZipFile, frames: Mapping[str, pd.DataFrame]):
+    """``render_tool_sheets`` on a workbook that may be older than this version: the tool
+    sheets and tables of ``frames``' sheets it lacks are added empty first (the user's sheets
+    are untouched). Returns the package view (with the additions), the new parts (additions
+    and rendered sheets), the row counts, the print areas and the tables found."""
+    view = PackageParts(zf)
+    found = tables(zf)  # read once: parsing every table part is a good part of a small write
+    sheets = {schema.TABLE_BY_NAME[name].sheet for name in frames}
+    if add_missing(view, sheet_parts(zf), set(found), sheets):
+        found = tables(view)
+    parts, counts, areas = render_tool_sheets(view, frames, found)
+    return view, {**view.changed, **parts}, counts, areas, found
+
+
 def _render_sheet(
     zf: zipfile.ZipFile | PackageParts,
     sheet_name: str,
@@ -725,21 +739,7 @@ def write_tool_tables(
     frames = dict(frames)
     in_place = replacing(frames)
     with open_package(path) as zf:
-        # An older workbook may lack a tool sheet or table this version writes: add it empty
-        # first (the user's sheets are untouched), then render as usual.
-        view = PackageParts(zf)
-        # Read once: parsing every table part is a good part of a small write.
-        found = tables(zf)
-        added = add_missing(
-            view,
-            sheet_parts(zf),
-            set(found),
-            {schema.TABLE_BY_NAME[name].sheet for name in frames},
-        )
-        new_parts, counts, areas = render_tool_sheets(
-            view, frames, tables(view) if added else found
-        )
-        new_parts = {**view.changed, **new_parts}
+        view, new_parts, counts, areas, found = render_adding_missing(zf, frames)
         user_parts: dict[str, bytes] = {}  # the parts of the user's sheets this write changes
         if in_place:
             user_parts = render_edits(view, in_place)
