@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import statistics as st
 
 import pandas as pd
@@ -399,3 +400,19 @@ def test_scoring_settings_from_the_workbook():
     )
     s = ScoringSettings.from_data(data)
     assert (s.rank_by, s.trim_from, s.runners_up) == ("raw", 0, 2)
+
+
+def test_a_rank_by_that_is_no_choice_ranks_on_raw_scores_and_says_so():
+    """'Rank by' = 'abc' ranked on raw scores, but the report looked 'abc' up among the
+    adjustments and crashed (fuzz seed 27392)."""
+    from automation.documents import generate as g
+    from automation.documents.evaluation import evaluation_fields
+
+    data = data_from_rows(small.rows(), {**small.SETTINGS, "rank_by": "abc"})
+    assert ScoringSettings.from_data(data).rank_by == "raw"
+    results = score(data)
+    assert set(results.nominations["Ranked on"].dropna()) == {"raw"}
+    period = g.current_period(data, results)
+    ctx = g.evaluation_context(data, results, period, dt.date(2027, 3, 1))
+    assert ctx.ranked_on == "raw"
+    evaluation_fields(ctx, g.branding(data))

@@ -48,8 +48,11 @@ class ScoringSettings:
 
     @classmethod
     def from_data(cls, data: ProgrammeData) -> ScoringSettings:
+        rank_by = str(data.setting("rank_by") or "judge-effect")
         return cls(
-            rank_by=str(data.setting("rank_by") or "judge-effect"),
+            # A value that is none of the choices (validation reports it) ranks on raw scores,
+            # and everything that says how the ranking was made says raw.
+            rank_by=rank_by if rank_by in BASIS_COLUMN else "raw",
             trim_from=int(data.setting("trim_from") or 0),
             disagreement_threshold=float(data.setting("disagreement_threshold") or 0.25),
             runners_up=int(data.setting("runners_up") or 0),
