@@ -15,7 +15,14 @@ from automation import responses
 from automation.auditlog import audit_entry
 from automation.documents.english import count_of, join_list
 from automation.errors import UserError
-from automation.importer import ImportPlan, format_mapping, map_headers, parse_mapping, plan_import
+from automation.importer import (
+    OTHER_FORM,
+    ImportPlan,
+    format_mapping,
+    map_headers,
+    parse_mapping,
+    plan_import,
+)
 from automation.io.patch import TableEdit, write_changes
 from automation.io.read import read_workbook
 from automation.io.write import WriteResult
@@ -83,6 +90,7 @@ SKIPPED_FIX = (
 )
 # Skips that correcting the export would not change.
 NOT_FIXED_IN_THE_EXPORT = {
+    OTHER_FORM,
     "already imported",
     "withdrawn",
     "duplicate",
@@ -92,6 +100,10 @@ NOT_FIXED_IN_THE_EXPORT = {
 WITHDRAWN_FIX = (
     "A response is imported once: one withdrawn from the Nominations sheet is not added again "
     "by a later export. To reinstate it, type it on the Nominations sheet."
+)
+OTHER_FORM_FIX = (
+    "Each form numbers its responses from 1, so a second form's responses have the first "
+    "one's IDs and an import cannot tell them apart: type those on the Nominations sheet."
 )
 CHECK_FIX = (
     "The responses to check were added as they came: correct them on the Nominations sheet "
@@ -190,6 +202,8 @@ def import_workbook(
         out.lines.append(SKIPPED_FIX)
     if "withdrawn" in reasons:
         out.lines.append(WITHDRAWN_FIX)
+    if OTHER_FORM in reasons:
+        out.lines.append(OTHER_FORM_FIX)
     if reasons & {"period closed", "period not run"}:
         out.lines.append(closed_fix(data, reasons))
     for note in plan.notes:

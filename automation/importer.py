@@ -19,11 +19,19 @@ import pandas as pd
 
 from automation.documents.english import count_of
 from automation.errors import UserError
-from automation.keys import closest, key, key_of
+from automation.keys import closest, key_of
 from automation.model import ProgrammeData
 from automation.nominees import with_staff_details
 from automation.parse import parse_date
-from automation.responses import google_response_id, remembered, response_digest
+from automation.responses import (
+    GOOGLE_TIME,
+    aliases,
+    google_id_at,
+    google_response_id,
+    remembered,
+    response_digest,
+    response_time,
+)
 from automation.validate.cells import ids_in_use
 from automation.validate.nominations import (
     COOL_OFF,
@@ -79,10 +87,10 @@ IGNORED_HEADERS = {"start time", "last modified time"}
 
 _YES = ("yes", "y", "true", "i agree", "agree", "ok", "okay", "sure")
 _NO = ("no", "n", "false", "do not", "don't", "i do not", "disagree")
-_GOOGLE_TIME = re.compile(
-    r"^(\d{4})/(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})\s*([ap]m)?\s*(gmt|utc)?[+-]?[\d:]*$",
-    re.I,
-)
+
+
+# The skip reason of a response whose ID is another response's (a second form's numbering).
+OTHER_FORM = "ID of another response"
 
 
 @dataclass(frozen=True)
@@ -237,7 +245,7 @@ def parse_received(value: object, *, dayfirst: bool = True) -> pd.Timestamp | No
     text = str(value).strip()
     if not text:
         return None
-    m = _GOOGLE_TIME.match(text)
+    m = GOOGLE_TIME.match(text)
     if m:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         try:
@@ -253,41 +261,6 @@ def parse_received(value: object, *, dayfirst: bool = True) -> pd.Timestamp | No
             return None
     parsed = parse_date(pd.Series([text])).iloc[0]
     return None if pd.isna(parsed) else pd.Timestamp(parsed).normalize()
-
-
-def response_time(value: object, *, dayfirst: bool = True) -> pd.Timestamp | None:
-    """A response's date and time to the second, however the export writes it (Google's CSV
-    '2026/10/03 2:15:07 pm GMT+1', its linked sheet '03/10/2026 14:15:07', a date cell); the
-    time of day as the form showed it, its zone left aside. None when it cannot be read."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, dt.datetime | dt.date):
-        return pd.Timestamp(value).floor("s")
-    text = str(value).strip()
-    m = _GOOGLE_TIME.match(text)
-    if m:
-        hour = int(m.group(4)) % 12 if m.group(7) else int(m.group(4))
-        hour += 12 if (m.group(7) or "").lower() == "pm" else 0
-        try:
-            return pd.Timestamp(
-                dt.datetime(
-                    int(m.group(1)),
-                    int(m.group(2)),
-                    int(m.group(3)),
-                    hour,
-                    int(m.group(5)),
-                    int(m.group(6)),
-                )
-            )
-        except ValueError:
-            return None
-    try:
-        when = pd.to_datetime(text, dayfirst=dayfirst)
-    except (ValueError, OverflowError, TypeError):
-        return None
-    if pd.isna(when):
-        return None
-    return (when.tz_localize(None) if when.tzinfo is not None else when).floor("s")
 
 
 def yes_no(value: object) -> bool | None:
@@ -333,6 +306,9 @@ def _text(value: object) -> str | None:
 def next_ids(existing: list[str], count: int, prefix: str = "N-", width: int = 4) -> list[str]:
     """``count`` new IDs after the highest existing one, in the same style (N-0042 -> N-0043);
     ``prefix`` and ``width`` make the first one when there is none yet."""
+    # IDs in the expected style count, where there are any: a calibration entry typed as
+    # CAL-2026 must not make the next nomination CAL-2027.
+    existing = [i for i in existing if str(i or "").strip().startswith(prefix)] or existing
     top = 0
     for i in existing:
         m = re.fullmatch(r"(.*?)(\d+)", str(i or "").strip())
@@ -394,9 +370,20 @@ def plan_import(
     old = pd.concat([noms, hist] if hist is not None and len(hist) else [noms], ignore_index=True)
     # Each response ID on the sheets, by key, with the nomination it is.
     seen_responses = {
-        k: "" if pd.isna(nid) else str(nid)
-        for k, nid in zip(key(old["Response ID"].astype("string")), old["ID"], strict=True)
-        if not pd.isna(k)
+        key_of(alias): "" if pd.isna(nid) else str(nid)
+        for response, nid in zip(old["Response ID"], old["ID"], strict=True)
+        if not pd.isna(response)
+        for alias in aliases(response)
+    }
+    # Who nominated whom in each nomination, by ID: a response under a known ID that names
+    # neither is not that nomination.
+    held_by = {
+        str(r["ID"]): (
+            key_of(r["Nominee"]),
+            key_of(r["Nominator"]),
+            f"{r['Nominator']}'s nomination of {r['Nominee']}",
+        )
+        for r in old.dropna(subset=["ID", "Response ID"]).to_dict("records")
     }
     # Responses imported once and since withdrawn: a form's export holds them still.
     imported = remembered(data)
@@ -447,17 +434,34 @@ def plan_import(
             # differently ("03/10/2026 14:15:07" for "2026/10/03 2:15:07 PM GMT+1").
             stamp, contact = _text(get("Received")), _text(get("Nominator contact"))
             when = response_time(get("Received"), dayfirst=dayfirst)
-            response = google_response_id(
-                f"{when:%Y-%m-%d %H:%M:%S}" if when is not None else stamp, key_of(contact)
+            response = (
+                google_id_at(when, contact)
+                if when is not None
+                else google_response_id(stamp, key_of(contact))
             )
             earlier = [
                 "|".join(x for x in (stamp, contact) if x),
                 google_response_id(stamp, contact),
             ]
+            if when is not None:
+                earlier.append(google_response_id(f"{when:%Y-%m-%d %H:%M:%S}", key_of(contact)))
         candidates = [r for r in (response, *earlier) if r]
         held = next(
             (seen_responses[key_of(r)] for r in candidates if key_of(r) in seen_responses), None
         )
+        mine = (key_of(_text(get("Nominee"))), key_of(_text(get("Nominator")) or "anonymous"))
+        if held is not None and held in held_by and not set(mine) & set(held_by[held][:2]):
+            # Someone else's response under the same ID: a second form, numbered from 1 too.
+            plan.skipped.append(
+                Skipped(
+                    row,
+                    OTHER_FORM,
+                    f"response {response} has the ID of {held}, {held_by[held][2]}, but names "
+                    "another nominee and nominator: the export is probably of another form, "
+                    "whose IDs start again at 1",
+                )
+            )
+            continue
         if held is not None:
             plan.skipped.append(
                 Skipped(

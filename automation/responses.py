@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 import pandas as pd
 
@@ -35,6 +36,65 @@ def google_response_id(received: str, contact: str | None) -> str:
     sheet (the retention job removes contact details, and would miss them there)."""
     text = "|".join(x for x in (received, contact) if x)
     return "G-" + response_digest(text)[:10].upper()
+
+
+def google_id_at(when: pd.Timestamp, contact: str | None) -> str:
+    """The ID of a Google response made at ``when`` by ``contact``: to the minute, since Excel
+    saves a CSV's times without their seconds ("28/09/2026 09:05" for "09:05:11")."""
+    return google_response_id(f"{when:%Y-%m-%d %H:%M}", key_of(contact))
+
+
+def aliases(response: object) -> list[str]:
+    """The IDs a response on the sheet is known by: its own, and for one an older version
+    stored as its timestamp and email ("2026/10/15 3:41:52 PM GMT+1|k.ng@example.com"), the
+    ID this version makes of them, so it is recognised however a later export writes the
+    time."""
+    text = str(response).strip()
+    stamp, bar, contact = text.partition("|")
+    when = response_time(stamp) if bar and "@" in contact else None
+    return [text, google_id_at(when, contact)] if when is not None else [text]
+
+
+# Google's own timestamp: "2026/10/03 2:15:07 pm GMT+1".
+GOOGLE_TIME = re.compile(
+    r"^(\d{4})/(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})\s*([ap]m)?\s*(gmt|utc)?[+-]?[\d:]*$",
+    re.I,
+)
+
+
+def response_time(value: object, *, dayfirst: bool = True) -> pd.Timestamp | None:
+    """A response's date and time to the second, however the export writes it (Google's CSV
+    '2026/10/03 2:15:07 pm GMT+1', its linked sheet '03/10/2026 14:15:07', a date cell); the
+    time of day as the form showed it, its zone left aside. None when it cannot be read."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return pd.Timestamp(value).floor("s")
+    text = str(value).strip()
+    m = GOOGLE_TIME.match(text)
+    if m:
+        hour = int(m.group(4)) % 12 if m.group(7) else int(m.group(4))
+        hour += 12 if (m.group(7) or "").lower() == "pm" else 0
+        try:
+            return pd.Timestamp(
+                dt.datetime(
+                    int(m.group(1)),
+                    int(m.group(2)),
+                    int(m.group(3)),
+                    hour,
+                    int(m.group(5)),
+                    int(m.group(6)),
+                )
+            )
+        except ValueError:
+            return None
+    try:
+        when = pd.to_datetime(text, dayfirst=dayfirst)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if pd.isna(when):
+        return None
+    return (when.tz_localize(None) if when.tzinfo is not None else when).floor("s")
 
 
 def _utc(now: dt.datetime | None) -> dt.datetime:
@@ -76,16 +136,17 @@ def held_table(
         for response, nid in zip(frame["Response ID"], ids, strict=True):
             if not key_of(response):
                 continue
-            digest = response_digest(response)
-            if digest not in known:
-                known.add(digest)
-                new.append(
-                    {
-                        "Response digest": digest,
-                        "Nomination ID": None if pd.isna(nid) else str(nid),
-                        "First seen (UTC)": when,
-                    }
-                )
+            for alias in aliases(response):
+                digest = response_digest(alias)
+                if digest not in known:
+                    known.add(digest)
+                    new.append(
+                        {
+                            "Response digest": digest,
+                            "Nomination ID": None if pd.isna(nid) else str(nid),
+                            "First seen (UTC)": when,
+                        }
+                    )
     if not new:
         return old.reset_index(drop=True)
     return pd.concat([old, pd.DataFrame(new, columns=COLUMNS)], ignore_index=True)

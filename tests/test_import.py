@@ -363,20 +363,6 @@ def test_google_responses_get_an_id_without_the_email(workbook):
     assert import_workbook(workbook, GOOGLE).plan.added.empty
 
 
-def test_a_google_response_imported_by_an_older_version_is_still_known(workbook):
-    # An older version kept the timestamp and email themselves as the response ID.
-    wb = load_workbook(workbook)
-    ws = wb["Nominations"]
-    header = [c.value for c in next(ws.iter_rows(min_row=5, max_row=5))]
-    ws.cell(
-        row=6, column=header.index("Response ID") + 1
-    ).value = "2026/10/14 9:05:11 AM GMT+1|j.hale@example.com"
-    wb.save(workbook)
-    out = import_workbook(workbook, GOOGLE)
-    skipped = {s.row: s.reason for s in out.plan.skipped}
-    assert skipped[2] == "already imported"
-
-
 def test_an_import_into_a_workbook_without_the_tool_data_sheet(workbook):
     wb = load_workbook(workbook)
     del wb["Tool data"]
@@ -447,13 +433,10 @@ def test_a_withdrawn_nominations_id_is_never_given_again(workbook):
 def _google_ids_as_an_older_version_wrote_them(path: Path) -> None:
     """Response IDs as 'timestamp|email' and nothing remembered, as before ImportedResponses."""
     export = read_export(GOOGLE)
-    legacy = {
-        (
-            str(r["Who are you nominating?"]),
-            str(r["Your name"]),
-        ): f"{r['Timestamp']}|{r['Email Address']}"
-        for r in export.to_dict("records")
-    }
+    legacy: dict[tuple[str, str], str] = {}
+    for r in export.to_dict("records"):  # the first response of each pair was imported
+        who = (str(r["Who are you nominating?"]), str(r["Your name"]))
+        legacy.setdefault(who, f"{r['Timestamp']}|{r['Email Address']}")
     wb = load_workbook(path)
     ws = wb["Nominations"]
     header = [c.value for c in next(ws.iter_rows(min_row=5, max_row=5))]
@@ -564,3 +547,75 @@ def test_an_import_into_a_locked_current_period_says_what_to_do(workbook):
         "period on the Nominations sheet (and a Received date in it), or unlock the scores "
         "(awards unlock) to judge it now."
     ) in out.lines
+
+
+def test_a_second_forms_responses_are_not_taken_for_the_firsts(workbook, tmp_path):
+    """A second Microsoft form numbers its responses from 1 too: its response 1 was skipped as
+    'already imported' (as Rita Shaw's nomination of Aoife Byrne), and so lost unsaid."""
+    import_workbook(workbook, MS, now=NOW)
+    other = tmp_path / "second_form.csv"
+    other.write_text(
+        "ID,Completion time,Email,Name,Which award are you nominating for?,"
+        "Who are you nominating?,Are you a customer or a colleague?,"
+        "What did they do? Please give an example.\n"
+        "1,10/10/2026 09:00:00,np@example.com,New Person,Customer Hero,Zara Shaw,Customer,"
+        "Sorted my refund.\n",
+        encoding="utf-8",
+    )
+    out = import_workbook(workbook, other, now=NOW)
+    (skip,) = out.plan.skipped
+    assert skip.reason == "ID of another response"
+    assert skip.detail == (
+        "response 1 has the ID of N-0061, Rita Shaw's nomination of Aoife Byrne, but names "
+        "another nominee and nominator: the export is probably of another form, whose IDs "
+        "start again at 1"
+    )
+    assert import_job.OTHER_FORM_FIX in out.lines and import_job.SKIPPED_FIX not in out.lines
+
+
+def test_a_google_time_saved_by_excel_without_its_seconds_is_the_same_response(workbook, tmp_path):
+    import_workbook(workbook, GOOGLE)
+    first = read_workbook(workbook)["Nominations"]
+    _withdraw(workbook, first.loc[first["Nominee"] == "Isaac Clark", "Response ID"].iloc[0])
+    lines = GOOGLE.read_text(encoding="utf-8").splitlines()
+    from automation.importer import response_time
+
+    rewritten = [lines[0]]
+    for line in lines[1:]:
+        stamp, rest = line.split(",", 1)
+        when = response_time(stamp)
+        rewritten.append(f"{when:%d/%m/%Y %H:%M},{rest}" if when is not None else line)
+    resaved = tmp_path / "saved_by_excel.csv"
+    resaved.write_text("\n".join(rewritten) + "\n", encoding="utf-8")
+    again = import_workbook(workbook, resaved)
+    assert again.plan.added.empty
+    assert {s.row: s.reason for s in again.plan.skipped}[3] == "withdrawn"
+
+
+def test_an_older_versions_google_ids_are_known_from_a_differently_written_export(
+    workbook, tmp_path, today
+):
+    from automation.importer import response_time
+    from automation.pipeline import check_workbook
+
+    import_workbook(workbook, GOOGLE)
+    _google_ids_as_an_older_version_wrote_them(workbook)
+    check_workbook(workbook, write=True, today=today)
+    _withdraw(workbook, "2026/10/15 3:41:52 PM GMT+1|k.ng@example.com")
+    lines = GOOGLE.read_text(encoding="utf-8").splitlines()
+    rewritten = [lines[0]]
+    for line in lines[1:]:
+        stamp, rest = line.split(",", 1)
+        when = response_time(stamp)
+        rewritten.append(f"{when:%d/%m/%Y %H:%M:%S},{rest}" if when is not None else line)
+    sheet = tmp_path / "from_the_sheet.csv"
+    sheet.write_text("\n".join(rewritten) + "\n", encoding="utf-8")
+    again = import_workbook(workbook, sheet)
+    assert again.plan.added.empty
+    reasons = {s.row: s.reason for s in again.plan.skipped}
+    assert reasons[2] == reasons[6] == "already imported" and reasons[3] == "withdrawn"
+
+
+def test_a_hand_typed_id_in_another_style_does_not_take_over_the_numbering():
+    assert next_ids(["N-0041", "N-0042", "CAL-2026"], 2) == ["N-0043", "N-0044"]
+    assert next_ids(["NOM-7"], 1) == ["NOM-8"]  # a programme's own style, where it has no N-
