@@ -96,7 +96,12 @@ NOT_FIXED_IN_THE_EXPORT = {
     "duplicate",
     "period closed",
     "period not run",
+    "no period",
 }
+NO_PERIOD_FIX = (
+    "A response dated outside every period on the Periods sheet comes in once its period is "
+    "listed: add the period there (its name, first and last day), then import again."
+)
 WITHDRAWN_FIX = (
     "A response is imported once: one withdrawn from the Nominations sheet is not added again "
     "by a later export. To reinstate it, type it on the Nominations sheet."
@@ -204,6 +209,8 @@ def import_workbook(
         out.lines.append(WITHDRAWN_FIX)
     if OTHER_FORM in reasons:
         out.lines.append(OTHER_FORM_FIX)
+    if "no period" in reasons:
+        out.lines.append(NO_PERIOD_FIX)
     if reasons & {"period closed", "period not run"}:
         out.lines.append(closed_fix(data, reasons))
     for note in plan.notes:

@@ -369,6 +369,7 @@ def plan_import(
     hist = data.tables.get("NominationHistory")
     old = pd.concat([noms, hist] if hist is not None and len(hist) else [noms], ignore_index=True)
     # Each response ID on the sheets, by key, with the nomination it is.
+    in_history = set(hist["ID"].dropna().astype(str)) if hist is not None else set()
     seen_responses = {
         key_of(alias): "" if pd.isna(nid) else str(nid)
         for response, nid in zip(old["Response ID"], old["ID"], strict=True)
@@ -468,7 +469,12 @@ def plan_import(
                     row,
                     "already imported",
                     f"response {response} is already "
-                    + (f"nomination {held}" if held else "on the Nominations sheet"),
+                    + (
+                        f"nomination {held}"
+                        + (" (on the Nomination history sheet)" if held in in_history else "")
+                        if held
+                        else "on the Nominations sheet"
+                    ),
                 )
             )
             continue

@@ -619,3 +619,28 @@ def test_an_older_versions_google_ids_are_known_from_a_differently_written_expor
 def test_a_hand_typed_id_in_another_style_does_not_take_over_the_numbering():
     assert next_ids(["N-0041", "N-0042", "CAL-2026"], 2) == ["N-0043", "N-0044"]
     assert next_ids(["NOM-7"], 1) == ["NOM-8"]  # a programme's own style, where it has no N-
+
+
+def test_a_response_outside_every_period_is_told_to_add_the_period(workbook, tmp_path):
+    export = _custom_export(
+        tmp_path / "far.csv", "01/05/2031 10:00:00,Luca Rossi,Customer Hero,Calm.,Bo Yu"
+    )
+    out = import_workbook(workbook, export, given=parse_mapping(CUSTOM_MAP), source="colleague")
+    assert [s.reason for s in out.plan.skipped] == ["no period"]
+    assert import_job.NO_PERIOD_FIX in out.lines and import_job.SKIPPED_FIX not in out.lines
+
+
+def test_already_imported_says_when_the_nomination_is_in_history(workbook):
+    import dataclasses
+
+    from automation.importer import plan_import
+
+    data = read_workbook(workbook)
+    hist = data["Nominations"].head(1).assign(ID="N-0001", **{"Response ID": "1"})
+    view = dataclasses.replace(data, tables={**data.tables, "NominationHistory": hist}, cache={})
+    export = read_export(MS)
+    plan = plan_import(view, export, map_headers(list(export.columns)), source="customer")
+    (done,) = [s for s in plan.skipped if s.reason == "already imported"]
+    assert (
+        done.detail == "response 1 is already nomination N-0001 (on the Nomination history sheet)"
+    )
