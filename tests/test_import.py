@@ -430,6 +430,21 @@ def test_a_withdrawn_nominations_id_is_never_given_again(workbook):
     assert list(again.plan.added["ID"]) == ["N-0065", "N-0066", "N-0067"]
 
 
+def _google_times_as(path: Path, time_format: str) -> Path:
+    """The Google export with its times written in ``time_format``, as the linked sheet or
+    Excel writes them ("%d/%m/%Y %H:%M:%S"; "%d/%m/%Y %H:%M" once Excel saved it)."""
+    from automation.importer import response_time
+
+    lines = GOOGLE.read_text(encoding="utf-8").splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        stamp, rest = line.split(",", 1)
+        when = response_time(stamp)
+        out.append(f"{when:{time_format}},{rest}" if when is not None else line)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
 def _google_ids_as_an_older_version_wrote_them(path: Path) -> None:
     """Response IDs as 'timestamp|email' and nothing remembered, as before ImportedResponses."""
     export = read_export(GOOGLE)
@@ -468,19 +483,10 @@ def test_an_older_versions_google_ids_still_keep_a_withdrawn_response_out(workbo
 def test_a_google_response_is_known_however_its_timestamp_is_written(workbook, tmp_path):
     """The linked Google Sheet, or a CSV saved again in Excel, writes '14/10/2026 09:05:11'
     for '2026/10/14 9:05:11 AM GMT+1': the same response, which must not come back."""
-    from automation.importer import response_time
-
     import_workbook(workbook, GOOGLE)
     first = read_workbook(workbook)["Nominations"]
     _withdraw(workbook, first.loc[first["Nominee"] == "Isaac Clark", "Response ID"].iloc[0])
-    lines = GOOGLE.read_text(encoding="utf-8").splitlines()
-    rewritten = [lines[0]]
-    for line in lines[1:]:
-        stamp, rest = line.split(",", 1)
-        when = response_time(stamp)
-        rewritten.append(f"{when:%d/%m/%Y %H:%M:%S},{rest}" if when is not None else line)
-    resaved = tmp_path / "from_the_sheet.csv"
-    resaved.write_text("\n".join(rewritten) + "\n", encoding="utf-8")
+    resaved = _google_times_as(tmp_path / "from_the_sheet.csv", "%d/%m/%Y %H:%M:%S")
     again = import_workbook(workbook, resaved)
     assert again.plan.added.empty
     assert {s.row: s.reason for s in again.plan.skipped} == {
@@ -577,16 +583,7 @@ def test_a_google_time_saved_by_excel_without_its_seconds_is_the_same_response(w
     import_workbook(workbook, GOOGLE)
     first = read_workbook(workbook)["Nominations"]
     _withdraw(workbook, first.loc[first["Nominee"] == "Isaac Clark", "Response ID"].iloc[0])
-    lines = GOOGLE.read_text(encoding="utf-8").splitlines()
-    from automation.importer import response_time
-
-    rewritten = [lines[0]]
-    for line in lines[1:]:
-        stamp, rest = line.split(",", 1)
-        when = response_time(stamp)
-        rewritten.append(f"{when:%d/%m/%Y %H:%M},{rest}" if when is not None else line)
-    resaved = tmp_path / "saved_by_excel.csv"
-    resaved.write_text("\n".join(rewritten) + "\n", encoding="utf-8")
+    resaved = _google_times_as(tmp_path / "saved_by_excel.csv", "%d/%m/%Y %H:%M")
     again = import_workbook(workbook, resaved)
     assert again.plan.added.empty
     assert {s.row: s.reason for s in again.plan.skipped}[3] == "withdrawn"
@@ -595,21 +592,13 @@ def test_a_google_time_saved_by_excel_without_its_seconds_is_the_same_response(w
 def test_an_older_versions_google_ids_are_known_from_a_differently_written_export(
     workbook, tmp_path, today
 ):
-    from automation.importer import response_time
     from automation.pipeline import check_workbook
 
     import_workbook(workbook, GOOGLE)
     _google_ids_as_an_older_version_wrote_them(workbook)
     check_workbook(workbook, write=True, today=today)
     _withdraw(workbook, "2026/10/15 3:41:52 PM GMT+1|k.ng@example.com")
-    lines = GOOGLE.read_text(encoding="utf-8").splitlines()
-    rewritten = [lines[0]]
-    for line in lines[1:]:
-        stamp, rest = line.split(",", 1)
-        when = response_time(stamp)
-        rewritten.append(f"{when:%d/%m/%Y %H:%M:%S},{rest}" if when is not None else line)
-    sheet = tmp_path / "from_the_sheet.csv"
-    sheet.write_text("\n".join(rewritten) + "\n", encoding="utf-8")
+    sheet = _google_times_as(tmp_path / "from_the_sheet.csv", "%d/%m/%Y %H:%M:%S")
     again = import_workbook(workbook, sheet)
     assert again.plan.added.empty
     reasons = {s.row: s.reason for s in again.plan.skipped}
