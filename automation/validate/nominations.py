@@ -28,8 +28,7 @@ def period_ends(data: ProgrammeData) -> pd.Series:
     """Every known period's last day, from Periods and the winners' history; a period that
     was not run is no period of the award's (the cool-off counts the periods run)."""
     p = data["Periods"].dropna(subset=["Period", "Ends"])
-    if "Status" in p.columns:
-        p = p[key(p["Status"].astype("string")).fillna("") != NOT_RUN]
+    p = p[~key(p["Period"].astype("string")).isin(not_run_periods(data)).to_numpy(dtype=bool)]
     h = data["PastWinners"].dropna(subset=["Period", "Period ends"])
     both = pd.concat(
         [
@@ -124,24 +123,25 @@ JUDGE_NOMINATED = "nominee is a judge"
 ERASED_NOMINEE = "nominee's personal data was erased"
 
 
+def _periods_marked(data: ProgrammeData, status: str) -> set[str]:
+    """Keys of the periods whose Status on the Periods sheet is ``status``."""
+    periods = data["Periods"].dropna(subset=["Period"])
+    marked = periods.get("Status", pd.Series(index=periods.index, dtype=object))
+    return {
+        key_of(p) for p, st in zip(periods["Period"], marked, strict=True) if key_of(st) == status
+    }
+
+
 def not_run_periods(data: ProgrammeData) -> set[str]:
     """Keys of the periods marked 'not run' on the Periods sheet (skipped: no judging)."""
-    periods = data["Periods"].dropna(subset=["Period"])
-    if "Status" not in periods.columns:
-        return set()
-    status = key(periods["Status"].astype("string")).fillna("")
-    return set(key(periods["Period"].astype("string"))[status == NOT_RUN].dropna())
+    return _periods_marked(data, NOT_RUN)
 
 
 def closed_periods(data: ProgrammeData) -> set[str]:
     """Keys of the periods marked closed on the Periods sheet: their judging is over and their
     winners are in PastWinners (the import skips responses for them; validation warns about a
     nomination typed in for one)."""
-    periods = data["Periods"].dropna(subset=["Period"])
-    status = periods.get("Status", pd.Series(index=periods.index, dtype=object))
-    return {
-        key_of(p) for p, st in zip(periods["Period"], status, strict=True) if key_of(st) == "closed"
-    }
+    return _periods_marked(data, "closed")
 
 
 def current_period_only(
@@ -247,44 +247,43 @@ def check_nominations(data: ProgrammeData) -> Iterator[Issue]:
     )
     # A closed period's judging is over (its winners are in PastWinners); a nomination typed
     # in for it would be ranked again as that period's. A period marked closed by hand while
-    # it is still being judged shows here too, so the hint covers both.
-    in_closed = nom_period.isin(closed_periods(data)) & noms["Period"].notna()
-    if in_closed.any():
-        yield from row_issues(
-            data,
-            "Nominations",
-            in_closed,
-            "Period",
+    # it is still being judged shows here too, so the hint covers both. A period skipped
+    # (new-period marks it, or the manager): its nominations are never judged, and the
+    # cool-off leaves it out, so a repeat winner there goes unreported.
+    for periods, code, state, hint in (
+        (
+            closed_periods(data),
             "nomination-in-closed-period",
-            WARNING,
-            lambda r: (
-                f"{r['ID'] if pd.notna(r['ID']) else 'A nomination'} is for {r['Period']}, "
-                "which is closed on the Periods sheet: its judging is over."
-            ),
+            "which is closed on the Periods sheet: its judging is over",
             "To have it judged now, give it the current period (and a Received date in it); "
             "or delete the row (a closed period's nominations are on the Nomination history "
             "sheet). If the period is still being judged, set its Status back to open: "
             "awards new-period closes a period.",
-        )
-    # A period skipped (new-period marks it, or the manager): its nominations are never
-    # judged, and the cool-off leaves it out, so a repeat winner there goes unreported.
-    in_not_run = nom_period.isin(not_run_periods(data)) & noms["Period"].notna()
-    if in_not_run.any():
-        yield from row_issues(
-            data,
-            "Nominations",
-            in_not_run,
-            "Period",
+        ),
+        (
+            not_run_periods(data),
             "nomination-in-period-not-run",
-            WARNING,
-            lambda r: (
-                f"{r['ID'] if pd.notna(r['ID']) else 'A nomination'} is for {r['Period']}, "
-                "which is marked 'not run' on the Periods sheet: it will not be judged."
-            ),
+            "which is marked 'not run' on the Periods sheet: it will not be judged",
             "To have it judged, give it a period that is run (and a Received date in it), or "
             "withdraw it. If the period is to be run after all, set its Status on the Periods "
             "sheet to planned or open.",
-        )
+        ),
+    ):
+        in_them = nom_period.isin(periods) & noms["Period"].notna()
+        if in_them.any():
+            yield from row_issues(
+                data,
+                "Nominations",
+                in_them,
+                "Period",
+                code,
+                WARNING,
+                lambda r, state=state: (
+                    f"{r['ID'] if pd.notna(r['ID']) else 'A nomination'} is for {r['Period']}, "
+                    f"{state}."
+                ),
+                hint,
+            )
     blocked = cool_off_blocked(data)
     # Every nomination blocked has its win among the hits (blocked is made from them).
     why = cool_off_hits(data).set_index("_i")
