@@ -58,6 +58,14 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_TEXT = 32767
 
 
+def as_utc(now: dt.datetime | None) -> dt.datetime:
+    """``now`` in UTC (the present moment when None); without a time zone it is taken as UTC,
+    so the example workbook is the same on every machine."""
+    if now is None:
+        return dt.datetime.now(dt.UTC)
+    return now.replace(tzinfo=dt.UTC) if now.tzinfo is None else now.astimezone(dt.UTC)
+
+
 def os_user() -> str:
     """The OS login name, or 'unknown' for accounts that have none (some services)."""
     try:
@@ -132,13 +140,12 @@ def record(
     ``inputs``: ``tables_digest(data)`` when the caller has it already (several entries made
     over the same input tables), so a long Scores table is not digested again for each.
     """
+    utc = as_utc(now).replace(microsecond=0)
     if now is None:
-        utc = dt.datetime.now(dt.UTC).replace(microsecond=0)
         local = dt.datetime.now().replace(microsecond=0)
     elif now.tzinfo is None:
-        utc, local = now.replace(tzinfo=dt.UTC), now
+        local = now
     else:
-        utc = now.astimezone(dt.UTC)
         local = now.astimezone().replace(tzinfo=None)
     before = inputs if inputs is not None else tables_digest(data)
     old = _entries(data)

@@ -465,9 +465,9 @@ def _mark_not_run(
     if kept:
         notes.append(
             f"{join_list(kept)}, between {current} and {new_period}, "
-            f"{'holds nominations that were' if len(kept) == 1 else 'hold nominations that were'}"
-            " never judged: give them a period being judged (their Period, and a Received date "
-            "in it), or withdraw them"
+            f"{'holds' if len(kept) == 1 else 'hold'} nominations that were never judged: give "
+            "them a period being judged (their Period, and a Received date in it), or withdraw "
+            "them"
         )
     return notes
 

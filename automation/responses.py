@@ -22,7 +22,6 @@ from automation.model import ProgrammeData
 
 TABLE = "ImportedResponses"
 COLUMNS = list(schema.TABLE_BY_NAME[TABLE].names)
-UTC_FORMAT = "%Y-%m-%d %H:%M:%S UTC"  # as the audit log writes its times
 
 
 def response_digest(response: object) -> str:
@@ -97,13 +96,6 @@ def response_time(value: object, *, dayfirst: bool = True) -> pd.Timestamp | Non
     return (when.tz_localize(None) if when.tzinfo is not None else when).floor("s")
 
 
-def _utc(now: dt.datetime | None) -> dt.datetime:
-    """``now`` in UTC; without a time zone it is taken as UTC, as the audit log takes it."""
-    if now is None:
-        return dt.datetime.now(dt.UTC)
-    return now.replace(tzinfo=dt.UTC) if now.tzinfo is None else now.astimezone(dt.UTC)
-
-
 def remembered(data: ProgrammeData) -> dict[str, str]:
     """The responses imported before, by digest, with the nomination each became."""
     table = data.tables.get(TABLE)
@@ -122,10 +114,12 @@ def held_table(
     """The ImportedResponses table to write: what it holds, then each response ID on the
     Nominations and Nomination history sheets that it lacks (imported before the table
     existed, or typed in), then the nominations ``added`` by an import."""
+    from automation.audit import UTC_FORMAT, as_utc  # (the audit log writes this table)
+
     old = data.tables.get(TABLE)
     old = pd.DataFrame(columns=COLUMNS) if old is None else old.reindex(columns=COLUMNS)
     known = set(old["Response digest"].dropna().astype(str))
-    when = _utc(now).strftime(UTC_FORMAT)
+    when = as_utc(now).strftime(UTC_FORMAT)  # as the audit log writes its times
     new: list[dict[str, str]] = []
     sources = [data.tables.get(t) for t in ("Nominations", "NominationHistory")]
     for frame in [*sources, added]:
