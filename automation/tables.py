@@ -135,16 +135,18 @@ def categories_without_nominations(data: ProgrammeData) -> str | None:
     """A line naming the categories with no nomination in the current period (no award this
     time), or None: scoring and the documents pass over such a category without a word."""
     from automation.documents.english import join_list
-    from automation.keys import key, key_of
+    from automation.keys import column_key, key_of
 
     period = data.setting("current_period")
     cats = data["Categories"].dropna(subset=["Category"])
     if not period or cats.empty:
         return None
-    noms = data["Nominations"]
-    calibration = noms["Calibration"].fillna(False).astype(bool)
-    here = noms[(key(noms["Period"]) == key_of(period)).fillna(False) & ~calibration]
-    seen = set(key(here["Category"]).dropna())
+    # The keys validation worked out already, and the distinct categories only (a long
+    # Nominations table is not walked in Python).
+    calibration = data["Nominations"]["Calibration"].fillna(False).astype(bool).to_numpy()
+    periods = column_key(data, "Nominations", "Period")
+    here = (periods == key_of(period)).fillna(False).to_numpy(dtype=bool) & ~calibration
+    seen = set(column_key(data, "Nominations", "Category")[here].dropna().unique())
     empty = [str(c) for c in cats["Category"] if key_of(c) not in seen]
     if not empty:
         return None
