@@ -89,8 +89,8 @@ def _style_for(col: schema.Column, cell, *, header: bool = False) -> None:
             wrap_text=True, vertical="center", horizontal=right, indent=indent
         )
         return
-    if number_format(col):
-        cell.number_format = number_format(col)
+    if fmt := number_format(col):
+        cell.number_format = fmt
     elif col.type in TEXT_TYPES and not col.is_formula:
         # Text format stops Excel turning "Oct 2026" into a date or 0161 into 161.
         cell.number_format = "@"
